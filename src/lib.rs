@@ -1,0 +1,23 @@
+//! fundflow: where public and charitable money goes in a local area, who depends on whom,
+//! and who carries the unpaid cost of partnership work.
+//!
+//! Data flows one way: input files are loaded into a typed [`Dataset`](model::Dataset)
+//! ([`load`]), which the analyses read. Person identifiers never leave the loader.
+//!
+//! ```
+//! use fundflow::load::{load, DatasetSource, LoadOptions};
+//! let data = load(&DatasetSource::Example, &LoadOptions::default()).expect("example loads");
+//! assert!(!data.grants.is_empty());
+//! let report = fundflow::validate::ValidationReport::new(&data);
+//! assert_eq!(report.totals.grants, data.grants.len());
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod validate;
+
+pub use error::{Error, Problem};
+pub use model::Dataset;

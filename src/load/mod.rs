@@ -1,0 +1,650 @@
+//! Loading a dataset folder into a typed, validated [`Dataset`].
+//!
+//! A dataset is a folder (or a single grants file, or the built-in example). Only grants are
+//! required. Files are read in dependency order — organisations, grants, partnerships,
+//! meetings (which refer to partnerships), attendance (to meetings), payments (to meetings) —
+//! and every row is either used or rejected with a reason. In strict mode (the default) any
+//! rejected row fails the load with [`Error::Invalid`]; with `skip_invalid` rejected rows are
+//! counted per file and reason in [`DataQuality`]. Rows with an odd optional field are used
+//! and counted as warnings.
+
+mod attendance;
+pub mod encoding;
+pub mod example;
+mod grants;
+mod meetings;
+mod organisations;
+pub mod parse;
+mod partnerships;
+mod payments;
+pub mod sector;
+pub mod table;
+mod xlsx;
+
+use crate::error::{Error, Problem, Reason, MAX_LISTED_PROBLEMS};
+use crate::model::{
+    DataQuality, Dataset, FileQuality, OrgId, Organisation, PersonKey, ReasonCount, Sources,
+};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+pub use sector::{infer_sector, sector_for_org_type};
+
+/// Where a dataset comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatasetSource {
+    /// The example compiled into the binary.
+    Example,
+    /// A folder of input files, or a single grants file.
+    Path(PathBuf),
+}
+
+/// How to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Leave invalid rows out (counted in data quality) instead of failing.
+    pub skip_invalid: bool,
+    /// Use this grants file instead of looking for grants.csv/json/xlsx in the folder.
+    pub grants_file: Option<PathBuf>,
+}
+
+/// One input file's name (as shown in messages) and bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Name for messages: the path as given, or `example/NAME`.
+    pub name: String,
+    /// The raw bytes.
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// Grants file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantsFormat {
+    /// Flat 360Giving CSV.
+    Csv,
+    /// 360Giving JSON package.
+    Json,
+    /// Spreadsheet, first sheet, flat headers.
+    Xlsx,
+}
+
+impl GrantsFormat {
+    fn from_path(p: &Path) -> Option<GrantsFormat> {
+        match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(GrantsFormat::Csv),
+            "json" => Some(GrantsFormat::Json),
+            "xlsx" => Some(GrantsFormat::Xlsx),
+            _ => None,
+        }
+    }
+}
+
+/// The files of a dataset, found but not yet parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The grants file and its format.
+    pub grants: Option<(InputFile, GrantsFormat)>,
+    /// organisations.csv.
+    pub organisations: Option<InputFile>,
+    /// partnerships.csv.
+    pub partnerships: Option<InputFile>,
+    /// meetings.csv.
+    pub meetings: Option<InputFile>,
+    /// attendance.csv.
+    pub attendance: Option<InputFile>,
+    /// payments.csv.
+    pub payments: Option<InputFile>,
+}
+
+/// Finds and reads the input files of a dataset.
+pub fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Error> {
+    let mut inputs = match source {
+        DatasetSource::Example => example::inputs(),
+        DatasetSource::Path(p) => discover_path(p)?,
+    };
+    if let Some(g) = &opts.grants_file {
+        let format = GrantsFormat::from_path(g).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: --grants needs a .csv, .json or .xlsx file",
+                g.display()
+            ))
+        })?;
+        inputs.grants = Some((read_file(g)?, format));
+    }
+    if inputs.grants.is_none() {
+        let where_ = match source {
+            DatasetSource::Example => "the example".to_owned(),
+            DatasetSource::Path(p) => p.display().to_string(),
+        };
+        return Err(Problem::file(
+            &where_,
+            Reason::new(
+                "no-grants",
+                "no grants file: expected grants.csv, grants.json or grants.xlsx (or name one with --grants FILE)",
+            ),
+        )
+        .into());
+    }
+    Ok(inputs)
+}
+
+fn discover_path(path: &Path) -> Result<Inputs, Error> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Problem::file(
+            &shown,
+            Reason::new("unreadable", format!("cannot open: {}", io_reason(&e))),
+        )
+    })?;
+    let mut inputs = Inputs::default();
+    if meta.is_file() {
+        let format = GrantsFormat::from_path(path).ok_or_else(|| {
+            Problem::file(
+                &shown,
+                Reason::new(
+                    "unknown-format",
+                    "a single file must be a grants file ending .csv, .json or .xlsx",
+                ),
+            )
+        })?;
+        inputs.grants = Some((read_file(path)?, format));
+        return Ok(inputs);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| {
+        Problem::file(
+            &shown,
+            Reason::new(
+                "unreadable",
+                format!("cannot list folder: {}", io_reason(&e)),
+            ),
+        )
+    })?;
+    // Lower-case file name → path, sorted so messages are deterministic.
+    let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for entry in entries.flatten() {
+        if let Some(n) = entry.file_name().to_str() {
+            names.insert(n.to_lowercase(), entry.path());
+        }
+    }
+    let grants: Vec<(&String, &PathBuf)> = names
+        .iter()
+        .filter(|(n, _)| matches!(n.as_str(), "grants.csv" | "grants.json" | "grants.xlsx"))
+        .collect();
+    if grants.len() > 1 {
+        let list: Vec<String> = grants
+            .iter()
+            .map(|(_, p)| p.display().to_string())
+            .collect();
+        return Err(Error::Usage(format!(
+            "{shown}: more than one grants file ({}); choose one with --grants FILE",
+            list.join(", ")
+        )));
+    }
+    if let Some((_, p)) = grants.first() {
+        let format = GrantsFormat::from_path(p).unwrap_or(GrantsFormat::Csv);
+        inputs.grants = Some((read_file(p)?, format));
+    }
+    let optional = |name: &str| -> Result<Option<InputFile>, Error> {
+        names.get(name).map(|p| read_file(p)).transpose()
+    };
+    inputs.organisations = match optional("organisations.csv")? {
+        Some(f) => Some(f),
+        None => optional("organizations.csv")?,
+    };
+    inputs.partnerships = optional("partnerships.csv")?;
+    inputs.meetings = optional("meetings.csv")?;
+    inputs.attendance = optional("attendance.csv")?;
+    inputs.payments = optional("payments.csv")?;
+    Ok(inputs)
+}
+
+fn read_file(path: &Path) -> Result<InputFile, Error> {
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Err(Problem::file(
+            &name,
+            Reason::new(
+                "is-a-directory",
+                "is a folder, but a file was expected here",
+            ),
+        )
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problem::file(
+            &name,
+            Reason::new("unreadable", format!("cannot read: {}", io_reason(&e))),
+        )
+    })?;
+    Ok(InputFile {
+        name,
+        bytes: Cow::Owned(bytes),
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Loads a dataset: discover, parse, validate, infer sectors.
+pub fn load(source: &DatasetSource, opts: &LoadOptions) -> Result<Dataset, Error> {
+    let inputs = discover(source, opts)?;
+    load_inputs(&inputs, opts)
+}
+
+/// Parses and validates already-read inputs (used by tests and by fuzzing).
+pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error> {
+    let mut ledger = Ledger::new(opts.skip_invalid);
+    let mut facts = OrgFacts::default();
+    let mut people = Interner::default();
+    let mut sources = Sources::default();
+
+    if let Some(f) = &inputs.organisations {
+        sources.organisations = Some(f.name.clone());
+        let rows = organisations::load(f, &mut ledger)?;
+        facts.add_organisations(rows);
+    }
+
+    let (grants_file, format) = inputs
+        .grants
+        .as_ref()
+        .ok_or_else(|| Error::Internal("grants file not discovered".into()))?;
+    sources.grants = Some(grants_file.name.clone());
+    let grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
+
+    let partnerships = match &inputs.partnerships {
+        Some(f) => {
+            sources.partnerships = Some(f.name.clone());
+            partnerships::load(f, &mut ledger)?
+        }
+        None => Vec::new(),
+    };
+
+    let meetings = match &inputs.meetings {
+        Some(f) => {
+            sources.meetings = Some(f.name.clone());
+            if inputs.partnerships.is_none() {
+                return Err(needs(
+                    f,
+                    "partnerships.csv",
+                    "meetings name their partnership",
+                ));
+            }
+            meetings::load(f, &mut ledger, &partnerships)?
+        }
+        None => Vec::new(),
+    };
+
+    let attendance = match &inputs.attendance {
+        Some(f) => {
+            sources.attendance = Some(f.name.clone());
+            if inputs.meetings.is_none() {
+                return Err(needs(
+                    f,
+                    "meetings.csv",
+                    "attendance rows name their meeting",
+                ));
+            }
+            attendance::load(f, &mut ledger, &meetings, &mut people)?
+        }
+        None => Vec::new(),
+    };
+
+    let payments = match &inputs.payments {
+        Some(f) => {
+            sources.payments = Some(f.name.clone());
+            Some(payments::load(f, &mut ledger, &meetings, &mut people)?)
+        }
+        None => None,
+    };
+
+    ledger.finish()?;
+
+    // Every organisation mentioned anywhere gets an entry, so every sector is decided once.
+    for p in &partnerships {
+        facts.mention(&p.fundholder);
+    }
+    let mut meeting_only: BTreeSet<OrgId> = BTreeSet::new();
+    for m in &meetings {
+        for org in m.host.iter().chain(m.chair.iter()) {
+            if !facts.known(org) {
+                meeting_only.insert(org.clone());
+            }
+        }
+    }
+    for a in &attendance {
+        if let Some(o) = &a.org {
+            facts.mention(o);
+        }
+    }
+    for p in payments.iter().flatten() {
+        facts.mention(&p.payer);
+        if let crate::model::Payee::Org(o) = &p.payee {
+            facts.mention(o);
+        }
+    }
+    let mut notes = Vec::new();
+    for org in &meeting_only {
+        if !facts.known(org) {
+            notes.push(format!(
+                "{org} hosts or chairs meetings but appears in no other file; its sector is inferred from its identifier alone"
+            ));
+        }
+        facts.mention(org);
+    }
+
+    let organisations = facts.into_organisations();
+    Ok(Dataset {
+        sources,
+        grants,
+        organisations,
+        partnerships,
+        meetings,
+        attendance,
+        payments,
+        people: people.len(),
+        quality: DataQuality {
+            files: ledger.files,
+            notes,
+        },
+    })
+}
+
+/// Reads every row of a table, accounting for each in the ledger: `parse` turns a row into a
+/// value or the problem that rejects it (and may record warnings on the file ledger).
+pub(crate) fn read_rows<C, T>(
+    table: &table::Table,
+    ledger: &mut Ledger,
+    resolve: impl FnOnce(&table::Headers) -> Result<C, Problem>,
+    mut parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
+) -> Result<Vec<T>, Error> {
+    let cols = resolve(&table::Headers::new(table))?;
+    let mut rows = ledger.start(table.file);
+    let mut out = Vec::new();
+    table.for_each(|place, row| -> Result<(), Error> {
+        rows.read();
+        let parsed = row.and_then(|row| {
+            let ctx = table::RowCtx {
+                file: table.file,
+                place: &place,
+                row,
+            };
+            parse(&cols, &ctx, &mut rows)
+        });
+        match parsed {
+            Ok(v) => {
+                rows.used();
+                out.push(v);
+            }
+            Err(p) => rows.reject(p),
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads a CSV input through [`read_rows`].
+pub(crate) fn read_csv<C, T>(
+    file: &InputFile,
+    ledger: &mut Ledger,
+    resolve: impl FnOnce(&table::Headers) -> Result<C, Problem>,
+    parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
+) -> Result<Vec<T>, Error> {
+    let text = decoded(file)?;
+    let table = table::Table::csv(&file.name, &text)?;
+    read_rows(&table, ledger, resolve, parse)
+}
+
+fn needs(f: &InputFile, other: &str, why: &str) -> Error {
+    Problem::file(
+        &f.name,
+        Reason::new(
+            "missing-file",
+            format!("needs {other} beside it ({why}), but there is none"),
+        ),
+    )
+    .into()
+}
+
+fn decoded(f: &InputFile) -> Result<Cow<'_, str>, Error> {
+    Ok(encoding::decode(&f.name, &f.bytes)?.0)
+}
+
+/// Accounts for every row of every file, and collects invalid rows for strict mode.
+pub(crate) struct Ledger {
+    skip_invalid: bool,
+    files: Vec<FileQuality>,
+    listed: Vec<Problem>,
+    total_invalid: usize,
+}
+
+impl Ledger {
+    fn new(skip_invalid: bool) -> Self {
+        Ledger {
+            skip_invalid,
+            files: Vec::new(),
+            listed: Vec::new(),
+            total_invalid: 0,
+        }
+    }
+
+    /// Starts accounting for a file.
+    pub(crate) fn start(&mut self, file: &str) -> FileLedger<'_> {
+        self.files.push(FileQuality {
+            file: file.to_owned(),
+            ..FileQuality::default()
+        });
+        let idx = self.files.len() - 1;
+        FileLedger { ledger: self, idx }
+    }
+
+    /// Strict mode: fail with every invalid row found.
+    fn finish(&mut self) -> Result<(), Error> {
+        if !self.skip_invalid && self.total_invalid > 0 {
+            return Err(Error::Invalid {
+                problems: std::mem::take(&mut self.listed),
+                total: self.total_invalid,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The ledger of one file.
+pub(crate) struct FileLedger<'l> {
+    ledger: &'l mut Ledger,
+    idx: usize,
+}
+
+impl FileLedger<'_> {
+    fn quality(&mut self) -> &mut FileQuality {
+        &mut self.ledger.files[self.idx]
+    }
+
+    /// A data row was read.
+    pub(crate) fn read(&mut self) {
+        self.quality().rows_read += 1;
+    }
+
+    /// The row was used.
+    pub(crate) fn used(&mut self) {
+        self.quality().rows_used += 1;
+    }
+
+    /// The row was rejected.
+    pub(crate) fn reject(&mut self, p: Problem) {
+        if !self.ledger.skip_invalid && self.ledger.listed.len() < MAX_LISTED_PROBLEMS {
+            self.ledger.listed.push(p.clone());
+        }
+        self.ledger.total_invalid += 1;
+        count(&mut self.quality().rejected, p);
+    }
+
+    /// The row was used despite an odd optional field.
+    pub(crate) fn warn(&mut self, p: Problem) {
+        count(&mut self.quality().warnings, p);
+    }
+}
+
+fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
+    let entry = map.entry(p.reason.code.to_owned()).or_default();
+    entry.count += 1;
+    if entry.examples.len() < ReasonCount::MAX_EXAMPLES {
+        entry.examples.push(p.to_string());
+    }
+}
+
+/// Maps personal identifiers to opaque keys. The identifiers stay inside the loader: the
+/// interner is dropped when loading ends, and only the keys reach the [`Dataset`].
+#[derive(Default)]
+pub(crate) struct Interner {
+    keys: HashMap<String, PersonKey>,
+}
+
+impl Interner {
+    pub(crate) fn key(&mut self, id: &str) -> PersonKey {
+        let next = PersonKey(self.keys.len() as u32);
+        *self.keys.entry(id.to_owned()).or_insert(next)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// A value seen on a grant, with when it was seen so the latest one wins.
+#[derive(Debug, Clone)]
+struct Dated {
+    at: (chrono::NaiveDate, u64),
+    value: String,
+}
+
+/// organisations.csv row, after parsing.
+#[derive(Debug, Clone)]
+pub(crate) struct OrgRow {
+    pub id: OrgId,
+    pub name: Option<String>,
+    pub sector: Option<crate::model::Sector>,
+    pub org_type: Option<String>,
+    pub annual_income: Option<crate::model::Pence>,
+    pub area: Option<String>,
+    pub led_by: Vec<String>,
+}
+
+/// Everything learnt about organisations across files, for naming and sector inference.
+#[derive(Default)]
+pub(crate) struct OrgFacts {
+    rows: HashMap<OrgId, OrgRow>,
+    grant_facts: HashMap<OrgId, GrantFacts>,
+    mentioned: BTreeSet<OrgId>,
+}
+
+#[derive(Default)]
+struct GrantFacts {
+    name: Option<Dated>,
+    org_type: Option<Dated>,
+    charity_number: Option<String>,
+    company_number: Option<String>,
+}
+
+/// What one grant row says about one organisation.
+pub(crate) struct Seen<'a> {
+    pub at: (chrono::NaiveDate, u64),
+    pub name: &'a str,
+    pub org_type: &'a str,
+    pub charity_number: &'a str,
+    pub company_number: &'a str,
+}
+
+impl OrgFacts {
+    fn add_organisations(&mut self, rows: Vec<OrgRow>) {
+        for r in rows {
+            self.mentioned.insert(r.id.clone());
+            self.rows.insert(r.id.clone(), r);
+        }
+    }
+
+    /// Records what a grant says about an organisation; the latest grant's name and type win.
+    pub(crate) fn seen(&mut self, id: &OrgId, s: Seen<'_>) {
+        if !self.grant_facts.contains_key(id) {
+            self.mentioned.insert(id.clone());
+        }
+        let g = self.grant_facts.entry(id.clone()).or_default();
+        let newer = |d: &Option<Dated>| d.as_ref().is_none_or(|d| s.at >= d.at);
+        if !s.name.is_empty() && newer(&g.name) {
+            g.name = Some(Dated {
+                at: s.at,
+                value: s.name.to_owned(),
+            });
+        }
+        if !s.org_type.is_empty() && newer(&g.org_type) {
+            g.org_type = Some(Dated {
+                at: s.at,
+                value: s.org_type.to_owned(),
+            });
+        }
+        if g.charity_number.is_none() && !s.charity_number.is_empty() {
+            g.charity_number = Some(s.charity_number.to_owned());
+        }
+        if g.company_number.is_none() && !s.company_number.is_empty() {
+            g.company_number = Some(s.company_number.to_owned());
+        }
+    }
+
+    fn mention(&mut self, id: &OrgId) {
+        if !self.mentioned.contains(id) {
+            self.mentioned.insert(id.clone());
+        }
+    }
+
+    fn known(&self, id: &OrgId) -> bool {
+        self.mentioned.contains(id)
+    }
+
+    fn into_organisations(mut self) -> BTreeMap<OrgId, Organisation> {
+        let mut out = BTreeMap::new();
+        for id in std::mem::take(&mut self.mentioned) {
+            let row = self.rows.remove(&id);
+            let g = self.grant_facts.remove(&id).unwrap_or_default();
+            let name = row
+                .as_ref()
+                .and_then(|r| r.name.clone())
+                .or_else(|| g.name.as_ref().map(|d| d.value.clone()))
+                .unwrap_or_else(|| id.to_string());
+            let csv_type = row.as_ref().and_then(|r| r.org_type.clone());
+            let grant_type = g.org_type.map(|d| d.value);
+            let (sector, sector_rule) = infer_sector(&sector::Evidence {
+                id: &id,
+                name: &name,
+                listed_sector: row.as_ref().and_then(|r| r.sector),
+                org_types: [csv_type.as_deref(), grant_type.as_deref()],
+                charity_number: g.charity_number.as_deref(),
+            });
+            let (annual_income, area, led_by) = match row {
+                Some(r) => (r.annual_income, r.area, r.led_by),
+                None => (None, None, Vec::new()),
+            };
+            out.insert(
+                id.clone(),
+                Organisation {
+                    id,
+                    name,
+                    sector,
+                    sector_rule,
+                    org_type: csv_type.or(grant_type),
+                    annual_income,
+                    area,
+                    led_by,
+                    charity_number: g.charity_number,
+                    company_number: g.company_number,
+                },
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,502 @@
+//! A table of text cells with a header row, read from CSV, XLSX or (for grants) flattened
+//! 360Giving JSON, with the place of every record kept for messages.
+//!
+//! CSV is read with the `csv` crate, which reports the physical line each record starts on,
+//! so a quoted field with an embedded newline does not shift later line numbers. Before
+//! parsing, one pass over the text finds an unterminated quote (the `csv` crate would
+//! otherwise read to the end of the file as one field) and reports the line it opened on.
+
+use crate::error::{Place, Problem, Reason};
+use std::collections::HashMap;
+
+/// Longest field accepted, in bytes. No real grant field comes near it; a larger one is a
+/// broken export, and refusing it keeps memory bounded.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// One record's cells, by column index.
+pub trait Row {
+    /// The cell at `i`, or `""` past the end of a short row.
+    fn get(&self, i: usize) -> &str;
+}
+
+impl Row for csv::StringRecord {
+    fn get(&self, i: usize) -> &str {
+        csv::StringRecord::get(self, i).unwrap_or("")
+    }
+}
+
+impl Row for Vec<String> {
+    fn get(&self, i: usize) -> &str {
+        self.as_slice().get(i).map_or("", String::as_str)
+    }
+}
+
+/// Where a table's rows come from.
+enum Body<'a> {
+    Csv(&'a str),
+    Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
+}
+
+/// A header row and a body of records.
+pub struct Table<'a> {
+    /// The file as named in messages.
+    pub file: &'a str,
+    /// Header cells, trimmed, as written; columns are looked up by these.
+    pub headers: Vec<String>,
+    /// How each column is named in messages (the header itself, or a JSON path).
+    pub labels: Vec<String>,
+    /// The place of the header (line 1 for CSV; the sheet row for XLSX).
+    pub header_place: Place,
+    body: Body<'a>,
+}
+
+impl<'a> Table<'a> {
+    /// A CSV table over decoded text.
+    pub fn csv(file: &'a str, text: &'a str) -> Result<Table<'a>, Problem> {
+        if let Some(line) = unterminated_quote_line(text) {
+            return Err(Problem::at(
+                file,
+                Place::Line(line),
+                Reason::new(
+                    "unterminated-quote",
+                    "a quoted field opened on this line is never closed",
+                ),
+            ));
+        }
+        let mut reader = csv_reader(text);
+        let mut header = csv::StringRecord::new();
+        let has_header = reader
+            .read_record(&mut header)
+            .map_err(|e| csv_problem(file, &e))?;
+        if !has_header || header.iter().all(|h| h.trim().is_empty()) {
+            return Err(Problem::file(
+                file,
+                Reason::new("empty-file", "file has no header row"),
+            ));
+        }
+        let line = header.position().map_or(1, |p| p.line());
+        let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+        Ok(Table {
+            file,
+            labels: headers.clone(),
+            headers,
+            header_place: Place::Line(line),
+            body: Body::Csv(text),
+        })
+    }
+
+    /// A table from rows already in memory (XLSX sheets, flattened JSON). `labels` name the
+    /// columns in messages; `None` uses the headers. A row may already be known to be
+    /// unreadable (a JSON grant that is not an object).
+    pub fn from_rows(
+        file: &'a str,
+        headers: Vec<String>,
+        labels: Option<Vec<String>>,
+        header_place: Place,
+        rows: Vec<(Place, Result<Vec<String>, Problem>)>,
+    ) -> Table<'a> {
+        Table {
+            file,
+            labels: labels.unwrap_or_else(|| headers.clone()),
+            headers,
+            header_place,
+            body: Body::Rows(rows),
+        }
+    }
+
+    /// Calls `f` for every record in order with its place and either its cells or the
+    /// problem that makes the whole record unreadable (wrong number of fields, a field over
+    /// [`MAX_FIELD_BYTES`]). Stops at the first `Err` that `f` returns.
+    pub fn for_each<E>(
+        &self,
+        mut f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<Problem>,
+    {
+        let width = self.headers.len();
+        match &self.body {
+            Body::Csv(text) => {
+                let mut reader = csv_reader(text);
+                let mut rec = csv::StringRecord::new();
+                // Skip the header.
+                reader
+                    .read_record(&mut rec)
+                    .map_err(|e| csv_problem(self.file, &e))?;
+                loop {
+                    match reader.read_record(&mut rec) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            let line = rec.position().map_or(0, |p| p.line());
+                            let place = Place::Line(line);
+                            let shape = check_shape(self, &place, rec.len(), width, &rec);
+                            match shape {
+                                Some(p) => f(place, Err(p))?,
+                                None => f(place, Ok(&rec as &dyn Row))?,
+                            }
+                        }
+                        Err(e) => return Err(csv_problem(self.file, &e).into()),
+                    }
+                }
+            }
+            Body::Rows(rows) => {
+                for (place, cells) in rows {
+                    let cells = match cells {
+                        Ok(c) => c,
+                        Err(p) => {
+                            f(place.clone(), Err(p.clone()))?;
+                            continue;
+                        }
+                    };
+                    match check_shape(self, place, cells.len(), width, cells) {
+                        Some(p) => f(place.clone(), Err(p))?,
+                        None => f(place.clone(), Ok(cells as &dyn Row))?,
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The problem with a record's shape, if any.
+fn check_shape(
+    t: &Table,
+    place: &Place,
+    len: usize,
+    width: usize,
+    row: &dyn Row,
+) -> Option<Problem> {
+    // Trailing empty cells beyond the header are harmless (spreadsheets add them); other
+    // extra or missing cells mean the columns no longer line up.
+    let extra_nonempty = (width..len).any(|i| !row.get(i).trim().is_empty());
+    if len < width || extra_nonempty {
+        return Some(Problem::at(
+            t.file,
+            place.clone(),
+            Reason::new(
+                "ragged-row",
+                format!("row has {len} fields but the header has {width}"),
+            ),
+        ));
+    }
+    (0..len.min(width))
+        .find(|&i| row.get(i).len() > MAX_FIELD_BYTES)
+        .map(|i| {
+            Problem::at(
+                t.file,
+                place.clone(),
+                Reason::new(
+                    "field-too-large",
+                    format!(
+                        "field is {} bytes; the limit is {} bytes",
+                        row.get(i).len(),
+                        MAX_FIELD_BYTES
+                    ),
+                ),
+            )
+            .column(&t.labels[i])
+        })
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let reason = Reason::new("csv-unreadable", format!("cannot read as CSV: {e}"));
+    match e.position() {
+        Some(p) => Problem::at(file, Place::Line(p.line()), reason),
+        None => Problem::file(file, reason),
+    }
+}
+
+/// The line on which a quoted field opens and never closes, following the `csv` crate's
+/// rules (a quote opens a quoted field only at the start of a field; `""` inside is an
+/// escaped quote).
+pub fn unterminated_quote_line(text: &str) -> Option<u64> {
+    #[derive(Clone, Copy)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let mut line: u64 = 1;
+    let mut opened_on = 0;
+    for &b in text.as_bytes() {
+        if b == b'\n' {
+            line += 1;
+        }
+        state = match (state, b) {
+            (S::FieldStart, b'"') => {
+                opened_on = line;
+                S::Quoted
+            }
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, b'"') => S::Quoted,
+            (_, b',' | b'\n' | b'\r') => S::FieldStart,
+            _ => S::Unquoted,
+        };
+    }
+    matches!(state, S::Quoted).then_some(opened_on)
+}
+
+/// Column lookup by header name: trimmed, case-insensitive.
+pub struct Headers<'t> {
+    table_file: &'t str,
+    labels: &'t [String],
+    header_place: Place,
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl<'t> Headers<'t> {
+    /// Indexes a table's header row.
+    pub fn new(t: &'t Table) -> Self {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, h) in t.headers.iter().enumerate() {
+            index.entry(header_key(h)).or_default().push(i);
+        }
+        Headers {
+            table_file: t.file,
+            labels: &t.labels,
+            header_place: t.header_place.clone(),
+            index,
+        }
+    }
+
+    /// The column named `name`, if present; a duplicated header we read is an error, because
+    /// which of the two holds the data cannot be known.
+    pub fn optional(&self, name: &str) -> Result<Option<Col>, Problem> {
+        match self.index.get(&header_key(name)).map(Vec::as_slice) {
+            None => Ok(None),
+            Some([i]) => Ok(Some(Col {
+                index: *i,
+                name: self.labels[*i].clone(),
+            })),
+            Some(many) => Err(Problem::at(
+                self.table_file,
+                self.header_place.clone(),
+                Reason::new(
+                    "duplicate-column",
+                    format!(
+                        "column \"{name}\" appears {} times (columns {}); keep one",
+                        many.len(),
+                        many.iter()
+                            .map(|i| (i + 1).to_string())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                ),
+            )
+            .column(name)),
+        }
+    }
+
+    /// The first of several names a column goes by (publishers vary: `Recipient Org:Org Type`
+    /// and `Recipient Org:Organisation Type`).
+    pub fn optional_any(&self, names: &[&str]) -> Result<Option<Col>, Problem> {
+        for n in names {
+            if let Some(c) = self.optional(n)? {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The column named `name`; its absence is an error naming the column.
+    pub fn required(&self, name: &str) -> Result<Col, Problem> {
+        self.optional(name)?.ok_or_else(|| self.missing(name))
+    }
+
+    /// The problem "required column missing".
+    pub fn missing(&self, name: &str) -> Problem {
+        Problem::at(
+            self.table_file,
+            self.header_place.clone(),
+            Reason::new(
+                "missing-column",
+                format!("required column \"{name}\" is missing from the header"),
+            ),
+        )
+        .column(name)
+    }
+}
+
+/// How headers are compared: case-insensitive, whitespace trimmed and collapsed, and spaces
+/// around `:` ignored, so `Grant Programme: Title` (as one publisher's spreadsheet has it)
+/// matches `Grant Programme:Title`.
+fn header_key(h: &str) -> String {
+    h.split(':')
+        .map(|part| part.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(":")
+        .to_lowercase()
+}
+
+/// A resolved column: its index and its header as written (for messages).
+#[derive(Debug, Clone)]
+pub struct Col {
+    /// 0-based index.
+    pub index: usize,
+    /// Header as written in the file.
+    pub name: String,
+}
+
+impl Col {
+    /// The trimmed cell of this column.
+    pub fn get<'r>(&self, row: &'r dyn Row) -> &'r str {
+        row.get(self.index).trim()
+    }
+}
+
+/// One record being parsed: where it is and its cells.
+pub struct RowCtx<'a> {
+    /// The file, as named in messages.
+    pub file: &'a str,
+    /// The record's place.
+    pub place: &'a Place,
+    /// The cells.
+    pub row: &'a dyn Row,
+}
+
+impl RowCtx<'_> {
+    /// A problem with this record's value in `col`.
+    pub fn problem(&self, col: &Col, reason: Reason) -> Problem {
+        Problem::at(self.file, self.place.clone(), reason)
+            .column(&col.name)
+            .value(col.get(self.row))
+    }
+
+    /// The trimmed cell of a required column.
+    pub fn get(&self, col: &Col) -> &str {
+        col.get(self.row)
+    }
+
+    /// The trimmed cell of an optional column; `""` when the column is absent.
+    pub fn opt(&self, col: &Option<Col>) -> &str {
+        cell(col, self.row)
+    }
+
+    /// The cell of an optional column as owned text, `None` when absent or empty.
+    pub fn text(&self, col: &Option<Col>) -> Option<String> {
+        Some(self.opt(col))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+/// Remembers identifiers already used in a file, to reject duplicates.
+#[derive(Default)]
+pub struct Unique(HashMap<String, Place>);
+
+impl Unique {
+    /// `Err` when `id` was seen before in this file, naming where.
+    pub fn check(&mut self, ctx: &RowCtx, col: &Col, what: &str) -> Result<(), Problem> {
+        let id = ctx.get(col);
+        if let Some(first) = self.0.get(id) {
+            return Err(ctx.problem(
+                col,
+                Reason::new(
+                    "duplicate-identifier",
+                    format!("duplicate {what} (first at {first})"),
+                ),
+            ));
+        }
+        self.0.insert(id.to_owned(), ctx.place.clone());
+        Ok(())
+    }
+}
+
+/// The trimmed cell of an optional column; `""` when the column is absent.
+pub fn cell<'r>(col: &Option<Col>, row: &'r dyn Row) -> &'r str {
+    col.as_ref().map_or("", |c| c.get(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<u64> {
+        let t = Table::csv("t.csv", text).expect("table");
+        let mut out = vec![];
+        t.for_each(|place, _row| -> Result<(), Problem> {
+            if let Place::Line(l) = place {
+                out.push(l);
+            }
+            Ok(())
+        })
+        .expect("rows");
+        out
+    }
+
+    #[test]
+    fn embedded_newlines_do_not_shift_line_numbers() {
+        // Record 1 starts on line 2 and spans lines 2-4; record 2 is on line 5.
+        let text = "a,b\n1,\"x\ny\nz\"\n2,w\n";
+        assert_eq!(lines(text), vec![2, 5]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_found_where_it_opens() {
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\n2,3\n"), Some(2));
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\"\"y\"\n"), None);
+        // A quote inside an unquoted field is literal, as the csv crate reads it.
+        assert_eq!(unterminated_quote_line("a,b\n5\" screen,2\n"), None);
+        let e = Table::csv("t.csv", "a,b\n1,\"oops\n")
+            .err()
+            .map(|p| p.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("t.csv:2: a quoted field opened on this line is never closed")
+        );
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_but_trailing_empty_cells_are_not() {
+        let t = Table::csv("t.csv", "a,b\n1,2,,\n1\n1,2,3\n").expect("table");
+        let mut bad = vec![];
+        t.for_each(|place, row| -> Result<(), Problem> {
+            if row.is_err() {
+                bad.push(place);
+            }
+            Ok(())
+        })
+        .expect("rows");
+        assert_eq!(bad, vec![Place::Line(3), Place::Line(4)]);
+    }
+
+    #[test]
+    fn headers_match_case_insensitively_and_duplicates_are_refused() {
+        let t = Table::csv("t.csv", " Amount Awarded ,x,X\n").expect("table");
+        let h = Headers::new(&t);
+        assert_eq!(h.required("amount awarded").map(|c| c.index).ok(), Some(0));
+        assert_eq!(
+            header_key(" Grant Programme:  Title"),
+            "grant programme:title"
+        );
+        let e = h
+            .required("x")
+            .err()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.starts_with("t.csv:1:x: column \"x\" appears 2 times"),
+            "{e}"
+        );
+        let e = h
+            .required("Award Date")
+            .err()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("required column \"Award Date\" is missing"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,589 @@
+//! The typed dataset: what every analysis reads once loading has finished.
+//!
+//! After loading nothing is a string that should be a type: organisation identifiers are
+//! [`OrgId`] (trimmed, upper case), money is [`Pence`], dates are [`NaiveDate`], sectors are
+//! [`Sector`]. Person identifiers never get this far: the loader replaces each with an opaque
+//! [`PersonKey`] so that no output can leak one.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An organisation identifier (360Giving org-id such as `GB-CHC-1015648`), trimmed and upper
+/// case so that identifiers compare case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct OrgId(Box<str>);
+
+impl OrgId {
+    /// Normalises a raw identifier; `None` when it is empty after trimming.
+    pub fn parse(raw: &str) -> Option<OrgId> {
+        let t = raw.trim();
+        if t.is_empty() {
+            None
+        } else {
+            Some(OrgId(t.to_uppercase().into_boxed_str()))
+        }
+    }
+
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Money in whole pence. Integer arithmetic keeps totals exact: £0.10 + £0.20 is £0.30.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pence(pub i64);
+
+impl Pence {
+    /// Pounds as a float, for ratios and display only.
+    pub fn pounds(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+}
+
+impl std::ops::Add for Pence {
+    type Output = Pence;
+    fn add(self, o: Pence) -> Pence {
+        Pence(self.0 + o.0)
+    }
+}
+
+impl std::ops::AddAssign for Pence {
+    fn add_assign(&mut self, o: Pence) {
+        self.0 += o.0;
+    }
+}
+
+impl std::iter::Sum for Pence {
+    fn sum<I: Iterator<Item = Pence>>(iter: I) -> Pence {
+        Pence(iter.map(|p| p.0).sum())
+    }
+}
+
+impl fmt::Display for Pence {
+    /// `£1,234.50`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let pounds = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(pounds.len() + pounds.len() / 3);
+        for (i, ch) in pounds.chars().enumerate() {
+            if i > 0 && (pounds.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        write!(f, "{sign}£{grouped}.{:02}", abs % 100)
+    }
+}
+
+impl Serialize for Pence {
+    /// Serialised as pounds (a JSON number with at most two decimals), the unit people read.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.pounds())
+    }
+}
+
+/// Which side of a partnership an organisation sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sector {
+    /// Councils, NHS bodies, schools, government.
+    Statutory,
+    /// Voluntary, community and social enterprise organisations.
+    Vcse,
+    /// Companies that are not social enterprises.
+    Private,
+    /// A person acting as themself (grants to individuals; community members at meetings).
+    Individual,
+    /// Could not be inferred; in real files mostly unregistered community groups.
+    Unknown,
+}
+
+impl Sector {
+    /// Every sector, in output order.
+    pub const ALL: [Sector; 5] = [
+        Sector::Statutory,
+        Sector::Vcse,
+        Sector::Private,
+        Sector::Individual,
+        Sector::Unknown,
+    ];
+
+    /// Parses an organisations.csv `Sector` value (case-insensitive).
+    pub fn parse(raw: &str) -> Option<Sector> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "statutory" => Some(Sector::Statutory),
+            "vcse" => Some(Sector::Vcse),
+            "private" => Some(Sector::Private),
+            "individual" => Some(Sector::Individual),
+            "unknown" => Some(Sector::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The lower-case name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Statutory => "statutory",
+            Sector::Vcse => "vcse",
+            Sector::Private => "private",
+            Sector::Individual => "individual",
+            Sector::Unknown => "unknown",
+        }
+    }
+
+    /// The VCSE side of SPEC.md: vcse, unknown and individual.
+    pub fn is_vcse_side(self) -> bool {
+        matches!(self, Sector::Vcse | Sector::Unknown | Sector::Individual)
+    }
+}
+
+impl fmt::Display for Sector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which sector-inference rule decided an organisation's sector (SPEC.md order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectorRule {
+    /// A `Sector` value in organisations.csv.
+    OrganisationsCsv,
+    /// An organisation type (organisations.csv `Type`, or a grant's `Recipient Org:Org Type`).
+    OrgType,
+    /// A non-empty `Recipient Org:Charity Number`.
+    CharityNumber,
+    /// The org-id prefix (`GB-LAE`, `GB-CHC`, ...).
+    IdPrefix,
+    /// A `GB-COH` company whose name says it is a Community Interest Company.
+    CompanyCicName,
+    /// A `GB-COH` company with no sign of being a social enterprise.
+    Company,
+    /// A name ending "Town/Parish/County/District/City/Borough Council".
+    CouncilName,
+    /// No rule applied.
+    NoRule,
+}
+
+impl SectorRule {
+    /// Every rule, in the order they are tried.
+    pub const ALL: [SectorRule; 8] = [
+        SectorRule::OrganisationsCsv,
+        SectorRule::OrgType,
+        SectorRule::CharityNumber,
+        SectorRule::IdPrefix,
+        SectorRule::CompanyCicName,
+        SectorRule::Company,
+        SectorRule::CouncilName,
+        SectorRule::NoRule,
+    ];
+
+    /// The kebab-case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectorRule::OrganisationsCsv => "organisations-csv",
+            SectorRule::OrgType => "org-type",
+            SectorRule::CharityNumber => "charity-number",
+            SectorRule::IdPrefix => "id-prefix",
+            SectorRule::CompanyCicName => "company-cic-name",
+            SectorRule::Company => "company",
+            SectorRule::CouncilName => "council-name",
+            SectorRule::NoRule => "no-rule",
+        }
+    }
+
+    /// A short description for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SectorRule::OrganisationsCsv => "Sector given in organisations.csv",
+            SectorRule::OrgType => "organisation type (organisations.csv Type or grant Org Type)",
+            SectorRule::CharityNumber => "has a charity number",
+            SectorRule::IdPrefix => "identifier prefix (GB-LAE, GB-NHS, GB-CHC, ...)",
+            SectorRule::CompanyCicName => "GB-COH company named as a CIC",
+            SectorRule::Company => "GB-COH company, not named as a CIC",
+            SectorRule::CouncilName => {
+                "name ends in Town/Parish/County/District/City/Borough Council"
+            }
+            SectorRule::NoRule => "no rule applied (most are unregistered community groups)",
+        }
+    }
+}
+
+/// An opaque stand-in for a person. The loader maps each distinct Person ID (or recipient
+/// individual identifier) to one key and then forgets the identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonKey(pub u32);
+
+/// Who received a grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// An organisation.
+    Org(OrgId),
+    /// A person (`Recipient Ind:Identifier`), known only by an opaque key.
+    Individual(PersonKey),
+}
+
+/// Whether a grant is unrestricted, and how we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Restriction {
+    /// Marked restricted in a `Restriction`/`Unrestricted` column.
+    Restricted,
+    /// Marked unrestricted in a `Restriction`/`Unrestricted` column.
+    Unrestricted,
+}
+
+/// One grant, as published under the 360Giving Data Standard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    /// `Identifier`, trimmed.
+    pub id: String,
+    /// `Amount Awarded` in GBP.
+    pub amount: Pence,
+    /// `Award Date`.
+    pub award_date: NaiveDate,
+    /// `Funding Org:Identifier`.
+    pub funder: OrgId,
+    /// Recipient organisation or individual.
+    pub recipient: Recipient,
+    /// `Planned Dates:Start Date`, when usable.
+    pub planned_start: Option<NaiveDate>,
+    /// `Planned Dates:End Date`, when usable (dropped when before the start).
+    pub planned_end: Option<NaiveDate>,
+    /// `Planned Dates:Duration (months)`, when positive.
+    pub duration_months: Option<f64>,
+    /// `Grant Programme:Title`, trimmed.
+    pub programme: Option<String>,
+    /// `Beneficiary Location:Name`, trimmed.
+    pub beneficiary_location: Option<String>,
+    /// `For Regrant Type`, trimmed.
+    pub regrant_type: Option<String>,
+    /// From a `Restriction` or `Unrestricted` column, when one is present and filled.
+    pub restriction: Option<Restriction>,
+    /// Title or Description mentions "unrestricted", "core costs" or "core funding" (as words;
+    /// "restricted" alone does not count).
+    pub unrestricted_keywords: bool,
+    /// Where the grant came from (line or JSON index), for tracing a figure back.
+    pub source_line: u64,
+}
+
+/// What the loader knows about an organisation once every file is read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Organisation {
+    /// Identifier.
+    pub id: OrgId,
+    /// Name: organisations.csv, else the name on its latest grant, else the identifier.
+    pub name: String,
+    /// Sector, with the rule that decided it in `sector_rule`.
+    pub sector: Sector,
+    /// The rule that decided `sector`.
+    pub sector_rule: SectorRule,
+    /// organisations.csv `Type`, else the latest grant's `Recipient Org:Org Type`.
+    pub org_type: Option<String>,
+    /// organisations.csv `Annual Income`.
+    pub annual_income: Option<Pence>,
+    /// organisations.csv `Area`.
+    pub area: Option<String>,
+    /// organisations.csv `Led By` tags, trimmed, lower case, sorted, deduplicated.
+    pub led_by: Vec<String>,
+    /// `Recipient Org:Charity Number` from any grant.
+    pub charity_number: Option<String>,
+    /// `Recipient Org:Company Number` from any grant.
+    pub company_number: Option<String>,
+}
+
+/// A partnership of statutory and VCSE bodies with a fundholder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Partnership {
+    /// `Partnership ID`.
+    pub id: String,
+    /// `Name`.
+    pub name: String,
+    /// `Fundholder`: the lead partner holding the money.
+    pub fundholder: OrgId,
+    /// `Programme`: a `Grant Programme:Title`.
+    pub programme: Option<String>,
+}
+
+/// A partnership meeting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meeting {
+    /// `Meeting ID`.
+    pub id: String,
+    /// `Partnership ID`.
+    pub partnership: String,
+    /// `Date`.
+    pub date: NaiveDate,
+    /// `Duration Hours` (> 0).
+    pub duration_hours: f64,
+    /// `Host` organisation.
+    pub host: Option<OrgId>,
+    /// `Chair` organisation.
+    pub chair: Option<OrgId>,
+    /// `Decision`: `None` when not recorded.
+    pub decision: Option<bool>,
+    /// `Type`, free text.
+    pub kind: Option<String>,
+    /// `Start Time`.
+    pub start_time: Option<NaiveTime>,
+}
+
+/// Whether a person turned up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Attended.
+    Attended,
+    /// Sent apologies.
+    Apologies,
+    /// Absent without apologies.
+    Absent,
+}
+
+/// One row of attendance.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attendance {
+    /// `Meeting ID`.
+    pub meeting: String,
+    /// The person, as an opaque key.
+    pub person: PersonKey,
+    /// `Org ID`; `None` for a community member attending as themself.
+    pub org: Option<OrgId>,
+    /// `Status`.
+    pub status: Status,
+    /// `Hours`, when given and usable; otherwise the meeting's duration applies.
+    pub hours: Option<f64>,
+}
+
+/// Who a payment went to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payee {
+    /// A person, as an opaque key (the same key as in attendance).
+    Person(PersonKey),
+    /// An organisation (e.g. backfill to an employer).
+    Org(OrgId),
+}
+
+/// Kind of participation payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentType {
+    /// Paid for involvement.
+    Involvement,
+    /// Paid to an employer to cover the person's time.
+    Backfill,
+    /// A thank-you payment.
+    Honorarium,
+    /// Reimbursed expenses: does not resource the time itself.
+    Expenses,
+}
+
+/// One row of payments.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    /// `Payment ID`.
+    pub id: String,
+    /// `Payer`.
+    pub payer: OrgId,
+    /// The payee.
+    pub payee: Payee,
+    /// `Meeting ID`.
+    pub meeting: Option<String>,
+    /// `Period Start`..=`Period End`, when both are given and in order.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// `Amount`.
+    pub amount: Pence,
+    /// `Type`.
+    pub kind: PaymentType,
+    /// `Date`.
+    pub date: NaiveDate,
+}
+
+/// The input files a dataset had, by role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Sources {
+    /// The grants file.
+    pub grants: Option<String>,
+    /// organisations.csv.
+    pub organisations: Option<String>,
+    /// partnerships.csv.
+    pub partnerships: Option<String>,
+    /// meetings.csv.
+    pub meetings: Option<String>,
+    /// attendance.csv.
+    pub attendance: Option<String>,
+    /// payments.csv.
+    pub payments: Option<String>,
+}
+
+/// One family of analyses and the input files it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// What it measures, in words.
+    pub name: &'static str,
+    /// Files it needs.
+    pub needs: Vec<&'static str>,
+    /// Files it needs that the dataset lacks; empty when it can run.
+    pub missing: Vec<&'static str>,
+}
+
+impl Sources {
+    /// Every family of analyses, and which input files each lacks.
+    pub fn analyses(&self) -> Vec<Analysis> {
+        let have = |f: &str| match f {
+            "grants" => self.grants.is_some(),
+            "organisations.csv" => self.organisations.is_some(),
+            "partnerships.csv" => self.partnerships.is_some(),
+            "meetings.csv" => self.meetings.is_some(),
+            "attendance.csv" => self.attendance.is_some(),
+            "payments.csv" => self.payments.is_some(),
+            _ => false,
+        };
+        let table: [(&'static str, &[&'static str]); 8] = [
+            (
+                "funding totals, concentration and funder dominance",
+                &["grants"],
+            ),
+            (
+                "recipient dependency, funding cliffs and funding practice",
+                &["grants"],
+            ),
+            (
+                "dependency against annual income, areas and under-funded groups",
+                &["grants", "organisations.csv"],
+            ),
+            (
+                "partnership money and retention",
+                &["grants", "partnerships.csv"],
+            ),
+            (
+                "fundholder defaulting: hosting and chairing",
+                &["partnerships.csv", "meetings.csv"],
+            ),
+            (
+                "seats, attendance rates, usual suspects and balance of power",
+                &["partnerships.csv", "meetings.csv", "attendance.csv"],
+            ),
+            (
+                "unpaid participation, paying and turnout, community burden",
+                &["meetings.csv", "attendance.csv", "payments.csv"],
+            ),
+            ("out-of-hours meetings", &["meetings.csv", "attendance.csv"]),
+        ];
+        table
+            .iter()
+            .map(|(name, needs)| Analysis {
+                name,
+                needs: needs.to_vec(),
+                missing: needs.iter().copied().filter(|f| !have(f)).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Counts of one reason for rejection or warning, with the first few places it happened.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonCount {
+    /// How many rows.
+    pub count: usize,
+    /// The first problems (at most [`ReasonCount::MAX_EXAMPLES`]), as `file:line:column` text.
+    pub examples: Vec<String>,
+}
+
+impl ReasonCount {
+    /// Examples kept per reason.
+    pub const MAX_EXAMPLES: usize = 5;
+}
+
+/// How one input file was used: every row is used or rejected with a reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileQuality {
+    /// The file.
+    pub file: String,
+    /// Data rows read (header excluded).
+    pub rows_read: usize,
+    /// Rows used.
+    pub rows_used: usize,
+    /// Rows left out, by reason code (only with `--skip-invalid`).
+    pub rejected: BTreeMap<String, ReasonCount>,
+    /// Rows used despite an odd optional field, by reason code.
+    pub warnings: BTreeMap<String, ReasonCount>,
+}
+
+/// Data quality across the dataset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DataQuality {
+    /// One entry per input file, in load order.
+    pub files: Vec<FileQuality>,
+    /// Notes about references (e.g. a host organisation that appears only in meetings.csv).
+    pub notes: Vec<String>,
+}
+
+/// A loaded, validated dataset.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Which files were read.
+    pub sources: Sources,
+    /// Grants, in file order.
+    pub grants: Vec<Grant>,
+    /// Every organisation mentioned anywhere, by identifier.
+    pub organisations: BTreeMap<OrgId, Organisation>,
+    /// Partnerships, in file order.
+    pub partnerships: Vec<Partnership>,
+    /// Meetings, in file order.
+    pub meetings: Vec<Meeting>,
+    /// Attendance rows, in file order.
+    pub attendance: Vec<Attendance>,
+    /// Payments, in file order; `None` when there is no payments.csv (payment unknown),
+    /// `Some(empty)` when the file has only a header (nobody was paid).
+    pub payments: Option<Vec<Payment>>,
+    /// How many distinct people appear (attendance and payments).
+    pub people: usize,
+    /// How every row was used.
+    pub quality: DataQuality,
+}
+
+impl Dataset {
+    /// The sector of an organisation, `Unknown` when it is not in the dataset.
+    pub fn sector_of(&self, id: &OrgId) -> Sector {
+        self.organisations
+            .get(id)
+            .map_or(Sector::Unknown, |o| o.sector)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_ids_compare_case_insensitively_after_trim() {
+        assert_eq!(OrgId::parse(" gb-chc-123 "), OrgId::parse("GB-CHC-123"));
+        assert_eq!(OrgId::parse("   "), None);
+    }
+
+    #[test]
+    fn pence_display_groups_thousands() {
+        assert_eq!(Pence(129_143_654).to_string(), "£1,291,436.54");
+        assert_eq!(Pence(5).to_string(), "£0.05");
+        assert_eq!(Pence(100_000).to_string(), "£1,000.00");
+        assert_eq!(Pence(-250).to_string(), "-£2.50");
+    }
+
+    #[test]
+    fn vcse_side_is_vcse_unknown_and_individual() {
+        let side: Vec<_> = Sector::ALL.iter().filter(|s| s.is_vcse_side()).collect();
+        assert_eq!(side, [&Sector::Vcse, &Sector::Individual, &Sector::Unknown]);
+    }
+}

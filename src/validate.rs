@@ -1,0 +1,387 @@
+//! `fundflow validate`: what a dataset holds, how every row was used, and how every
+//! organisation's sector was decided, so a user can correct it before analysing.
+
+use crate::model::{Analysis, Dataset, FileQuality, Pence, Recipient, Sector, SectorRule};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// Everything `validate` reports; serialised as-is for `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationReport {
+    /// Each input file by role, with row accounting.
+    pub files: Vec<FileSummary>,
+    /// Each family of analyses and the files it lacks.
+    pub analyses: Vec<Analysis>,
+    /// Date ranges.
+    pub dates: Dates,
+    /// Grant totals.
+    pub totals: Totals,
+    /// Partnership inputs.
+    pub partnerships: PartnershipCounts,
+    /// Sector inference, per rule and per organisation.
+    pub sectors: SectorInference,
+    /// Notes about references between files.
+    pub notes: Vec<String>,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    /// grants, organisations, partnerships, meetings, attendance or payments.
+    pub role: &'static str,
+    /// Rows read, used, rejected and warned about.
+    #[serde(flatten)]
+    pub quality: FileQuality,
+}
+
+/// First and last date of something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateRange {
+    /// Earliest.
+    pub first: NaiveDate,
+    /// Latest.
+    pub last: NaiveDate,
+}
+
+impl DateRange {
+    fn of(dates: impl Iterator<Item = NaiveDate>) -> Option<DateRange> {
+        dates.fold(None, |acc, d| match acc {
+            None => Some(DateRange { first: d, last: d }),
+            Some(r) => Some(DateRange {
+                first: r.first.min(d),
+                last: r.last.max(d),
+            }),
+        })
+    }
+}
+
+/// Date ranges of the dated inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dates {
+    /// Award dates.
+    pub grants: Option<DateRange>,
+    /// Meeting dates.
+    pub meetings: Option<DateRange>,
+}
+
+/// Totals over all grants.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    /// Grants used.
+    pub grants: usize,
+    /// Their amount.
+    pub amount: Pence,
+    /// Distinct funders.
+    pub funders: usize,
+    /// Distinct recipient organisations.
+    pub recipient_organisations: usize,
+    /// Grants to individuals (never listed one by one).
+    pub grants_to_individuals: usize,
+    /// Amount and grants by recipient sector.
+    pub by_sector: Vec<SectorTotal>,
+}
+
+/// Money to one recipient sector.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorTotal {
+    /// The sector.
+    pub sector: Sector,
+    /// Grants.
+    pub grants: usize,
+    /// Amount.
+    pub amount: Pence,
+}
+
+/// Counts of the partnership inputs (no personal data: people are only counted).
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnershipCounts {
+    /// Partnerships.
+    pub partnerships: usize,
+    /// Meetings.
+    pub meetings: usize,
+    /// Attendance rows.
+    pub attendance_rows: usize,
+    /// Distinct people in attendance and payments.
+    pub people: usize,
+    /// Payments; `None` when there is no payments.csv.
+    pub payments: Option<usize>,
+}
+
+/// How sectors were decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectorInference {
+    /// Organisations per rule and resulting sector.
+    pub by_rule: Vec<RuleCount>,
+    /// Every organisation, sorted by identifier.
+    pub organisations: Vec<OrgInference>,
+}
+
+/// Organisations whose sector one rule decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCount {
+    /// The rule.
+    pub rule: SectorRule,
+    /// The rule in words.
+    pub description: &'static str,
+    /// The sector it gave.
+    pub sector: Sector,
+    /// How many organisations.
+    pub organisations: usize,
+}
+
+/// One organisation's inference.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgInference {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Sector.
+    pub sector: Sector,
+    /// Rule.
+    pub rule: SectorRule,
+}
+
+impl ValidationReport {
+    /// Summarises a loaded dataset.
+    pub fn new(d: &Dataset) -> ValidationReport {
+        let roles = [
+            ("organisations", &d.sources.organisations),
+            ("grants", &d.sources.grants),
+            ("partnerships", &d.sources.partnerships),
+            ("meetings", &d.sources.meetings),
+            ("attendance", &d.sources.attendance),
+            ("payments", &d.sources.payments),
+        ];
+        let files = d
+            .quality
+            .files
+            .iter()
+            .map(|q| FileSummary {
+                role: roles
+                    .iter()
+                    .find(|(_, f)| f.as_deref() == Some(q.file.as_str()))
+                    .map_or("input", |(r, _)| r),
+                quality: q.clone(),
+            })
+            .collect();
+
+        let mut by_sector: BTreeMap<Sector, (usize, Pence)> = BTreeMap::new();
+        let mut funders = BTreeSet::new();
+        let mut recipients = BTreeSet::new();
+        let mut to_individuals = 0;
+        for g in &d.grants {
+            funders.insert(&g.funder);
+            let sector = match &g.recipient {
+                Recipient::Org(o) => {
+                    recipients.insert(o);
+                    d.sector_of(o)
+                }
+                Recipient::Individual(_) => {
+                    to_individuals += 1;
+                    Sector::Individual
+                }
+            };
+            let e = by_sector.entry(sector).or_default();
+            e.0 += 1;
+            e.1 += g.amount;
+        }
+
+        let mut rules: BTreeMap<(SectorRule, Sector), usize> = BTreeMap::new();
+        for o in d.organisations.values() {
+            *rules.entry((o.sector_rule, o.sector)).or_default() += 1;
+        }
+
+        ValidationReport {
+            files,
+            analyses: d.sources.analyses(),
+            dates: Dates {
+                grants: DateRange::of(d.grants.iter().map(|g| g.award_date)),
+                meetings: DateRange::of(d.meetings.iter().map(|m| m.date)),
+            },
+            totals: Totals {
+                grants: d.grants.len(),
+                amount: d.grants.iter().map(|g| g.amount).sum(),
+                funders: funders.len(),
+                recipient_organisations: recipients.len(),
+                grants_to_individuals: to_individuals,
+                by_sector: by_sector
+                    .into_iter()
+                    .map(|(sector, (grants, amount))| SectorTotal {
+                        sector,
+                        grants,
+                        amount,
+                    })
+                    .collect(),
+            },
+            partnerships: PartnershipCounts {
+                partnerships: d.partnerships.len(),
+                meetings: d.meetings.len(),
+                attendance_rows: d.attendance.len(),
+                people: d.people,
+                payments: d.payments.as_ref().map(Vec::len),
+            },
+            sectors: SectorInference {
+                by_rule: rules
+                    .into_iter()
+                    .map(|((rule, sector), organisations)| RuleCount {
+                        rule,
+                        description: rule.describe(),
+                        sector,
+                        organisations,
+                    })
+                    .collect(),
+                organisations: d
+                    .organisations
+                    .values()
+                    .map(|o| OrgInference {
+                        id: o.id.to_string(),
+                        name: o.name.clone(),
+                        sector: o.sector,
+                        rule: o.sector_rule,
+                    })
+                    .collect(),
+            },
+            notes: d.quality.notes.clone(),
+        }
+    }
+
+    /// The report as plain text for a terminal.
+    pub fn render_text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s).ok();
+        s
+    }
+
+    fn write_text(&self, s: &mut String) -> std::fmt::Result {
+        writeln!(s, "Files")?;
+        for f in &self.files {
+            let q = &f.quality;
+            let rejected: usize = q.rejected.values().map(|r| r.count).sum();
+            writeln!(
+                s,
+                "  {:<14} {}: {} rows read, {} used, {} rejected, {} with warnings",
+                f.role,
+                q.file,
+                q.rows_read,
+                q.rows_used,
+                rejected,
+                q.warnings.values().map(|r| r.count).sum::<usize>()
+            )?;
+            for (kind, map) in [("rejected", &q.rejected), ("warning", &q.warnings)] {
+                for (code, rc) in map {
+                    writeln!(s, "      {kind} {code}: {} row(s), e.g.", rc.count)?;
+                    for ex in rc.examples.iter().take(3) {
+                        writeln!(s, "        {ex}")?;
+                    }
+                }
+            }
+        }
+
+        writeln!(s, "\nAnalyses these files allow")?;
+        for a in &self.analyses {
+            if a.missing.is_empty() {
+                writeln!(s, "  yes  {}", a.name)?;
+            } else {
+                writeln!(s, "  no   {} (needs {})", a.name, a.missing.join(", "))?;
+            }
+        }
+
+        let t = &self.totals;
+        writeln!(s, "\nGrants")?;
+        write!(s, "  {} grants, {} in all", t.grants, t.amount)?;
+        if let Some(r) = self.dates.grants {
+            write!(s, ", awarded {} to {}", r.first, r.last)?;
+        }
+        writeln!(s)?;
+        writeln!(
+            s,
+            "  {} funder(s), {} recipient organisation(s), {} grant(s) to individuals",
+            t.funders, t.recipient_organisations, t.grants_to_individuals
+        )?;
+        for st in &t.by_sector {
+            let share = if t.amount.0 > 0 {
+                100.0 * st.amount.0 as f64 / t.amount.0 as f64
+            } else {
+                0.0
+            };
+            writeln!(
+                s,
+                "    to {:<10} {:>6} grants  {:>18}  ({share:.1}%)",
+                st.sector.as_str(),
+                st.grants,
+                st.amount.to_string()
+            )?;
+        }
+
+        let p = &self.partnerships;
+        if p.partnerships + p.meetings > 0 {
+            writeln!(s, "\nPartnerships")?;
+            write!(
+                s,
+                "  {} partnership(s), {} meeting(s)",
+                p.partnerships, p.meetings
+            )?;
+            if let Some(r) = self.dates.meetings {
+                write!(s, " from {} to {}", r.first, r.last)?;
+            }
+            writeln!(s)?;
+            writeln!(
+                s,
+                "  {} attendance row(s) from {} people; {}",
+                p.attendance_rows,
+                p.people,
+                match p.payments {
+                    Some(n) => format!("{n} payment(s)"),
+                    None => "no payments.csv (who was paid is unknown)".to_owned(),
+                }
+            )?;
+        }
+
+        let n = self.sectors.organisations.len();
+        writeln!(
+            s,
+            "\nSector of each organisation ({n} in all), by the rule that decided it"
+        )?;
+        for r in &self.sectors.by_rule {
+            writeln!(
+                s,
+                "  {:>6}  {:<10} {}",
+                r.organisations,
+                r.sector.as_str(),
+                r.description
+            )?;
+        }
+        for rule in SectorRule::ALL {
+            let orgs: Vec<&OrgInference> = self
+                .sectors
+                .organisations
+                .iter()
+                .filter(|o| o.rule == rule && rule != SectorRule::OrganisationsCsv)
+                .collect();
+            if orgs.is_empty() {
+                continue;
+            }
+            writeln!(s, "  {}:", rule.describe())?;
+            for o in orgs.iter().take(5) {
+                writeln!(s, "    {} {} → {}", o.id, o.name, o.sector)?;
+            }
+            if orgs.len() > 5 {
+                writeln!(s, "    … and {} more", orgs.len() - 5)?;
+            }
+        }
+        writeln!(
+            s,
+            "  (`fundflow validate --json` lists all {n}; give a Sector in organisations.csv to correct one)"
+        )?;
+        if !self.notes.is_empty() {
+            writeln!(s, "\nNotes")?;
+            for note in &self.notes {
+                writeln!(s, "  {note}")?;
+            }
+        }
+        Ok(())
+    }
+}
