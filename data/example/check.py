@@ -106,9 +106,10 @@ def sector_of(ident):
     if row and row["sector"]:
         SECTOR_RULE[ident] = "organisations.csv"
         return row["sector"].lower()
-    # READING: "a grant's org type" = the first non-empty Org Type on the org's grants (file
-    # order) that the map knows; the example never gives one org two different types.
-    for t in org_types.get(ident, []):
+    # READING (fundflow's, docs/METHOD.md): the org-type rule reads organisations.csv `Type`
+    # first, then "a grant's org type" = the first non-empty Org Type on the org's grants
+    # that the map knows; the example never gives one org two different types.
+    for t in ([row["type"]] if row and row.get("type") else []) + org_types.get(ident, []):
         s = ORG_TYPE_SECTOR.get(t.strip().lower())
         if s:
             SECTOR_RULE[ident] = "org type"

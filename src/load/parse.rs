@@ -103,9 +103,12 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, Reason> {
     }
     let b = s.as_bytes();
     if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
-        let rest = &s[10..];
+        // `get` rather than slicing: a multi-byte character may sit where a digit belongs.
+        let (Some(date), Some(rest)) = (s.get(..10), s.get(10..)) else {
+            return Err(bad_date());
+        };
         if rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ') {
-            return iso_date(&s[..10]);
+            return iso_date(date);
         }
         return Err(bad_date());
     }
@@ -128,7 +131,7 @@ fn impossible_date() -> Reason {
 
 fn iso_date(s: &str) -> Result<NaiveDate, Reason> {
     let part = |r: std::ops::Range<usize>| -> Result<u32, Reason> {
-        let p = &s[r];
+        let p = s.get(r).ok_or_else(bad_date)?;
         if p.bytes().all(|b| b.is_ascii_digit()) {
             p.parse().map_err(|_| bad_date())
         } else {
@@ -293,6 +296,9 @@ mod tests {
         assert_eq!(date("01/04/21"), "date-invalid");
         assert_eq!(date("April 2021"), "date-invalid");
         assert_eq!(date("2021-04-01x"), "date-invalid");
+        // Found by the fuzz test: a multi-byte character where a digit belongs.
+        assert_eq!(date("2023-05-€1"), "date-invalid");
+        assert_eq!(date("2023-€5-01"), "date-invalid");
         assert_eq!(date(""), "date-empty");
     }
 

@@ -74,7 +74,7 @@ impl<'a> Table<'a> {
                 Reason::new("empty-file", "file has no header row"),
             ));
         }
-        let line = header.position().map_or(1, |p| p.line());
+        let line = LineCounter::new(text).line_at(header.position().map_or(0, |p| p.byte()));
         let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
         Ok(Table {
             file,
@@ -119,6 +119,7 @@ impl<'a> Table<'a> {
             Body::Csv(text) => {
                 let mut reader = csv_reader(text);
                 let mut rec = csv::StringRecord::new();
+                let mut lines = LineCounter::new(text);
                 // Skip the header.
                 reader
                     .read_record(&mut rec)
@@ -127,8 +128,8 @@ impl<'a> Table<'a> {
                     match reader.read_record(&mut rec) {
                         Ok(false) => break,
                         Ok(true) => {
-                            let line = rec.position().map_or(0, |p| p.line());
-                            let place = Place::Line(line);
+                            let byte = rec.position().map_or(0, |p| p.byte());
+                            let place = Place::Line(lines.line_at(byte));
                             let shape = check_shape(self, &place, rec.len(), width, &rec);
                             match shape {
                                 Some(p) => f(place, Err(p))?,
@@ -197,6 +198,43 @@ fn check_shape(
             )
             .column(&t.labels[i])
         })
+}
+
+/// Physical line numbers from byte offsets. The `csv` crate's own line count goes wrong
+/// when a quoted field holds a CRLF line break, so lines are counted here from the record's
+/// byte offset: offsets only grow, so the whole file is scanned once.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at_byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at_byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record whose `csv` position is `offset` (offsets must not
+    /// decrease). The `csv` crate's offset can point at the line end before the record, so
+    /// line ends (and blank lines) at the offset are skipped first.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut end = usize::try_from(offset).map_or(self.bytes.len(), |o| o.min(self.bytes.len()));
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end > self.at_byte {
+            self.line += self.bytes[self.at_byte..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at_byte = end;
+        }
+        self.line
+    }
 }
 
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
@@ -404,7 +442,10 @@ impl Unique {
                 col,
                 Reason::new(
                     "duplicate-identifier",
-                    format!("duplicate {what} (first at {first})"),
+                    match first {
+                        Place::Line(l) => format!("duplicate {what} (first on line {l})"),
+                        Place::Path(p) => format!("duplicate {what} (first at {p})"),
+                    },
                 ),
             ));
         }
@@ -439,6 +480,9 @@ mod tests {
     fn embedded_newlines_do_not_shift_line_numbers() {
         // Record 1 starts on line 2 and spans lines 2-4; record 2 is on line 5.
         let text = "a,b\n1,\"x\ny\nz\"\n2,w\n";
+        assert_eq!(lines(text), vec![2, 5]);
+        // The same with CRLF line ends, inside the quoted field too.
+        let text = "a,b\r\n1,\"x\r\ny\r\nz\"\r\n2,w\r\n";
         assert_eq!(lines(text), vec![2, 5]);
     }
 

@@ -1,0 +1,10 @@
+//! Integration tests: one binary (each file under tests/ would link the whole crate again).
+
+mod cli {
+    pub mod bad_input;
+    pub mod encodings;
+    pub mod fuzz;
+    pub mod real_files;
+    pub mod support;
+    pub mod validate;
+}

@@ -1,0 +1,99 @@
+//! The real published 360Giving files in ../shared/data/360giving/.
+//!
+//! Expected figures were computed independently with Python (csv, json and openpyxl), not
+//! from fundflow's output:
+//! - Trafford CSV: 555 rows, sum of `Amount Awarded` = 1,291,436.54, one funder GB-LAE-TRF.
+//! - Andrew Lloyd Webber JSON: 475 grants, sum of `amountAwarded` = 21,757,793.27.
+//! - Its XLSX: 475 rows whose {Identifier: Amount Awarded} equals the JSON's {id: amountAwarded}.
+
+use super::support::{arg, run, shared, validate_json};
+use fundflow::load::{load, DatasetSource, LoadOptions};
+use fundflow::model::{Recipient, Sector};
+
+#[test]
+fn trafford_csv_loads_555_grants_from_one_council() {
+    let v = validate_json(&[arg(&shared("trafford_council_vsg.csv"))]);
+    assert_eq!(v["totals"]["grants"], 555);
+    assert_eq!(v["totals"]["amount"], 1_291_436.54);
+    assert_eq!(v["totals"]["funders"], 1);
+    assert_eq!(v["files"][0]["rows_read"], 555);
+    assert_eq!(v["files"][0]["rows_used"], 555);
+    let orgs = v["sectors"]["organisations"].as_array().expect("orgs");
+    let council = orgs
+        .iter()
+        .find(|o| o["id"] == "GB-LAE-TRF")
+        .expect("funder");
+    assert_eq!(council["sector"], "statutory");
+    assert_eq!(council["rule"], "id-prefix");
+    // Most recipients are unregistered groups with 360G- identifiers: no rule applies.
+    let unknown = orgs.iter().filter(|o| o["sector"] == "unknown").count();
+    assert!(unknown * 2 > orgs.len(), "{unknown} of {}", orgs.len());
+    let (code, text, _) = run(&["validate", arg(&shared("trafford_council_vsg.csv"))]);
+    assert_eq!(code, 0);
+    assert!(text.contains("555 grants, £1,291,436.54 in all"), "{text}");
+}
+
+#[test]
+fn lloyd_webber_json_loads_475_grants() {
+    let v = validate_json(&[arg(&shared("andrew_lloyd_webber_foundation.json"))]);
+    assert_eq!(v["totals"]["grants"], 475);
+    assert_eq!(v["totals"]["amount"], 21_757_793.27);
+    assert_eq!(v["totals"]["funders"], 1);
+}
+
+#[test]
+fn lloyd_webber_xlsx_holds_the_same_grants_as_its_json() {
+    let opts = LoadOptions::default();
+    let json = load(
+        &DatasetSource::Path(shared("andrew_lloyd_webber_foundation.json")),
+        &opts,
+    )
+    .expect("json loads");
+    let xlsx = load(
+        &DatasetSource::Path(shared("andrew_lloyd_webber_foundation.xlsx")),
+        &opts,
+    )
+    .expect("xlsx loads");
+    let key = |d: &fundflow::Dataset| {
+        let mut v: Vec<_> = d
+            .grants
+            .iter()
+            .map(|g| {
+                (
+                    g.id.clone(),
+                    g.amount,
+                    g.award_date,
+                    g.funder.clone(),
+                    g.recipient.clone(),
+                    g.duration_months,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(json.grants.len(), 475);
+    assert_eq!(key(&json), key(&xlsx));
+    // The spreadsheet spells two headers its own way ("Recipient Org:Organisation Type",
+    // "Grant Programme: Title"); both must still be read.
+    let programmes =
+        |d: &fundflow::Dataset| d.grants.iter().filter(|g| g.programme.is_some()).count();
+    assert_eq!(programmes(&json), programmes(&xlsx));
+    assert!(programmes(&xlsx) > 400);
+    let sectors = |d: &fundflow::Dataset| {
+        d.organisations
+            .values()
+            .map(|o| (o.id.clone(), o.sector))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sectors(&json), sectors(&xlsx));
+    // 151 grants go to recipients typed "School/Educational Establishment": statutory.
+    let to_schools = json
+        .grants
+        .iter()
+        .filter(
+            |g| matches!(&g.recipient, Recipient::Org(o) if json.sector_of(o) == Sector::Statutory),
+        )
+        .count();
+    assert!(to_schools >= 151, "{to_schools}");
+}
