@@ -1,10 +1,10 @@
 //! `fundflow validate`: what a dataset holds, how every row was used, and how every
 //! organisation's sector was decided, so a user can correct it before analysing.
 
-use crate::model::{Analysis, Dataset, FileQuality, Pence, Recipient, Sector, SectorRule};
+use crate::model::{Analysis, Dataset, FileQuality, OrgId, Pence, Recipient, Sector, SectorRule};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 /// Everything `validate` reports; serialised as-is for `--json`.
@@ -168,16 +168,23 @@ impl ValidationReport {
             })
             .collect();
 
+        // Hash sets and a hash map of sectors: this loop runs once per grant (a million in a
+        // national file), and ordered maps keyed by identifier cost a string compare per level.
+        let sector_of: HashMap<&OrgId, Sector> = d
+            .organisations
+            .iter()
+            .map(|(id, o)| (id, o.sector))
+            .collect();
         let mut by_sector: BTreeMap<Sector, (usize, Pence)> = BTreeMap::new();
-        let mut funders = BTreeSet::new();
-        let mut recipients = BTreeSet::new();
+        let mut funders = HashSet::new();
+        let mut recipients = HashSet::new();
         let mut to_individuals = 0;
         for g in &d.grants {
             funders.insert(&g.funder);
             let sector = match &g.recipient {
                 Recipient::Org(o) => {
                     recipients.insert(o);
-                    d.sector_of(o)
+                    sector_of.get(o).copied().unwrap_or(Sector::Unknown)
                 }
                 Recipient::Individual(_) => {
                     to_individuals += 1;

@@ -86,8 +86,9 @@ pub struct ValidateArgs {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
-        Command::Analyse(_) | Command::Graph(_) | Command::Synth | Command::Explain { .. } => {
-            Err(Error::Internal("not yet implemented".into()))
-        }
+        Command::Analyse(_) => Err(Error::NotYetImplemented("analyse")),
+        Command::Graph(_) => Err(Error::NotYetImplemented("graph")),
+        Command::Synth => Err(Error::NotYetImplemented("synth")),
+        Command::Explain { .. } => Err(Error::NotYetImplemented("explain")),
     }
 }

@@ -309,14 +309,6 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
     for p in &partnerships {
         facts.mention(&p.fundholder);
     }
-    let mut meeting_only: BTreeSet<OrgId> = BTreeSet::new();
-    for m in &meetings {
-        for org in m.host.iter().chain(m.chair.iter()) {
-            if !facts.known(org) {
-                meeting_only.insert(org.clone());
-            }
-        }
-    }
     for a in &attendance {
         if let Some(o) = &a.org {
             facts.mention(o);
@@ -328,14 +320,17 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
             facts.mention(o);
         }
     }
+    // Hosts and chairs last: one that no other file mentions is worth a note.
     let mut notes = Vec::new();
-    for org in &meeting_only {
-        if !facts.known(org) {
-            notes.push(format!(
-                "{org} hosts or chairs meetings but appears in no other file; its sector is inferred from its identifier alone"
-            ));
+    for m in &meetings {
+        for org in m.host.iter().chain(m.chair.iter()) {
+            if !facts.known(org) {
+                notes.push(format!(
+                    "{org} hosts or chairs meetings but appears in no other file; its sector is inferred from its identifier alone"
+                ));
+                facts.mention(org);
+            }
         }
-        facts.mention(org);
     }
 
     let organisations = facts.into_organisations();
@@ -571,10 +566,15 @@ impl OrgFacts {
 
     /// Records what a grant says about an organisation; the latest grant's name and type win.
     pub(crate) fn seen(&mut self, id: &OrgId, s: Seen<'_>) {
-        if !self.grant_facts.contains_key(id) {
-            self.mentioned.insert(id.clone());
-        }
-        let g = self.grant_facts.entry(id.clone()).or_default();
+        // Look up before inserting: most rows name an organisation already seen, and
+        // `entry` would clone the identifier every time.
+        let g = match self.grant_facts.get_mut(id) {
+            Some(g) => g,
+            None => {
+                self.mentioned.insert(id.clone());
+                self.grant_facts.entry(id.clone()).or_default()
+            }
+        };
         let newer = |d: &Option<Dated>| d.as_ref().is_none_or(|d| s.at >= d.at);
         if !s.name.is_empty() && newer(&g.name) {
             g.name = Some(Dated {
@@ -598,6 +598,7 @@ impl OrgFacts {
 
     fn mention(&mut self, id: &OrgId) {
         if !self.mentioned.contains(id) {
+            // Checked first: most mentions repeat, and the clone is the cost.
             self.mentioned.insert(id.clone());
         }
     }
