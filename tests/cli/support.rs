@@ -58,3 +58,15 @@ pub fn arg(p: &Path) -> &str {
 pub const GRANTS: &str = "Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n\
 G1,1000,2023-04-01,GB-LAE-NBR,Northbridge Council,GB-CHC-1100001,Good Cause\n\
 G2,2500.50,2023-05-01,GB-LAE-NBR,Northbridge Council,360G-nbr-group,Local Group\n";
+
+/// (sector, rule) of organisation `id` in a `validate --json` report, if listed.
+pub fn sector_of(report: &serde_json::Value, id: &str) -> Option<(String, String)> {
+    report["sectors"]["organisations"]
+        .as_array()?
+        .iter()
+        .find(|o| o["id"] == id)
+        .map(|o| {
+            let s = |k: &str| o[k].as_str().unwrap_or("").to_owned();
+            (s("sector"), s("rule"))
+        })
+}
