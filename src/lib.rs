@@ -18,8 +18,11 @@
 // for no gain.
 #![allow(clippy::result_large_err)]
 
+pub mod config;
 pub mod error;
+pub mod flags;
 pub mod load;
+pub mod measures;
 pub mod model;
 pub mod validate;
 

@@ -1,0 +1,129 @@
+//! Flags: thresholds → plain-English findings (SPEC.md "Flags").
+//!
+//! Each rule lives beside its message, in the module of its measure family. Every flag
+//! carries the figure and the threshold it crossed, so a board member can see why it was
+//! raised, and `fundflow explain CODE` gives the definition and the source.
+
+use crate::config::Bands;
+use serde::Serialize;
+
+/// How serious a flag is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Crossed the high threshold (sorts first).
+    High,
+    /// Crossed the medium threshold.
+    Medium,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flag {
+    /// The rule, e.g. `DEPENDENCY`.
+    pub code: &'static str,
+    /// high or medium.
+    pub severity: Severity,
+    /// The organisation it is about (org identifier), or `None` for a whole-area flag.
+    pub subject: Option<String>,
+    /// The partnership, when it is about one.
+    pub partnership: Option<String>,
+    /// A `Led By` tag or an area, when it is about one.
+    pub group: Option<String>,
+    /// The measured figure.
+    pub value: f64,
+    /// The threshold it crossed (of its severity).
+    pub threshold: f64,
+    /// Money at stake, in pounds, for ranking flags in summaries (not in SPEC's list; `None`
+    /// where no sum of money is involved).
+    pub amount: Option<f64>,
+    /// One or two sentences a board member understands without a glossary.
+    pub message: String,
+}
+
+/// The severity a value earns when higher is worse (`value ≥ threshold`, inclusive).
+pub fn band_high_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
+    if value >= bands.high {
+        Some((Severity::High, bands.high))
+    } else if value >= bands.medium {
+        Some((Severity::Medium, bands.medium))
+    } else {
+        None
+    }
+}
+
+/// The severity a value earns when lower is worse (`value ≤ threshold`, inclusive).
+pub fn band_low_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
+    if value <= bands.high {
+        Some((Severity::High, bands.high))
+    } else if value <= bands.medium {
+        Some((Severity::Medium, bands.medium))
+    } else {
+        None
+    }
+}
+
+/// Sorts flags as SPEC.md says: severity (high first), then code, subject, partnership
+/// (and group, so that whole-area flags for different tags have a stable order).
+pub fn sort_flags(flags: &mut [Flag]) {
+    flags.sort_by(|a, b| {
+        (a.severity, a.code, &a.subject, &a.partnership, &a.group).cmp(&(
+            b.severity,
+            b.code,
+            &b.subject,
+            &b.partnership,
+            &b.group,
+        ))
+    });
+}
+
+/// `0.456` → `46%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// £ for people: `£1.2m`, `£35k`, `£950`.
+pub fn money(pounds: f64) -> String {
+    let a = pounds.abs();
+    if a >= 1_000_000.0 {
+        format!("£{:.1}m", pounds / 1_000_000.0)
+    } else if a >= 10_000.0 {
+        format!("£{:.0}k", pounds / 1_000.0)
+    } else if a >= 1_000.0 {
+        format!("£{:.1}k", pounds / 1_000.0)
+    } else {
+        format!("£{pounds:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_inclusive() {
+        let b = Bands {
+            medium: 0.5,
+            high: 0.7,
+        };
+        assert_eq!(band_high_is_worse(0.5, b), Some((Severity::Medium, 0.5)));
+        assert_eq!(band_high_is_worse(0.7, b), Some((Severity::High, 0.7)));
+        assert_eq!(band_high_is_worse(0.4999, b), None);
+        let low = Bands {
+            medium: 0.5,
+            high: 0.25,
+        };
+        assert_eq!(band_low_is_worse(0.5, low), Some((Severity::Medium, 0.5)));
+        assert_eq!(band_low_is_worse(0.25, low), Some((Severity::High, 0.25)));
+        assert_eq!(band_low_is_worse(0.51, low), None);
+    }
+
+    #[test]
+    fn money_reads_like_a_board_paper() {
+        assert_eq!(money(1_234_567.0), "£1.2m");
+        assert_eq!(money(35_400.0), "£35k");
+        assert_eq!(money(2_500.0), "£2.5k");
+        assert_eq!(money(950.0), "£950");
+        assert_eq!(percent(0.456), "46%");
+    }
+}

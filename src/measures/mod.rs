@@ -1,0 +1,94 @@
+//! The measures of SPEC.md "Definitions", one module per family. Each is a pure function of
+//! the typed [`Dataset`] (through a [`Context`]) returning `Serialize` structs: no I/O, no
+//! printing, no global state.
+
+pub mod period;
+pub mod stats;
+
+use crate::model::Dataset;
+use chrono::NaiveDate;
+use period::GrantPeriod;
+use serde::Serialize;
+
+/// The `--from` / `--to` window (inclusive) for flow measures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Window {
+    /// First day, if bounded.
+    pub from: Option<NaiveDate>,
+    /// Last day, if bounded.
+    pub to: Option<NaiveDate>,
+}
+
+impl Window {
+    /// from ≤ date ≤ to, for the bounds that are set.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t)
+    }
+
+    /// The UK financial year `fy`: 1 April `fy` to 31 March `fy + 1`.
+    pub fn financial_year(fy: i32) -> Option<Window> {
+        Some(Window {
+            from: NaiveDate::from_ymd_opt(fy, 4, 1),
+            to: Some(NaiveDate::from_ymd_opt(fy + 1, 3, 31)?),
+        })
+    }
+}
+
+/// What every measure reads: the data, the point in time, the window, and each grant's
+/// period (computed once, index-aligned with `data.grants`).
+#[derive(Debug, Clone)]
+pub struct Context<'d> {
+    /// The dataset.
+    pub data: &'d Dataset,
+    /// The point in time for active grants, dependency and cliffs.
+    pub as_of: NaiveDate,
+    /// The window for flow measures.
+    pub window: Window,
+    /// `periods[i]` is the period of `data.grants[i]`.
+    pub periods: Vec<GrantPeriod>,
+}
+
+impl<'d> Context<'d> {
+    /// as_of: `as_of` if given; else the window's end; else the latest award or meeting date
+    /// in the dataset (SPEC.md); else today's date is never used — an empty dataset gets
+    /// 1970-01-01 so output stays deterministic.
+    pub fn new(data: &'d Dataset, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
+        let latest = data
+            .grants
+            .iter()
+            .map(|g| g.award_date)
+            .chain(data.meetings.iter().map(|m| m.date))
+            .max();
+        let as_of = as_of
+            .or(window.to)
+            .or(latest)
+            .unwrap_or(NaiveDate::MIN.max(chrono::DateTime::UNIX_EPOCH.date_naive()));
+        Context {
+            data,
+            as_of,
+            window,
+            periods: data.grants.iter().map(GrantPeriod::of).collect(),
+        }
+    }
+
+    /// Indices of grants awarded inside the window (flow measures).
+    pub fn grants_in_window(&self) -> impl Iterator<Item = usize> + '_ {
+        self.data
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| self.window.contains(g.award_date))
+            .map(|(i, _)| i)
+    }
+
+    /// Indices of grants awarded on or before as_of and active at as_of (point-in-time
+    /// measures use every such grant, whatever the window says).
+    pub fn active_grants(&self) -> impl Iterator<Item = usize> + '_ {
+        self.data
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(i, g)| g.award_date <= self.as_of && self.periods[*i].is_active(self.as_of))
+            .map(|(i, _)| i)
+    }
+}
