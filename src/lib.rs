@@ -20,7 +20,9 @@
 
 pub mod config;
 pub mod error;
+// pub mod findings; (wired once the partnership measures land)
 pub mod flags;
+pub mod graph;
 pub mod load;
 pub mod measures;
 pub mod model;

@@ -1,5 +1,6 @@
 //! Command-line definitions (clap). The library never sees these types.
 
+mod graph;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};
@@ -27,8 +28,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Analyse a dataset and write findings, tables, charts and a report (not yet implemented).
     Analyse(DatasetArgs),
-    /// Export the money and participation graph (not yet implemented).
-    Graph(DatasetArgs),
+    /// Export the money and participation graph for Graphviz, Gephi or yEd.
+    Graph(graph::GraphArgs),
     /// Generate a synthetic dataset (not yet implemented).
     Synth,
     /// Explain a flag's definition, formula and source (not yet implemented).
@@ -87,7 +88,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Analyse(_) => Err(Error::NotYetImplemented("analyse")),
-        Command::Graph(_) => Err(Error::NotYetImplemented("graph")),
+        Command::Graph(args) => graph::run(&args),
         Command::Synth => Err(Error::NotYetImplemented("synth")),
         Command::Explain { .. } => Err(Error::NotYetImplemented("explain")),
     }

@@ -4,6 +4,9 @@
 //! carries the figure and the threshold it crossed, so a board member can see why it was
 //! raised, and `fundflow explain CODE` gives the definition and the source.
 
+pub mod money;
+pub mod partnership;
+
 use crate::config::Bands;
 use serde::Serialize;
 

@@ -2,8 +2,15 @@
 //! the typed [`Dataset`] (through a [`Context`]) returning `Serialize` structs: no I/O, no
 //! printing, no global state.
 
+pub mod balance;
+pub mod concentration;
+pub mod dependency;
+pub mod participation;
+pub mod partnership;
 pub mod period;
 pub mod stats;
+#[cfg(test)]
+pub mod testkit;
 
 use crate::model::Dataset;
 use chrono::NaiveDate;

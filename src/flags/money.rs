@@ -1,0 +1,173 @@
+//! Flags on money: CONCENTRATION, FUNDER-DOMINANCE, DEPENDENCY, FUNDING-CLIFF.
+//!
+//! Each rule's "only when" guard is beside its threshold test (SPEC.md "Flags"). Why
+//! CONCENTRATION uses top-5 share rather than HHI: a funder making n equal grants has
+//! HHI = 10 000 / n, so antitrust bands would call every small, even-handed funder
+//! "concentrated"; a board reads "five organisations got 76% of the money" directly.
+
+use super::{band_high_is_worse, money, percent, Flag};
+use crate::config::Parameters;
+use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
+use crate::measures::dependency::RecipientFigures;
+use crate::model::{Dataset, OrgId, Sector};
+
+fn name(data: &Dataset, id: &OrgId) -> String {
+    data.organisations
+        .get(id)
+        .map_or_else(|| id.to_string(), |o| o.name.clone())
+}
+
+/// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
+pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parameters) -> Vec<Flag> {
+    c.funders
+        .iter()
+        .filter(|f| f.figures.recipients >= p.concentration_min_recipients)
+        .filter_map(|f| {
+            let top5 = f.figures.top5_share?;
+            let (severity, threshold) = band_high_is_worse(top5, p.concentration)?;
+            Some(Flag {
+                code: "CONCENTRATION",
+                severity,
+                subject: Some(f.id.to_string()),
+                partnership: None,
+                group: None,
+                value: top5,
+                threshold,
+                amount: Some(f.figures.total * top5),
+                message: format!(
+                    "{} gave {} of its {} to just five of its {} recipients.",
+                    name(data, &f.id),
+                    percent(top5),
+                    money(f.figures.total),
+                    f.figures.recipients
+                ),
+            })
+        })
+        .collect()
+}
+
+/// FUNDER-DOMINANCE: the largest funder's share of money to the VCSE side ≥ 0.5 / 0.7,
+/// when ≥ 3 funders gave to the VCSE side; overall and per area.
+pub fn dominance_flags(data: &Dataset, d: &DominanceFindings, p: &Parameters) -> Vec<Flag> {
+    std::iter::once(&d.overall)
+        .chain(d.by_area.iter())
+        .filter_map(|dom| dominance_flag(data, dom, p))
+        .collect()
+}
+
+fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag> {
+    if d.funders.len() < p.dominance_min_funders {
+        return None;
+    }
+    let (top, share) = (d.top_funder.as_ref()?, d.top_share?);
+    let (severity, threshold) = band_high_is_worse(share, p.dominance)?;
+    let place = d
+        .area
+        .as_ref()
+        .map_or_else(String::new, |a| format!(" in {a}"));
+    Some(Flag {
+        code: "FUNDER-DOMINANCE",
+        severity,
+        subject: Some(top.to_string()),
+        partnership: None,
+        group: d.area.clone(),
+        value: share,
+        threshold,
+        amount: Some(d.vcse_total * share),
+        message: format!(
+            "{} provided {} of the {} that reached voluntary and community groups{place}; the other {} funders together provided {}.",
+            name(data, top),
+            percent(share),
+            money(d.vcse_total),
+            d.funders.len() - 1,
+            percent(1.0 - share)
+        ),
+    })
+}
+
+/// Who DEPENDENCY and FUNDING-CLIFF apply to: VCSE-side organisations (vcse and unknown).
+fn can_be_flagged(r: &RecipientFigures) -> bool {
+    matches!(r.sector, Sector::Vcse | Sector::Unknown) && !r.id.starts_with("individuals:")
+}
+
+/// DEPENDENCY: dependency ≥ 0.5 / 0.75, when the basis is income or ≥ 2 funders have
+/// active grants.
+pub fn dependency_flags(
+    data: &Dataset,
+    recipients: &[RecipientFigures],
+    p: &Parameters,
+) -> Vec<Flag> {
+    recipients
+        .iter()
+        .filter(|r| can_be_flagged(r))
+        .filter(|r| {
+            r.dependency_basis == Some("income") || r.active_funders >= p.dependency_min_funders
+        })
+        .filter_map(|r| {
+            let dep = r.dependency?;
+            let (severity, threshold) = band_high_is_worse(dep, p.dependency)?;
+            let funder = r.top_active_funder.as_ref()?;
+            let basis = match r.annual_income {
+                Some(income) => format!("its annual income of {}", money(income)),
+                None => format!(
+                    "all the grant funding it has running ({} a year from {} funders)",
+                    money(r.active_annual),
+                    r.active_funders
+                ),
+            };
+            Some(Flag {
+                code: "DEPENDENCY",
+                severity,
+                subject: Some(r.id.clone()),
+                partnership: None,
+                group: None,
+                value: dep,
+                threshold,
+                amount: Some(r.top_active_annual),
+                message: format!(
+                    "{} relies on {} for {} a year, {} of {basis}; losing that one funder would put it at risk.",
+                    r.name,
+                    name(data, funder),
+                    money(r.top_active_annual),
+                    percent(dep)
+                ),
+            })
+        })
+        .collect()
+}
+
+/// FUNDING-CLIFF: ending_12m_share ≥ 0.5 / 0.8, when ≥ 2 active grants, or income known and
+/// the ending annual value ≥ 25% of it.
+pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag> {
+    recipients
+        .iter()
+        .filter(|r| can_be_flagged(r))
+        .filter(|r| {
+            r.active_grants >= p.cliff_min_active_grants
+                || r
+                    .annual_income
+                    .is_some_and(|inc| r.ending_12m_annual >= p.cliff_min_income_share * inc)
+        })
+        .filter_map(|r| {
+            let share = r.ending_12m_share?;
+            let (severity, threshold) = band_high_is_worse(share, p.cliff)?;
+            Some(Flag {
+                code: "FUNDING-CLIFF",
+                severity,
+                subject: Some(r.id.clone()),
+                partnership: None,
+                group: None,
+                value: share,
+                threshold,
+                amount: Some(r.ending_12m_annual),
+                message: format!(
+                    "{} of {}'s running grant funding ({} a year across {} grants) ends within the next 12 months.",
+                    percent(share),
+                    r.name,
+                    money(r.ending_12m_annual),
+                    r.active_grants
+                ),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,1 @@
+//! The money and participation graph (in progress).

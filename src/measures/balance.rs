@@ -1,0 +1,279 @@
+//! Balance of power in a partnership, member by member (SPEC.md "Balance of power").
+//!
+//! Five axes, each a value on 0–1 and a band 0–5, shown side by side and **never averaged**:
+//! partnering guidance on power imbalances warns that one composite score hides which kind
+//! of power is unequal.
+//!
+//! For each member (organisations with any attendance row at the partnership's meetings in
+//! the window, plus the fundholder; sorted by identifier):
+//! - **funding_share** = the programme money it received ÷ the programme total. The fundholder
+//!   "receives" what it keeps, max(0, received − passed on); any other member receives the
+//!   programme grants the fundholder gave it in the window. Programme total = max(received,
+//!   passed on) by the fundholder in the window.
+//! - **authority** = meetings it hosted or chaired (a meeting counted once if both) ÷
+//!   meetings in the window.
+//! - **voice** = its attended rows ÷ all attended rows (community members' included): its
+//!   seat share.
+//! - **unpaid_share** = its unpaid attended hours ÷ its attended hours.
+//! - **dependency_on_fundholder** = the annual value of the fundholder's grants to it that are
+//!   active at as_of (awarded on or before as_of) ÷ its annual income when known (basis
+//!   `income`), else ÷ the annual value of all its active grants (basis `recorded`).
+//!
+//! band = round(value × 5), halves up, clamped to 0–5: 0.5 → 3 (2.5 rounds up), 0.29 → 1,
+//! 1.0 → 5. A value within 1e-9 of a half rounds up, so that the binary representation of a
+//! ratio such as 7/10 (3.4999…) never decides a band.
+//!
+//! Edge cases: no meetings → authority `None`; no attended rows → voice `None`; no attended
+//! hours, or any of its rows with unknown payment (no payments.csv) → unpaid_share `None`; no
+//! programme or a programme total of £0 → funding_share `None`; the fundholder itself, or a
+//! member with neither income nor active grants → dependency `None`.
+//!
+//! Reading: funding_share's programme total is the money the fundholder received under the
+//! programme (SPEC.md "programme money"), so the fundholder's own share is its retained
+//! share and the others' are what it passed to each of them; money passed to non-members
+//! (and to individuals) is in the total but belongs to no member. When the fundholder passed
+//! on more than it received in the window (money received before `--from`), the total is
+//! what it passed on, so every share stays within 0–1.
+//!
+//! Reading: dependency_on_fundholder is 0, not `None`, for a member whose income is known,
+//! or who has other active grants, but has no active grant from the fundholder: it is then
+//! known not to depend on it. On the income basis the value can exceed 1 (the grants are
+//! larger than the income recorded); the value is kept and the band is 5.
+//!
+//! Reading: unpaid_share is known for a statutory member without payments.csv when statutory
+//! time counts as paid (every row resourced: 0), and `None` for other members.
+//!
+//! Complexity: O(m · (s + g_m)) for m members, s seats and g_m active grants per member, after
+//! the O(g) [`ActiveGrants`] index is built once for the dataset.
+//!
+//! Sources: SPEC.md "Balance of power"; the axes follow the partnering guidance on power
+//! imbalances (funding, authority, voice, resourcing, dependency) cited in SPEC.md.
+
+use super::participation::Seat;
+use super::Context;
+use crate::model::{Meeting, OrgId, Pence, Recipient, Sector};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One axis of power: a value on 0–1 and its band 0–5.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Axis {
+    /// The value; `None` when it cannot be computed.
+    pub value: Option<f64>,
+    /// round(value × 5), halves up, clamped to 0–5.
+    pub band: Option<u8>,
+}
+
+impl Axis {
+    /// An axis from its value.
+    pub fn new(value: Option<f64>) -> Axis {
+        Axis {
+            value,
+            band: value.map(band),
+        }
+    }
+}
+
+/// round(value × 5) with halves up, clamped to 0–5 (non-finite values are 0).
+pub fn band(value: f64) -> u8 {
+    // The 1e-9 keeps a ratio whose binary form falls just short of a half (0.7 × 5 =
+    // 3.4999…) in the band its decimal value belongs to.
+    let b = (value * 5.0 + 0.5 + 1e-9).floor();
+    if b.is_finite() {
+        b.clamp(0.0, 5.0) as u8
+    } else {
+        0
+    }
+}
+
+/// A member's position on each axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberBalance {
+    /// Organisation identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Sector.
+    pub sector: Sector,
+    /// Programme money it received ÷ the programme total.
+    pub funding_share: Axis,
+    /// Meetings it hosted or chaired ÷ meetings.
+    pub authority: Axis,
+    /// Its attended rows ÷ all attended rows.
+    pub voice: Axis,
+    /// Its unpaid attended hours ÷ its attended hours.
+    pub unpaid_share: Axis,
+    /// The fundholder's active annual value to it ÷ its income (or all its active annual value).
+    pub dependency_on_fundholder: Axis,
+    /// `income` or `recorded`: what dependency_on_fundholder divides by.
+    pub dependency_basis: Option<&'static str>,
+}
+
+/// Programme money for one partnership in the window (SPEC.md "Partnership money").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgrammeMoney {
+    /// Programme grants to the fundholder.
+    pub received: Pence,
+    /// Programme grants from the fundholder (to organisations and individuals).
+    pub passed_on: Pence,
+    /// Programme grants from the fundholder, per recipient organisation.
+    pub passed_to: BTreeMap<OrgId, Pence>,
+}
+
+impl ProgrammeMoney {
+    /// 1 − passed on ÷ received, from whole pence (so 60/100 is exactly 0.6); `None` when
+    /// nothing was received. Negative when more was passed on than received in the window.
+    pub fn retained_share(&self) -> Option<f64> {
+        (self.received.0 > 0)
+            .then(|| (self.received.0 - self.passed_on.0) as f64 / self.received.0 as f64)
+    }
+}
+
+/// Grants active at as_of (awarded on or before it), by recipient organisation. Built once
+/// per dataset, O(g).
+#[derive(Debug, Clone, Default)]
+pub struct ActiveGrants<'d> {
+    by_recipient: HashMap<&'d OrgId, Vec<usize>>,
+}
+
+impl<'d> ActiveGrants<'d> {
+    /// Indexes the active grants of `ctx`.
+    pub fn new(ctx: &Context<'d>) -> ActiveGrants<'d> {
+        let mut by_recipient: HashMap<&'d OrgId, Vec<usize>> = HashMap::new();
+        for i in ctx.active_grants() {
+            if let Recipient::Org(o) = &ctx.data.grants[i].recipient {
+                by_recipient.entry(o).or_default().push(i);
+            }
+        }
+        ActiveGrants { by_recipient }
+    }
+
+    /// The member's dependency on `funder` and its basis (`income` or `recorded`).
+    pub fn dependency_on(
+        &self,
+        ctx: &Context,
+        member: &OrgId,
+        funder: &OrgId,
+    ) -> (Option<f64>, Option<&'static str>) {
+        let grants = self.by_recipient.get(member).map_or(&[][..], |v| &v[..]);
+        let mut from_funder = 0.0;
+        let mut all = 0.0;
+        for &i in grants {
+            let annual = ctx.periods[i].annual_value;
+            all += annual;
+            if &ctx.data.grants[i].funder == funder {
+                from_funder += annual;
+            }
+        }
+        let income = ctx
+            .data
+            .organisations
+            .get(member)
+            .and_then(|o| o.annual_income)
+            .filter(|p| p.0 > 0);
+        match income {
+            Some(inc) => (Some(from_funder / inc.pounds()), Some("income")),
+            None if all > 0.0 => (Some(from_funder / all), Some("recorded")),
+            None => (None, None),
+        }
+    }
+}
+
+/// What the balance of one partnership is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct BalanceInputs<'a, 'd> {
+    /// The fundholder.
+    pub fundholder: &'d OrgId,
+    /// Members, sorted by identifier.
+    pub members: &'a [&'d OrgId],
+    /// Meetings in the window.
+    pub meetings: &'a [&'d Meeting],
+    /// Attendance rows at those meetings.
+    pub seats: &'a [Seat<'d>],
+    /// Programme money; `None` when the partnership names no programme.
+    pub programme: Option<&'a ProgrammeMoney>,
+}
+
+#[derive(Default)]
+struct MemberSeats {
+    attended: usize,
+    hours: f64,
+    unpaid_hours: Option<f64>,
+}
+
+/// The balance of power for every member, sorted by identifier.
+pub fn member_balance(
+    ctx: &Context,
+    active: &ActiveGrants,
+    input: &BalanceInputs,
+) -> Vec<MemberBalance> {
+    let all_attended = input.seats.iter().filter(|s| s.attended()).count();
+    let mut by_org: HashMap<&OrgId, MemberSeats> = HashMap::new();
+    for seat in input.seats.iter().filter(|s| s.attended()) {
+        let Some(org) = &seat.row.org else { continue };
+        let acc = by_org.entry(org).or_insert_with(|| MemberSeats {
+            unpaid_hours: Some(0.0),
+            ..MemberSeats::default()
+        });
+        let hours = seat.hours();
+        acc.attended += 1;
+        acc.hours += hours;
+        acc.unpaid_hours = match (acc.unpaid_hours, seat.resourced) {
+            (Some(u), Some(true)) => Some(u),
+            (Some(u), Some(false)) => Some(u + hours),
+            _ => None,
+        };
+    }
+    let programme_total = input
+        .programme
+        .map(|m| m.received.max(m.passed_on))
+        .filter(|t| t.0 > 0);
+    input
+        .members
+        .iter()
+        .map(|&member| {
+            let is_fundholder = member == input.fundholder;
+            let funding = match (input.programme, programme_total) {
+                (Some(m), Some(total)) => {
+                    let got = if is_fundholder {
+                        (m.received.0 - m.passed_on.0).max(0)
+                    } else {
+                        m.passed_to.get(member).map_or(0, |p| p.0)
+                    };
+                    Some(got as f64 / total.0 as f64)
+                }
+                _ => None,
+            };
+            let led = input
+                .meetings
+                .iter()
+                .filter(|m| m.host.as_ref() == Some(member) || m.chair.as_ref() == Some(member))
+                .count();
+            let authority =
+                (!input.meetings.is_empty()).then(|| led as f64 / input.meetings.len() as f64);
+            let seats = by_org.get(member);
+            let attended = seats.map_or(0, |s| s.attended);
+            let voice = (all_attended > 0).then(|| attended as f64 / all_attended as f64);
+            let unpaid = seats
+                .filter(|s| s.hours > 0.0)
+                .and_then(|s| s.unpaid_hours.map(|u| u / s.hours));
+            let (dependency, basis) = if is_fundholder {
+                (None, None)
+            } else {
+                active.dependency_on(ctx, member, input.fundholder)
+            };
+            let org = ctx.data.organisations.get(member);
+            MemberBalance {
+                id: member.to_string(),
+                name: org.map_or_else(|| member.to_string(), |o| o.name.clone()),
+                sector: ctx.data.sector_of(member),
+                funding_share: Axis::new(funding),
+                authority: Axis::new(authority),
+                voice: Axis::new(voice),
+                unpaid_share: Axis::new(unpaid),
+                dependency_on_fundholder: Axis::new(dependency),
+                dependency_basis: basis,
+            }
+        })
+        .collect()
+}

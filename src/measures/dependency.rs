@@ -1,0 +1,372 @@
+//! Recipient dependency and funding cliffs (SPEC.md "Recipient dependency", "Funding cliff",
+//! "Who can be flagged").
+//!
+//! Per recipient organisation:
+//! - total, grants, funders: grants awarded in the window.
+//! - top_funder_share = the largest share of its window total from one funder (ties: the
+//!   smallest funder identifier); `None` when its window total is £0.
+//! - active_annual = Σ annual value of its grants active at as_of (awarded on or before
+//!   as_of, whatever `--from` says).
+//! - dependency = active annual value from its largest active funder ÷ annual income
+//!   (organisations.csv; basis `income`), else ÷ all its active annual value (basis
+//!   `recorded`). Reading (METHOD.md): with no active grants there is nothing to depend on
+//!   and dependency is `None` on both bases.
+//! - ending_12m_share = annual value of active grants ending on or before as_of + 365 days ÷
+//!   annual value of all its active grants (`None` without active grants).
+//!
+//! Listed: every organisation that received a grant in the window, and every organisation
+//! with a grant active at as_of even if none fell in the window (total 0). Grants to
+//! individuals are one line per funder (`individuals:FUNDER`), never listed by person.
+//!
+//! Per quarter (whole dataset, VCSE-side recipients): the annual value of active grants
+//! ending in each of the eight UK financial-year quarters from the one holding as_of.
+//!
+//! Complexity: O(g log r).
+
+use super::concentration::recipient_sector;
+use super::Context;
+use crate::model::{OrgId, Recipient, Sector};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Days ahead that count as "ending within 12 months".
+pub const CLIFF_HORIZON_DAYS: u64 = 365;
+
+/// What is known about one recipient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecipientFigures {
+    /// Organisation identifier, or `individuals:FUNDER` for a funder's grants to people.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Sector.
+    pub sector: Sector,
+    /// Money awarded in the window, pounds.
+    pub total: f64,
+    /// Grants awarded in the window.
+    pub grants: usize,
+    /// Distinct funders in the window.
+    pub funders: usize,
+    /// The funder giving most in the window.
+    pub top_funder: Option<OrgId>,
+    /// Its share of the window total.
+    pub top_funder_share: Option<f64>,
+    /// Annual value of grants active at as_of, pounds.
+    pub active_annual: f64,
+    /// Active grants at as_of.
+    pub active_grants: usize,
+    /// Funders with active grants at as_of.
+    pub active_funders: usize,
+    /// The largest active funder.
+    pub top_active_funder: Option<OrgId>,
+    /// Its active annual value, pounds.
+    pub top_active_annual: f64,
+    /// Annual income from organisations.csv, pounds.
+    pub annual_income: Option<f64>,
+    /// Dependency on the largest active funder.
+    pub dependency: Option<f64>,
+    /// `income` or `recorded`.
+    pub dependency_basis: Option<&'static str>,
+    /// Annual value of active grants ending within 12 months, pounds.
+    pub ending_12m_annual: f64,
+    /// Its share of all active annual value.
+    pub ending_12m_share: Option<f64>,
+}
+
+#[derive(Default)]
+struct Acc {
+    total: f64,
+    grants: usize,
+    by_funder: BTreeMap<OrgId, f64>,
+    active: BTreeMap<OrgId, f64>,
+    active_grants: usize,
+    ending: f64,
+}
+
+/// The largest value in a map, ties going to the smallest key (maps iterate in key order
+/// and only a strictly larger value replaces the current best).
+fn largest(map: &BTreeMap<OrgId, f64>) -> Option<(&OrgId, f64)> {
+    map.iter().fold(None, |best, (k, v)| match best {
+        Some((_, b)) if b >= *v => best,
+        _ => Some((k, *v)),
+    })
+}
+
+/// Dependency and cliff figures for every listed recipient, sorted by id.
+pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
+    let horizon = ctx
+        .as_of
+        .checked_add_days(Days::new(CLIFF_HORIZON_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let mut accs: BTreeMap<String, (Sector, Option<&OrgId>, Acc)> = BTreeMap::new();
+    fn key<'g>(r: &'g Recipient, funder: &OrgId) -> (String, Option<&'g OrgId>) {
+        match r {
+            Recipient::Org(o) => (o.to_string(), Some(o)),
+            Recipient::Individual(_) => (format!("individuals:{funder}"), None),
+        }
+    }
+    for (i, g) in ctx.data.grants.iter().enumerate() {
+        let in_window = ctx.window.contains(g.award_date);
+        let p = &ctx.periods[i];
+        let active = g.award_date <= ctx.as_of && p.is_active(ctx.as_of);
+        if !in_window && !active {
+            continue;
+        }
+        let (k, org) = key(&g.recipient, &g.funder);
+        let sector = recipient_sector(ctx, &g.recipient);
+        let (_, _, acc) = accs
+            .entry(k)
+            .or_insert_with(|| (sector, org, Acc::default()));
+        if in_window {
+            acc.total += g.amount.pounds();
+            acc.grants += 1;
+            *acc.by_funder.entry(g.funder.clone()).or_default() += g.amount.pounds();
+        }
+        if active {
+            *acc.active.entry(g.funder.clone()).or_default() += p.annual_value;
+            acc.active_grants += 1;
+            if p.end <= horizon {
+                acc.ending += p.annual_value;
+            }
+        }
+    }
+    accs.into_iter()
+        .map(|(id, (sector, org, acc))| {
+            let org = org.and_then(|o| ctx.data.organisations.get(o));
+            figures(ctx, id, sector, org, acc)
+        })
+        .collect()
+}
+
+fn figures(
+    ctx: &Context,
+    id: String,
+    sector: Sector,
+    org: Option<&crate::model::Organisation>,
+    acc: Acc,
+) -> RecipientFigures {
+    let individuals = id.starts_with("individuals:");
+    let name = if individuals {
+        let funder = id.trim_start_matches("individuals:");
+        let funder_name = OrgId::parse(funder)
+            .and_then(|f| ctx.data.organisations.get(&f))
+            .map_or(funder.to_owned(), |o| o.name.clone());
+        format!("Individuals funded by {funder_name}")
+    } else {
+        org.map_or_else(|| id.clone(), |o| o.name.clone())
+    };
+    let top = largest(&acc.by_funder);
+    let top_active = largest(&acc.active);
+    let active_annual: f64 = acc.active.values().sum();
+    let income = org
+        .and_then(|o| o.annual_income)
+        .map(|p| p.pounds())
+        .filter(|i| *i > 0.0);
+    let (dependency, basis) = match (top_active, income) {
+        (Some((_, top)), Some(inc)) => (Some(top / inc), Some("income")),
+        (Some((_, top)), None) if active_annual > 0.0 => {
+            (Some(top / active_annual), Some("recorded"))
+        }
+        _ => (None, None),
+    };
+    RecipientFigures {
+        name,
+        sector,
+        total: acc.total,
+        grants: acc.grants,
+        funders: acc.by_funder.len(),
+        top_funder: top.map(|(f, _)| f.clone()),
+        top_funder_share: top.filter(|_| acc.total > 0.0).map(|(_, v)| v / acc.total),
+        active_annual,
+        active_grants: acc.active_grants,
+        active_funders: acc.active.len(),
+        top_active_funder: top_active.map(|(f, _)| f.clone()),
+        top_active_annual: top_active.map_or(0.0, |(_, v)| v),
+        annual_income: income,
+        dependency: if individuals { None } else { dependency },
+        dependency_basis: if individuals { None } else { basis },
+        ending_12m_annual: acc.ending,
+        ending_12m_share: (active_annual > 0.0).then(|| acc.ending / active_annual),
+        id,
+    }
+}
+
+/// Annual value of VCSE-side active grants ending in one quarter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarterEnding {
+    /// UK financial-year quarter, e.g. `2025-26 Q1` (April–June 2025).
+    pub quarter: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Annual value of active grants ending in it, pounds.
+    pub annual_value_ending: f64,
+    /// How many grants.
+    pub grants: usize,
+}
+
+/// The first day of the UK financial-year quarter holding `d` (quarters start 1 April,
+/// 1 July, 1 October, 1 January).
+fn quarter_start(d: NaiveDate) -> Option<NaiveDate> {
+    let m = ((d.month() - 1) / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), m, 1)
+}
+
+fn quarter_label(start: NaiveDate) -> String {
+    // Financial year starts in April: Apr–Jun is Q1 of FY y/y+1; Jan–Mar is Q4 of y−1/y.
+    let (fy, q) = match start.month() {
+        4 => (start.year(), 1),
+        7 => (start.year(), 2),
+        10 => (start.year(), 3),
+        _ => (start.year() - 1, 4),
+    };
+    format!("{fy}-{:02} Q{q}", (fy + 1) % 100)
+}
+
+/// Annual value of VCSE-side active grants ending per quarter, for the eight quarters from
+/// the one holding as_of.
+pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
+    let Some(first) = quarter_start(ctx.as_of) else {
+        return Vec::new();
+    };
+    let mut quarters: Vec<QuarterEnding> = (0..8)
+        .filter_map(|k| {
+            let from = first.checked_add_months(Months::new(3 * k))?;
+            let to = from.checked_add_months(Months::new(3))?.pred_opt()?;
+            Some(QuarterEnding {
+                quarter: quarter_label(from),
+                from,
+                to,
+                annual_value_ending: 0.0,
+                grants: 0,
+            })
+        })
+        .collect();
+    for i in ctx.active_grants() {
+        let g = &ctx.data.grants[i];
+        if !matches!(
+            recipient_sector(ctx, &g.recipient),
+            Sector::Vcse | Sector::Unknown
+        ) {
+            continue;
+        }
+        let end = ctx.periods[i].end;
+        if let Some(q) = quarters.iter_mut().find(|q| q.from <= end && end <= q.to) {
+            q.annual_value_ending += ctx.periods[i].annual_value;
+            q.grants += 1;
+        }
+    }
+    quarters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::testkit::{date, org, Builder};
+    use crate::measures::Window;
+
+    fn find<'a>(r: &'a [RecipientFigures], id: &str) -> &'a RecipientFigures {
+        r.iter()
+            .find(|x| x.id == id)
+            .unwrap_or_else(|| panic!("{id} is not listed"))
+    }
+
+    #[test]
+    fn dependency_on_income_and_on_recorded_funding() {
+        // Periods of exactly 365 days are one year, so annual value = amount.
+        let y = Some(("2024-07-01", "2025-06-30"));
+        let d = Builder::default()
+            .org("R1", Sector::Vcse, Some(200))
+            .org("R2", Sector::Unknown, None)
+            .grant("F", "R1", 50, "2024-06-01", y)
+            .grant("G", "R1", 100, "2024-06-01", y)
+            .grant("F", "R2", 30, "2024-06-01", y)
+            .grant("F", "R2", 10, "2024-06-01", y)
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
+        let r = recipients(&ctx);
+        // R1: largest active funder G, £100 a year ÷ income £200 = 0.5 (income basis).
+        let r1 = find(&r, "R1");
+        assert_eq!(
+            (r1.dependency, r1.dependency_basis),
+            (Some(0.5), Some("income"))
+        );
+        assert_eq!(r1.top_active_funder, Some(org("G")));
+        // Window total 150: top funder G 100 → 0.667.
+        assert!((r1.top_funder_share.unwrap_or(0.0) - 100.0 / 150.0).abs() < 1e-12);
+        // R2: one funder with 40 of 40 a year → recorded basis 1.0, one active funder.
+        let r2 = find(&r, "R2");
+        assert_eq!(
+            (r2.dependency, r2.dependency_basis, r2.active_funders),
+            (Some(1.0), Some("recorded"), 1)
+        );
+    }
+
+    #[test]
+    fn cliff_share_and_listing_of_active_grants_outside_the_window() {
+        // as_of 2024-12-31; horizon 2025-12-31.
+        // A: 2024-07-01..2025-06-30 £100 (365 days → 1 year → £100 a year), ends in horizon.
+        // B: 2024-07-01..2027-06-30 £300: 1,095 days → 2.99795 years → £100.068 a year.
+        // ending_12m_share = 100 / (100 + 300 × 365.25 / 1095) = 0.49983.
+        let d = Builder::default()
+            .org("R", Sector::Vcse, None)
+            .grant(
+                "F",
+                "R",
+                100,
+                "2024-06-01",
+                Some(("2024-07-01", "2025-06-30")),
+            )
+            .grant(
+                "G",
+                "R",
+                300,
+                "2023-06-01",
+                Some(("2024-07-01", "2027-06-30")),
+            )
+            .build();
+        let w = Window {
+            from: Some(date("2024-01-01")),
+            to: None,
+        };
+        let ctx = Context::new(&d, Some(date("2024-12-31")), w);
+        let r = find(&recipients(&ctx), "R").clone();
+        let expected = 100.0 / (100.0 + 300.0 * 365.25 / 1095.0);
+        assert!((r.ending_12m_share.unwrap_or(0.0) - expected).abs() < 1e-12);
+        // B was awarded before the window: not in total, but active, so counted here.
+        assert_eq!((r.total, r.grants, r.active_grants), (100.0, 1, 2));
+        // The quarter table: A ends 2025-06-30, in 2025-26 Q1 (Apr–Jun 2025); B ends beyond
+        // the eight quarters from 2024-25 Q3.
+        let q = cliff_by_quarter(&ctx);
+        assert_eq!(q.len(), 8);
+        assert_eq!(q[0].quarter, "2024-25 Q3");
+        assert_eq!(
+            (q[2].quarter.as_str(), q[2].annual_value_ending, q[2].grants),
+            ("2025-26 Q1", 100.0, 1)
+        );
+        assert_eq!(q.iter().map(|x| x.grants).sum::<usize>(), 1);
+    }
+
+    #[test]
+    fn no_active_grants_means_no_dependency_and_individuals_are_one_line() {
+        let d = Builder::default()
+            .org("R", Sector::Vcse, Some(1000))
+            .grant("F", "R", 100, "2020-01-01", None)
+            .grant("F", "person:1", 5, "2024-01-01", None)
+            .grant("F", "person:2", 7, "2024-01-01", None)
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-06-30")), Window::default());
+        let r = recipients(&ctx);
+        let old = find(&r, "R");
+        assert_eq!((old.dependency, old.ending_12m_share), (None, None));
+        let ind = find(&r, "individuals:F");
+        assert_eq!(
+            (ind.grants, ind.total, ind.sector),
+            (2, 12.0, Sector::Individual)
+        );
+        assert_eq!(ind.dependency, None);
+        assert_eq!(r.len(), 2);
+    }
+}

@@ -1,0 +1,365 @@
+//! Participation resourcing, attendance rates and out-of-hours meetings, per partnership
+//! (SPEC.md "Participation resourcing").
+//!
+//! Every attendance row at one of the partnership's meetings in the window becomes a [`Seat`]:
+//! the row, its meeting, the attendee's sector and whether its time was resourced.
+//!
+//! - **Sector and side.** An attendee's sector is its organisation's; a row with no
+//!   organisation is a community member attending as themself, sector `individual`. The
+//!   statutory side is `statutory`; the VCSE side is `vcse`, `individual` and `unknown`;
+//!   `private` attendees are on neither side.
+//! - **Resourced.** A row is resourced when its organisation is statutory and
+//!   `statutory_time_is_paid` (salaried time), or when a payment that is not `expenses` names
+//!   the person or their organisation as payee and either names the row's meeting or has a
+//!   period (inclusive) covering the meeting's date. Without payments.csv payment is unknown,
+//!   so only statutory salaried time is known to be resourced; every other row is unknown.
+//!   A header-only payments.csv means nobody was paid.
+//! - **Hours** of a row = its `Hours`, else the meeting's duration.
+//! - vcse_hours = Σ hours of attended VCSE-side rows; vcse_unpaid_hours = Σ of those not
+//!   resourced; vcse_unpaid_share = vcse_unpaid_hours ÷ vcse_hours (`None` when vcse_hours
+//!   is 0); unpaid_value = vcse_unpaid_hours × hourly rate, rounded to the penny. All three
+//!   are `None` without payments.csv.
+//! - attendance_rate per side = attended rows ÷ rows of any status (`None` with no rows).
+//! - out_of_hours_share per side = attended rows at meetings starting before 09:00 or at or
+//!   after 17:00 ÷ attended rows at meetings with a start time (`None` when there are none).
+//!
+//! Reading: a payment is not tied to a partnership. A standing payment (a period) to a person
+//! or organisation resources every meeting of theirs in the period, whichever partnership it
+//! belongs to: SPEC.md ties a payment to a payee and a meeting or period, never to a payer or
+//! a table, and backfill paid to an employer buys the person's time, not one table's.
+//!
+//! Reading: a row's resourcing is known, yes or no, when its organisation is statutory and
+//! statutory time counts as paid, or when payments.csv was given; otherwise it is unknown
+//! and every figure built from it is `None`, never a guessed 0.
+//!
+//! Complexity: [`PaymentIndex::new`] is O(p) for p payments; each row then costs two hash
+//! look-ups for payments naming its meeting plus a scan of the standing (period) payments of
+//! that one person and that one organisation. A partnership's figures are O(rows).
+//!
+//! Sources: SPEC.md "Participation resourcing"; the pattern measured (VCSE members giving
+//! unpaid time, often outside working hours, while statutory colleagues attend in salaried
+//! time) is from the King's Fund and IVAR work on statutory–VCSE partnerships cited there.
+
+use crate::config::Parameters;
+use crate::model::{Attendance, Dataset, Meeting, OrgId, Payment, PaymentType, PersonKey};
+use crate::model::{Sector, Status};
+use chrono::{NaiveDate, NaiveTime};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One figure for each side of a partnership.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct SideRates {
+    /// The statutory side.
+    pub statutory: Option<f64>,
+    /// The VCSE side (vcse, individual, unknown).
+    pub vcse: Option<f64>,
+}
+
+/// A count for each side of a partnership.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SideCounts {
+    /// The statutory side.
+    pub statutory: usize,
+    /// The VCSE side (vcse, individual, unknown).
+    pub vcse: usize,
+}
+
+/// Which side of a partnership an attendee sits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Statutory bodies.
+    Statutory,
+    /// VCSE organisations, community members and organisations of unknown sector.
+    Vcse,
+}
+
+impl Side {
+    /// The side of a sector; `None` for private attendees, who are on neither side.
+    pub fn of(sector: Sector) -> Option<Side> {
+        match sector {
+            Sector::Statutory => Some(Side::Statutory),
+            Sector::Vcse | Sector::Individual | Sector::Unknown => Some(Side::Vcse),
+            Sector::Private => None,
+        }
+    }
+}
+
+/// The sector of an attendee: its organisation's, or `individual` for a community member
+/// attending as themself.
+pub fn attendee_sector(data: &Dataset, row: &Attendance) -> Sector {
+    row.org
+        .as_ref()
+        .map_or(Sector::Individual, |o| data.sector_of(o))
+}
+
+/// `true` for meetings starting before 09:00 or at or after 17:00.
+pub fn is_out_of_hours(start: NaiveTime) -> bool {
+    let nine = NaiveTime::from_hms_opt(9, 0, 0);
+    let five = NaiveTime::from_hms_opt(17, 0, 0);
+    nine.is_some_and(|t| start < t) || five.is_some_and(|t| start >= t)
+}
+
+/// The payments that can resource time (every type but `expenses`), indexed by payee so that
+/// a row is checked against its own payee's payments only.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentIndex<'d> {
+    /// `false` when there is no payments.csv: payment is unknown.
+    known: bool,
+    /// (person, meeting) pairs named by a payment.
+    person_meeting: HashSet<(PersonKey, &'d str)>,
+    /// (organisation, meeting) pairs named by a payment.
+    org_meeting: HashSet<(&'d OrgId, &'d str)>,
+    /// Standing payments to a person: their periods.
+    person_periods: HashMap<PersonKey, Vec<(NaiveDate, NaiveDate)>>,
+    /// Standing payments to an organisation: their periods.
+    org_periods: HashMap<&'d OrgId, Vec<(NaiveDate, NaiveDate)>>,
+}
+
+impl<'d> PaymentIndex<'d> {
+    /// Indexes `payments` (`None`: no payments.csv, payment unknown). O(p).
+    pub fn new(payments: Option<&'d [Payment]>) -> PaymentIndex<'d> {
+        let mut index = PaymentIndex {
+            known: payments.is_some(),
+            ..PaymentIndex::default()
+        };
+        for p in payments.unwrap_or_default() {
+            // Expenses reimburse costs; they do not pay for the time given (SPEC.md).
+            if p.kind == PaymentType::Expenses {
+                continue;
+            }
+            match &p.payee {
+                crate::model::Payee::Person(k) => {
+                    if let Some(m) = &p.meeting {
+                        index.person_meeting.insert((*k, m.as_str()));
+                    }
+                    if let Some(period) = p.period {
+                        index.person_periods.entry(*k).or_default().push(period);
+                    }
+                }
+                crate::model::Payee::Org(o) => {
+                    if let Some(m) = &p.meeting {
+                        index.org_meeting.insert((o, m.as_str()));
+                    }
+                    if let Some(period) = p.period {
+                        index.org_periods.entry(o).or_default().push(period);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether payment is known at all (payments.csv was given).
+    pub fn is_known(&self) -> bool {
+        self.known
+    }
+
+    /// Whether a non-expenses payment names this row's person or organisation and either
+    /// names its meeting or has a period covering the meeting's date; `None` when payment
+    /// is unknown. This is SPEC.md's "covered" test for a row of any status.
+    pub fn covers(&self, row: &Attendance, meeting: &Meeting) -> Option<bool> {
+        if !self.known {
+            return None;
+        }
+        let covering = |periods: Option<&Vec<(NaiveDate, NaiveDate)>>| {
+            periods.is_some_and(|ps| {
+                ps.iter()
+                    .any(|(start, end)| *start <= meeting.date && meeting.date <= *end)
+            })
+        };
+        let by_person = self
+            .person_meeting
+            .contains(&(row.person, meeting.id.as_str()))
+            || covering(self.person_periods.get(&row.person));
+        let by_org = row.org.as_ref().is_some_and(|o| {
+            self.org_meeting.contains(&(o, meeting.id.as_str()))
+                || covering(self.org_periods.get(o))
+        });
+        Some(by_person || by_org)
+    }
+}
+
+/// One attendance row at a partnership meeting, with what is known about it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seat<'d> {
+    /// The meeting.
+    pub meeting: &'d Meeting,
+    /// The attendance row.
+    pub row: &'d Attendance,
+    /// The attendee's sector (`individual` with no organisation).
+    pub sector: Sector,
+    /// Whether the time is resourced (salaried statutory time or a covering payment);
+    /// `None` when payment is unknown and the time is not salaried statutory time.
+    pub resourced: Option<bool>,
+}
+
+impl<'d> Seat<'d> {
+    /// Builds a seat: the attendee's sector and whether the row is resourced.
+    pub fn new(
+        data: &Dataset,
+        payments: &PaymentIndex,
+        params: &Parameters,
+        meeting: &'d Meeting,
+        row: &'d Attendance,
+    ) -> Seat<'d> {
+        let sector = attendee_sector(data, row);
+        let resourced = if sector == Sector::Statutory && params.statutory_time_is_paid {
+            Some(true)
+        } else {
+            payments.covers(row, meeting)
+        };
+        Seat {
+            meeting,
+            row,
+            sector,
+            resourced,
+        }
+    }
+
+    /// The attendee turned up.
+    pub fn attended(&self) -> bool {
+        self.row.status == Status::Attended
+    }
+
+    /// Hours given: the row's `Hours`, else the meeting's duration.
+    pub fn hours(&self) -> f64 {
+        self.row.hours.unwrap_or(self.meeting.duration_hours)
+    }
+
+    /// The attendee's side, `None` for private attendees.
+    pub fn side(&self) -> Option<Side> {
+        Side::of(self.sector)
+    }
+}
+
+/// Attendance and resourcing on one side of a partnership.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SideParticipation {
+    /// Rows of any status.
+    pub rows: usize,
+    /// Attended rows.
+    pub attended_rows: usize,
+    /// Hours of attended rows.
+    pub hours: f64,
+    /// Attended rows whose time was resourced (`None` when payment is unknown).
+    pub resourced_rows: Option<usize>,
+    /// Attended rows given unpaid.
+    pub unpaid_rows: Option<usize>,
+    /// Hours of resourced attended rows.
+    pub resourced_hours: Option<f64>,
+    /// Hours of unpaid attended rows.
+    pub unpaid_hours: Option<f64>,
+    /// Attended rows at meetings with a start time.
+    pub timed_rows: usize,
+    /// Of those, rows at meetings starting before 09:00 or from 17:00.
+    pub out_of_hours_rows: usize,
+}
+
+impl SideParticipation {
+    /// Attended ÷ all rows; `None` with no rows.
+    pub fn attendance_rate(&self) -> Option<f64> {
+        (self.rows > 0).then(|| self.attended_rows as f64 / self.rows as f64)
+    }
+
+    /// Out-of-hours attended rows ÷ timed attended rows; `None` with no timed rows.
+    pub fn out_of_hours_share(&self) -> Option<f64> {
+        (self.timed_rows > 0).then(|| self.out_of_hours_rows as f64 / self.timed_rows as f64)
+    }
+}
+
+/// Participation figures for one partnership.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Participation {
+    /// The statutory side.
+    pub statutory: SideParticipation,
+    /// The VCSE side.
+    pub vcse: SideParticipation,
+    /// Hours of attended VCSE-side rows.
+    pub vcse_hours: f64,
+    /// Of those, hours not resourced (`None` without payments.csv).
+    pub vcse_unpaid_hours: Option<f64>,
+    /// vcse_unpaid_hours ÷ vcse_hours (`None` without payments.csv or with no VCSE hours).
+    pub vcse_unpaid_share: Option<f64>,
+    /// vcse_unpaid_hours × the hourly rate, pounds, to the penny.
+    pub unpaid_value: Option<f64>,
+    /// Attended ÷ all rows, per side.
+    pub attendance_rate: SideRates,
+    /// Rows of any status, per side.
+    pub attendance_rows: SideCounts,
+    /// Share of attended rows at out-of-hours meetings, per side.
+    pub out_of_hours_share: SideRates,
+}
+
+/// Adds `x` to an accumulator that stays `None` once any unknown value is added.
+fn add_known<T: std::ops::AddAssign>(acc: &mut Option<T>, x: Option<T>) {
+    match (acc.as_mut(), x) {
+        (Some(a), Some(x)) => *a += x,
+        _ => *acc = None,
+    }
+}
+
+/// Participation figures over a partnership's seats (its attendance rows in the window).
+/// O(seats).
+pub fn participation(seats: &[Seat], params: &Parameters) -> Participation {
+    let fresh = || SideParticipation {
+        resourced_rows: Some(0),
+        unpaid_rows: Some(0),
+        resourced_hours: Some(0.0),
+        unpaid_hours: Some(0.0),
+        ..SideParticipation::default()
+    };
+    let (mut statutory, mut vcse) = (fresh(), fresh());
+    for seat in seats {
+        let side = match seat.side() {
+            Some(Side::Statutory) => &mut statutory,
+            Some(Side::Vcse) => &mut vcse,
+            None => continue,
+        };
+        side.rows += 1;
+        if !seat.attended() {
+            continue;
+        }
+        let hours = seat.hours();
+        side.attended_rows += 1;
+        side.hours += hours;
+        let (resourced, unpaid) = match seat.resourced {
+            Some(true) => (Some((1, hours)), Some((0, 0.0))),
+            Some(false) => (Some((0, 0.0)), Some((1, hours))),
+            None => (None, None),
+        };
+        add_known(&mut side.resourced_rows, resourced.map(|r| r.0));
+        add_known(&mut side.resourced_hours, resourced.map(|r| r.1));
+        add_known(&mut side.unpaid_rows, unpaid.map(|u| u.0));
+        add_known(&mut side.unpaid_hours, unpaid.map(|u| u.1));
+        if let Some(start) = seat.meeting.start_time {
+            side.timed_rows += 1;
+            side.out_of_hours_rows += usize::from(is_out_of_hours(start));
+        }
+    }
+    let vcse_hours = vcse.hours;
+    let vcse_unpaid_hours = vcse.unpaid_hours;
+    let vcse_unpaid_share =
+        vcse_unpaid_hours.and_then(|u| (vcse_hours > 0.0).then(|| u / vcse_hours));
+    let unpaid_value = vcse_unpaid_hours.map(|u| (u * params.hourly_rate * 100.0).round() / 100.0);
+    Participation {
+        vcse_hours,
+        vcse_unpaid_hours,
+        vcse_unpaid_share,
+        unpaid_value,
+        attendance_rate: SideRates {
+            statutory: statutory.attendance_rate(),
+            vcse: vcse.attendance_rate(),
+        },
+        attendance_rows: SideCounts {
+            statutory: statutory.rows,
+            vcse: vcse.rows,
+        },
+        out_of_hours_share: SideRates {
+            statutory: statutory.out_of_hours_share(),
+            vcse: vcse.out_of_hours_share(),
+        },
+        statutory,
+        vcse,
+    }
+}

@@ -1,0 +1,91 @@
+//! A tiny dataset builder for hand-worked measure tests.
+
+use crate::model::{
+    Dataset, Grant, OrgId, Organisation, Pence, PersonKey, Recipient, Sector, SectorRule,
+};
+use chrono::NaiveDate;
+
+/// `2024-06-30` → a date (tests only).
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+}
+
+/// An organisation identifier (tests only).
+pub fn org(id: &str) -> OrgId {
+    OrgId::parse(id).unwrap_or_else(|| org("EMPTY"))
+}
+
+/// Builds a dataset row by row.
+#[derive(Default)]
+pub struct Builder {
+    data: Dataset,
+}
+
+impl Builder {
+    /// Adds an organisation with a sector and an optional income in pounds.
+    pub fn org(mut self, id: &str, sector: Sector, income: Option<i64>) -> Self {
+        let id = org(id);
+        self.data.organisations.insert(
+            id.clone(),
+            Organisation {
+                name: format!("Org {id}"),
+                id,
+                sector,
+                sector_rule: SectorRule::OrganisationsCsv,
+                org_type: None,
+                annual_income: income.map(|p| Pence(p * 100)),
+                area: None,
+                led_by: Vec::new(),
+                charity_number: None,
+                company_number: None,
+            },
+        );
+        self
+    }
+
+    /// Sets an organisation's area.
+    pub fn area(mut self, id: &str, area: &str) -> Self {
+        if let Some(o) = self.data.organisations.get_mut(&org(id)) {
+            o.area = Some(area.to_owned());
+        }
+        self
+    }
+
+    /// Adds a grant of whole pounds; `period` is (planned start, planned end).
+    pub fn grant(
+        mut self,
+        funder: &str,
+        recipient: &str,
+        pounds: i64,
+        award: &str,
+        period: Option<(&str, &str)>,
+    ) -> Self {
+        let n = self.data.grants.len();
+        let recipient = match recipient.strip_prefix("person:") {
+            Some(k) => Recipient::Individual(PersonKey(k.parse().unwrap_or(0))),
+            None => Recipient::Org(org(recipient)),
+        };
+        self.data.grants.push(Grant {
+            id: format!("G{n}"),
+            amount: Pence(pounds * 100),
+            award_date: date(award),
+            funder: org(funder),
+            recipient,
+            planned_start: period.map(|p| date(p.0)),
+            planned_end: period.map(|p| date(p.1)),
+            duration_months: None,
+            programme: None,
+            beneficiary_location: None,
+            regrant_type: None,
+            restriction: None,
+            unrestricted_keywords: false,
+            source_line: n as u64 + 2,
+        });
+        self
+    }
+
+    /// The dataset.
+    pub fn build(self) -> Dataset {
+        self.data
+    }
+}
