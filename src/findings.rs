@@ -41,6 +41,8 @@ pub struct Findings {
     pub concentration: ConcentrationSummary,
     /// Funder dominance of money to the VCSE side.
     pub dominance: DominanceFindings,
+    /// Organisations that both receive and give grants, with their pass-through.
+    pub regranting: Regranting,
     /// Annual value ending per quarter.
     pub cliff: Cliff,
     /// Flags, sorted (high first, then code, subject, partnership).
@@ -49,6 +51,24 @@ pub struct Findings {
     pub skipped: Vec<Skipped>,
     /// How every input row was used, and how sectors were decided.
     pub data_quality: Quality,
+    /// The graph's edges, for `tables/edges.*` only (the graph has its own exports, and at
+    /// national scale the edge list would swamp findings.json).
+    #[serde(skip)]
+    pub edges: Vec<EdgeRow>,
+}
+
+/// One edge of the money and participation graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeRow {
+    /// Source node id (org id, `partnership:ID`, `individuals:...`).
+    pub source: String,
+    /// Target node id.
+    pub target: String,
+    /// grant, payment, attendance or fundholder.
+    pub kind: &'static str,
+    /// The edge's figures.
+    #[serde(flatten)]
+    pub figures: crate::graph::EdgeFigures,
 }
 
 /// Totals over grants awarded in the window.
@@ -58,9 +78,10 @@ pub struct Totals {
     pub grants: usize,
     /// All awards, pounds (regranted money counted at each step).
     pub amount: f64,
-    /// Awards by funders that received no grant in the window themselves, pounds: money
-    /// entering the area's funding network, counted once.
-    pub amount_from_original_funders: f64,
+    /// Money entering the funding network, every pound once, pounds: all awards less, for
+    /// each organisation that both receives and gives, the lesser of the two (money passed
+    /// on is not counted again). SPEC.md's "awarded by original funders".
+    pub awarded_by_original_funders: f64,
     /// Distinct funders.
     pub funders: usize,
     /// Distinct recipients (organisations, plus each individual).
@@ -103,6 +124,13 @@ pub struct ConcentrationSummary {
     pub overall: Concentration,
     /// Per area.
     pub by_area: Vec<concentration::AreaConcentration>,
+}
+
+/// Regranting through intermediaries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Regranting {
+    /// Intermediaries, sorted by identifier: received, given, pass_through = given ÷ received.
+    pub intermediaries: Vec<crate::graph::Intermediary>,
 }
 
 /// Funding-cliff figures for the whole dataset.
@@ -162,12 +190,13 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let dominance = concentration::dominance(&ctx);
     let recipients = dependency::recipients(&ctx);
     let partnerships = partnership::partnership_figures(&ctx, p);
+    let graph = crate::graph::build(&ctx);
 
     let mut flags = Vec::new();
-    flags.extend(flags::money::concentration_flags(data, &conc, p));
-    flags.extend(flags::money::dominance_flags(data, &dominance, p));
-    flags.extend(flags::money::dependency_flags(data, &recipients, p));
-    flags.extend(flags::money::cliff_flags(&recipients, p));
+    flags.extend(flags::funding::concentration_flags(data, &conc, p));
+    flags.extend(flags::funding::dominance_flags(data, &dominance, p));
+    flags.extend(flags::funding::dependency_flags(data, &recipients, p));
+    flags.extend(flags::funding::cliff_flags(&recipients, p));
     flags.extend(flags::partnership::partnership_flags(&partnerships, p));
     flags::sort_flags(&mut flags);
 
@@ -190,7 +219,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         as_of: ctx.as_of,
         window: ctx.window,
         parameters: p.clone(),
-        totals: totals(&ctx),
+        totals: totals(&ctx, &graph),
         funders,
         recipients,
         partnerships,
@@ -199,6 +228,9 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             by_area: conc.by_area,
         },
         dominance,
+        regranting: Regranting {
+            intermediaries: graph.intermediaries(),
+        },
         cliff: Cliff {
             by_quarter: dependency::cliff_by_quarter(&ctx),
         },
@@ -214,24 +246,25 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             })
             .collect(),
         data_quality: quality(data),
+        edges: graph
+            .edges()
+            .map(|(a, b, e)| EdgeRow {
+                source: a.id.clone(),
+                target: b.id.clone(),
+                kind: e.kind().as_str(),
+                figures: e.figures(),
+            })
+            .collect(),
     }
 }
 
-fn totals(ctx: &Context) -> Totals {
+fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
     let mut by_sector: BTreeMap<Sector, (usize, f64, BTreeSet<String>)> = BTreeMap::new();
     let mut funders = BTreeSet::new();
     let mut recipients = BTreeSet::new();
     let mut amount = 0.0;
-    let in_window: Vec<usize> = ctx.grants_in_window().collect();
-    let recipient_orgs: BTreeSet<&OrgId> = in_window
-        .iter()
-        .filter_map(|&i| match &ctx.data.grants[i].recipient {
-            Recipient::Org(o) => Some(o),
-            Recipient::Individual(_) => None,
-        })
-        .collect();
-    let mut original = 0.0;
-    for &i in &in_window {
+    let mut grants = 0;
+    for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
         let who = match &g.recipient {
             Recipient::Org(o) => o.to_string(),
@@ -245,14 +278,12 @@ fn totals(ctx: &Context) -> Totals {
         funders.insert(&g.funder);
         recipients.insert(who);
         amount += g.amount.pounds();
-        if !recipient_orgs.contains(&g.funder) {
-            original += g.amount.pounds();
-        }
+        grants += 1;
     }
     Totals {
-        grants: in_window.len(),
+        grants,
         amount,
-        amount_from_original_funders: original,
+        awarded_by_original_funders: graph.new_money().pounds(),
         funders: funders.len(),
         recipients: recipients.len(),
         by_sector: by_sector

@@ -20,12 +20,13 @@
 
 pub mod config;
 pub mod error;
-// pub mod findings; (wired once the partnership measures land)
+pub mod findings;
 pub mod flags;
 pub mod graph;
 pub mod load;
 pub mod measures;
 pub mod model;
+pub mod report;
 pub mod validate;
 
 pub use error::{Error, Problem};

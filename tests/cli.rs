@@ -1,9 +1,11 @@
 //! Integration tests: one binary (each file under tests/ would link the whole crate again).
 
 mod cli {
+    pub mod analyse;
     pub mod bad_input;
     pub mod encodings;
     pub mod fuzz;
+    pub mod graph;
     pub mod real_files;
     pub mod support;
     pub mod validate;

@@ -1,17 +1,196 @@
-//! `fundflow graph` (in progress).
+//! `fundflow graph`: the money and participation graph as DOT, GraphML, GEXF or JSON, on
+//! standard output or, with `-o`, written atomically to a file.
 
 use super::DatasetArgs;
-use clap::Args;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use fundflow::graph::{self, MoneyGraph};
+use fundflow::load::load;
+use fundflow::measures::{Context, Window};
 use fundflow::Error;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT (`dot -Tsvg graph.dot > graph.svg`).
+    Dot,
+    /// GraphML, for yEd and Gephi.
+    Graphml,
+    /// GEXF 1.3, for Gephi (with colours).
+    Gexf,
+    /// JSON: {as_of, window, nodes, edges}.
+    Json,
+}
+
+impl Format {
+    /// The format a file name's extension asks for.
+    fn from_extension(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "dot" | "gv" => Some(Format::Dot),
+            "graphml" => Some(Format::Graphml),
+            "gexf" => Some(Format::Gexf),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Dot => "DOT",
+            Format::Graphml => "GraphML",
+            Format::Gexf => "GEXF",
+            Format::Json => "JSON",
+        }
+    }
+}
 
 /// `graph` arguments.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  fundflow graph --format dot | dot -Tsvg > graph.svg   # the built-in example, drawn by Graphviz\n  fundflow graph my-area/ -o graph.gexf                  # for Gephi (format from the extension)\n  fundflow graph my-area/ --format graphml --fy 2023 -o graph.graphml"
+)]
 pub struct GraphArgs {
     /// Dataset to read.
     #[command(flatten)]
     pub data: DatasetArgs,
+    /// Output format [default: from the -o extension (.dot/.gv, .graphml, .gexf, .json), else dot].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Point in time for active grants (YYYY-MM-DD) [default: --to, else the latest award or
+    /// meeting date].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// First day of the window for grants, payments and meetings (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// UK financial year: FY 2023 is 2023-04-01 to 2024-03-31 (instead of --from/--to).
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub fy: Option<i32>,
 }
 
-pub fn run(_args: &GraphArgs) -> Result<(), Error> {
-    Err(Error::NotYetImplemented("graph"))
+/// A `YYYY-MM-DD` date, strictly: four-digit year, two-digit month and day.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shape_ok
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+pub fn run(args: &GraphArgs) -> Result<(), Error> {
+    let window = match args.fy {
+        Some(fy) => Window::financial_year(fy)
+            .ok_or_else(|| Error::Usage(format!("--fy {fy}: not a usable year")))?,
+        None => Window {
+            from: args.from,
+            to: args.to,
+        },
+    };
+    if let (Some(from), Some(to)) = (window.from, window.to) {
+        if from > to {
+            return Err(Error::Usage(format!(
+                "--from {from} is after --to {to}: the window would be empty"
+            )));
+        }
+    }
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::from_extension))
+        .unwrap_or(Format::Dot);
+
+    let data = load(&args.data.source(), &args.data.options())?;
+    let ctx = Context::new(&data, args.as_of, window);
+    let g = graph::build(&ctx);
+    let text = match format {
+        Format::Dot => graph::to_dot(&g),
+        Format::Graphml => graph::to_graphml(&g),
+        Format::Gexf => graph::to_gexf(&g),
+        Format::Json => graph::to_json(&g),
+    };
+
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes())?,
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::Output {
+                path: "standard output".into(),
+                source: e,
+            })?,
+    }
+    if !args.data.quiet {
+        eprint!("{}", summary(&g, format, args.output.as_deref()));
+    }
+    Ok(())
+}
+
+/// The human summary for standard error.
+fn summary(g: &MoneyGraph, format: Format, output: Option<&Path>) -> String {
+    let to = output.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
+    let intermediaries = g.intermediaries().len();
+    format!(
+        "fundflow: {} graph to {to}: {} nodes, {} edges (as of {}).\n\
+         fundflow: grants: {} in all awards, {} intermediar{}; {} awarded by funders that \
+         received none; {} new money (each intermediary's giving beyond what it received).\n",
+        format.name(),
+        g.node_count(),
+        g.edge_count(),
+        g.as_of,
+        g.all_awards(),
+        intermediaries,
+        if intermediaries == 1 { "y" } else { "ies" },
+        g.money_from_original_funders(),
+        g.new_money(),
+    )
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a
+/// failed run never leaves a half-written file (SPEC.md "Writes are atomic").
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let name = path.file_name().ok_or_else(|| {
+        fail(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file name",
+        ))
+    })?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        // Best effort: the temporary file may not even exist.
+        let _ = fs::remove_file(&tmp);
+    }
+    written.map_err(fail)
 }

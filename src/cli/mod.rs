@@ -1,5 +1,6 @@
 //! Command-line definitions (clap). The library never sees these types.
 
+mod analyse;
 mod graph;
 mod validate;
 
@@ -26,8 +27,11 @@ pub enum Command {
         after_help = "Examples:\n  fundflow validate                      # the built-in example\n  fundflow validate my-area/             # a folder of CSVs\n  fundflow validate grants.json --json   # one grants file, as JSON"
     )]
     Validate(ValidateArgs),
-    /// Analyse a dataset and write findings, tables, charts and a report (not yet implemented).
-    Analyse(DatasetArgs),
+    /// Analyse a dataset: write findings.json and tables (CSV and Parquet).
+    #[command(
+        after_help = "Examples:\n  fundflow analyse                          # the built-in example, into fundflow-out/\n  fundflow analyse my-area/ -o out --fy 2023\n  fundflow analyse grants.csv --as-of 2024-03-31"
+    )]
+    Analyse(analyse::AnalyseArgs),
     /// Export the money and participation graph for Graphviz, Gephi or yEd.
     Graph(graph::GraphArgs),
     /// Generate a synthetic dataset (not yet implemented).
@@ -87,7 +91,7 @@ pub struct ValidateArgs {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
-        Command::Analyse(_) => Err(Error::NotYetImplemented("analyse")),
+        Command::Analyse(args) => analyse::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Synth => Err(Error::NotYetImplemented("synth")),
         Command::Explain { .. } => Err(Error::NotYetImplemented("explain")),

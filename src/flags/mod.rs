@@ -4,7 +4,7 @@
 //! carries the figure and the threshold it crossed, so a board member can see why it was
 //! raised, and `fundflow explain CODE` gives the definition and the source.
 
-pub mod money;
+pub mod funding;
 pub mod partnership;
 
 use crate::config::Bands;

@@ -43,8 +43,8 @@
 //! Reading: unpaid_share is known for a statutory member without payments.csv when statutory
 //! time counts as paid (every row resourced: 0), and `None` for other members.
 //!
-//! Complexity: O(m · (s + g_m)) for m members, s seats and g_m active grants per member, after
-//! the O(g) [`ActiveGrants`] index is built once for the dataset.
+//! Complexity: O(s + m · (k + g_m)) for s seats, m members, k meetings and g_m active grants
+//! per member, after the O(g) [`ActiveGrants`] index is built once for the dataset.
 //!
 //! Sources: SPEC.md "Balance of power"; the axes follow the partnering guidance on power
 //! imbalances (funding, authority, voice, resourcing, dependency) cited in SPEC.md.
@@ -276,4 +276,190 @@ pub fn member_balance(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::band;
+    use crate::measures::partnership::fixture::{id, Fixture};
+    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
+
+    const F: &str = "GB-LAE-F";
+    const V1: &str = "GB-CHC-1";
+    const V2: &str = "GB-CHC-2";
+
+    #[test]
+    fn bands_round_halves_up() {
+        // round(0.5 × 5) = round(2.5) = 3; 0.29 × 5 = 1.45 → 1; 1.0 → 5.
+        assert_eq!(band(0.5), 3);
+        assert_eq!(band(0.29), 1);
+        assert_eq!(band(1.0), 5);
+        assert_eq!(band(0.0), 0);
+        // 0.1 × 5 = 0.5 → 1; 0.3 × 5 = 1.5 → 2; 0.7 × 5 = 3.5 → 4 (3.4999… in binary).
+        assert_eq!(band(0.1), 1);
+        assert_eq!(band(0.3), 2);
+        assert_eq!(band(0.7), 4);
+        assert_eq!(band(0.69), 3);
+        // Clamped: a dependency above 1 is band 5; nonsense is 0.
+        assert_eq!(band(1.8), 5);
+        assert_eq!(band(-0.2), 0);
+        assert_eq!(band(f64::NAN), 0);
+    }
+
+    /// Fundholder F and charities V1, V2 at four two-hour meetings, with programme money,
+    /// payments and grants.
+    fn partnership() -> Fixture {
+        use Status::*;
+        Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V1, "Charity One", Sector::Vcse)
+            .org(V2, "Charity Two", Sector::Vcse)
+            .income(V1, 10_000)
+            .partnership("P1", F, Some("Fund"))
+            .meeting("M1", "2024-01-10", Some(F), Some(F))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Attended)
+            .row(4, None, Attended)
+            .meeting("M2", "2024-02-10", Some(F), Some(F))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Absent)
+            .meeting("M3", "2024-03-10", Some(V1), Some(F))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(4, None, Attended)
+            .meeting("M4", "2024-04-10", Some(V1), Some(V1))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Absent)
+            .pay(
+                Payee::Person(PersonKey(2)),
+                Some("M1"),
+                None,
+                PaymentType::Involvement,
+            )
+            // Programme: £1,000 in; £400 to V1, £100 to V2.
+            .grant("GB-FUNDER", F, 1_000, "2024-03-01", Some("Fund"))
+            .grant(F, V1, 400, "2024-03-01", Some("Fund"))
+            .grant(F, V2, 100, "2024-03-01", Some("Fund"))
+            // Other grants, 2024-03-01..2025-02-28: 365 days, so one year; active at as_of
+            // (the last meeting, 2024-04-10).
+            .grant(F, V1, 4_600, "2024-03-01", None)
+            .grant(F, V2, 2_800, "2024-03-01", None)
+            .grant("GB-FUNDER", V2, 7_100, "2024-03-01", None)
+    }
+
+    #[test]
+    fn each_axis_by_hand() {
+        let f = partnership().one();
+        let [v1, v2, fh] = &f.balance[..] else {
+            panic!("three members")
+        };
+        assert_eq!(
+            (v1.id.as_str(), v2.id.as_str(), fh.id.as_str()),
+            (V1, V2, F)
+        );
+
+        // Funding: total £1,000 received. F keeps 1000 − 500 = 500 → 0.5 (band 3);
+        // V1 400 → 0.4 (band 2); V2 100 → 0.1 (0.5 rounds up: band 1).
+        assert_eq!(
+            (fh.funding_share.value, fh.funding_share.band),
+            (Some(0.5), Some(3))
+        );
+        assert_eq!(
+            (v1.funding_share.value, v1.funding_share.band),
+            (Some(0.4), Some(2))
+        );
+        assert_eq!(
+            (v2.funding_share.value, v2.funding_share.band),
+            (Some(0.1), Some(1))
+        );
+
+        // Authority over 4 meetings: F hosts M1, M2 and chairs M1–M3 → 3 meetings, 0.75
+        // (3.75 → band 4); V1 hosts M3, M4 and chairs M4 → 2 meetings, 0.5 (band 3); V2 none.
+        assert_eq!(
+            (fh.authority.value, fh.authority.band),
+            (Some(0.75), Some(4))
+        );
+        assert_eq!(
+            (v1.authority.value, v1.authority.band),
+            (Some(0.5), Some(3))
+        );
+        assert_eq!(
+            (v2.authority.value, v2.authority.band),
+            (Some(0.0), Some(0))
+        );
+
+        // Voice: attended rows F 4, V1 3, V2 1, community member 2 = 10 →
+        // 0.4 (band 2), 0.3 (1.5 → band 2), 0.1 (band 1).
+        assert_eq!((fh.voice.value, fh.voice.band), (Some(0.4), Some(2)));
+        assert_eq!((v1.voice.value, v1.voice.band), (Some(0.3), Some(2)));
+        assert_eq!((v2.voice.value, v2.voice.band), (Some(0.1), Some(1)));
+
+        // Unpaid: F statutory, salaried → 0. V1 attended M1 (paid), M2, M3 (unpaid):
+        // 4 of 6 h = 0.667 (3.33 → band 3). V2 attended M1 unpaid: 1.0 (band 5).
+        assert_eq!(
+            (fh.unpaid_share.value, fh.unpaid_share.band),
+            (Some(0.0), Some(0))
+        );
+        assert_eq!(v1.unpaid_share.band, Some(3));
+        assert!((v1.unpaid_share.value.expect("known") - 4.0 / 6.0).abs() < 1e-12);
+        assert_eq!(
+            (v2.unpaid_share.value, v2.unpaid_share.band),
+            (Some(1.0), Some(5))
+        );
+
+        // Dependency: V1 gets 400 + 4,600 = £5,000 a year from F, income £10,000 → 0.5
+        // (band 3, basis income). V2 has no income: F's 100 + 2,800 = 2,900 of 10,000 active
+        // → 0.29 (1.45 → band 1, basis recorded). The fundholder: none.
+        assert_eq!(v1.dependency_on_fundholder.value, Some(0.5));
+        assert_eq!(v1.dependency_on_fundholder.band, Some(3));
+        assert_eq!(v1.dependency_basis, Some("income"));
+        assert!((v2.dependency_on_fundholder.value.expect("known") - 0.29).abs() < 1e-12);
+        assert_eq!(v2.dependency_on_fundholder.band, Some(1));
+        assert_eq!(v2.dependency_basis, Some("recorded"));
+        assert_eq!(fh.dependency_on_fundholder, super::Axis::default());
+        assert_eq!(fh.dependency_basis, None);
+    }
+
+    #[test]
+    fn unknowns_stay_unknown() {
+        // Without payments.csv only the statutory fundholder's unpaid share is known (0).
+        let f = partnership().without_payments().one();
+        let unpaid: Vec<Option<f64>> = f.balance.iter().map(|b| b.unpaid_share.value).collect();
+        assert_eq!(unpaid, [None, None, Some(0.0)]);
+
+        // No programme: no funding share for anyone. No meetings in the window: no
+        // authority, no voice.
+        let g = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .partnership("P1", F, None)
+            .one();
+        let [fh] = &g.balance[..] else {
+            panic!("the fundholder alone")
+        };
+        assert_eq!(fh.funding_share.value, None);
+        assert_eq!(fh.authority.value, None);
+        assert_eq!(fh.voice.value, None);
+        assert_eq!(fh.unpaid_share.value, None);
+        assert_eq!(fh.id, id(F).to_string());
+    }
+
+    #[test]
+    fn passing_on_more_than_received_keeps_shares_within_one() {
+        // Received £1,000 in the window, passed on £1,250 (to V1): total = £1,250, so V1
+        // holds 1.0 and the fundholder kept nothing; retained_share is reported as −0.25.
+        let f = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V1, "Charity One", Sector::Vcse)
+            .partnership("P1", F, Some("Fund"))
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .row(2, Some(V1), Status::Attended)
+            .grant("GB-FUNDER", F, 1_000, "2024-03-01", Some("Fund"))
+            .grant(F, V1, 1_250, "2024-03-01", Some("Fund"))
+            .one();
+        assert_eq!(f.retained_share, Some(-0.25));
+        let shares: Vec<Option<f64>> = f.balance.iter().map(|b| b.funding_share.value).collect();
+        assert_eq!(shares, [Some(1.0), Some(0.0)]);
+    }
 }

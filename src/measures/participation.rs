@@ -300,8 +300,9 @@ fn add_known<T: std::ops::AddAssign>(acc: &mut Option<T>, x: Option<T>) {
 }
 
 /// Participation figures over a partnership's seats (its attendance rows in the window).
-/// O(seats).
-pub fn participation(seats: &[Seat], params: &Parameters) -> Participation {
+/// `payments_known` is false without payments.csv: the VCSE unpaid figures are then `None`
+/// even when there are no VCSE hours to be unpaid. O(seats).
+pub fn participation(seats: &[Seat], payments_known: bool, params: &Parameters) -> Participation {
     let fresh = || SideParticipation {
         resourced_rows: Some(0),
         unpaid_rows: Some(0),
@@ -338,7 +339,7 @@ pub fn participation(seats: &[Seat], params: &Parameters) -> Participation {
         }
     }
     let vcse_hours = vcse.hours;
-    let vcse_unpaid_hours = vcse.unpaid_hours;
+    let vcse_unpaid_hours = vcse.unpaid_hours.filter(|_| payments_known);
     let vcse_unpaid_share =
         vcse_unpaid_hours.and_then(|u| (vcse_hours > 0.0).then(|| u / vcse_hours));
     let unpaid_value = vcse_unpaid_hours.map(|u| (u * params.hourly_rate * 100.0).round() / 100.0);
@@ -361,5 +362,251 @@ pub fn participation(seats: &[Seat], params: &Parameters) -> Participation {
         },
         statutory,
         vcse,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Parameters;
+    use crate::measures::partnership::fixture::{id, Fixture};
+    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
+    use chrono::NaiveTime;
+
+    const F: &str = "GB-LAE-F";
+    const V: &str = "GB-CHC-1";
+    const S: &str = "GB-NHS-S";
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-12)
+    }
+
+    /// A statutory fundholder and a VCSE charity at four two-hour meetings; the charity's
+    /// person (2) is paid in three different ways.
+    fn four_meetings() -> Fixture {
+        use Status::Attended;
+        Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V, "Charity One", Sector::Vcse)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+            .meeting("M2", "2024-02-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+            .meeting("M3", "2024-03-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+            .meeting("M4", "2024-04-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+    }
+
+    #[test]
+    fn payment_by_meeting_by_period_and_expenses() {
+        let f = four_meetings()
+            // M1: involvement naming the meeting, paid to the person.
+            .pay(
+                Payee::Person(PersonKey(2)),
+                Some("M1"),
+                None,
+                PaymentType::Involvement,
+            )
+            // M2: backfill to the charity for February (2024-02-01..29 covers 02-10).
+            .pay(
+                Payee::Org(id(V)),
+                None,
+                Some(("2024-02-01", "2024-02-29")),
+                PaymentType::Backfill,
+            )
+            // M3: expenses only, which do not resource the time.
+            .pay(
+                Payee::Person(PersonKey(2)),
+                Some("M3"),
+                None,
+                PaymentType::Expenses,
+            )
+            // M4: an honorarium whose period ends on the meeting day (inclusive).
+            .pay(
+                Payee::Person(PersonKey(2)),
+                None,
+                Some(("2024-04-01", "2024-04-10")),
+                PaymentType::Honorarium,
+            )
+            // Someone else's payment for M3 does not cover person 2.
+            .pay(
+                Payee::Person(PersonKey(9)),
+                Some("M3"),
+                None,
+                PaymentType::Involvement,
+            )
+            .one();
+        // VCSE hours 4 × 2 = 8; unpaid only M3: 2 h; share 2 / 8 = 0.25; 2 × £12.21 = £24.42.
+        assert_eq!(f.vcse_hours, 8.0);
+        assert_eq!(f.vcse_unpaid_hours, Some(2.0));
+        assert!(close(f.vcse_unpaid_share, 0.25));
+        assert_eq!(f.unpaid_value, Some(24.42));
+    }
+
+    #[test]
+    fn a_period_ending_the_day_before_does_not_cover() {
+        let f = four_meetings()
+            .pay(
+                Payee::Person(PersonKey(2)),
+                None,
+                Some(("2024-03-11", "2024-04-09")),
+                PaymentType::Honorarium,
+            )
+            .one();
+        // Covers no meeting date (03-10 and 04-10 fall just outside): all 8 h unpaid.
+        assert_eq!(f.vcse_unpaid_hours, Some(8.0));
+        assert!(close(f.vcse_unpaid_share, 1.0));
+    }
+
+    #[test]
+    fn no_payments_csv_means_unknown_but_empty_means_unpaid() {
+        let absent = four_meetings().without_payments().one();
+        assert_eq!(absent.vcse_hours, 8.0);
+        assert_eq!(
+            (
+                absent.vcse_unpaid_hours,
+                absent.vcse_unpaid_share,
+                absent.unpaid_value
+            ),
+            (None, None, None)
+        );
+        // Header-only payments.csv: nobody was paid, so all 8 VCSE hours are unpaid.
+        let empty = four_meetings().one();
+        assert_eq!(empty.vcse_unpaid_hours, Some(8.0));
+        assert!(close(empty.vcse_unpaid_share, 1.0));
+        // 8 × £12.21 = £97.68.
+        assert_eq!(empty.unpaid_value, Some(97.68));
+    }
+
+    #[test]
+    fn statutory_time_is_known_without_payments() {
+        let fx = four_meetings().without_payments();
+        let ctx = crate::measures::Context::new(&fx.data, None, Default::default());
+        let index = super::PaymentIndex::new(None);
+        let params = Parameters::default();
+        let seats: Vec<super::Seat> = fx
+            .data
+            .attendance
+            .iter()
+            .map(|row| {
+                let m = ctx
+                    .data
+                    .meetings
+                    .iter()
+                    .find(|m| m.id == row.meeting)
+                    .expect("meeting");
+                super::Seat::new(ctx.data, &index, &params, m, row)
+            })
+            .collect();
+        let p = super::participation(&seats, false, &params);
+        // Four statutory rows, salaried: 8 resourced hours, known without payments.csv.
+        assert_eq!(p.statutory.resourced_hours, Some(8.0));
+        assert_eq!(p.statutory.unpaid_rows, Some(0));
+        assert_eq!(p.vcse.resourced_rows, None);
+        // With statutory time not counted as paid, it is unknown too.
+        let unpaid_params = Parameters {
+            statutory_time_is_paid: false,
+            ..Parameters::default()
+        };
+        let seats: Vec<super::Seat> = seats
+            .iter()
+            .map(|s| super::Seat::new(ctx.data, &index, &unpaid_params, s.meeting, s.row))
+            .collect();
+        let p = super::participation(&seats, false, &unpaid_params);
+        assert_eq!(p.statutory.resourced_hours, None);
+    }
+
+    #[test]
+    fn sides_rates_and_community_members() {
+        use Status::*;
+        let f = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(S, "Hospital Trust", Sector::Statutory)
+            .org(V, "Charity One", Sector::Vcse)
+            .org("GB-COH-1", "Widgets Ltd", Sector::Private)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(3, Some(S), Absent)
+            .row(2, Some(V), Apologies)
+            // A community member, 1.5 h of a 2 h meeting.
+            .row_hours(4, None, Attended, Some(1.5))
+            // An organisation not in organisations.csv: unknown, so VCSE side.
+            .row(5, Some("X-GROUP"), Attended)
+            // Private: on neither side.
+            .row(6, Some("GB-COH-1"), Absent)
+            .one();
+        // Statutory rows: F attended, S absent → 1 of 2. VCSE side: V apologies, community
+        // member and X-GROUP attended → 2 of 3. The private row counts on neither side.
+        assert_eq!(
+            (f.attendance_rows.statutory, f.attendance_rows.vcse),
+            (2, 3)
+        );
+        assert!(close(f.attendance_rate.statutory, 0.5));
+        assert!(close(f.attendance_rate.vcse, 2.0 / 3.0));
+        // VCSE hours 1.5 (own hours) + 2 (meeting length) = 3.5, all unpaid.
+        assert_eq!(f.vcse_hours, 3.5);
+        assert_eq!(f.vcse_unpaid_hours, Some(3.5));
+        // Members: F, S, V, X-GROUP, Widgets (any status); the community member is not one.
+        assert_eq!(f.members, 5);
+    }
+
+    #[test]
+    fn out_of_hours_share_per_side() {
+        use Status::Attended;
+        let f = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V, "Charity One", Sector::Vcse)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .starts("08:30")
+            .row(2, Some(V), Attended)
+            .meeting("M2", "2024-01-11", Some(F), None)
+            .starts("09:00")
+            .row(2, Some(V), Attended)
+            .row(1, Some(F), Attended)
+            .meeting("M3", "2024-01-12", Some(F), None)
+            .starts("16:59")
+            .row(2, Some(V), Attended)
+            .meeting("M4", "2024-01-13", Some(F), None)
+            .starts("17:00")
+            .row(2, Some(V), Attended)
+            .meeting("M5", "2024-01-14", Some(F), None)
+            .row(2, Some(V), Attended)
+            .row(1, Some(F), Attended)
+            .one();
+        // VCSE: timed rows M1..M4 (M5 has no start time); out of hours 08:30 and 17:00 → 2/4.
+        assert!(close(f.out_of_hours_share.vcse, 0.5));
+        // Statutory: one timed row (M2, 09:00, in hours) → 0/1.
+        assert!(close(f.out_of_hours_share.statutory, 0.0));
+        assert!(super::is_out_of_hours(
+            NaiveTime::from_hms_opt(8, 59, 59).expect("time")
+        ));
+        assert!(!super::is_out_of_hours(
+            NaiveTime::from_hms_opt(16, 59, 59).expect("time")
+        ));
+    }
+
+    #[test]
+    fn a_side_with_no_rows_has_no_rate() {
+        let f = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .row(1, Some(F), Status::Attended)
+            .one();
+        assert_eq!(f.attendance_rate.vcse, None);
+        assert_eq!(f.out_of_hours_share.vcse, None);
+        // No VCSE hours: the unpaid share is undefined, the unpaid hours a true 0.
+        assert_eq!(f.vcse_hours, 0.0);
+        assert_eq!(
+            (f.vcse_unpaid_hours, f.vcse_unpaid_share),
+            (Some(0.0), None)
+        );
     }
 }

@@ -1,1 +1,913 @@
-//! (in progress)
+//! Partnership figures: programme money and retention, members and fair share, fundholder
+//! defaulting, participation resourcing and the balance of power (SPEC.md "Partnership
+//! money", "Members", "Fundholder defaulting", "Participation resourcing", "Balance of
+//! power"), one [`PartnershipFigures`] per partnership, sorted by id.
+//!
+//! Scope: the partnership's meetings whose date is in the window; attendance rows follow
+//! their meeting; payments count only as cover for those rows (whenever they were made).
+//!
+//! - **Programme money** (grants awarded in the window whose `Grant Programme:Title` is the
+//!   partnership's `Programme`): programme_received = Σ grants to the fundholder;
+//!   programme_passed_on = Σ grants from the fundholder (to organisations or individuals);
+//!   retained_share = 1 − passed_on ÷ received, from whole pence. All three `None` when the
+//!   partnership names no programme; retained_share `None` when nothing was received.
+//! - **Members** = organisations with any attendance row (any status) at its meetings, plus
+//!   the fundholder; community members (no organisation) are people, not members.
+//!   fair_share = 1 ÷ members.
+//! - **Defaulting**: host_share = meetings hosted by the fundholder ÷ meetings with a host;
+//!   chair_share likewise over meetings with a chair; decision_host_share = the same over
+//!   decision meetings (Decision = yes) with a host; seat_share = attended rows from the
+//!   fundholder's people ÷ all attended rows. Each `None` when its denominator is 0.
+//! - Participation figures: see [`super::participation`]; balance: see [`super::balance`].
+//!
+//! Reading: the programme title matches after trimming, case-insensitively (Unicode lower
+//! case), and with runs of spaces treated as one: publishers retype titles ("Healthy
+//! Northbridge programme") and a capital letter should not move money in or out of a
+//! programme. An empty `Programme` is no programme.
+//!
+//! Reading: without attendance.csv the membership is unknown, so fair_share is `None`
+//! (members counts only the fundholder); with attendance.csv but no rows in the window, the
+//! fundholder is the one known member and fair_share is 1.
+//!
+//! Reading: retained_share is reported as computed: negative when the fundholder passed on
+//! more programme money in the window than it received in it (money received before
+//! `--from`). The excess is itself a finding; clamping it to 0 would hide it.
+//!
+//! Complexity: O(g + m + a + p) to index grants, meetings, attendance rows and payments once,
+//! then O(rows) per partnership (see the participation and balance modules for the per-row
+//! and per-member costs).
+//!
+//! Sources: SPEC.md "Definitions"; the patterns (partners defaulting to the fundholder as
+//! host, chair and decision-maker; fundholders retaining programme money) are from the
+//! King's Fund and IVAR work on statutory–VCSE partnerships cited in SPEC.md.
+
+pub use super::balance::MemberBalance;
+use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
+use super::participation::{participation, PaymentIndex, Seat};
+pub use super::participation::{SideCounts, SideRates};
+use super::Context;
+use crate::config::Parameters;
+use crate::model::{Attendance, Grant, Meeting, OrgId, Partnership, Recipient, Status};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// Every figure for one partnership (the `partnerships` items of findings.json).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnershipFigures {
+    /// `Partnership ID`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The fundholder's organisation identifier.
+    pub fundholder: String,
+    /// The fundholder's name.
+    pub fundholder_name: String,
+    /// Meetings in the window.
+    pub meetings: usize,
+    /// Organisations with any attendance row, plus the fundholder.
+    pub members: usize,
+    /// 1 ÷ members (`None` without attendance.csv).
+    pub fair_share: Option<f64>,
+    /// Meetings hosted by the fundholder ÷ meetings with a host.
+    pub host_share: Option<f64>,
+    /// Meetings with a host recorded.
+    pub meetings_with_host: usize,
+    /// Meetings hosted by the fundholder.
+    pub hosted_by_fundholder: usize,
+    /// Meetings chaired by the fundholder ÷ meetings with a chair.
+    pub chair_share: Option<f64>,
+    /// Meetings with a chair recorded.
+    pub meetings_with_chair: usize,
+    /// Meetings chaired by the fundholder.
+    pub chaired_by_fundholder: usize,
+    /// Decision meetings hosted by the fundholder ÷ decision meetings with a host.
+    pub decision_host_share: Option<f64>,
+    /// Attended rows from the fundholder ÷ all attended rows.
+    pub seat_share: Option<f64>,
+    /// Programme grants to the fundholder in the window, pounds.
+    pub programme_received: Option<f64>,
+    /// Programme grants from the fundholder in the window, pounds.
+    pub programme_passed_on: Option<f64>,
+    /// 1 − passed on ÷ received.
+    pub retained_share: Option<f64>,
+    /// Hours of attended VCSE-side rows.
+    pub vcse_hours: f64,
+    /// Of those, hours not resourced (`None` without payments.csv).
+    pub vcse_unpaid_hours: Option<f64>,
+    /// vcse_unpaid_hours ÷ vcse_hours.
+    pub vcse_unpaid_share: Option<f64>,
+    /// vcse_unpaid_hours × hourly rate, pounds.
+    pub unpaid_value: Option<f64>,
+    /// Attended ÷ all rows, per side.
+    pub attendance_rate: SideRates,
+    /// Rows of any status, per side.
+    pub attendance_rows: SideCounts,
+    /// Share of attended rows at meetings starting before 09:00 or from 17:00, per side.
+    pub out_of_hours_share: SideRates,
+    /// Balance of power, per member, sorted by identifier.
+    pub balance: Vec<MemberBalance>,
+}
+
+/// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
+fn programme_key(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Programme money for `partnership` from the window's grants carrying its title.
+fn programme_money(fundholder: &OrgId, grants: &[&Grant]) -> ProgrammeMoney {
+    let mut money = ProgrammeMoney::default();
+    for g in grants {
+        if matches!(&g.recipient, Recipient::Org(o) if o == fundholder) {
+            money.received += g.amount;
+        }
+        if &g.funder == fundholder {
+            money.passed_on += g.amount;
+            if let Recipient::Org(o) = &g.recipient {
+                *money.passed_to.entry(o.clone()).or_default() += g.amount;
+            }
+        }
+    }
+    money
+}
+
+/// `part ÷ whole` for counts; `None` when `whole` is 0.
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Lookups built once per dataset and shared by every partnership.
+struct Indexes<'d> {
+    meetings: HashMap<&'d str, Vec<&'d Meeting>>,
+    rows: HashMap<&'d str, Vec<&'d Attendance>>,
+    programme_grants: HashMap<String, Vec<&'d Grant>>,
+    payments: PaymentIndex<'d>,
+    active: ActiveGrants<'d>,
+}
+
+impl<'d> Indexes<'d> {
+    fn new(ctx: &Context<'d>) -> Indexes<'d> {
+        let data = ctx.data;
+        let mut meetings: HashMap<&str, Vec<&Meeting>> = HashMap::new();
+        for m in data.meetings.iter().filter(|m| ctx.window.contains(m.date)) {
+            meetings.entry(m.partnership.as_str()).or_default().push(m);
+        }
+        let mut rows: HashMap<&str, Vec<&Attendance>> = HashMap::new();
+        for a in &data.attendance {
+            rows.entry(a.meeting.as_str()).or_default().push(a);
+        }
+        let mut programme_grants: HashMap<String, Vec<&Grant>> = HashMap::new();
+        for i in ctx.grants_in_window() {
+            let g = &data.grants[i];
+            if let Some(p) = g.programme.as_deref().map(programme_key) {
+                programme_grants.entry(p).or_default().push(g);
+            }
+        }
+        Indexes {
+            meetings,
+            rows,
+            programme_grants,
+            payments: PaymentIndex::new(data.payments.as_deref()),
+            active: ActiveGrants::new(ctx),
+        }
+    }
+}
+
+/// The figures for every partnership, sorted by id.
+pub fn partnership_figures(ctx: &Context, params: &Parameters) -> Vec<PartnershipFigures> {
+    let index = Indexes::new(ctx);
+    let mut out: Vec<PartnershipFigures> = ctx
+        .data
+        .partnerships
+        .iter()
+        .map(|p| figures_of(ctx, params, &index, p))
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+fn figures_of<'d>(
+    ctx: &Context<'d>,
+    params: &Parameters,
+    index: &Indexes<'d>,
+    p: &'d Partnership,
+) -> PartnershipFigures {
+    let data = ctx.data;
+    let fh = &p.fundholder;
+    let meetings: &[&Meeting] = index
+        .meetings
+        .get(p.id.as_str())
+        .map_or(&[], |v| v.as_slice());
+    let seats: Vec<Seat> = meetings
+        .iter()
+        .flat_map(|m| {
+            index
+                .rows
+                .get(m.id.as_str())
+                .into_iter()
+                .flatten()
+                .map(|row| Seat::new(data, &index.payments, params, m, row))
+        })
+        .collect();
+
+    let members: Vec<&OrgId> = seats
+        .iter()
+        .filter_map(|s| s.row.org.as_ref())
+        .chain(std::iter::once(fh))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let fair_share = data
+        .sources
+        .attendance
+        .is_some()
+        .then(|| 1.0 / members.len() as f64);
+
+    let hosted: Vec<&&Meeting> = meetings.iter().filter(|m| m.host.is_some()).collect();
+    let hosted_by_fundholder = hosted
+        .iter()
+        .filter(|m| m.host.as_ref() == Some(fh))
+        .count();
+    let chaired = meetings.iter().filter(|m| m.chair.is_some()).count();
+    let chaired_by_fundholder = meetings
+        .iter()
+        .filter(|m| m.chair.as_ref() == Some(fh))
+        .count();
+    let decisions: Vec<&&&Meeting> = hosted.iter().filter(|m| m.decision == Some(true)).collect();
+    let decisions_by_fundholder = decisions
+        .iter()
+        .filter(|m| m.host.as_ref() == Some(fh))
+        .count();
+    let attended = seats.iter().filter(|s| s.row.status == Status::Attended);
+    let (all_seats, fundholder_seats) = attended.fold((0, 0), |(all, own), s| {
+        (all + 1, own + usize::from(s.row.org.as_ref() == Some(fh)))
+    });
+
+    let programme = p
+        .programme
+        .as_deref()
+        .map(programme_key)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            let grants = index.programme_grants.get(&k).map_or(&[][..], |v| &v[..]);
+            programme_money(fh, grants)
+        });
+
+    let part = participation(&seats, index.payments.is_known(), params);
+    let balance = member_balance(
+        ctx,
+        &index.active,
+        &BalanceInputs {
+            fundholder: fh,
+            members: &members,
+            meetings,
+            seats: &seats,
+            programme: programme.as_ref(),
+        },
+    );
+
+    PartnershipFigures {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        fundholder: fh.to_string(),
+        fundholder_name: data
+            .organisations
+            .get(fh)
+            .map_or_else(|| fh.to_string(), |o| o.name.clone()),
+        meetings: meetings.len(),
+        members: members.len(),
+        fair_share,
+        host_share: share(hosted_by_fundholder, hosted.len()),
+        meetings_with_host: hosted.len(),
+        hosted_by_fundholder,
+        chair_share: share(chaired_by_fundholder, chaired),
+        meetings_with_chair: chaired,
+        chaired_by_fundholder,
+        decision_host_share: share(decisions_by_fundholder, decisions.len()),
+        seat_share: share(fundholder_seats, all_seats),
+        programme_received: programme.as_ref().map(|m| m.received.pounds()),
+        programme_passed_on: programme.as_ref().map(|m| m.passed_on.pounds()),
+        retained_share: programme.as_ref().and_then(ProgrammeMoney::retained_share),
+        vcse_hours: part.vcse_hours,
+        vcse_unpaid_hours: part.vcse_unpaid_hours,
+        vcse_unpaid_share: part.vcse_unpaid_share,
+        unpaid_value: part.unpaid_value,
+        attendance_rate: part.attendance_rate,
+        attendance_rows: part.attendance_rows,
+        out_of_hours_share: part.out_of_hours_share,
+        balance,
+    }
+}
+
+/// A small dataset builder for the partnership, participation, balance and flag tests.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::{partnership_figures, PartnershipFigures};
+    use crate::config::Parameters;
+    use crate::measures::{Context, Window};
+    use crate::model::*;
+    use chrono::{NaiveDate, NaiveTime};
+
+    pub(crate) fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    pub(crate) fn id(s: &str) -> OrgId {
+        OrgId::parse(s).expect("test id")
+    }
+
+    /// Builds a dataset: partnerships, meetings and attendance on the last partnership and
+    /// meeting added, payments.csv present and empty unless [`Fixture::without_payments`].
+    #[derive(Debug, Clone)]
+    pub(crate) struct Fixture {
+        pub data: Dataset,
+    }
+
+    impl Fixture {
+        pub fn new() -> Fixture {
+            let data = Dataset {
+                sources: Sources {
+                    grants: Some("grants.csv".into()),
+                    organisations: Some("organisations.csv".into()),
+                    partnerships: Some("partnerships.csv".into()),
+                    meetings: Some("meetings.csv".into()),
+                    attendance: Some("attendance.csv".into()),
+                    payments: Some("payments.csv".into()),
+                },
+                payments: Some(Vec::new()),
+                ..Dataset::default()
+            };
+            Fixture { data }
+        }
+
+        pub fn org(mut self, org: &str, name: &str, sector: Sector) -> Fixture {
+            self.data.organisations.insert(
+                id(org),
+                Organisation {
+                    id: id(org),
+                    name: name.into(),
+                    sector,
+                    sector_rule: SectorRule::OrganisationsCsv,
+                    org_type: None,
+                    annual_income: None,
+                    area: None,
+                    led_by: Vec::new(),
+                    charity_number: None,
+                    company_number: None,
+                },
+            );
+            self
+        }
+
+        pub fn income(mut self, org: &str, pounds: i64) -> Fixture {
+            if let Some(o) = self.data.organisations.get_mut(&id(org)) {
+                o.annual_income = Some(Pence(pounds * 100));
+            }
+            self
+        }
+
+        pub fn partnership(
+            mut self,
+            pid: &str,
+            fundholder: &str,
+            programme: Option<&str>,
+        ) -> Fixture {
+            self.data.partnerships.push(Partnership {
+                id: pid.into(),
+                name: format!("{pid} Partnership"),
+                fundholder: id(fundholder),
+                programme: programme.map(str::to_owned),
+            });
+            self
+        }
+
+        /// A two-hour meeting of the last partnership.
+        pub fn meeting(
+            mut self,
+            mid: &str,
+            date: &str,
+            host: Option<&str>,
+            chair: Option<&str>,
+        ) -> Fixture {
+            let partnership = self
+                .data
+                .partnerships
+                .last()
+                .map(|p| p.id.clone())
+                .expect("a partnership first");
+            self.data.meetings.push(Meeting {
+                id: mid.into(),
+                partnership,
+                date: d(date),
+                duration_hours: 2.0,
+                host: host.map(id),
+                chair: chair.map(id),
+                decision: None,
+                kind: None,
+                start_time: None,
+            });
+            self
+        }
+
+        fn last_meeting(&mut self) -> &mut Meeting {
+            self.data.meetings.last_mut().expect("a meeting first")
+        }
+
+        pub fn decision(mut self) -> Fixture {
+            self.last_meeting().decision = Some(true);
+            self
+        }
+
+        pub fn starts(mut self, hhmm: &str) -> Fixture {
+            self.last_meeting().start_time =
+                Some(NaiveTime::parse_from_str(hhmm, "%H:%M").expect("time"));
+            self
+        }
+
+        pub fn duration(mut self, hours: f64) -> Fixture {
+            self.last_meeting().duration_hours = hours;
+            self
+        }
+
+        /// An attendance row at the last meeting.
+        pub fn row(self, person: u32, org: Option<&str>, status: Status) -> Fixture {
+            self.row_hours(person, org, status, None)
+        }
+
+        pub fn row_hours(
+            mut self,
+            person: u32,
+            org: Option<&str>,
+            status: Status,
+            hours: Option<f64>,
+        ) -> Fixture {
+            let meeting = self.last_meeting().id.clone();
+            self.data.attendance.push(Attendance {
+                meeting,
+                person: PersonKey(person),
+                org: org.map(id),
+                status,
+                hours,
+            });
+            self
+        }
+
+        pub fn pay(
+            mut self,
+            payee: Payee,
+            meeting: Option<&str>,
+            period: Option<(&str, &str)>,
+            kind: PaymentType,
+        ) -> Fixture {
+            let payments = self.data.payments.get_or_insert_with(Vec::new);
+            payments.push(Payment {
+                id: format!("PAY{}", payments.len() + 1),
+                payer: id("GB-PAYER"),
+                payee,
+                meeting: meeting.map(str::to_owned),
+                period: period.map(|(s, e)| (d(s), d(e))),
+                amount: Pence(4000),
+                kind,
+                date: d("2024-01-01"),
+            });
+            self
+        }
+
+        pub fn without_payments(mut self) -> Fixture {
+            self.data.payments = None;
+            self.data.sources.payments = None;
+            self
+        }
+
+        /// A grant (12 months from its award date) from `funder` to an organisation, or to a
+        /// person when `recipient` starts with "person:".
+        pub fn grant(
+            mut self,
+            funder: &str,
+            recipient: &str,
+            pounds: i64,
+            award: &str,
+            programme: Option<&str>,
+        ) -> Fixture {
+            let recipient = match recipient.strip_prefix("person:") {
+                Some(n) => Recipient::Individual(PersonKey(n.parse().expect("person number"))),
+                None => Recipient::Org(id(recipient)),
+            };
+            let n = self.data.grants.len() + 1;
+            self.data.grants.push(Grant {
+                id: format!("G{n}"),
+                amount: Pence(pounds * 100),
+                award_date: d(award),
+                funder: id(funder),
+                recipient,
+                planned_start: None,
+                planned_end: None,
+                duration_months: None,
+                programme: programme.map(str::to_owned),
+                beneficiary_location: None,
+                regrant_type: None,
+                restriction: None,
+                unrestricted_keywords: false,
+                source_line: n as u64 + 1,
+            });
+            self
+        }
+
+        pub fn figures(&self) -> Vec<PartnershipFigures> {
+            self.figures_with(Window::default(), &Parameters::default())
+        }
+
+        pub fn figures_with(&self, window: Window, params: &Parameters) -> Vec<PartnershipFigures> {
+            let ctx = Context::new(&self.data, None, window);
+            partnership_figures(&ctx, params)
+        }
+
+        /// The figures of the one partnership.
+        pub fn one(&self) -> PartnershipFigures {
+            self.figures().into_iter().next().expect("one partnership")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{d, Fixture};
+    use crate::config::Parameters;
+    use crate::measures::Window;
+    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
+    use proptest::prelude::*;
+
+    const F: &str = "GB-LAE-F";
+    const V1: &str = "GB-CHC-1";
+    const V2: &str = "GB-CHC-2";
+
+    fn base() -> Fixture {
+        Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V1, "Charity One", Sector::Vcse)
+            .org(V2, "Charity Two", Sector::Vcse)
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-12)
+    }
+
+    /// Four meetings, the fundholder hosting three.
+    fn dominated() -> Fixture {
+        use Status::*;
+        base()
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), Some(F))
+            .decision()
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Attended)
+            .row(4, None, Attended)
+            .meeting("M2", "2024-02-10", Some(F), Some(F))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Absent)
+            .meeting("M3", "2024-03-10", Some(F), Some(V1))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Apologies)
+            .meeting("M4", "2024-04-10", Some(V1), Some(V2))
+            .decision()
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Attended)
+    }
+
+    #[test]
+    fn dominated_partnership() {
+        let f = dominated().one();
+        // Hosts F, F, F, V1: 3 of 4 = 0.75. Chairs F, F, V1, V2: 2 of 4 = 0.5.
+        assert_eq!(
+            (f.meetings, f.meetings_with_host, f.hosted_by_fundholder),
+            (4, 4, 3)
+        );
+        assert!(close(f.host_share, 0.75));
+        assert_eq!((f.meetings_with_chair, f.chaired_by_fundholder), (4, 2));
+        assert!(close(f.chair_share, 0.5));
+        // Decision meetings M1 (F) and M4 (V1): 1 of 2.
+        assert!(close(f.decision_host_share, 0.5));
+        // Members F, V1, V2; the community member (person 4, no org) is not one: 3, fair 1/3.
+        assert_eq!(f.members, 3);
+        assert!(close(f.fair_share, 1.0 / 3.0));
+        // Attended rows: F 4, V1 4, V2 2, community 1 = 11; the fundholder's 4 of 11.
+        assert!(close(f.seat_share, 4.0 / 11.0));
+        // No programme: the money figures are unknown, not zero.
+        assert_eq!(
+            (
+                f.programme_received,
+                f.programme_passed_on,
+                f.retained_share
+            ),
+            (None, None, None)
+        );
+        assert_eq!(f.fundholder, F);
+        assert_eq!(f.fundholder_name, "Fundholder Council");
+        let ids: Vec<&str> = f.balance.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["GB-CHC-1", "GB-CHC-2", "GB-LAE-F"]);
+    }
+
+    #[test]
+    fn rotating_hosts_share_evenly() {
+        let f = base()
+            .org("GB-CHC-3", "Charity Three", Sector::Vcse)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None)
+            .meeting("M2", "2024-02-10", Some(V1), None)
+            .meeting("M3", "2024-03-10", Some(V2), None)
+            .meeting("M4", "2024-04-10", Some("GB-CHC-3"), None)
+            .one();
+        // 1 of 4 hosted by the fundholder; no chair recorded anywhere.
+        assert!(close(f.host_share, 0.25));
+        assert_eq!((f.meetings_with_chair, f.chair_share), (0, None));
+        // No attendance rows: the fundholder is the one known member.
+        assert_eq!(f.members, 1);
+        assert!(close(f.fair_share, 1.0));
+        assert_eq!(f.seat_share, None);
+    }
+
+    #[test]
+    fn no_hosts_recorded_gives_no_host_share() {
+        let f = base()
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", None, None)
+            .decision()
+            .meeting("M2", "2024-02-10", None, None)
+            .one();
+        assert_eq!(
+            (f.meetings, f.meetings_with_host, f.host_share),
+            (2, 0, None)
+        );
+        assert_eq!(f.decision_host_share, None);
+    }
+
+    #[test]
+    fn without_attendance_csv_fair_share_is_unknown() {
+        let mut fx = base()
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-01-10", Some(F), None);
+        fx.data.sources.attendance = None;
+        let f = fx.one();
+        assert_eq!((f.members, f.fair_share), (1, None));
+    }
+
+    #[test]
+    fn window_filters_meetings_rows_and_programme_money() {
+        use Status::*;
+        let fx = base()
+            .partnership("P1", F, Some("Fund"))
+            .meeting("M1", "2023-03-31", Some(V1), Some(V1))
+            .row(2, Some(V1), Attended)
+            .row(3, Some(V2), Attended)
+            .meeting("M2", "2023-04-01", Some(F), Some(F))
+            .row(1, Some(F), Attended)
+            .row(2, Some(V1), Absent)
+            .grant("GB-FUNDER", F, 1_000, "2023-03-31", Some("Fund"))
+            .grant("GB-FUNDER", F, 2_000, "2023-04-01", Some("Fund"))
+            .grant(F, V1, 500, "2023-04-01", Some("Fund"));
+        let window = Window {
+            from: Some(d("2023-04-01")),
+            to: Some(d("2024-03-31")),
+        };
+        let f = fx
+            .figures_with(window, &Parameters::default())
+            .into_iter()
+            .next()
+            .expect("one");
+        // Only M2: hosted and chaired by F (1 of 1); members F and V1 (V2 only came to M1).
+        assert_eq!((f.meetings, f.members), (1, 2));
+        assert!(close(f.host_share, 1.0));
+        // V1's absence counts as a row; statutory 1 of 1, VCSE 0 of 1.
+        assert_eq!(
+            (f.attendance_rows.statutory, f.attendance_rows.vcse),
+            (1, 1)
+        );
+        assert!(close(f.attendance_rate.vcse, 0.0));
+        // Money: only the £2,000 awarded on 2023-04-01 counts; £500 passed on.
+        assert_eq!(f.programme_received, Some(2_000.0));
+        assert_eq!(f.programme_passed_on, Some(500.0));
+        // 1 − 500 / 2000 = 0.75.
+        assert!(close(f.retained_share, 0.75));
+        // The whole dataset: 1 − 500 / 3000.
+        let all = fx.one();
+        assert!(close(all.retained_share, 1.0 - 500.0 / 3_000.0));
+        assert_eq!((all.meetings, all.members), (2, 3));
+    }
+
+    #[test]
+    fn retained_share_matches_the_programme_title_loosely() {
+        // Received £1,000 (the title typed in another case and with extra spaces);
+        // passed on £300 to V1 and £100 to a person; a grant under another programme and
+        // one to V2 from another funder do not count.
+        let f = base()
+            .partnership("P1", F, Some("Healthy  Places Fund"))
+            .grant(
+                "GB-FUNDER",
+                F,
+                1_000,
+                "2024-01-01",
+                Some(" healthy places fund "),
+            )
+            .grant(F, V1, 300, "2024-02-01", Some("Healthy Places Fund"))
+            .grant(
+                F,
+                "person:7",
+                100,
+                "2024-02-01",
+                Some("HEALTHY PLACES FUND"),
+            )
+            .grant(F, V1, 5_000, "2024-02-01", Some("Core Grants"))
+            .grant(
+                "GB-FUNDER",
+                V2,
+                900,
+                "2024-02-01",
+                Some("Healthy Places Fund"),
+            )
+            .one();
+        assert_eq!(f.programme_received, Some(1_000.0));
+        assert_eq!(f.programme_passed_on, Some(400.0));
+        // 1 − 400 / 1000 = 0.6 exactly (computed from pence).
+        assert_eq!(f.retained_share, Some(0.6));
+    }
+
+    #[test]
+    fn nothing_received_means_no_retained_share() {
+        let f = base()
+            .partnership("P1", F, Some("Fund"))
+            .grant(F, V1, 300, "2024-02-01", Some("Fund"))
+            .one();
+        // £0 received is a real figure; the share of it is not.
+        assert_eq!(f.programme_received, Some(0.0));
+        assert_eq!(f.programme_passed_on, Some(300.0));
+        assert_eq!(f.retained_share, None);
+        // An empty programme is no programme.
+        let g = base().partnership("P1", F, Some("  ")).one();
+        assert_eq!(g.programme_received, None);
+    }
+
+    #[test]
+    fn partnerships_sorted_by_id() {
+        let figs = base()
+            .partnership("P2", F, None)
+            .partnership("P10", F, None)
+            .partnership("P1", F, None)
+            .figures();
+        let ids: Vec<&str> = figs.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["P1", "P10", "P2"]);
+    }
+
+    /// A random partnership: up to six meetings, rows from five kinds of attendee (statutory,
+    /// VCSE, private, an organisation not in organisations.csv, a community member), random
+    /// payments. Hours are in quarter hours so that every sum is exact in any order.
+    fn arbitrary() -> impl Strategy<Value = Fixture> {
+        let orgs = [
+            Some(F),
+            Some(V1),
+            Some("GB-COH-9"),
+            Some("X-UNLISTED"),
+            None,
+        ];
+        let meeting = (
+            0usize..3,
+            0usize..3,
+            any::<bool>(),
+            1u32..16,
+            prop::option::of(0u32..24),
+        );
+        let row = (0usize..6, 0u32..6, 0usize..3, prop::option::of(1u32..12));
+        let payment = (
+            0u32..6,
+            any::<bool>(),
+            prop::option::of(0usize..6),
+            prop::option::of((0u32..200, 0u32..120)),
+            0usize..4,
+        );
+        (
+            prop::collection::vec(meeting, 1..6),
+            prop::collection::vec(row, 0..40),
+            prop::option::of(prop::collection::vec(payment, 0..8)),
+            any::<bool>(),
+        )
+            .prop_map(move |(meetings, rows, payments, programme)| {
+                let hosts = [None, Some(F), Some(V1)];
+                let mut fx = base()
+                    .org("GB-COH-9", "Widgets Ltd", Sector::Private)
+                    .partnership("P1", F, programme.then_some("Fund"))
+                    .grant("GB-FUNDER", F, 1_000, "2024-01-01", Some("Fund"))
+                    .grant(F, V1, 400, "2024-01-02", Some("Fund"));
+                let day0 = d("2024-01-01");
+                let n = meetings.len();
+                for (i, (h, c, dec, quarters, start)) in meetings.into_iter().enumerate() {
+                    let date = (day0 + chrono::Days::new(30 * i as u64)).to_string();
+                    fx = fx
+                        .meeting(&format!("M{i}"), &date, hosts[h], hosts[c])
+                        .duration(f64::from(quarters) / 4.0);
+                    if dec {
+                        fx = fx.decision();
+                    }
+                    if let Some(hh) = start {
+                        fx = fx.starts(&format!("{hh:02}:30"));
+                    }
+                }
+                let statuses = [Status::Attended, Status::Apologies, Status::Absent];
+                for (m, person, status, quarters) in rows {
+                    let m = m % n;
+                    let org = orgs[person as usize % orgs.len()];
+                    fx.data.attendance.push(crate::model::Attendance {
+                        meeting: format!("M{m}"),
+                        person: PersonKey(person),
+                        org: org.map(super::fixture::id),
+                        status: statuses[status],
+                        hours: quarters.map(|q| f64::from(q) / 4.0),
+                    });
+                }
+                match payments {
+                    None => fx = fx.without_payments(),
+                    Some(ps) => {
+                        let kinds = [
+                            PaymentType::Involvement,
+                            PaymentType::Backfill,
+                            PaymentType::Honorarium,
+                            PaymentType::Expenses,
+                        ];
+                        for (who, to_org, meeting, period, kind) in ps {
+                            let payee = if to_org {
+                                Payee::Org(super::fixture::id(orgs[who as usize % 4].unwrap_or(V1)))
+                            } else {
+                                Payee::Person(PersonKey(who))
+                            };
+                            let meeting = meeting.map(|m| format!("M{}", m % n));
+                            let period = period.map(|(s, len)| {
+                                let s = day0 + chrono::Days::new(u64::from(s));
+                                (
+                                    s.to_string(),
+                                    (s + chrono::Days::new(u64::from(len))).to_string(),
+                                )
+                            });
+                            fx = fx.pay(
+                                payee,
+                                meeting.as_deref(),
+                                period.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+                                kinds[kind],
+                            );
+                        }
+                    }
+                }
+                fx
+            })
+    }
+
+    fn unit(x: Option<f64>) -> bool {
+        x.is_none_or(|x| (0.0..=1.0).contains(&x))
+    }
+
+    proptest! {
+        #[test]
+        fn shares_are_shares_and_unpaid_within_hours(fx in arbitrary()) {
+            let f = fx.one();
+            for s in [f.fair_share, f.host_share, f.chair_share, f.decision_host_share, f.seat_share,
+                      f.vcse_unpaid_share, f.attendance_rate.statutory, f.attendance_rate.vcse,
+                      f.out_of_hours_share.statutory, f.out_of_hours_share.vcse] {
+                prop_assert!(unit(s), "{s:?}");
+            }
+            prop_assert!(f.vcse_unpaid_hours.is_none_or(|u| u <= f.vcse_hours));
+            prop_assert_eq!(f.vcse_unpaid_hours.is_none(), fx.data.payments.is_none());
+            prop_assert!(f.members >= 1 && f.balance.len() == f.members);
+            let voices: f64 = f.balance.iter().filter_map(|b| b.voice.value).sum();
+            prop_assert!(voices <= 1.0 + 1e-9);
+            let funding: f64 = f.balance.iter().filter_map(|b| b.funding_share.value).sum();
+            prop_assert!(funding <= 1.0 + 1e-9);
+            for b in &f.balance {
+                for axis in [b.funding_share, b.authority, b.voice, b.unpaid_share] {
+                    prop_assert!(unit(axis.value));
+                    prop_assert!(axis.band.is_none_or(|x| x <= 5));
+                }
+            }
+        }
+
+        #[test]
+        fn row_order_does_not_matter(fx in arbitrary(), seed in any::<u64>()) {
+            let before = fx.one();
+            let mut shuffled = fx;
+            // A deterministic shuffle of attendance rows and payments from the seed.
+            let mut key = seed;
+            let mut next = move || { key = key.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); key >> 33 };
+            let mut rows: Vec<(u64, _)> = shuffled.data.attendance.drain(..).map(|r| (next(), r)).collect();
+            rows.sort_by_key(|(k, _)| *k);
+            shuffled.data.attendance = rows.into_iter().map(|(_, r)| r).collect();
+            if let Some(ps) = shuffled.data.payments.as_mut() {
+                ps.reverse();
+            }
+            shuffled.data.meetings.reverse();
+            prop_assert_eq!(before, shuffled.one());
+        }
+    }
+}

@@ -224,7 +224,7 @@ fn host_known_only_from_meetings_is_a_note_not_an_error() {
 fn exit_codes_separate_usage_from_unbuilt_subcommands() {
     let (code, _, err) = run(&["validate", "--no-such-flag"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-    for sub in ["analyse", "graph", "synth", "explain"] {
+    for sub in ["synth", "explain"] {
         let (code, _, err) = run(&[sub]);
         assert_eq!(code, 1, "{sub}");
         assert!(

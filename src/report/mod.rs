@@ -1,0 +1,161 @@
+//! Renderers: one per format, all reading the same [`Findings`].
+//!
+//! [`write_outputs`] writes an output folder atomically: everything goes into a temporary
+//! folder beside `OUT`, which replaces `OUT` only when every file has been written, so a
+//! failed run leaves no half-written `OUT` (and a previous `OUT` intact).
+
+pub mod json;
+pub mod tables;
+
+use crate::error::Error;
+use crate::findings::Findings;
+use std::path::{Path, PathBuf};
+use tables::Table;
+
+/// The tables written under `OUT/tables/`.
+pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
+    Ok(vec![
+        Table::from_rows("funders", &f.funders)?,
+        Table::from_rows("recipients", &f.recipients)?,
+        Table::from_rows("partnerships", &f.partnerships)?,
+        Table::from_rows(
+            "balance",
+            &f.partnerships
+                .iter()
+                .flat_map(|p| p.balance.iter().map(move |b| (p.id.as_str(), b)))
+                .map(|(partnership, b)| BalanceRow {
+                    partnership,
+                    member: b,
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        Table::from_rows("flags", &f.flags)?,
+        Table::from_rows("sectors", &f.totals.by_sector)?,
+        Table::from_rows("areas", &f.concentration.by_area)?,
+        Table::from_rows("cliff_by_quarter", &f.cliff.by_quarter)?,
+        Table::from_rows("intermediaries", &f.regranting.intermediaries)?,
+        Table::from_rows("edges", &f.edges)?,
+    ])
+}
+
+#[derive(serde::Serialize)]
+struct BalanceRow<'a, T: serde::Serialize> {
+    partnership: &'a str,
+    #[serde(flatten)]
+    member: &'a T,
+}
+
+/// Writes `findings.json` and `tables/` into `out`, atomically.
+pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
+    let staged = Staging::new(out)?;
+    let result = (|| {
+        write_file(
+            &staged.dir.join("findings.json"),
+            json::to_json(f)?.as_bytes(),
+        )?;
+        let tables_dir = staged.dir.join("tables");
+        make_dir(&tables_dir)?;
+        for t in tables(f)? {
+            if !t.is_empty() {
+                t.write(&tables_dir)?;
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => staged.commit(),
+        Err(e) => {
+            staged.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Writes a file, naming it in any error.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn make_dir(path: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(path).map_err(|source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A temporary folder beside the output folder.
+struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+}
+
+impl Staging {
+    fn new(out: &Path) -> Result<Staging, Error> {
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{}: exists and is not a folder; choose another -o",
+                    out.display()
+                )));
+            }
+            let empty = std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty && !out.join("findings.json").exists() {
+                return Err(Error::Usage(format!(
+                    "{}: exists and does not look like fundflow output (no findings.json); refusing to replace it",
+                    out.display()
+                )));
+            }
+        }
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        make_dir(&parent)?;
+        let dir = parent.join(format!(".{name}.fundflow-tmp-{}", std::process::id()));
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        make_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+        })
+    }
+
+    fn commit(self) -> Result<(), Error> {
+        let rename = |from: &Path, to: &Path| {
+            std::fs::rename(from, to).map_err(|source| Error::Output {
+                path: to.display().to_string(),
+                source,
+            })
+        };
+        if self.out.exists() {
+            let old = self.dir.with_extension("old");
+            rename(&self.out, &old)?;
+            if let Err(e) = rename(&self.dir, &self.out) {
+                let _ = std::fs::rename(&old, &self.out);
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return Err(e);
+            }
+            let _ = std::fs::remove_dir_all(&old);
+            Ok(())
+        } else {
+            rename(&self.dir, &self.out).inspect_err(|_| {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            })
+        }
+    }
+
+    fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

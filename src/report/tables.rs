@@ -1,0 +1,203 @@
+//! Tables: the lists of `findings.json` as CSV (for spreadsheets) and Parquet (for
+//! notebooks), built with polars.
+//!
+//! Every table is made the same way, from the rows' own serialisation: each row becomes one
+//! line, nested objects become `parent_child` columns, lists are left out (they have their
+//! own tables). A column whose values are all whole numbers is an integer column, all
+//! numbers a float column, all true/false a boolean column, otherwise text; null stays null.
+//! So a table can never disagree with the JSON it mirrors.
+
+use polars::prelude::{Column, CsvWriter, DataFrame, ParquetCompression, ParquetWriter, SerWriter};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+use crate::error::Error;
+
+/// One output table: a name (the file stem) and its rows as JSON objects.
+pub struct Table {
+    /// File stem, e.g. `funders`.
+    pub name: &'static str,
+    rows: Vec<Map<String, Value>>,
+}
+
+impl Table {
+    /// A table from any serialisable rows.
+    pub fn from_rows<T: Serialize>(name: &'static str, rows: &[T]) -> Result<Table, Error> {
+        let rows = rows
+            .iter()
+            .map(|r| match serde_json::to_value(r) {
+                Ok(Value::Object(m)) => {
+                    let mut flat = Map::new();
+                    flatten("", m, &mut flat);
+                    Ok(flat)
+                }
+                Ok(_) => Err(Error::Internal(format!("{name}: a row is not an object"))),
+                Err(e) => Err(Error::Internal(format!("{name}: {e}"))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Table { name, rows })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as a polars DataFrame (columns in the rows' field order).
+    pub fn to_frame(&self) -> Result<DataFrame, Error> {
+        let mut names: Vec<&String> = Vec::new();
+        for row in &self.rows {
+            for k in row.keys() {
+                if !names.contains(&k) {
+                    names.push(k);
+                }
+            }
+        }
+        let columns = names
+            .iter()
+            .map(|name| column(name, self.rows.iter().map(|r| r.get(*name))))
+            .collect();
+        DataFrame::new(self.rows.len(), columns)
+            .map_err(|e| Error::Internal(format!("{}: {e}", self.name)))
+    }
+
+    /// Writes `NAME.csv` and `NAME.parquet` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+        let mut df = self.to_frame()?;
+        let csv_path = dir.join(format!("{}.csv", self.name));
+        let mut f = create(&csv_path)?;
+        CsvWriter::new(&mut f)
+            .include_header(true)
+            .finish(&mut df)
+            .map_err(|e| output_error(&csv_path, e))?;
+        let pq_path = dir.join(format!("{}.parquet", self.name));
+        let f = create(&pq_path)?;
+        ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Snappy)
+            .finish(&mut df)
+            .map_err(|e| output_error(&pq_path, e))?;
+        Ok(())
+    }
+}
+
+fn create(path: &Path) -> Result<std::fs::File, Error> {
+    std::fs::File::create(path).map_err(|source| Error::Output {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn output_error(path: &Path, e: polars::prelude::PolarsError) -> Error {
+    Error::Output {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// `{"a": {"b": 1}}` → `a_b = 1`; lists are dropped.
+fn flatten(prefix: &str, m: Map<String, Value>, out: &mut Map<String, Value>) {
+    for (k, v) in m {
+        let key = if prefix.is_empty() {
+            k
+        } else {
+            format!("{prefix}_{k}")
+        };
+        match v {
+            Value::Object(inner) => flatten(&key, inner, out),
+            Value::Array(_) => {}
+            other => {
+                out.insert(key, other);
+            }
+        }
+    }
+}
+
+/// A typed column from JSON values (see the module doc for the rules).
+fn column<'a>(name: &str, values: impl Iterator<Item = Option<&'a Value>> + Clone) -> Column {
+    let present = values.clone().flatten().filter(|v| !v.is_null());
+    let all = |f: fn(&Value) -> bool| present.clone().all(f);
+    if all(|v| v.is_i64() || v.is_u64()) && present.clone().next().is_some() {
+        let data: Vec<Option<i64>> = values.map(|v| v.and_then(Value::as_i64)).collect();
+        Column::new(name.into(), data)
+    } else if all(Value::is_number) && present.clone().next().is_some() {
+        let data: Vec<Option<f64>> = values.map(|v| v.and_then(Value::as_f64)).collect();
+        Column::new(name.into(), data)
+    } else if all(Value::is_boolean) && present.clone().next().is_some() {
+        let data: Vec<Option<bool>> = values.map(|v| v.and_then(Value::as_bool)).collect();
+        Column::new(name.into(), data)
+    } else {
+        let data: Vec<Option<String>> = values
+            .map(|v| match v {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => Some(other.to_string()),
+            })
+            .collect();
+        Column::new(name.into(), data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row {
+        id: &'static str,
+        n: usize,
+        share: Option<f64>,
+        rate: Rates,
+        list: Vec<u8>,
+    }
+
+    #[derive(Serialize)]
+    struct Rates {
+        vcse: Option<f64>,
+    }
+
+    #[test]
+    fn rows_become_typed_flat_columns() {
+        let rows = [
+            Row {
+                id: "A",
+                n: 2,
+                share: Some(0.5),
+                rate: Rates { vcse: None },
+                list: vec![1],
+            },
+            Row {
+                id: "B",
+                n: 3,
+                share: None,
+                rate: Rates { vcse: Some(1.0) },
+                list: vec![],
+            },
+        ];
+        let t = Table::from_rows("t", &rows).expect("table");
+        let df = t.to_frame().expect("frame");
+        let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["id", "n", "share", "rate_vcse"]);
+        assert_eq!(df.height(), 2);
+        assert_eq!(
+            df.column("n")
+                .map(|c| c.dtype().to_string())
+                .ok()
+                .as_deref(),
+            Some("i64")
+        );
+        assert_eq!(df.column("share").map(|c| c.null_count()).ok(), Some(1));
+        assert_eq!(
+            df.column("rate_vcse")
+                .map(|c| c.dtype().to_string())
+                .ok()
+                .as_deref(),
+            Some("f64")
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! `fundflow analyse`: outputs, atomicity, determinism, privacy.
+
+use super::support::{arg, dataset, root, run, GRANTS};
+use std::path::Path;
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn findings(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(&out.join("findings.json"))).expect("findings.json is JSON")
+}
+
+#[test]
+fn the_example_is_analysed_into_json_and_tables() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let (code, stdout, err) = run(&["analyse", "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.is_empty(),
+        "data goes to files, the summary to stderr"
+    );
+    assert!(err.contains("flags ("), "{err}");
+    let f = findings(&out);
+    assert_eq!(f["schema_version"], 1);
+    // as_of = the latest award or meeting date: the last meeting, 2025-03-31.
+    assert_eq!(f["as_of"], "2025-03-31");
+    // Independently summed with Python over data/example/grants.csv.
+    assert_eq!(f["totals"]["grants"], 326);
+    assert_eq!(f["totals"]["amount"], 6_549_327.75);
+    for t in [
+        "funders",
+        "recipients",
+        "partnerships",
+        "balance",
+        "flags",
+        "sectors",
+    ] {
+        for ext in ["csv", "parquet"] {
+            let p = out.join("tables").join(format!("{t}.{ext}"));
+            assert!(p.is_file(), "{} missing", p.display());
+        }
+    }
+    assert!(f["skipped"].as_array().is_some_and(Vec::is_empty));
+    // No NaN or infinity anywhere: JSON has no way to say them, and serde would write null.
+    let text = read(&out.join("findings.json"));
+    assert!(!text.contains("NaN") && !text.contains("Infinity"));
+}
+
+#[test]
+fn planted_money_patterns_are_flagged_on_the_example() {
+    // Figures from data/example/check.py, which recomputes them independently in Python.
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    let f = findings(&out);
+    let flags = f["flags"].as_array().expect("flags");
+    let find = |code: &str, subject: &str| {
+        flags
+            .iter()
+            .find(|x| x["code"] == code && x["subject"] == subject)
+            .cloned()
+    };
+    let c = find("CONCENTRATION", "GB-LAE-NBR").expect("council concentration");
+    assert_eq!(c["severity"], "high");
+    assert!(
+        (c["value"].as_f64().unwrap_or(0.0) - 0.761).abs() < 0.0005,
+        "{c}"
+    );
+    // The whole-area flag (group null); per-area ones carry the area in `group`.
+    let d = flags
+        .iter()
+        .find(|x| x["code"] == "FUNDER-DOMINANCE" && x["group"].is_null())
+        .expect("council dominance overall");
+    assert_eq!(d["subject"], "GB-LAE-NBR");
+    assert_eq!(d["severity"], "medium");
+    assert!(
+        (d["value"].as_f64().unwrap_or(0.0) - 0.588).abs() < 0.0005,
+        "{d}"
+    );
+    let r = find("DEPENDENCY", "GB-CHC-1112650").expect("Riverside Carers Centre dependency");
+    assert_eq!(r["severity"], "high");
+    assert!(
+        (r["value"].as_f64().unwrap_or(0.0) - 0.889).abs() < 0.0005,
+        "{r}"
+    );
+    let cliff = flags
+        .iter()
+        .find(|x| {
+            x["code"] == "FUNDING-CLIFF"
+                && x["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("Café Connect"))
+        })
+        .expect("Café Connect cliff");
+    assert_eq!(cliff["severity"], "high");
+    assert_eq!(cliff["value"], 1.0);
+}
+
+#[test]
+fn two_runs_are_byte_identical() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&a)]).0, 0);
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&b)]).0, 0);
+    assert_eq!(
+        read(&a.join("findings.json")),
+        read(&b.join("findings.json"))
+    );
+    for entry in std::fs::read_dir(a.join("tables"))
+        .expect("tables")
+        .flatten()
+    {
+        let name = entry.file_name();
+        let x = std::fs::read(entry.path()).expect("read");
+        let y = std::fs::read(b.join("tables").join(&name)).expect("read");
+        assert!(x == y, "{name:?} differs between runs");
+    }
+}
+
+#[test]
+fn no_person_identifier_appears_in_any_output_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    let people: Vec<String> = read(&root().join("data/example/attendance.csv"))
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1).map(str::to_owned))
+        .collect();
+    let mut files = vec![out.join("findings.json")];
+    files.extend(
+        std::fs::read_dir(out.join("tables"))
+            .expect("tables")
+            .flatten()
+            .map(|e| e.path()),
+    );
+    for f in files {
+        let bytes = std::fs::read(&f).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        for p in &people {
+            assert!(!text.contains(p.as_str()), "{p} in {}", f.display());
+        }
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_and_keeps_the_previous_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let bad = dataset(&[("grants.csv", b"Identifier,Amount Awarded\nG1,5\n")]);
+    let (code, _, err) = run(&["analyse", arg(bad.path()), "-o", arg(&out)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!out.exists(), "a failed run must not create OUT");
+    // A good run, then a failed one: the good output stays, and no temporary folder is left.
+    let good = dataset(&[("grants.csv", GRANTS.as_bytes())]);
+    assert_eq!(
+        run(&["analyse", "-q", arg(good.path()), "-o", arg(&out)]).0,
+        0
+    );
+    let before = read(&out.join("findings.json"));
+    assert_eq!(run(&["analyse", arg(bad.path()), "-o", arg(&out)]).0, 2);
+    assert_eq!(read(&out.join("findings.json")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    // A folder that is not fundflow output is never replaced.
+    let precious = dataset(&[("notes.txt", b"keep me")]);
+    let (code, _, err) = run(&["analyse", "-q", "-o", arg(precious.path())]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not look like fundflow output"), "{err}");
+    assert!(precious.path().join("notes.txt").is_file());
+}
+
+#[test]
+fn grants_only_dataset_skips_partnership_analyses_and_says_so() {
+    let d = dataset(&[("grants.csv", GRANTS.as_bytes())]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["analyse", arg(d.path()), "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("skipped: partnership money and retention (needs partnerships.csv)"),
+        "{err}"
+    );
+    let f = findings(&out);
+    let skipped: Vec<&str> = f["skipped"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["analysis"].as_str())
+        .collect();
+    assert!(skipped.len() >= 4, "{skipped:?}");
+    assert!(f["partnerships"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn window_and_config_options() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    // --fy 2023 = 2023-04-01..2024-03-31; as_of defaults to its end.
+    assert_eq!(
+        run(&["analyse", "-q", "--fy", "2023", "-o", arg(&out)]).0,
+        0
+    );
+    let f = findings(&out);
+    assert_eq!(f["window"]["from"], "2023-04-01");
+    assert_eq!(f["as_of"], "2024-03-31");
+    // The documented example config holds exactly the defaults.
+    let cfg = root().join("fundflow.example.toml");
+    assert_eq!(
+        run(&["analyse", "-q", "--config", arg(&cfg), "-o", arg(&out)]).0,
+        0
+    );
+    let with_cfg = findings(&out)["parameters"].clone();
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    assert_eq!(findings(&out)["parameters"], with_cfg);
+    // A typo in a config key is an error, not silently ignored.
+    let bad = dataset(&[("fundflow.toml", b"hourly_rte = 10\n")]);
+    let (code, _, err) = run(&[
+        "analyse",
+        "--config",
+        arg(&bad.path().join("fundflow.toml")),
+        "-o",
+        arg(&out),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("hourly_rte"), "{err}");
+    let (code, _, _) = run(&[
+        "analyse",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2023-01-01",
+        "-o",
+        arg(&out),
+    ]);
+    assert_eq!(code, 2);
+}
