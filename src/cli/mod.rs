@@ -36,7 +36,7 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Generate a synthetic dataset (not yet implemented).
     Synth,
-    /// Explain a flag's definition, formula and source (not yet implemented).
+    /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
     Explain {
         /// The flag code, e.g. DEPENDENCY.
         code: Option<String>,
@@ -94,6 +94,31 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Analyse(args) => analyse::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Synth => Err(Error::NotYetImplemented("synth")),
-        Command::Explain { .. } => Err(Error::NotYetImplemented("explain")),
+        Command::Explain { code } => explain(code.as_deref()),
     }
+}
+
+/// `fundflow explain [CODE]`.
+fn explain(code: Option<&str>) -> Result<(), Error> {
+    use fundflow::flags::explain::{explain, EXPLANATIONS};
+    let list = || {
+        EXPLANATIONS
+            .iter()
+            .map(|e| format!("  {:<22} {}", e.code, e.title))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match code {
+        None => println!("Flags (fundflow explain CODE for one):\n{}", list()),
+        Some(c) => match explain(c) {
+            Some(e) => println!("{}: {}\n\n{}", e.code, e.title, e.text),
+            None => {
+                return Err(Error::Usage(format!(
+                    "no flag called {c:?}; the flags are:\n{}",
+                    list()
+                )))
+            }
+        },
+    }
+    Ok(())
 }

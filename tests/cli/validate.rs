@@ -224,7 +224,7 @@ fn host_known_only_from_meetings_is_a_note_not_an_error() {
 fn exit_codes_separate_usage_from_unbuilt_subcommands() {
     let (code, _, err) = run(&["validate", "--no-such-flag"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-    for sub in ["synth", "explain"] {
+    for sub in ["synth"] {
         let (code, _, err) = run(&[sub]);
         assert_eq!(code, 1, "{sub}");
         assert!(
@@ -232,4 +232,20 @@ fn exit_codes_separate_usage_from_unbuilt_subcommands() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn explain_lists_and_explains_flags() {
+    let (code, out, _) = run(&["explain"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().filter(|l| l.starts_with("  ")).count(), 12);
+    let (code, out, _) = run(&["explain", "default-host"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("DEFAULT-HOST:") && out.contains("fair share"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["explain", "NOPE"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no flag called \"NOPE\""), "{err}");
 }
