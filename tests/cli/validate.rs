@@ -224,14 +224,13 @@ fn host_known_only_from_meetings_is_a_note_not_an_error() {
 fn exit_codes_separate_usage_from_unbuilt_subcommands() {
     let (code, _, err) = run(&["validate", "--no-such-flag"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-    for sub in ["synth"] {
-        let (code, _, err) = run(&[sub]);
-        assert_eq!(code, 1, "{sub}");
-        assert!(
-            err.contains(&format!("`fundflow {sub}` is not yet implemented")),
-            "{err}"
-        );
-    }
+    // `synth` is the one subcommand still to be built (issue: national scale).
+    let (code, _, err) = run(&["synth"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`fundflow synth` is not yet implemented"),
+        "{err}"
+    );
 }
 
 #[test]
