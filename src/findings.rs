@@ -29,6 +29,8 @@ pub struct Findings {
     pub window: Window,
     /// Every threshold and assumption used.
     pub parameters: Parameters,
+    /// Whether disclosure control was applied.
+    pub disclosure: Disclosure,
     /// Money in the window.
     pub totals: Totals,
     /// Per funder.
@@ -69,6 +71,16 @@ pub struct EdgeRow {
     /// The edge's figures.
     #[serde(flatten)]
     pub figures: crate::graph::EdgeFigures,
+}
+
+/// Disclosure control (`--public`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Disclosure {
+    /// Counts of people or attendance rows below 8 suppressed, others rounded to 5.
+    pub public: bool,
+    /// The rule, in words (when public).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
 }
 
 /// Totals over grants awarded in the window.
@@ -180,6 +192,8 @@ pub struct AnalyseOptions {
     pub window: Window,
     /// Thresholds and assumptions.
     pub parameters: Parameters,
+    /// Apply disclosure control to the outputs (`--public`).
+    pub public: bool,
 }
 
 /// Runs every analysis the data allows.
@@ -219,6 +233,12 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         as_of: ctx.as_of,
         window: ctx.window,
         parameters: p.clone(),
+        disclosure: Disclosure {
+            public: opts.public,
+            rule: opts.public.then_some(
+                "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; money is not suppressed",
+            ),
+        },
         totals: totals(&ctx, &graph),
         funders,
         recipients,

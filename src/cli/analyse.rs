@@ -37,6 +37,10 @@ pub struct AnalyseArgs {
     /// Thresholds and assumptions (default: fundflow.toml in the dataset folder, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Disclosure control for publishing: counts of people or attendance rows below 8 are
+    /// suppressed, others rounded to the nearest 5 (money is not suppressed).
+    #[arg(long)]
+    pub public: bool,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -85,6 +89,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             as_of: args.as_of,
             window,
             parameters,
+            public: args.public,
         },
     );
     fundflow::report::write_outputs(&findings, &args.out)?;

@@ -7,10 +7,14 @@
 use crate::error::Error;
 use crate::findings::Findings;
 
-/// Serialises findings.
+/// Serialises findings (redacted when `f.disclosure.public`).
 pub fn to_json(f: &Findings) -> Result<String, Error> {
-    let mut s = serde_json::to_string_pretty(f)
-        .map_err(|e| Error::Internal(format!("cannot serialise findings: {e}")))?;
+    let fail = |e: serde_json::Error| Error::Internal(format!("cannot serialise findings: {e}"));
+    let mut v = serde_json::to_value(f).map_err(fail)?;
+    if f.disclosure.public {
+        super::public::redact(&mut v);
+    }
+    let mut s = serde_json::to_string_pretty(&v).map_err(fail)?;
     s.push('\n');
     Ok(s)
 }

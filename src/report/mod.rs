@@ -5,6 +5,7 @@
 //! failed run leaves no half-written `OUT` (and a previous `OUT` intact).
 
 pub mod json;
+pub mod public;
 pub mod tables;
 
 use crate::error::Error;
@@ -15,10 +16,11 @@ use tables::Table;
 /// The tables written under `OUT/tables/`.
 pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
     Ok(vec![
-        Table::from_rows("funders", &f.funders)?,
-        Table::from_rows("recipients", &f.recipients)?,
-        Table::from_rows("partnerships", &f.partnerships)?,
+        Table::from_rows(f.disclosure.public, "funders", &f.funders)?,
+        Table::from_rows(f.disclosure.public, "recipients", &f.recipients)?,
+        Table::from_rows(f.disclosure.public, "partnerships", &f.partnerships)?,
         Table::from_rows(
+            f.disclosure.public,
             "balance",
             &f.partnerships
                 .iter()
@@ -29,12 +31,16 @@ pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
                 })
                 .collect::<Vec<_>>(),
         )?,
-        Table::from_rows("flags", &f.flags)?,
-        Table::from_rows("sectors", &f.totals.by_sector)?,
-        Table::from_rows("areas", &f.concentration.by_area)?,
-        Table::from_rows("cliff_by_quarter", &f.cliff.by_quarter)?,
-        Table::from_rows("intermediaries", &f.regranting.intermediaries)?,
-        Table::from_rows("edges", &f.edges)?,
+        Table::from_rows(f.disclosure.public, "flags", &f.flags)?,
+        Table::from_rows(f.disclosure.public, "sectors", &f.totals.by_sector)?,
+        Table::from_rows(f.disclosure.public, "areas", &f.concentration.by_area)?,
+        Table::from_rows(f.disclosure.public, "cliff_by_quarter", &f.cliff.by_quarter)?,
+        Table::from_rows(
+            f.disclosure.public,
+            "intermediaries",
+            &f.regranting.intermediaries,
+        )?,
+        Table::from_rows(f.disclosure.public, "edges", &f.edges)?,
     ])
 }
 

@@ -22,12 +22,25 @@ pub struct Table {
 }
 
 impl Table {
-    /// A table from any serialisable rows.
-    pub fn from_rows<T: Serialize>(name: &'static str, rows: &[T]) -> Result<Table, Error> {
+    /// A table from any serialisable rows; `public` applies disclosure control
+    /// ([`super::public`]) before flattening.
+    pub fn from_rows<T: Serialize>(
+        public: bool,
+        name: &'static str,
+        rows: &[T],
+    ) -> Result<Table, Error> {
         let rows = rows
             .iter()
             .map(|r| match serde_json::to_value(r) {
-                Ok(Value::Object(m)) => {
+                Ok(Value::Object(mut m)) => {
+                    if public {
+                        let mut v = Value::Object(m);
+                        super::public::redact(&mut v);
+                        m = match v {
+                            Value::Object(m) => m,
+                            _ => Map::new(),
+                        };
+                    }
                     let mut flat = Map::new();
                     flatten("", m, &mut flat);
                     Ok(flat)
@@ -179,7 +192,7 @@ mod tests {
                 list: vec![],
             },
         ];
-        let t = Table::from_rows("t", &rows).expect("table");
+        let t = Table::from_rows(false, "t", &rows).expect("table");
         let df = t.to_frame().expect("frame");
         let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
         assert_eq!(names, ["id", "n", "share", "rate_vcse"]);

@@ -241,3 +241,49 @@ fn window_and_config_options() {
     ]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn public_output_has_no_small_counts_and_no_person_identifiers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "--public", "-o", arg(&out)]).0, 0);
+    let f = findings(&out);
+    assert_eq!(f["disclosure"]["public"], true);
+    // Every people or attendance-row count anywhere is null (suppressed) or a multiple of 5
+    // that is at least 10 (8 or 9 round to 10).
+    fn check(v: &serde_json::Value, under_count: bool, seen: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    let c = under_count || fundflow::report::public::is_people_count(k);
+                    check(x, c, seen);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| check(x, under_count, seen)),
+            serde_json::Value::Number(n) if under_count => {
+                let c = n.as_u64().expect("counts are whole");
+                assert!(c >= 10 && c % 5 == 0, "count {c} published");
+                *seen += 1;
+            }
+            _ => {}
+        }
+    }
+    let mut seen = 0;
+    check(&f, false, &mut seen);
+    assert!(seen > 0, "the example has attendance counts to check");
+    // The same rule reached the tables: the edges table's attendance rows.
+    let edges = read(&out.join("tables/edges.csv"));
+    let header: Vec<&str> = edges.lines().next().expect("header").split(',').collect();
+    let rows_col = header
+        .iter()
+        .position(|h| *h == "rows")
+        .expect("rows column");
+    for line in edges.lines().skip(1) {
+        if let Some(x) = line.split(',').nth(rows_col).filter(|x| !x.is_empty()) {
+            let c: u64 = x.parse().expect("a count");
+            assert!(c >= 10 && c % 5 == 0, "edges.csv publishes {c}");
+        }
+    }
+    // Money is not suppressed.
+    assert_eq!(f["totals"]["amount"], 6_549_327.75);
+}
