@@ -10,7 +10,7 @@ use crate::measures::concentration::{
 use crate::measures::dependency::{self, QuarterEnding, RecipientFigures};
 use crate::measures::partnership::{self, PartnershipFigures};
 use crate::measures::{Context, Window};
-use crate::model::{Dataset, FileQuality, OrgId, Recipient, Sector, SectorRule};
+use crate::model::{Dataset, FileQuality, OrgId, Recipient, Sector};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,18 +169,7 @@ pub struct Quality {
     /// Notes about references.
     pub notes: Vec<String>,
     /// Organisations per sector-inference rule and sector.
-    pub sector_inferences: Vec<RuleCount>,
-}
-
-/// How many organisations one rule placed in one sector.
-#[derive(Debug, Clone, Serialize)]
-pub struct RuleCount {
-    /// The rule.
-    pub rule: SectorRule,
-    /// The sector.
-    pub sector: Sector,
-    /// Organisations.
-    pub organisations: usize,
+    pub sector_inferences: Vec<crate::validate::RuleCount>,
 }
 
 /// How to analyse.
@@ -319,20 +308,9 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
 }
 
 fn quality(data: &Dataset) -> Quality {
-    let mut rules: BTreeMap<(SectorRule, Sector), usize> = BTreeMap::new();
-    for o in data.organisations.values() {
-        *rules.entry((o.sector_rule, o.sector)).or_default() += 1;
-    }
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
-        sector_inferences: rules
-            .into_iter()
-            .map(|((rule, sector), organisations)| RuleCount {
-                rule,
-                sector,
-                organisations,
-            })
-            .collect(),
+        sector_inferences: crate::validate::rule_counts(data),
     }
 }

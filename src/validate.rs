@@ -144,6 +144,23 @@ pub struct OrgInference {
     pub rule: SectorRule,
 }
 
+/// How many organisations each sector-inference rule placed in each sector, in rule order.
+pub fn rule_counts(d: &Dataset) -> Vec<RuleCount> {
+    let mut rules: BTreeMap<(SectorRule, Sector), usize> = BTreeMap::new();
+    for o in d.organisations.values() {
+        *rules.entry((o.sector_rule, o.sector)).or_default() += 1;
+    }
+    rules
+        .into_iter()
+        .map(|((rule, sector), organisations)| RuleCount {
+            rule,
+            description: rule.describe(),
+            sector,
+            organisations,
+        })
+        .collect()
+}
+
 impl ValidationReport {
     /// Summarises a loaded dataset.
     pub fn new(d: &Dataset) -> ValidationReport {
@@ -196,11 +213,6 @@ impl ValidationReport {
             e.1 += g.amount;
         }
 
-        let mut rules: BTreeMap<(SectorRule, Sector), usize> = BTreeMap::new();
-        for o in d.organisations.values() {
-            *rules.entry((o.sector_rule, o.sector)).or_default() += 1;
-        }
-
         ValidationReport {
             files,
             analyses: d.sources.analyses(),
@@ -231,15 +243,7 @@ impl ValidationReport {
                 payments: d.payments.as_ref().map(Vec::len),
             },
             sectors: SectorInference {
-                by_rule: rules
-                    .into_iter()
-                    .map(|((rule, sector), organisations)| RuleCount {
-                        rule,
-                        description: rule.describe(),
-                        sector,
-                        organisations,
-                    })
-                    .collect(),
+                by_rule: rule_counts(d),
                 organisations: d
                     .organisations
                     .values()
