@@ -314,3 +314,83 @@ fn quality(data: &Dataset) -> Quality {
         sector_inferences: crate::validate::rule_counts(data),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+    use proptest::prelude::*;
+
+    /// (funder, recipient, pounds, day offset) rows → a grants.csv, rows in the given order;
+    /// each grant's identifier comes from its original position, so a shuffle keeps them.
+    fn csv(grants: &[(usize, (u8, u8, u16, u16))]) -> String {
+        let mut s = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name,Recipient Ind:Identifier\n");
+        for (i, (f, r, pounds, day)) in grants {
+            let award = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)
+                .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(*day))))
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let (org, person) = if r % 7 == 6 {
+                (String::new(), format!("P{r}"))
+            } else {
+                (format!("GB-CHC-{}", r % 7), String::new())
+            };
+            let name = if org.is_empty() { "" } else { "Org" };
+            s.push_str(&format!(
+                "G{i},{pounds}.37,{award},GB-LAE-F{},Funder,{org},{name},{person}\n",
+                f % 4
+            ));
+        }
+        s
+    }
+
+    fn findings_of(text: String) -> Result<Findings, TestCaseError> {
+        let inputs = Inputs {
+            grants: Some((
+                InputFile {
+                    name: "grants.csv".into(),
+                    bytes: std::borrow::Cow::Owned(text.into_bytes()),
+                },
+                GrantsFormat::Csv,
+            )),
+            ..Inputs::default()
+        };
+        let d = load_inputs(&inputs, &LoadOptions::default())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        Ok(analyse(&d, &AnalyseOptions::default()))
+    }
+
+    proptest! {
+        #[test]
+        fn money_is_conserved_and_row_order_does_not_matter(
+            grants in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u16..5_000, 0u16..1_000), 1..60),
+            seed in any::<u64>(),
+        ) {
+            let rows: Vec<(usize, (u8, u8, u16, u16))> = grants.iter().copied().enumerate().collect();
+            let f = findings_of(csv(&rows))?;
+            // Every amount is whole pounds and 37p.
+            let total: f64 = grants.iter().map(|g| f64::from(g.2) + 0.37).sum();
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+            prop_assert!(close(f.totals.amount, total));
+            prop_assert!(close(f.funders.iter().map(|x| x.concentration.total).sum(), total));
+            prop_assert!(close(f.recipients.iter().map(|x| x.total).sum(), total));
+            prop_assert!(close(f.totals.by_sector.iter().map(|x| x.amount).sum(), total));
+            prop_assert!(f.totals.awarded_by_original_funders <= f.totals.amount + 1e-6);
+            for r in &f.recipients {
+                if let Some(s) = r.ending_12m_share { prop_assert!((0.0..=1.0).contains(&s)); }
+                if let Some(s) = r.top_funder_share { prop_assert!((0.0..=1.0 + 1e-12).contains(&s)); }
+            }
+            // The same rows in another order: the same findings, byte for byte.
+            let mut shuffled = rows.clone();
+            for i in (1..shuffled.len()).rev() {
+                let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            let g = findings_of(csv(&shuffled))?;
+            let a = crate::report::json::to_json(&f).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let b = crate::report::json::to_json(&g).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(!a.contains("-0.0"), "negative zero in output");
+            prop_assert_eq!(a, b);
+        }
+    }
+}

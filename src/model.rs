@@ -535,7 +535,7 @@ pub struct DataQuality {
 pub struct Dataset {
     /// Which files were read.
     pub sources: Sources,
-    /// Grants, in file order.
+    /// Grants, sorted by identifier (unique), so results never depend on row order.
     pub grants: Vec<Grant>,
     /// Every organisation mentioned anywhere, by identifier.
     pub organisations: BTreeMap<OrgId, Organisation>,

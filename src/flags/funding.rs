@@ -171,3 +171,120 @@ pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flags::Severity;
+    use crate::measures::testkit::{date, Builder};
+    use crate::measures::{concentration, dependency, Context, Window};
+
+    fn params() -> Parameters {
+        Parameters::default()
+    }
+
+    #[test]
+    fn concentration_needs_twenty_recipients() {
+        // 20 recipients: one gets £81, nineteen get £1 each → top five = 81 + 4 = 85 of 100.
+        let mut b = Builder::default().org("F", Sector::Statutory, None);
+        b = b.grant("F", "R0", 81, "2024-01-01", None);
+        for i in 1..20 {
+            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01", None);
+        }
+        let d = b.build();
+        let ctx = Context::new(&d, None, Window::default());
+        let flags = concentration_flags(&d, &concentration::concentration(&ctx), &params());
+        assert_eq!(flags.len(), 1);
+        assert_eq!((flags[0].severity, flags[0].value), (Severity::High, 0.85));
+        // Nineteen recipients (drop one £1 grant): the guard keeps the flag off.
+        let mut b = Builder::default().grant("F", "R0", 81, "2024-01-01", None);
+        for i in 1..19 {
+            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01", None);
+        }
+        let d = b.build();
+        let ctx = Context::new(&d, None, Window::default());
+        assert!(concentration_flags(&d, &concentration::concentration(&ctx), &params()).is_empty());
+    }
+
+    #[test]
+    fn dominance_needs_three_funders_and_is_inclusive() {
+        // A gives 50, B 30, C 20 to one VCSE group: A's share 0.5 → medium (inclusive).
+        let d = Builder::default()
+            .org("R", Sector::Vcse, None)
+            .grant("A", "R", 50, "2024-01-01", None)
+            .grant("B", "R", 30, "2024-01-01", None)
+            .grant("C", "R", 20, "2024-01-01", None)
+            .build();
+        let ctx = Context::new(&d, None, Window::default());
+        let f = dominance_flags(&d, &concentration::dominance(&ctx), &params());
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].severity, f[0].value, f[0].threshold),
+            (Severity::Medium, 0.5, 0.5)
+        );
+        // Two funders only (A 70, B 30): no flag, however dominant.
+        let d = Builder::default()
+            .org("R", Sector::Vcse, None)
+            .grant("A", "R", 70, "2024-01-01", None)
+            .grant("B", "R", 30, "2024-01-01", None)
+            .build();
+        let ctx = Context::new(&d, None, Window::default());
+        assert!(dominance_flags(&d, &concentration::dominance(&ctx), &params()).is_empty());
+    }
+
+    #[test]
+    fn dependency_guard_and_who_can_be_flagged() {
+        // One-year grants (365 days): annual value = amount.
+        let y = Some(("2024-07-01", "2025-06-30"));
+        let d = Builder::default()
+            // Recorded basis, one funder: 1.0 but not flagged (needs ≥ 2 funders).
+            .org("ONE", Sector::Vcse, None)
+            .grant("F", "ONE", 100, "2024-06-01", y)
+            // Recorded basis, two funders: F 75 of 100 = 0.75 → high (inclusive).
+            .org("TWO", Sector::Unknown, None)
+            .grant("F", "TWO", 75, "2024-06-01", y)
+            .grant("G", "TWO", 25, "2024-06-01", y)
+            // Income basis, one funder: 60 ÷ 100 = 0.6 → medium.
+            .org("INC", Sector::Vcse, Some(100))
+            .grant("F", "INC", 60, "2024-06-01", y)
+            // Statutory and private recipients are never flagged.
+            .org("SCHOOL", Sector::Statutory, Some(10))
+            .grant("F", "SCHOOL", 100, "2024-06-01", y)
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
+        let r = dependency::recipients(&ctx);
+        let flags = dependency_flags(&d, &r, &params());
+        let got: Vec<(&str, Severity, f64)> = flags
+            .iter()
+            .map(|f| (f.subject.as_deref().unwrap_or(""), f.severity, f.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("INC", Severity::Medium, 0.6),
+                ("TWO", Severity::High, 0.75)
+            ]
+        );
+    }
+
+    #[test]
+    fn cliff_guard_counts_grants_or_income_share() {
+        let y = Some(("2024-07-01", "2025-06-30"));
+        let d = Builder::default()
+            // One active grant, no income: a normal annual cycle, not flagged.
+            .org("ONE", Sector::Vcse, None)
+            .grant("F", "ONE", 100, "2024-06-01", y)
+            // One active grant of £30 a year against income £100: 30% ≥ 25% → flagged high.
+            .org("BIG", Sector::Vcse, Some(100))
+            .grant("F", "BIG", 30, "2024-06-01", y)
+            // One grant of £20 against £100: 20% < 25% → not flagged.
+            .org("SMALL", Sector::Vcse, Some(100))
+            .grant("F", "SMALL", 20, "2024-06-01", y)
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
+        let flags = cliff_flags(&dependency::recipients(&ctx), &params());
+        let got: Vec<&str> = flags.iter().filter_map(|f| f.subject.as_deref()).collect();
+        assert_eq!(got, ["BIG"]);
+        assert_eq!(flags[0].value, 1.0);
+    }
+}

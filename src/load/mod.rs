@@ -255,7 +255,10 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
         .as_ref()
         .ok_or_else(|| Error::Internal("grants file not discovered".into()))?;
     sources.grants = Some(grants_file.name.clone());
-    let grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
+    let mut grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
+    // Identifiers are unique, so this order is canonical: every figure (floating-point sums
+    // included) is the same whatever order the publisher's rows came in.
+    grants.sort_by(|a, b| a.id.cmp(&b.id));
 
     let partnerships = match &inputs.partnerships {
         Some(f) => {

@@ -77,10 +77,10 @@ impl<'a> Acc<'a> {
     }
 
     fn figures(&self) -> Concentration {
-        // Sorted so float sums do not depend on hash order.
-        let mut keys: Vec<&Who> = self.by_recipient.keys().collect();
-        keys.sort();
-        let values: Vec<f64> = keys.iter().map(|k| self.by_recipient[*k]).collect();
+        // Sorted by value so float sums depend on neither hash order nor the order people
+        // were first seen in (their keys follow row order).
+        let mut values: Vec<f64> = self.by_recipient.values().copied().collect();
+        values.sort_by(f64::total_cmp);
         Concentration {
             total: self.total,
             grants: self.grants,
@@ -257,7 +257,7 @@ pub fn dominance(ctx: &Context) -> DominanceFindings {
 }
 
 fn dominance_of(area: Option<&str>, amounts: &BTreeMap<&OrgId, f64>) -> Dominance {
-    let total: f64 = amounts.values().sum();
+    let total: f64 = amounts.values().fold(0.0, |a, b| a + b);
     let funders: Vec<FunderShare> = amounts
         .iter()
         .map(|(id, a)| FunderShare {

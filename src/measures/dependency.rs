@@ -82,6 +82,9 @@ struct Acc {
     active: BTreeMap<OrgId, f64>,
     active_grants: usize,
     ending: f64,
+    /// All active annual value, summed in the same order as `ending` so that a recipient
+    /// whose every grant ends soon gets exactly 1, not 1.0000000000000002.
+    active_total: f64,
 }
 
 /// The largest value in a map, ties going to the smallest key (maps iterate in key order
@@ -125,6 +128,7 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
         }
         if active {
             *acc.active.entry(g.funder.clone()).or_default() += p.annual_value;
+            acc.active_total += p.annual_value;
             acc.active_grants += 1;
             if p.end <= horizon {
                 acc.ending += p.annual_value;
@@ -158,7 +162,7 @@ fn figures(
     };
     let top = largest(&acc.by_funder);
     let top_active = largest(&acc.active);
-    let active_annual: f64 = acc.active.values().sum();
+    let active_annual = acc.active_total;
     let income = org
         .and_then(|o| o.annual_income)
         .map(|p| p.pounds())
@@ -187,7 +191,8 @@ fn figures(
         dependency: if individuals { None } else { dependency },
         dependency_basis: if individuals { None } else { basis },
         ending_12m_annual: acc.ending,
-        ending_12m_share: (active_annual > 0.0).then(|| acc.ending / active_annual),
+        // A part of a sum of positives cannot exceed it; `min` only guards rounding.
+        ending_12m_share: (active_annual > 0.0).then(|| (acc.ending / active_annual).min(1.0)),
         id,
     }
 }
