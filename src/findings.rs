@@ -321,9 +321,12 @@ mod tests {
     use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
     use proptest::prelude::*;
 
-    /// (funder, recipient, pounds, day offset) rows → a grants.csv, rows in the given order;
-    /// each grant's identifier comes from its original position, so a shuffle keeps them.
-    fn csv(grants: &[(usize, (u8, u8, u16, u16))]) -> String {
+    /// (original position, (funder, recipient, pounds, day offset)).
+    type Row = (usize, (u8, u8, u16, u16));
+
+    /// Rows → a grants.csv, in the given order; each grant's identifier comes from its
+    /// original position, so a shuffle keeps them.
+    fn csv(grants: &[Row]) -> String {
         let mut s = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name,Recipient Ind:Identifier\n");
         for (i, (f, r, pounds, day)) in grants {
             let award = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)
@@ -366,7 +369,7 @@ mod tests {
             grants in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u16..5_000, 0u16..1_000), 1..60),
             seed in any::<u64>(),
         ) {
-            let rows: Vec<(usize, (u8, u8, u16, u16))> = grants.iter().copied().enumerate().collect();
+            let rows: Vec<Row> = grants.iter().copied().enumerate().collect();
             let f = findings_of(csv(&rows))?;
             // Every amount is whole pounds and 37p.
             let total: f64 = grants.iter().map(|g| f64::from(g.2) + 0.37).sum();
