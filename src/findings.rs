@@ -138,11 +138,14 @@ pub struct ConcentrationSummary {
     pub by_area: Vec<concentration::AreaConcentration>,
 }
 
-/// Regranting through intermediaries.
+/// Regranting through intermediaries, and the shape of the funding network.
 #[derive(Debug, Clone, Serialize)]
 pub struct Regranting {
     /// Intermediaries, sorted by identifier: received, given, pass_through = given ÷ received.
     pub intermediaries: Vec<crate::graph::Intermediary>,
+    /// Connected clusters of the grant network (direction ignored), largest first: each a
+    /// sorted list of organisation identifiers.
+    pub clusters: Vec<Vec<OrgId>>,
 }
 
 /// Funding-cliff figures for the whole dataset.
@@ -239,6 +242,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         dominance,
         regranting: Regranting {
             intermediaries: graph.intermediaries(),
+            clusters: graph.clusters(),
         },
         cliff: Cliff {
             by_quarter: dependency::cliff_by_quarter(&ctx),

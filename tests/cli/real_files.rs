@@ -138,6 +138,10 @@ fn analyse_real_files_matches_an_independent_calculation() {
             "{file}: {f}"
         );
         assert_eq!(f["recipients"], n, "{file}");
+        // One funder links every recipient: one cluster of n + 1 organisations.
+        let clusters = v["regranting"]["clusters"].as_array().expect("clusters");
+        assert_eq!(clusters.len(), 1, "{file}");
+        assert_eq!(clusters[0].as_array().map(Vec::len), Some(n + 1), "{file}");
         // Below the 0.5 top-5 threshold: no CONCENTRATION flag; one funder: no dominance.
         let codes: Vec<&str> = v["flags"]
             .as_array()
