@@ -196,7 +196,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let dominance = concentration::dominance(&ctx);
     let recipients = dependency::recipients(&ctx);
     let partnerships = partnership::partnership_figures(&ctx, p);
-    let graph = crate::graph::build(&ctx);
+    let graph = crate::graph::build(&ctx, p);
 
     let mut flags = Vec::new();
     flags.extend(flags::funding::concentration_flags(data, &conc, p));

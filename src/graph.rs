@@ -63,11 +63,10 @@
 //! payments naming that person or organisation. Each question is O(V + E) or better (clusters
 //! use a union-find, near-linear); each export is O(V + E) in time and output size.
 
+use crate::config::Parameters;
+use crate::measures::participation::{PaymentIndex, Seat};
 use crate::measures::{Context, Window};
-use crate::model::{
-    Dataset, Meeting, OrgId, Payee, Payment, PaymentType, Pence, PersonKey, Recipient, Sector,
-    Status,
-};
+use crate::model::{Dataset, Meeting, OrgId, Payee, Pence, PersonKey, Recipient, Sector};
 use chrono::NaiveDate;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::unionfind::UnionFind;
@@ -429,8 +428,10 @@ pub struct MoneyGraph {
     pub window: Window,
 }
 
-/// Builds the graph of `ctx.data` for `ctx.window` and `ctx.as_of` (see the module docs).
-pub fn build(ctx: &Context<'_>) -> MoneyGraph {
+/// Builds the graph of `ctx.data` for `ctx.window` and `ctx.as_of` (see the module docs);
+/// `params.statutory_time_is_paid` decides whether statutory attendance counts as paid, as
+/// it does for the participation measures (both use [`Seat`]).
+pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     let data = ctx.data;
     let mut b = Builder {
         data,
@@ -489,7 +490,7 @@ pub fn build(ctx: &Context<'_>) -> MoneyGraph {
         f.payments += 1;
     }
 
-    let resourcing = Resourcing::new(data);
+    let payment_index = PaymentIndex::new(data.payments.as_deref());
     let meetings: HashMap<&str, &Meeting> =
         data.meetings.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut attendance: BTreeMap<(String, String), Participation> = BTreeMap::new();
@@ -505,26 +506,29 @@ pub fn build(ctx: &Context<'_>) -> MoneyGraph {
             None => b.community(),
         };
         let to = b.partnership(&m.partnership, &m.partnership);
-        let e = attendance
-            .entry((from, to))
-            .or_insert_with(|| Participation {
-                paid_hours: resourcing.known.then_some(0.0),
-                unpaid_hours: resourcing.known.then_some(0.0),
-                ..Participation::default()
-            });
+        let e = attendance.entry((from, to)).or_default();
+        let seat = Seat::new(data, &payment_index, params, m, a);
+        if e.rows == 0 {
+            // An edge's rows share one organisation, so whether the split can be known is
+            // settled by its first row: payments.csv given, or salaried statutory time.
+            let known = payment_index.is_known()
+                || (seat.sector == Sector::Statutory && params.statutory_time_is_paid);
+            e.paid_hours = known.then_some(0.0);
+            e.unpaid_hours = known.then_some(0.0);
+        }
         e.rows += 1;
-        if a.status == Status::Attended {
-            let hours = a.hours.unwrap_or(m.duration_hours);
+        if seat.attended() {
+            let hours = seat.hours();
             e.attended += 1;
             e.hours += hours;
-            let paid = resourcing.is_resourced(a.person, a.org.as_ref(), m);
-            let bucket = if paid {
-                &mut e.paid_hours
-            } else {
-                &mut e.unpaid_hours
-            };
-            if let Some(h) = bucket {
-                *h += hours;
+            match seat.resourced {
+                Some(true) => e.paid_hours = e.paid_hours.map(|h| h + hours),
+                Some(false) => e.unpaid_hours = e.unpaid_hours.map(|h| h + hours),
+                // One row whose payment is unknown makes the edge's split unknown.
+                None => {
+                    e.paid_hours = None;
+                    e.unpaid_hours = None;
+                }
             }
         }
     }
@@ -648,52 +652,6 @@ impl Builder<'_> {
             Recipient::Individual(_) => self.individuals_of(funder),
         };
         (from, to)
-    }
-}
-
-/// SPEC.md "Participation resourcing": which attended rows were paid for.
-struct Resourcing<'d> {
-    /// payments.csv was given.
-    known: bool,
-    data: &'d Dataset,
-    by_person: HashMap<PersonKey, Vec<&'d Payment>>,
-    by_org: HashMap<&'d OrgId, Vec<&'d Payment>>,
-}
-
-impl<'d> Resourcing<'d> {
-    fn new(data: &'d Dataset) -> Resourcing<'d> {
-        let mut r = Resourcing {
-            known: data.payments.is_some(),
-            data,
-            by_person: HashMap::new(),
-            by_org: HashMap::new(),
-        };
-        // Expenses reimburse costs; they do not pay for the time itself.
-        for p in data.payments.iter().flatten() {
-            if p.kind == PaymentType::Expenses {
-                continue;
-            }
-            match &p.payee {
-                Payee::Person(k) => r.by_person.entry(*k).or_default().push(p),
-                Payee::Org(o) => r.by_org.entry(o).or_default().push(p),
-            }
-        }
-        r
-    }
-
-    fn is_resourced(&self, person: PersonKey, org: Option<&OrgId>, m: &Meeting) -> bool {
-        let covers = |p: &&Payment| {
-            p.meeting.as_deref() == Some(m.id.as_str())
-                || p.period.is_some_and(|(s, e)| s <= m.date && m.date <= e)
-        };
-        org.is_some_and(|o| self.data.sector_of(o) == Sector::Statutory)
-            || self
-                .by_person
-                .get(&person)
-                .is_some_and(|v| v.iter().any(covers))
-            || org
-                .and_then(|o| self.by_org.get(o))
-                .is_some_and(|v| v.iter().any(covers))
     }
 }
 
@@ -1274,7 +1232,9 @@ pub fn to_json(g: &MoneyGraph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Attendance, Grant, Organisation, Partnership, SectorRule};
+    use crate::model::{
+        Attendance, Grant, Organisation, Partnership, Payment, PaymentType, SectorRule, Status,
+    };
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
@@ -1342,7 +1302,10 @@ mod tests {
     }
 
     fn graph(data: &Dataset) -> MoneyGraph {
-        build(&Context::new(data, None, Window::default()))
+        build(
+            &Context::new(data, None, Window::default()),
+            &Parameters::default(),
+        )
     }
 
     #[test]
@@ -1489,7 +1452,7 @@ mod tests {
                 to: Some(d("2024-03-31")),
             },
         );
-        let g = build(&ctx);
+        let g = build(&ctx, &Parameters::default());
         let f = g.funders_of(&id("GB-CHC-F"));
         assert_eq!((f[0].amount, f[0].grants), (Pence(0), 0));
         assert!(f[0].active_annual > 0.0);
@@ -1677,6 +1640,20 @@ mod tests {
             }
             other => panic!("no attendance edge: {other:?}"),
         }
+        // Statutory time is salaried (statutory_time_is_paid), so the council's split is
+        // known even without payments.csv, as in the participation measures.
+        match edge(&g, "GB-LAE-C", "partnership:P", EdgeKind::Attendance) {
+            Some(Edge::Attendance(p)) => {
+                assert_eq!((p.paid_hours, p.unpaid_hours), (Some(2.0), Some(0.0)))
+            }
+            other => panic!("no attendance edge: {other:?}"),
+        }
+        // With statutory time not counted as paid, nothing is known without payments.csv.
+        let params = Parameters {
+            statutory_time_is_paid: false,
+            ..Parameters::default()
+        };
+        let g = build(&Context::new(&data, None, Window::default()), &params);
         assert!(!to_json(&g).contains("paid_hours"));
     }
 

@@ -117,7 +117,7 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
 
     let data = load(&args.data.source(), &args.data.options())?;
     let ctx = Context::new(&data, args.as_of, window);
-    let g = graph::build(&ctx);
+    let g = graph::build(&ctx, &fundflow::config::Parameters::default());
     let text = match format {
         Format::Dot => graph::to_dot(&g),
         Format::Graphml => graph::to_graphml(&g),
