@@ -1,8 +1,11 @@
 //! fundflow: where public and charitable money goes in a local area, who depends on whom,
 //! and who carries the unpaid cost of partnership work.
 //!
-//! Data flows one way: input files are loaded into a typed [`Dataset`](model::Dataset)
-//! ([`load`]), which the analyses read. Person identifiers never leave the loader.
+//! Data flows one way: input files are loaded into a typed [`Dataset`] ([`load`]);
+//! [`findings::analyse`] computes every measure and flag once into
+//! [`Findings`](findings::Findings); [`report`] writes `findings.json` and the tables from
+//! it, and [`graph`] exports the money and participation graph. Person identifiers never
+//! leave the loader.
 //!
 //! ```
 //! use fundflow::load::{load, DatasetSource, LoadOptions};
@@ -10,6 +13,8 @@
 //! assert!(!data.grants.is_empty());
 //! let report = fundflow::validate::ValidationReport::new(&data);
 //! assert_eq!(report.totals.grants, data.grants.len());
+//! let findings = fundflow::findings::analyse(&data, &Default::default());
+//! assert_eq!(findings.totals.grants, data.grants.len());
 //! ```
 
 #![warn(missing_docs)]
