@@ -1,13 +1,10 @@
 //! `fundflow analyse`.
 
-use super::DatasetArgs;
-use chrono::NaiveDate;
+use super::{DatasetArgs, MeasureArgs};
 use clap::Args;
-use fundflow::config::Parameters;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::flags::{money, Severity};
-use fundflow::load::{load, DatasetSource};
-use fundflow::measures::Window;
+use fundflow::load::load;
 use fundflow::Error;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,72 +18,24 @@ pub struct AnalyseArgs {
     /// Output folder (replaced atomically; created if missing).
     #[arg(short, long, value_name = "OUT", default_value = "fundflow-out")]
     pub out: PathBuf,
-    /// Point in time for active grants, dependency and funding cliffs (default: --to, else
-    /// the latest award or meeting date).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
-    /// First day of the window for flow measures (inclusive).
-    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fy")]
-    pub from: Option<NaiveDate>,
-    /// Last day of the window for flow measures (inclusive).
-    #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fy")]
-    pub to: Option<NaiveDate>,
-    /// UK financial year: --fy 2023 is 2023-04-01..2024-03-31.
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=2200))]
-    pub fy: Option<i32>,
-    /// Thresholds and assumptions (default: fundflow.toml in the dataset folder, if any).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// When to measure and with which parameters.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
     /// Disclosure control for publishing: counts of people or attendance rows below 8 are
     /// suppressed, others rounded to the nearest 5 (money is not suppressed).
     #[arg(long)]
     pub public: bool,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
-}
-
-/// Reads parameters from a TOML file; every key is optional, unknown keys are errors.
-pub fn read_config(path: &Path) -> Result<Parameters, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.to_string().trim())))
-}
-
 pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let source = args.data.source();
-    let config = match (&args.config, &source) {
-        (Some(c), _) => Some(c.clone()),
-        (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
-            Some(p.join("fundflow.toml"))
-        }
-        _ => None,
-    };
-    let parameters = match &config {
-        Some(c) => read_config(c)?,
-        None => Parameters::default(),
-    };
-    let window = match args.fy {
-        Some(fy) => Window::financial_year(fy)
-            .ok_or_else(|| Error::Usage(format!("--fy {fy}: not a year")))?,
-        None => Window {
-            from: args.from,
-            to: args.to,
-        },
-    };
-    if let (Some(f), Some(t)) = (window.from, window.to) {
-        if f > t {
-            return Err(Error::Usage(format!("--from {f} is after --to {t}")));
-        }
-    }
+    let parameters = args.measure.parameters(&source)?;
+    let window = args.measure.window()?;
     let data = load(&source, &args.data.options())?;
     let findings = analyse(
         &data,
         &AnalyseOptions {
-            as_of: args.as_of,
+            as_of: args.measure.as_of,
             window,
             parameters,
             public: args.public,

@@ -1,12 +1,11 @@
 //! `fundflow graph`: the money and participation graph as DOT, GraphML, GEXF or JSON, on
 //! standard output or, with `-o`, written atomically to a file.
 
-use super::DatasetArgs;
-use chrono::NaiveDate;
+use super::{DatasetArgs, MeasureArgs};
 use clap::{Args, ValueEnum};
 use fundflow::graph::{self, MoneyGraph};
 use fundflow::load::load;
-use fundflow::measures::{Context, Window};
+use fundflow::measures::Context;
 use fundflow::Error;
 use std::fs;
 use std::io::Write;
@@ -62,62 +61,23 @@ pub struct GraphArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Point in time for active grants (YYYY-MM-DD) [default: --to, else the latest award or
-    /// meeting date].
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
-    /// First day of the window for grants, payments and meetings (YYYY-MM-DD, inclusive).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub from: Option<NaiveDate>,
-    /// Last day of the window (YYYY-MM-DD, inclusive).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub to: Option<NaiveDate>,
-    /// UK financial year: FY 2023 is 2023-04-01 to 2024-03-31 (instead of --from/--to).
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=9999))]
-    pub fy: Option<i32>,
-}
-
-/// A `YYYY-MM-DD` date, strictly: four-digit year, two-digit month and day.
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    shape_ok
-        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+    /// When to measure and with which parameters.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
 }
 
 pub fn run(args: &GraphArgs) -> Result<(), Error> {
-    let window = match args.fy {
-        Some(fy) => Window::financial_year(fy)
-            .ok_or_else(|| Error::Usage(format!("--fy {fy}: not a usable year")))?,
-        None => Window {
-            from: args.from,
-            to: args.to,
-        },
-    };
-    if let (Some(from), Some(to)) = (window.from, window.to) {
-        if from > to {
-            return Err(Error::Usage(format!(
-                "--from {from} is after --to {to}: the window would be empty"
-            )));
-        }
-    }
+    let source = args.data.source();
+    let window = args.measure.window()?;
+    let params = args.measure.parameters(&source)?;
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Dot);
 
-    let data = load(&args.data.source(), &args.data.options())?;
-    let ctx = Context::new(&data, args.as_of, window);
-    let g = graph::build(&ctx, &fundflow::config::Parameters::default());
+    let data = load(&source, &args.data.options())?;
+    let ctx = Context::new(&data, args.measure.as_of, window);
+    let g = graph::build(&ctx, &params);
     let text = match format {
         Format::Dot => graph::to_dot(&g),
         Format::Graphml => graph::to_graphml(&g),

@@ -4,10 +4,13 @@ mod analyse;
 mod graph;
 mod validate;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use fundflow::config::Parameters;
 use fundflow::load::{DatasetSource, LoadOptions};
+use fundflow::measures::Window;
 use fundflow::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where public and charitable money goes in a local area, who depends on whom, and who
 /// carries the unpaid cost of partnership work.
@@ -74,6 +77,87 @@ impl DatasetArgs {
             grants_file: self.grants.clone(),
         }
     }
+}
+
+/// When to measure, and with which thresholds: shared by `analyse` and `graph`.
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    /// Point in time for active grants, dependency and funding cliffs (YYYY-MM-DD)
+    /// [default: --to, else the latest award or meeting date].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// First day of the window for flow measures (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the window for flow measures (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// UK financial year: --fy 2023 is 2023-04-01..2024-03-31 (instead of --from/--to).
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub fy: Option<i32>,
+    /// Thresholds and assumptions [default: fundflow.toml in the dataset folder, if any].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl MeasureArgs {
+    /// The window: `--fy`, else `--from`/`--to`; an empty window is a usage error.
+    fn window(&self) -> Result<Window, Error> {
+        let window = match self.fy {
+            Some(fy) => Window::financial_year(fy)
+                .ok_or_else(|| Error::Usage(format!("--fy {fy}: not a usable year")))?,
+            None => Window {
+                from: self.from,
+                to: self.to,
+            },
+        };
+        if let (Some(from), Some(to)) = (window.from, window.to) {
+            if from > to {
+                return Err(Error::Usage(format!(
+                    "--from {from} is after --to {to}: the window would be empty"
+                )));
+            }
+        }
+        Ok(window)
+    }
+
+    /// Parameters from `--config`, else `fundflow.toml` in the dataset folder, else the
+    /// defaults. Every key is optional; an unknown key is an error.
+    fn parameters(&self, source: &DatasetSource) -> Result<Parameters, Error> {
+        let path = match (&self.config, source) {
+            (Some(c), _) => c.clone(),
+            (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
+                p.join("fundflow.toml")
+            }
+            _ => return Ok(Parameters::default()),
+        };
+        read_config(&path)
+    }
+}
+
+/// Reads parameters from a TOML file.
+fn read_config(path: &Path) -> Result<Parameters, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))?;
+    toml::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.to_string().trim())))
+}
+
+/// A `YYYY-MM-DD` date, strictly: four-digit year, two-digit month and day.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shape_ok
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
 
 /// `validate` arguments.
