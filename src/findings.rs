@@ -209,14 +209,11 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let funders = conc
         .funders
         .iter()
-        .map(|f| {
-            let org = data.organisations.get(&f.id);
-            FunderRow {
-                id: f.id.clone(),
-                name: org.map_or_else(|| f.id.to_string(), |o| o.name.clone()),
-                sector: data.sector_of(&f.id),
-                concentration: f.figures.clone(),
-            }
+        .map(|f| FunderRow {
+            id: f.id.clone(),
+            name: data.name_of(&f.id),
+            sector: data.sector_of(&f.id),
+            concentration: f.figures.clone(),
         })
         .collect();
 

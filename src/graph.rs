@@ -580,13 +580,6 @@ struct Builder<'d> {
 }
 
 impl Builder<'_> {
-    fn name_of(&self, id: &OrgId) -> String {
-        self.data
-            .organisations
-            .get(id)
-            .map_or_else(|| id.to_string(), |o| o.name.clone())
-    }
-
     /// The node of an organisation, added (as sector unknown, named by its identifier) if
     /// the loader did not list it.
     fn org(&mut self, id: &OrgId) -> String {
@@ -594,7 +587,7 @@ impl Builder<'_> {
         if !self.nodes.contains_key(&key) {
             let node = Node {
                 id: key.clone(),
-                label: self.name_of(id),
+                label: self.data.name_of(id),
                 kind: NodeKind::Organisation,
                 sector: Some(self.data.sector_of(id)),
                 org: Some(id.clone()),
@@ -621,7 +614,7 @@ impl Builder<'_> {
         if !self.nodes.contains_key(&key) {
             let node = Node {
                 id: key.clone(),
-                label: format!("Individuals (via {})", self.name_of(via)),
+                label: format!("Individuals (via {})", self.data.name_of(via)),
                 kind: NodeKind::Individuals,
                 sector: Some(Sector::Individual),
                 org: None,

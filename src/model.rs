@@ -555,6 +555,13 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The name of an organisation, its identifier when it is not in the dataset.
+    pub fn name_of(&self, id: &OrgId) -> String {
+        self.organisations
+            .get(id)
+            .map_or_else(|| id.to_string(), |o| o.name.clone())
+    }
+
     /// The sector of an organisation, `Unknown` when it is not in the dataset.
     pub fn sector_of(&self, id: &OrgId) -> Sector {
         self.organisations

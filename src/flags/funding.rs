@@ -9,13 +9,7 @@ use super::{band_high_is_worse, money, percent, Flag};
 use crate::config::Parameters;
 use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
 use crate::measures::dependency::RecipientFigures;
-use crate::model::{Dataset, OrgId, Sector};
-
-fn name(data: &Dataset, id: &OrgId) -> String {
-    data.organisations
-        .get(id)
-        .map_or_else(|| id.to_string(), |o| o.name.clone())
-}
+use crate::model::{Dataset, Sector};
 
 /// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
 pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parameters) -> Vec<Flag> {
@@ -36,7 +30,7 @@ pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parame
                 amount: Some(f.figures.total * top5),
                 message: format!(
                     "{} gave {} of its {} to just five of its {} recipients.",
-                    name(data, &f.id),
+                    data.name_of(&f.id),
                     percent(top5),
                     money(f.figures.total),
                     f.figures.recipients
@@ -76,7 +70,7 @@ fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag>
         amount: Some(d.vcse_total * share),
         message: format!(
             "{} provided {} of the {} that reached voluntary and community groups{place}; the other {} funders together provided {}.",
-            name(data, top),
+            data.name_of(top),
             percent(share),
             money(d.vcse_total),
             d.funders.len() - 1,
@@ -127,7 +121,7 @@ pub fn dependency_flags(
                 message: format!(
                     "{} relies on {} for {} a year, {} of {basis}; losing that one funder would put it at risk.",
                     r.name,
-                    name(data, funder),
+                    data.name_of(funder),
                     money(r.top_active_annual),
                     percent(dep)
                 ),

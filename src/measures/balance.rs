@@ -262,10 +262,9 @@ pub fn member_balance(
             } else {
                 active.dependency_on(ctx, member, input.fundholder)
             };
-            let org = ctx.data.organisations.get(member);
             MemberBalance {
                 id: member.to_string(),
-                name: org.map_or_else(|| member.to_string(), |o| o.name.clone()),
+                name: ctx.data.name_of(member),
                 sector: ctx.data.sector_of(member),
                 funding_share: Axis::new(funding),
                 authority: Axis::new(authority),

@@ -153,9 +153,7 @@ fn figures(
     let individuals = id.starts_with("individuals:");
     let name = if individuals {
         let funder = id.trim_start_matches("individuals:");
-        let funder_name = OrgId::parse(funder)
-            .and_then(|f| ctx.data.organisations.get(&f))
-            .map_or(funder.to_owned(), |o| o.name.clone());
+        let funder_name = OrgId::parse(funder).map_or(funder.to_owned(), |f| ctx.data.name_of(&f));
         format!("Individuals funded by {funder_name}")
     } else {
         org.map_or_else(|| id.clone(), |o| o.name.clone())

@@ -273,10 +273,7 @@ fn figures_of<'d>(
         id: p.id.clone(),
         name: p.name.clone(),
         fundholder: fh.to_string(),
-        fundholder_name: data
-            .organisations
-            .get(fh)
-            .map_or_else(|| fh.to_string(), |o| o.name.clone()),
+        fundholder_name: data.name_of(fh),
         meetings: meetings.len(),
         members: members.len(),
         fair_share,
