@@ -8,9 +8,10 @@ use crate::measures::concentration::{
     self, Concentration, ConcentrationFindings, DominanceFindings,
 };
 use crate::measures::dependency::{self, QuarterEnding, RecipientFigures};
+use crate::measures::equity;
 use crate::measures::partnership::{self, PartnershipFigures};
 use crate::measures::{Context, Window};
-use crate::model::{Dataset, FileQuality, OrgId, Recipient, Sector};
+use crate::model::{Dataset, FileQuality, OrgId, Pence, Recipient, Sector};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +48,9 @@ pub struct Findings {
     pub regranting: Regranting,
     /// Annual value ending per quarter.
     pub cliff: Cliff,
+    /// The equity lenses: usual suspects, covered attendance, groups, burden (funding
+    /// practice is on each funder).
+    pub equity: equity::Equity,
     /// Flags, sorted (high first, then code, subject, partnership).
     pub flags: Vec<Flag>,
     /// Analyses not run, and the file each lacked.
@@ -127,6 +131,9 @@ pub struct FunderRow {
     /// Concentration figures.
     #[serde(flatten)]
     pub concentration: Concentration,
+    /// Funding practice: grant lengths and unrestricted share.
+    #[serde(flatten)]
+    pub practice: equity::FundingPractice,
 }
 
 /// Concentration of all money in the window, and per area.
@@ -197,6 +204,8 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let recipients = dependency::recipients(&ctx);
     let partnerships = partnership::partnership_figures(&ctx, p);
     let graph = crate::graph::build(&ctx, p);
+    let practice = equity::funding_practice(&ctx);
+    let lenses = equity::equity(&ctx, p);
 
     let mut flags = Vec::new();
     flags.extend(flags::funding::concentration_flags(data, &conc, p));
@@ -204,6 +213,14 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     flags.extend(flags::funding::dependency_flags(data, &recipients, p));
     flags.extend(flags::funding::cliff_flags(&recipients, p));
     flags.extend(flags::partnership::partnership_flags(&partnerships, p));
+    flags.extend(flags::equity::short_term_flags(data, &practice, p));
+    flags.extend(
+        lenses
+            .usual_suspects
+            .as_ref()
+            .and_then(|us| flags::equity::usual_suspects_flag(us, p)),
+    );
+    flags.extend(flags::equity::under_funded_flags(&lenses.groups, p));
     flags::sort_flags(&mut flags);
 
     let funders = conc
@@ -214,6 +231,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             name: data.name_of(&f.id),
             sector: data.sector_of(&f.id),
             concentration: f.figures.clone(),
+            practice: practice.get(&f.id).cloned().unwrap_or_default(),
         })
         .collect();
 
@@ -224,9 +242,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         parameters: p.clone(),
         disclosure: Disclosure {
             public: opts.public,
-            rule: opts.public.then_some(
-                "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; money is not suppressed",
-            ),
+            rule: opts.public.then_some(crate::report::public::RULE),
         },
         totals: totals(&ctx, &graph),
         funders,
@@ -244,6 +260,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         cliff: Cliff {
             by_quarter: dependency::cliff_by_quarter(&ctx),
         },
+        equity: lenses,
         flags,
         skipped: data
             .sources
@@ -269,10 +286,11 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
 }
 
 fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
-    let mut by_sector: BTreeMap<Sector, (usize, f64, BTreeSet<String>)> = BTreeMap::new();
+    // Money summed in pence: exact, whatever the order.
+    let mut by_sector: BTreeMap<Sector, (usize, Pence, BTreeSet<String>)> = BTreeMap::new();
     let mut funders = BTreeSet::new();
     let mut recipients = BTreeSet::new();
-    let mut amount = 0.0;
+    let mut amount = Pence(0);
     let mut grants = 0;
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
@@ -283,16 +301,16 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
         let sector = concentration::recipient_sector(ctx, &g.recipient);
         let e = by_sector.entry(sector).or_default();
         e.0 += 1;
-        e.1 += g.amount.pounds();
+        e.1 += g.amount;
         e.2.insert(who.clone());
         funders.insert(&g.funder);
         recipients.insert(who);
-        amount += g.amount.pounds();
+        amount += g.amount;
         grants += 1;
     }
     Totals {
         grants,
-        amount,
+        amount: amount.pounds(),
         awarded_by_original_funders: graph.new_money().pounds(),
         funders: funders.len(),
         recipients: recipients.len(),
@@ -301,7 +319,7 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
             .map(|(sector, (grants, amount, r))| SectorTotal {
                 sector,
                 grants,
-                amount,
+                amount: amount.pounds(),
                 recipients: r.len(),
             })
             .collect(),

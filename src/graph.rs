@@ -426,6 +426,9 @@ pub struct MoneyGraph {
     pub as_of: NaiveDate,
     /// The window for grants, payments and meetings.
     pub window: Window,
+    /// `--public`: exports disclosure-control counts of attendance rows (SPEC.md "Output";
+    /// [`crate::report::public`]): below 8 left out, others rounded to the nearest 5.
+    pub public: bool,
 }
 
 /// Builds the graph of `ctx.data` for `ctx.window` and `ctx.as_of` (see the module docs);
@@ -570,6 +573,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         index,
         as_of: ctx.as_of,
         window: ctx.window,
+        public: false,
     }
 }
 
@@ -649,6 +653,32 @@ impl Builder<'_> {
 }
 
 impl MoneyGraph {
+    /// One line saying what the graph is, for the formats' description fields.
+    fn description(&self) -> String {
+        let mut d = format!(
+            "fundflow money and participation graph; as of {}; window: {}",
+            self.as_of,
+            self.window_text()
+        );
+        if self.public {
+            d.push_str("; disclosure control: ");
+            d.push_str(crate::report::public::RULE);
+        }
+        d
+    }
+
+    /// An edge's figures as exported: [`Edge::figures`], with counts of attendance rows
+    /// disclosure-controlled when [`MoneyGraph::public`] is set (a suppressed count is left
+    /// out, as a figure that does not apply is).
+    pub fn export_figures(&self, e: &Edge) -> EdgeFigures {
+        let mut f = e.figures();
+        if self.public {
+            f.rows = f.rows.and_then(crate::report::public::disclose);
+            f.attended = f.attended.and_then(crate::report::public::disclose);
+        }
+        f
+    }
+
     /// The underlying petgraph graph, for algorithms not wrapped here. Node and edge indices
     /// follow the deterministic order described in the module docs.
     pub fn graph(&self) -> &DiGraph<Node, Edge> {
@@ -899,6 +929,9 @@ pub fn to_dot(g: &MoneyGraph) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "// fundflow money and participation graph");
     let _ = writeln!(s, "// as of {}; window: {}", g.as_of, g.window_text());
+    if g.public {
+        let _ = writeln!(s, "// disclosure control: {}", crate::report::public::RULE);
+    }
     s.push_str("digraph \"fundflow\" {\n");
     s.push_str("  graph [rankdir=\"LR\", fontname=\"Helvetica\"];\n");
     s.push_str("  node [style=\"filled\", fontname=\"Helvetica\", penwidth=\"0.5\"];\n");
@@ -956,7 +989,7 @@ pub fn to_dot(g: &MoneyGraph) -> String {
             dot_quote(&to.id),
             dot_quote(e.kind().as_str())
         );
-        for (name, value) in e.figures().fields() {
+        for (name, value) in g.export_figures(e).fields() {
             if let Some(v) = value {
                 let _ = write!(s, ", {name}=\"{v}\"");
             }
@@ -1008,12 +1041,7 @@ pub fn to_graphml(g: &MoneyGraph) -> String {
         );
     }
     s.push_str("  <graph id=\"fundflow\" edgedefault=\"directed\">\n");
-    let _ = writeln!(
-        s,
-        "    <desc>fundflow money and participation graph; as of {}; window: {}</desc>",
-        g.as_of,
-        xml_escape(&g.window_text())
-    );
+    let _ = writeln!(s, "    <desc>{}</desc>", xml_escape(&g.description()));
     for (i, n) in g.nodes().enumerate() {
         let _ = writeln!(s, "    <node id=\"n{i}\">");
         let _ = writeln!(
@@ -1047,7 +1075,7 @@ pub fn to_graphml(g: &MoneyGraph) -> String {
             "      <data key=\"e_weight\">{}</data>",
             Num::Real(round2(w.weight()))
         );
-        for (name, value) in w.figures().fields() {
+        for (name, value) in g.export_figures(w).fields() {
             if let Some(v) = value {
                 let _ = writeln!(s, "      <data key=\"e_{name}\">{v}</data>");
             }
@@ -1084,9 +1112,8 @@ pub fn to_gexf(g: &MoneyGraph) -> String {
     s.push_str("  <meta>\n    <creator>fundflow</creator>\n");
     let _ = writeln!(
         s,
-        "    <description>fundflow money and participation graph; as of {}; window: {}</description>",
-        g.as_of,
-        xml_escape(&g.window_text())
+        "    <description>{}</description>",
+        xml_escape(&g.description())
     );
     s.push_str("  </meta>\n");
     s.push_str("  <graph mode=\"static\" defaultedgetype=\"directed\">\n");
@@ -1143,7 +1170,7 @@ pub fn to_gexf(g: &MoneyGraph) -> String {
             e.kind().as_str(),
             Num::Real(round2(e.weight()))
         );
-        let fields = e.figures().fields();
+        let fields = g.export_figures(e).fields();
         if fields.iter().any(|(_, v)| v.is_some()) {
             s.push_str("        <attvalues>\n");
             for (name, value) in fields {
@@ -1163,6 +1190,8 @@ pub fn to_gexf(g: &MoneyGraph) -> String {
 struct JsonGraph<'a> {
     as_of: NaiveDate,
     window: Window,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosure: Option<&'static str>,
     nodes: Vec<JsonNode<'a>>,
     edges: Vec<JsonEdge<'a>>,
 }
@@ -1193,6 +1222,7 @@ pub fn to_json(g: &MoneyGraph) -> String {
     let doc = JsonGraph {
         as_of: g.as_of,
         window: g.window,
+        disclosure: g.public.then_some(crate::report::public::RULE),
         nodes: g
             .nodes()
             .map(|n| JsonNode {
@@ -1210,7 +1240,7 @@ pub fn to_json(g: &MoneyGraph) -> String {
                 target: &to.id,
                 kind: e.kind(),
                 weight: round2(e.weight()),
-                figures: e.figures(),
+                figures: g.export_figures(e),
             })
             .collect(),
     };
@@ -1268,7 +1298,7 @@ mod tests {
             beneficiary_location: None,
             regrant_type: None,
             restriction: None,
-            unrestricted_keywords: false,
+            unrestricted_keywords: None,
             source_line: n as u64 + 2,
         });
     }
@@ -1596,6 +1626,33 @@ mod tests {
         assert_eq!(amount(COMMUNITY), Some((Pence(500), 1)));
         assert_eq!(amount("individuals:GB-LAE-C"), Some((Pence(2_500), 1)));
         assert_eq!(amount("GB-CHC-B"), Some((Pence(6_000), 1)));
+    }
+
+    #[test]
+    fn public_exports_leave_out_small_attendance_counts() {
+        let data = partnership(true);
+        let mut g = graph(&data);
+        // Group A: 2 rows, 2 attended, 3.5 h. Plain exports carry the counts...
+        let plain = to_json(&g);
+        assert!(plain.contains("\"rows\": 2") && !plain.contains("disclosure"));
+        g.public = true;
+        let a = match edge(&g, "GB-CHC-A", "partnership:P", EdgeKind::Attendance) {
+            Some(e) => g.export_figures(e),
+            None => EdgeFigures::default(),
+        };
+        // ...public ones leave out every count below 8 but keep the hours.
+        assert_eq!((a.rows, a.attended, a.hours), (None, None, Some(3.5)));
+        for out in [to_dot(&g), to_graphml(&g), to_gexf(&g), to_json(&g)] {
+            assert!(out.contains("disclosure control") || out.contains("\"disclosure\""));
+            assert!(!out.contains("\"rows\": ") && !out.contains("rows=\""));
+            assert!(!out.contains("e_rows\">") && !out.contains("for=\"rows\" value"));
+        }
+        // Money edges are untouched.
+        let grant = match edge(&g, "GB-LAE-C", "GB-CHC-F", EdgeKind::Grant) {
+            Some(e) => g.export_figures(e),
+            None => EdgeFigures::default(),
+        };
+        assert_eq!((grant.amount, grant.grants), (Some(100.0), Some(1)));
     }
 
     #[test]

@@ -272,8 +272,8 @@ pub struct Grant {
     /// From a `Restriction` or `Unrestricted` column, when one is present and filled.
     pub restriction: Option<Restriction>,
     /// Title or Description mentions "unrestricted", "core costs" or "core funding" (as words;
-    /// "restricted" alone does not count).
-    pub unrestricted_keywords: bool,
+    /// "restricted" alone does not count); `None` when the grant has neither text.
+    pub unrestricted_keywords: Option<bool>,
     /// Where the grant came from (line or JSON index), for tracing a figure back.
     pub source_line: u64,
 }

@@ -64,6 +64,10 @@ pub struct GraphArgs {
     /// When to measure and with which parameters.
     #[command(flatten)]
     pub measure: MeasureArgs,
+    /// Disclosure control for publishing, as `analyse --public`: attendance-row counts
+    /// below 8 are left out, others rounded to the nearest 5.
+    #[arg(long)]
+    pub public: bool,
 }
 
 pub fn run(args: &GraphArgs) -> Result<(), Error> {
@@ -77,7 +81,8 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
 
     let data = load(&source, &args.data.options())?;
     let ctx = Context::new(&data, args.measure.as_of, window);
-    let g = graph::build(&ctx, &params);
+    let mut g = graph::build(&ctx, &params);
+    g.public = args.public;
     let text = match format {
         Format::Dot => graph::to_dot(&g),
         Format::Graphml => graph::to_graphml(&g),

@@ -60,18 +60,18 @@ pub const EXPLANATIONS: [Explanation; 12] = [
     },
     Explanation {
         code: "SHORT-TERM-FUNDING",
-        title: "a funder's money to the VCSE side is mostly short-term (not yet implemented)",
-        text: "Value: short_term_share = share of the funder's money to VCSE organisations in grants of 12 months or less.\nBand: medium ≥ 0.8. Only with at least 5 grants to VCSE organisations. Computed by the equity lenses, which are still to be built.",
+        title: "a funder's money to VCSE organisations is mostly short-term",
+        text: "Value: the share of the funder's money (awarded in the window) to organisations of sector vcse that is in grants of 12 months or less. Grant length = calendar months from start to end + 1 day (Planned Dates, else Duration, else 12 months).\nBand: medium ≥ 0.8 (no high band). Only with at least 5 grants to VCSE organisations.\nAlso reported per funder (not flagged): median grant length, long_term_share (grants of 36 months or more), short_term_share of all its money, and unrestricted_share with its basis (recorded from a Restriction/Unrestricted column, or inferred from the words \"unrestricted\", \"core costs\", \"core funding\" in Title or Description).\nSource: IVAR's work on flexible and multi-year funding; short grants leave organisations re-applying every year.",
     },
     Explanation {
         code: "USUAL-SUSPECTS",
-        title: "the same few VCSE organisations hold most seats (not yet implemented)",
-        text: "Value: top5_seat_share = share of VCSE-side attended rows held by the 5 organisations with most.\nBands: medium ≥ 0.5, high ≥ 0.7. Only with at least 10 VCSE-side organisations with seats. Computed by the equity lenses, which are still to be built.",
+        title: "the same few VCSE organisations hold most seats",
+        text: "Value: top5_seat_share = attended rows of the 5 VCSE-side organisations with most (ties to the smallest identifier) ÷ all VCSE-side attended rows across every partnership, community members' rows included.\nBands: medium ≥ 0.5, high ≥ 0.7. Only with at least 10 VCSE-side organisations with seats.\nAlso reported: organisations at 3 or more tables, and Spearman's rank correlation between seats and money received (null below 5 organisations).\nSource: research on statutory–VCSE partnerships (King's Fund, IVAR): the same few organisations are invited to every table.",
     },
     Explanation {
         code: "UNDER-FUNDED-GROUP",
-        title: "organisations led by a group get less than their share (not yet implemented)",
-        text: "Value: representation_ratio = (tagged organisations' share of money to VCSE organisations) ÷ (their share of VCSE organisations), per Led By tag.\nBands: medium ≤ 0.5, high ≤ 0.25. Only with at least 5 tagged organisations. Computed by the equity lenses, which are still to be built.",
+        title: "organisations led by a group get less than their share of the money",
+        text: "Value: representation_ratio = funding_share ÷ org_share for a Led By tag (organisations.csv), where org_share = tagged VCSE organisations ÷ all VCSE organisations the dataset mentions, and funding_share = their grants received in the window ÷ all money to VCSE organisations. 1 is an even share; 0.5 is half of it.\nBands: medium ≤ 0.5, high ≤ 0.25. Only with at least 5 tagged organisations. The tag is in `group`.\nSource: research on funding for organisations led by Black and minoritised communities, disabled people and people with lived experience (e.g. the Ubele Initiative and Charity So White reports) found them persistently under-funded.",
     },
 ];
 

@@ -4,6 +4,7 @@
 //! carries the figure and the threshold it crossed, so a board member can see why it was
 //! raised, and `fundflow explain CODE` gives the definition and the source.
 
+pub mod equity;
 pub mod explain;
 pub mod funding;
 pub mod partnership;

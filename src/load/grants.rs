@@ -251,8 +251,9 @@ fn parse_row(
         }
     });
     let restriction = restriction(c, row, &mut warn);
-    let unrestricted_keywords = mentions_unrestricted(cell(&c.title, row))
-        || mentions_unrestricted(cell(&c.description, row));
+    let (title, description) = (cell(&c.title, row), cell(&c.description, row));
+    let unrestricted_keywords = (!title.trim().is_empty() || !description.trim().is_empty())
+        .then(|| mentions_unrestricted(title) || mentions_unrestricted(description));
     let text = |col: &Option<Col>| {
         Some(cell(col, row))
             .filter(|s| !s.is_empty())

@@ -25,7 +25,7 @@
 
 use super::stats::{gini, hhi, normalised_hhi, ratio, top_share};
 use super::Context;
-use crate::model::{OrgId, PersonKey, Recipient, Sector};
+use crate::model::{OrgId, Pence, PersonKey, Recipient, Sector};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -60,14 +60,15 @@ enum Who<'a> {
 /// Accumulates grants into per-recipient totals.
 #[derive(Default)]
 struct Acc<'a> {
-    by_recipient: HashMap<Who<'a>, f64>,
+    /// Money is summed in pence: exact, whatever the order.
+    by_recipient: HashMap<Who<'a>, Pence>,
     grants: usize,
-    total: f64,
-    vcse: f64,
+    total: Pence,
+    vcse: Pence,
 }
 
 impl<'a> Acc<'a> {
-    fn add(&mut self, who: Who<'a>, amount: f64, vcse_side: bool) {
+    fn add(&mut self, who: Who<'a>, amount: Pence, vcse_side: bool) {
         *self.by_recipient.entry(who).or_default() += amount;
         self.grants += 1;
         self.total += amount;
@@ -77,20 +78,20 @@ impl<'a> Acc<'a> {
     }
 
     fn figures(&self) -> Concentration {
-        // Sorted by value so float sums depend on neither hash order nor the order people
-        // were first seen in (their keys follow row order).
-        let mut values: Vec<f64> = self.by_recipient.values().copied().collect();
+        // Sorted by value so float sums in the statistics depend on neither hash order nor
+        // the order people were first seen in (their keys follow row order).
+        let mut values: Vec<f64> = self.by_recipient.values().map(|p| p.pounds()).collect();
         values.sort_by(f64::total_cmp);
         Concentration {
-            total: self.total,
+            total: self.total.pounds(),
             grants: self.grants,
             recipients: values.len(),
             hhi: hhi(&values),
             normalised_hhi: normalised_hhi(&values),
             gini: gini(&values),
             top5_share: top_share(&values, 5),
-            vcse_share: if self.total > 0.0 {
-                ratio(self.vcse, self.total)
+            vcse_share: if self.total.0 > 0 {
+                ratio(self.vcse.0 as f64, self.total.0 as f64)
             } else {
                 None
             },
@@ -163,7 +164,7 @@ pub fn concentration(ctx: &Context) -> ConcentrationFindings {
             Recipient::Individual(k) => Who::Person(*k),
         };
         let vcse = recipient_sector(ctx, &g.recipient).is_vcse_side();
-        let amount = g.amount.pounds();
+        let amount = g.amount;
         per_funder
             .entry(&g.funder)
             .or_default()
@@ -231,20 +232,20 @@ pub struct DominanceFindings {
 
 /// Computes funder dominance.
 pub fn dominance(ctx: &Context) -> DominanceFindings {
-    let mut overall: BTreeMap<&OrgId, f64> = BTreeMap::new();
-    let mut per_area: BTreeMap<&str, BTreeMap<&OrgId, f64>> = BTreeMap::new();
+    let mut overall: BTreeMap<&OrgId, Pence> = BTreeMap::new();
+    let mut per_area: BTreeMap<&str, BTreeMap<&OrgId, Pence>> = BTreeMap::new();
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
         if !recipient_sector(ctx, &g.recipient).is_vcse_side() {
             continue;
         }
-        *overall.entry(&g.funder).or_default() += g.amount.pounds();
+        *overall.entry(&g.funder).or_default() += g.amount;
         if let Some(area) = area_of(ctx, i) {
             *per_area
                 .entry(area)
                 .or_default()
                 .entry(&g.funder)
-                .or_default() += g.amount.pounds();
+                .or_default() += g.amount;
         }
     }
     DominanceFindings {
@@ -256,8 +257,10 @@ pub fn dominance(ctx: &Context) -> DominanceFindings {
     }
 }
 
-fn dominance_of(area: Option<&str>, amounts: &BTreeMap<&OrgId, f64>) -> Dominance {
-    let total: f64 = amounts.values().fold(0.0, |a, b| a + b);
+fn dominance_of(area: Option<&str>, pence: &BTreeMap<&OrgId, Pence>) -> Dominance {
+    // Summed exactly in pence, then in pounds.
+    let total = pence.values().copied().sum::<Pence>().pounds();
+    let amounts: BTreeMap<&OrgId, f64> = pence.iter().map(|(k, v)| (*k, v.pounds())).collect();
     let funders: Vec<FunderShare> = amounts
         .iter()
         .map(|(id, a)| FunderShare {

@@ -25,7 +25,7 @@
 
 use super::concentration::recipient_sector;
 use super::Context;
-use crate::model::{OrgId, Recipient, Sector};
+use crate::model::{OrgId, Pence, Recipient, Sector};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -76,9 +76,10 @@ pub struct RecipientFigures {
 
 #[derive(Default)]
 struct Acc {
-    total: f64,
+    /// Summed in pence: exact, whatever the order.
+    total: Pence,
     grants: usize,
-    by_funder: BTreeMap<OrgId, f64>,
+    by_funder: BTreeMap<OrgId, Pence>,
     active: BTreeMap<OrgId, f64>,
     active_grants: usize,
     ending: f64,
@@ -89,7 +90,7 @@ struct Acc {
 
 /// The largest value in a map, ties going to the smallest key (maps iterate in key order
 /// and only a strictly larger value replaces the current best).
-fn largest(map: &BTreeMap<OrgId, f64>) -> Option<(&OrgId, f64)> {
+fn largest<V: Copy + PartialOrd>(map: &BTreeMap<OrgId, V>) -> Option<(&OrgId, V)> {
     map.iter().fold(None, |best, (k, v)| match best {
         Some((_, b)) if b >= *v => best,
         _ => Some((k, *v)),
@@ -122,9 +123,9 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
             .entry(k)
             .or_insert_with(|| (sector, org, Acc::default()));
         if in_window {
-            acc.total += g.amount.pounds();
+            acc.total += g.amount;
             acc.grants += 1;
-            *acc.by_funder.entry(g.funder.clone()).or_default() += g.amount.pounds();
+            *acc.by_funder.entry(g.funder.clone()).or_default() += g.amount;
         }
         if active {
             *acc.active.entry(g.funder.clone()).or_default() += p.annual_value;
@@ -175,11 +176,13 @@ fn figures(
     RecipientFigures {
         name,
         sector,
-        total: acc.total,
+        total: acc.total.pounds(),
         grants: acc.grants,
         funders: acc.by_funder.len(),
         top_funder: top.map(|(f, _)| f.clone()),
-        top_funder_share: top.filter(|_| acc.total > 0.0).map(|(_, v)| v / acc.total),
+        top_funder_share: top
+            .filter(|_| acc.total.0 > 0)
+            .map(|(_, v)| v.0 as f64 / acc.total.0 as f64),
         active_annual,
         active_grants: acc.active_grants,
         active_funders: acc.active.len(),

@@ -5,6 +5,7 @@
 pub mod balance;
 pub mod concentration;
 pub mod dependency;
+pub mod equity;
 pub mod participation;
 pub mod partnership;
 pub mod period;

@@ -507,7 +507,7 @@ pub(crate) mod fixture {
                 beneficiary_location: None,
                 regrant_type: None,
                 restriction: None,
-                unrestricted_keywords: false,
+                unrestricted_keywords: None,
                 source_line: n as u64 + 1,
             });
             self

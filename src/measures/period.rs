@@ -131,7 +131,7 @@ mod tests {
             beneficiary_location: None,
             regrant_type: None,
             restriction: None,
-            unrestricted_keywords: false,
+            unrestricted_keywords: None,
             source_line: 2,
         }
     }

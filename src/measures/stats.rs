@@ -78,6 +78,54 @@ pub fn ratio(part: f64, whole: f64) -> Option<f64> {
     (whole != 0.0).then(|| part / whole)
 }
 
+/// 1-based ranks of `values`, ties given the average of the ranks they span
+/// (`[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`).
+pub fn average_ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        // Positions i..=j (0-based) hold ranks i+1..=j+1; their mean is (i + j)/2 + 1.
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Pearson's correlation; `None` with fewer than two pairs, unequal lengths, or when either
+/// list is constant (the correlation is undefined, not 0).
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n < 2 || y.len() != n {
+        return None;
+    }
+    let (mx, my) = (
+        x.iter().sum::<f64>() / n as f64,
+        y.iter().sum::<f64>() / n as f64,
+    );
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Spearman's rank correlation: Pearson's correlation of the average ranks (so ties are
+/// handled exactly, not by the 1 − 6Σd²/(n(n²−1)) shortcut, which assumes none).
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    pearson(&average_ranks(x), &average_ranks(y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,7 +170,49 @@ mod tests {
         assert_eq!(ratio(1.0, 0.0), None);
     }
 
+    #[test]
+    fn spearman_by_hand() {
+        assert_eq!(
+            average_ranks(&[10.0, 20.0, 20.0, 30.0]),
+            [1.0, 2.5, 2.5, 4.0]
+        );
+        assert_eq!(average_ranks(&[3.0, 1.0, 2.0]), [3.0, 1.0, 2.0]);
+        // No ties: x = 1..5, y = 2,1,4,3,5 → d = −1,1,−1,1,0, Σd² = 4;
+        // ρ = 1 − 6·4 / (5·24) = 1 − 0.2 = 0.8.
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert!(close(spearman(&x, &[2.0, 1.0, 4.0, 3.0, 5.0]), 0.8));
+        // Ties: seats x = [5, 3, 3, 0, 0] → ranks [5, 3.5, 3.5, 1.5, 1.5];
+        // money y = [100, 50, 80, 10, 0] → ranks [5, 3, 4, 2, 1].
+        // Means 3 and 3. Deviations rx: 2, .5, .5, −1.5, −1.5; ry: 2, 0, 1, −1, −2.
+        // Σ rx·ry = 4 + 0 + .5 + 1.5 + 3 = 9; Σ rx² = 4 + .25 + .25 + 2.25 + 2.25 = 9;
+        // Σ ry² = 4 + 0 + 1 + 1 + 4 = 10; ρ = 9 / √90 = 0.948683…
+        let rho = spearman(&[5.0, 3.0, 3.0, 0.0, 0.0], &[100.0, 50.0, 80.0, 10.0, 0.0]);
+        assert!(close(rho, 9.0 / 90f64.sqrt()), "{rho:?}");
+        // Perfectly reversed: −1. Constant: undefined.
+        assert!(close(spearman(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]), -1.0));
+        assert_eq!(spearman(&x, &[1.0; 5]), None);
+        assert_eq!(spearman(&[1.0], &[1.0]), None);
+    }
+
     proptest! {
+        #[test]
+        fn spearman_is_a_correlation_and_ignores_monotone_rescaling(
+            pairs in proptest::collection::vec((0u32..20, 0.0f64..1e6), 2..40)
+        ) {
+            let x: Vec<f64> = pairs.iter().map(|p| f64::from(p.0)).collect();
+            let y: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            if let Some(r) = spearman(&x, &y) {
+                prop_assert!((-1.0..=1.0).contains(&r));
+                prop_assert!((spearman(&y, &x).expect("symmetric") - r).abs() < 1e-12);
+                // Ranks only: a strictly increasing transform changes nothing.
+                let x2: Vec<f64> = x.iter().map(|v| v * v * 3.0 + 7.0).collect();
+                prop_assert!((spearman(&x2, &y).expect("same ranks") - r).abs() < 1e-12);
+            }
+            // Ranks sum to n(n + 1)/2 with or without ties.
+            let n = x.len() as f64;
+            prop_assert!((average_ranks(&x).iter().sum::<f64>() - n * (n + 1.0) / 2.0).abs() < 1e-9);
+        }
+
         #[test]
         fn invariants(values in proptest::collection::vec(0.0f64..1e9, 1..60)) {
             prop_assume!(values.iter().sum::<f64>() > 0.0);

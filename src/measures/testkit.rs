@@ -78,7 +78,7 @@ impl Builder {
             beneficiary_location: None,
             regrant_type: None,
             restriction: None,
-            unrestricted_keywords: false,
+            unrestricted_keywords: None,
             source_line: n as u64 + 2,
         });
         self

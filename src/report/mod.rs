@@ -41,6 +41,24 @@ pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
             &f.regranting.intermediaries,
         )?,
         Table::from_rows(f.disclosure.public, "edges", &f.edges)?,
+        Table::from_rows(
+            f.disclosure.public,
+            "seat_holders",
+            f.equity
+                .usual_suspects
+                .as_ref()
+                .map_or(&[][..], |u| &u.organisations[..]),
+        )?,
+        Table::from_rows(
+            f.disclosure.public,
+            "covered_attendance",
+            f.equity
+                .covered_attendance
+                .as_ref()
+                .map_or(&[][..], |c| &c.by_partnership[..]),
+        )?,
+        Table::from_rows(f.disclosure.public, "groups", &f.equity.groups)?,
+        Table::from_rows(f.disclosure.public, "burden", &f.equity.burden)?,
     ])
 }
 

@@ -14,6 +14,15 @@ pub const ROUND_TO: u64 = 5;
 /// What replaces a suppressed count, in words.
 pub const MARKER: &str = "fewer than 8";
 
+/// The rule, in words, as `findings.json` and the graph's JSON state it.
+pub const RULE: &str = "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; money is not suppressed";
+
+/// One count under the rule: `None` below [`THRESHOLD`], else rounded to the nearest
+/// [`ROUND_TO`], halves up.
+pub fn disclose(count: u64) -> Option<u64> {
+    (count >= THRESHOLD).then(|| (count + ROUND_TO / 2) / ROUND_TO * ROUND_TO)
+}
+
 /// True for keys that hold counts of people or of attendance rows.
 pub fn is_people_count(key: &str) -> bool {
     key == "rows" || key.ends_with("_rows") || key == "attended" || key == "people"
@@ -38,11 +47,12 @@ fn redact_object(map: &mut Map<String, Value>, all_counts: bool) {
         match value {
             Value::Number(n) if counts => {
                 if let Some(c) = n.as_u64() {
-                    if c < THRESHOLD {
-                        *value = Value::Null;
-                        map.insert(format!("{key}_suppressed"), Value::from(MARKER));
-                    } else {
-                        *value = Value::from((c + ROUND_TO / 2) / ROUND_TO * ROUND_TO);
+                    match disclose(c) {
+                        Some(shown) => *value = Value::from(shown),
+                        None => {
+                            *value = Value::Null;
+                            map.insert(format!("{key}_suppressed"), Value::from(MARKER));
+                        }
                     }
                 }
             }
@@ -58,6 +68,20 @@ fn redact_object(map: &mut Map<String, Value>, all_counts: bool) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn one_count() {
+        // 0..=7 suppressed; 8 → 10 (8 is 2 from 10, 3 from 5); 12 → 10; 12.5 does not
+        // occur, 13 → 15 (halves up: 12.5 would round up); 42 → 40; 43 → 45.
+        for c in 0..8 {
+            assert_eq!(disclose(c), None, "{c}");
+        }
+        assert_eq!(disclose(8), Some(10));
+        assert_eq!(disclose(12), Some(10));
+        assert_eq!(disclose(13), Some(15));
+        assert_eq!(disclose(42), Some(40));
+        assert_eq!(disclose(43), Some(45));
+    }
 
     #[test]
     fn small_counts_are_suppressed_and_others_rounded() {

@@ -99,6 +99,126 @@ fn planted_money_patterns_are_flagged_on_the_example() {
 }
 
 #[test]
+fn planted_equity_patterns_are_flagged_on_the_example() {
+    // Figures from data/example/README.md, computed independently by check.py.
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    let f = findings(&out);
+    let near =
+        |v: &serde_json::Value, want: f64| v.as_f64().is_some_and(|x| (x - want).abs() < 0.0005);
+    let flags = f["flags"].as_array().expect("flags");
+    let of = |code: &str| -> Vec<&serde_json::Value> {
+        flags.iter().filter(|x| x["code"] == code).collect()
+    };
+
+    // SHORT-TERM-FUNDING: the council 0.985 and the community foundation 0.912; the
+    // lottery, mostly long-term, is not flagged.
+    let short = of("SHORT-TERM-FUNDING");
+    let subjects: Vec<&str> = short.iter().filter_map(|x| x["subject"].as_str()).collect();
+    assert_eq!(subjects, ["GB-CHC-1190001", "GB-LAE-NBR"]);
+    assert!(near(&short[1]["value"], 0.985), "{}", short[1]);
+    assert!(near(&short[0]["value"], 0.912), "{}", short[0]);
+    assert!(short.iter().all(|x| x["severity"] == "medium"));
+    let funder = |id: &str| {
+        f["funders"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|x| x["id"] == id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let council = funder("GB-LAE-NBR");
+    assert_eq!(council["vcse_grants"], 95);
+    assert_eq!(council["median_months"], 12.0);
+    // unrestricted_share: the lottery's recorded in the Unrestricted column (0.319), the
+    // council's from "core costs" in descriptions (0.022).
+    let lottery = funder("GB-GOR-PC999");
+    assert!(near(&lottery["unrestricted_share"], 0.319), "{lottery}");
+    assert_eq!(lottery["unrestricted_basis"], "recorded");
+    assert!(near(&council["unrestricted_share"], 0.022), "{council}");
+    assert_eq!(council["unrestricted_basis"], "keywords");
+
+    // USUAL-SUSPECTS: 19 organisations with seats; the top five hold 0.544 of 1,109 rows;
+    // four sit at all three tables.
+    let us = &f["equity"]["usual_suspects"];
+    assert_eq!(us["vcse_seat_orgs"], 19);
+    assert_eq!(us["vcse_attended_rows"], 1109);
+    assert!(near(&us["top5_seat_share"], 0.544), "{us}");
+    assert_eq!(
+        us["top5"],
+        serde_json::json!([
+            "GB-CHC-1115273",
+            "GB-CHC-1108832",
+            "GB-CHC-1160348",
+            "GB-CHC-1190001",
+            "GB-CHC-1104417"
+        ])
+    );
+    assert_eq!(us["multi_table_orgs"].as_array().map(Vec::len), Some(4));
+    let u = of("USUAL-SUSPECTS");
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0]["severity"], "medium");
+    assert!(u[0]["subject"].is_null());
+
+    // UNDER-FUNDED-GROUP: black-and-minoritised, 6 of 37 organisations, ratio 0.359
+    // (medium); women-led 0.892 and the small tags are not flagged.
+    let groups = f["equity"]["groups"].as_array().expect("groups");
+    let group = |tag: &str| {
+        groups
+            .iter()
+            .find(|g| g["tag"] == tag)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let bm = group("black-and-minoritised");
+    assert_eq!(
+        (
+            bm["organisations"].as_u64(),
+            bm["vcse_organisations"].as_u64()
+        ),
+        (Some(6), Some(37))
+    );
+    assert!(near(&bm["representation_ratio"], 0.359), "{bm}");
+    assert!(near(&group("women-led")["representation_ratio"], 0.892));
+    assert!(near(
+        &group("lived-experience")["representation_ratio"],
+        1.400
+    ));
+    assert!(near(&group("disabled-led")["representation_ratio"], 0.459));
+    let g = of("UNDER-FUNDED-GROUP");
+    assert_eq!(g.len(), 1);
+    assert_eq!(g[0]["group"], "black-and-minoritised");
+    assert_eq!(g[0]["severity"], "medium");
+
+    // Does paying people change who turns up? P3: covered 0.762 (143 rows) against 0.462
+    // uncovered (286 rows).
+    let p3 = f["equity"]["covered_attendance"]["by_partnership"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["partnership"] == "P3"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (p3["covered_rows"].as_u64(), p3["uncovered_rows"].as_u64()),
+        (Some(143), Some(286))
+    );
+    assert!(near(&p3["covered_attendance_rate"], 0.762), "{p3}");
+    assert!(near(&p3["uncovered_attendance_rate"], 0.462), "{p3}");
+
+    // Burden, P1: 10 community members, 153.5 unpaid hours, the top one carries 0.365;
+    // P2 has 3, so no share.
+    let burden = f["equity"]["burden"].as_array().expect("burden");
+    assert_eq!(burden[0]["partnership"], "P1");
+    assert_eq!(burden[0]["people"], 10);
+    assert_eq!(burden[0]["unpaid_hours"], 153.5);
+    assert!(near(&burden[0]["burden_top_decile_share"], 0.365));
+    assert_eq!(burden[1]["people"], 3);
+    assert!(burden[1]["burden_top_decile_share"].is_null());
+    for t in ["seat_holders", "covered_attendance", "groups", "burden"] {
+        assert!(out.join("tables").join(format!("{t}.csv")).is_file(), "{t}");
+    }
+}
+
+#[test]
 fn two_runs_are_byte_identical() {
     let dir = tempfile::tempdir().expect("tmp");
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));

@@ -407,3 +407,54 @@ fn trafford_graph_carries_every_pound_and_parses() {
         assert!(ok, "dot -Tsvg failed: {err}");
     }
 }
+
+#[test]
+fn public_graph_controls_attendance_counts_and_keeps_money() {
+    let plain = json(&[]);
+    let public = json(&["--public"]);
+    assert!(plain.get("disclosure").is_none());
+    assert!(public["disclosure"]
+        .as_str()
+        .is_some_and(|r| r.contains("below 8")));
+    let (a, b) = (
+        plain["edges"].as_array().expect("edges"),
+        public["edges"].as_array().expect("edges"),
+    );
+    assert_eq!(a.len(), b.len());
+    let (mut suppressed, mut rounded) = (0, 0);
+    for (a, b) in a.iter().zip(b) {
+        assert_eq!((&a["source"], &a["target"]), (&b["source"], &b["target"]));
+        // Money and hours are never changed.
+        for field in ["amount", "weight", "hours", "paid_hours", "unpaid_hours"] {
+            assert_eq!(a[field], b[field], "{field}");
+        }
+        for field in ["rows", "attended"] {
+            let Some(n) = a[field].as_u64() else {
+                assert!(b.get(field).is_none());
+                continue;
+            };
+            match b[field].as_u64() {
+                // Shown: at least 8, a multiple of 5, within 2 of the true count.
+                Some(shown) => {
+                    assert!(
+                        n >= 8 && shown % 5 == 0 && shown.abs_diff(n) <= 2,
+                        "{n}→{shown}"
+                    );
+                    rounded += usize::from(shown != n);
+                }
+                None => {
+                    assert!(n < 8, "{n} suppressed");
+                    assert!(b.get(field).is_none());
+                    suppressed += 1;
+                }
+            }
+        }
+    }
+    // Every organisation in the example attends often enough to be shown (suppression is
+    // tested by hand in src/graph.rs), but most counts are not multiples of 5.
+    assert_eq!(suppressed, 0);
+    assert!(rounded > 0);
+    for format in ["dot", "graphml", "gexf"] {
+        assert!(graph(&["--format", format, "--public"]).contains("disclosure control"));
+    }
+}
