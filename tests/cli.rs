@@ -7,6 +7,7 @@ mod cli {
     pub mod fuzz;
     pub mod graph;
     pub mod real_files;
+    pub mod snapshots;
     pub mod support;
     pub mod validate;
 }
