@@ -131,6 +131,9 @@ pub struct FunderRow {
     /// Concentration figures.
     #[serde(flatten)]
     pub concentration: Concentration,
+    /// VCSE-side organisations whose largest active funder it is, with dependency at or
+    /// above the DEPENDENCY medium band (whether or not the flag's guard is met).
+    pub dependants: usize,
     /// Funding practice: grant lengths and unrestricted share.
     #[serde(flatten)]
     pub practice: equity::FundingPractice,
@@ -231,6 +234,11 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             name: data.name_of(&f.id),
             sector: data.sector_of(&f.id),
             concentration: f.figures.clone(),
+            dependants: recipients
+                .iter()
+                .filter(|r| r.sector.is_vcse_side() && r.top_active_funder.as_ref() == Some(&f.id))
+                .filter(|r| r.dependency.is_some_and(|d| d >= p.dependency.medium))
+                .count(),
             practice: practice.get(&f.id).cloned().unwrap_or_default(),
         })
         .collect();

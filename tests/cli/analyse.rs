@@ -96,6 +96,30 @@ fn planted_money_patterns_are_flagged_on_the_example() {
         .expect("Café Connect cliff");
     assert_eq!(cliff["severity"], "high");
     assert_eq!(cliff["value"], 1.0);
+    // Dependants: VCSE-side organisations whose largest active funder it is, at dependency
+    // ≥ 0.5 — recomputed with check.py's recipient_position: foundation 15, council 6,
+    // lottery 3, ICB 3, hospital trust 0.
+    let dependants: Vec<(String, u64)> = f["funders"]
+        .as_array()
+        .expect("funders")
+        .iter()
+        .map(|x| {
+            (
+                x["id"].as_str().unwrap_or("").to_owned(),
+                x["dependants"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dependants,
+        [
+            ("GB-CHC-1190001".to_owned(), 15),
+            ("GB-GOR-PC999".to_owned(), 3),
+            ("GB-LAE-NBR".to_owned(), 6),
+            ("GB-NHS-QNB".to_owned(), 3),
+            ("GB-NHS-RNB".to_owned(), 0)
+        ]
+    );
 }
 
 #[test]
