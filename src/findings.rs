@@ -51,6 +51,8 @@ pub struct Findings {
     /// The equity lenses: usual suspects, covered attendance, groups, burden (funding
     /// practice is on each funder).
     pub equity: equity::Equity,
+    /// Every headline figure per UK financial year in the data (not limited to the window).
+    pub trends: Vec<crate::trends::TrendYear>,
     /// Flags, sorted (high first, then code, subject, partnership).
     pub flags: Vec<Flag>,
     /// Analyses not run, and the file each lacked.
@@ -161,6 +163,9 @@ pub struct Regranting {
 /// Funding-cliff figures for the whole dataset.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cliff {
+    /// VCSE-side running grant funding at as_of and the share ending within 12 months.
+    #[serde(flatten)]
+    pub overall: dependency::EndingSummary,
     /// Annual value of VCSE-side grants ending per quarter, eight quarters from as_of.
     pub by_quarter: Vec<QuarterEnding>,
 }
@@ -266,9 +271,11 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             clusters: graph.clusters(),
         },
         cliff: Cliff {
+            overall: dependency::ending_summary(&ctx),
             by_quarter: dependency::cliff_by_quarter(&ctx),
         },
         equity: lenses,
+        trends: crate::trends::trends(data, p),
         flags,
         skipped: data
             .sources

@@ -32,6 +32,7 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod report;
+pub mod trends;
 pub mod validate;
 
 pub use error::{Error, Problem};

@@ -267,6 +267,46 @@ pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
     quarters
 }
 
+/// Running grant funding of VCSE-side organisations (vcse, unknown) at as_of, and how much
+/// of it ends within 12 months: the area's funding cliff in one figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct EndingSummary {
+    /// Grants active at as_of.
+    pub active_grants: usize,
+    /// Their annual value, pounds.
+    pub active_annual: f64,
+    /// The annual value of those ending on or before as_of + 365 days.
+    pub ending_12m_annual: f64,
+    /// ending_12m_annual ÷ active_annual (`None` with nothing running).
+    pub ending_12m_share: Option<f64>,
+}
+
+/// The [`EndingSummary`] at `ctx.as_of`. O(grants).
+pub fn ending_summary(ctx: &Context) -> EndingSummary {
+    let horizon = ctx
+        .as_of
+        .checked_add_days(Days::new(CLIFF_HORIZON_DAYS))
+        .unwrap_or(NaiveDate::MAX);
+    let mut s = EndingSummary::default();
+    for i in ctx.active_grants() {
+        let g = &ctx.data.grants[i];
+        if !matches!(
+            recipient_sector(ctx, &g.recipient),
+            Sector::Vcse | Sector::Unknown
+        ) {
+            continue;
+        }
+        let p = &ctx.periods[i];
+        s.active_grants += 1;
+        s.active_annual += p.annual_value;
+        if p.end <= horizon {
+            s.ending_12m_annual += p.annual_value;
+        }
+    }
+    s.ending_12m_share = (s.active_annual > 0.0).then(|| s.ending_12m_annual / s.active_annual);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,5 +414,35 @@ mod tests {
         );
         assert_eq!(ind.dependency, None);
         assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn ending_summary_by_hand() {
+        // At 2024-06-30: V (vcse) has £1,200 for 2024-01-01..2024-12-31 (366 days, a leap
+        // year: 1.00205 years, annual £1,200 × 365.25 ÷ 366 = £1,197.54, ends within 365
+        // days) and £3,000 for 2024-01-01..2026-12-31 (1,096 days = 3.0007 years, annual
+        // £999.77, ends after). S (statutory) is not VCSE-side; an expired grant is not
+        // running.
+        let d = Builder::default()
+            .org("V", Sector::Vcse, None)
+            .org("S", Sector::Statutory, None)
+            .grant("F", "V", 1200, "2024-01-01", Some(("2024-01-01", "2024-12-31")))
+            .grant("F", "V", 3000, "2024-01-01", Some(("2024-01-01", "2026-12-31")))
+            .grant("F", "S", 9000, "2024-01-01", Some(("2024-01-01", "2024-12-31")))
+            .grant("F", "V", 500, "2022-01-01", Some(("2022-01-01", "2022-12-31")))
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-06-30")), Window::default());
+        let s = ending_summary(&ctx);
+        let short = 1200.0 * 365.25 / 366.0;
+        let long = 3000.0 * 365.25 / 1096.0;
+        assert_eq!(s.active_grants, 2);
+        assert!((s.active_annual - (short + long)).abs() < 1e-9);
+        assert!((s.ending_12m_annual - short).abs() < 1e-9);
+        assert!(s
+            .ending_12m_share
+            .is_some_and(|x| (x - short / (short + long)).abs() < 1e-12));
+        // Nothing running: no share, not 0.
+        let ctx = Context::new(&d, Some(date("2030-01-01")), Window::default());
+        assert_eq!(ending_summary(&ctx).ending_12m_share, None);
     }
 }

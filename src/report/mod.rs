@@ -59,7 +59,47 @@ pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
         )?,
         Table::from_rows(f.disclosure.public, "groups", &f.equity.groups)?,
         Table::from_rows(f.disclosure.public, "burden", &f.equity.burden)?,
+        Table::from_rows(
+            f.disclosure.public,
+            "trends",
+            &f.trends
+                .iter()
+                .map(|y| TrendRow {
+                    year: y,
+                    notes: y.notes.join("; "),
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        Table::from_rows(
+            f.disclosure.public,
+            "trends_partnerships",
+            &f.trends
+                .iter()
+                .flat_map(|y| y.partnerships.iter().map(move |p| (y, p)))
+                .map(|(y, p)| TrendPartnershipRow {
+                    fy: y.fy,
+                    label: &y.label,
+                    partnership: p,
+                })
+                .collect::<Vec<_>>(),
+        )?,
     ])
+}
+
+/// A trend year as a table row: its figures, with the notes as one text column.
+#[derive(serde::Serialize)]
+struct TrendRow<'a> {
+    #[serde(flatten)]
+    year: &'a crate::trends::TrendYear,
+    notes: String,
+}
+
+#[derive(serde::Serialize)]
+struct TrendPartnershipRow<'a> {
+    fy: i32,
+    label: &'a str,
+    #[serde(flatten)]
+    partnership: &'a crate::trends::PartnershipYear,
 }
 
 #[derive(serde::Serialize)]

@@ -243,6 +243,71 @@ fn planted_equity_patterns_are_flagged_on_the_example() {
 }
 
 #[test]
+fn the_example_trends_tell_the_readme_story() {
+    // data/example/README.md items 11, 14, 15 (check.py, by financial year).
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    let f = findings(&out);
+    let years = f["trends"].as_array().expect("trends");
+    let labels: Vec<&str> = years.iter().filter_map(|y| y["label"].as_str()).collect();
+    assert_eq!(labels, ["2022-23", "2023-24", "2024-25"]);
+    let close =
+        |v: &serde_json::Value, want: f64| v.as_f64().is_some_and(|x| (x - want).abs() < 0.0005);
+    // VCSE-side share of money: 0.657 → 0.758 → 0.781.
+    for (y, want) in years.iter().zip([0.657, 0.758, 0.781]) {
+        assert!(
+            close(&y["vcse_share"], want),
+            "{}: {}",
+            y["label"],
+            y["vcse_share"]
+        );
+        assert_eq!(y["complete"], true);
+    }
+    let p = |year: usize, id: &str| {
+        years[year]["partnerships"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["id"] == id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // P1: the ICB hosts 12/12, 12/12, then 10/12; VCSE attendance 0.415, 0.425, 0.515.
+    for (y, (host, rate)) in [(1.0, 0.415), (1.0, 0.425), (10.0 / 12.0, 0.515)]
+        .iter()
+        .enumerate()
+    {
+        assert!(close(&p(y, "P1")["host_share"], *host), "{}", p(y, "P1"));
+        assert!(
+            close(&p(y, "P1")["attendance_rate"]["vcse"], *rate),
+            "{}",
+            p(y, "P1")
+        );
+    }
+    // P3: paid in 2023-24 only: unpaid share 1, 0, 1; VCSE attendance 0.455, 0.762, 0.469.
+    for (y, (unpaid, rate)) in [(1.0, 0.455), (0.0, 0.762), (1.0, 0.469)]
+        .iter()
+        .enumerate()
+    {
+        assert!(
+            close(&p(y, "P3")["vcse_unpaid_share"], *unpaid),
+            "{}",
+            p(y, "P3")
+        );
+        assert!(
+            close(&p(y, "P3")["attendance_rate"]["vcse"], *rate),
+            "{}",
+            p(y, "P3")
+        );
+    }
+    for t in ["trends", "trends_partnerships"] {
+        assert!(
+            out.join("tables").join(format!("{t}.parquet")).is_file(),
+            "{t}"
+        );
+    }
+}
+
+#[test]
 fn two_runs_are_byte_identical() {
     let dir = tempfile::tempdir().expect("tmp");
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));

@@ -1,0 +1,394 @@
+//! Trends: every headline figure per UK financial year (SPEC.md "Trends"), so a board sees
+//! direction, not just a level.
+//!
+//! A trends year is exactly `--fy FY`: the window is 1 April FY – 31 March FY+1 and as_of is
+//! that 31 March. Flow figures (money awarded, concentration, meetings, attendance) count
+//! what happened in the year, so a grant is counted once, in the year of its award date,
+//! however many years it runs; point-in-time figures (running grant funding and what ends
+//! within 12 months) look at the grants active on the year's 31 March, so a multi-year grant
+//! appears in every year it is running.
+//!
+//! The years are every financial year from the earliest to the latest award or meeting date
+//! (a year with nothing in it is listed, with its reasons, rather than skipped). They do not
+//! depend on `--from`/`--to`/`--fy`: the trend is the whole history. A figure built on too
+//! little data is `None` with a reason in `notes`: concentration and the VCSE share need at
+//! least [`MIN_GRANTS`] grants awarded in the year, the ending share at least [`MIN_GRANTS`]
+//! running grants, and a partnership's shares and rates at least [`MIN_MEETINGS`] meetings.
+
+use crate::config::Parameters;
+use crate::measures::concentration;
+use crate::measures::dependency::ending_summary;
+use crate::measures::participation::SideRates;
+use crate::measures::partnership::partnership_figures;
+use crate::measures::{Context, Window};
+use crate::model::{Dataset, Pence, Sector};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Money figures need at least this many grants in the year.
+pub const MIN_GRANTS: usize = 5;
+/// Partnership figures need at least this many meetings in the year.
+pub const MIN_MEETINGS: usize = 4;
+
+/// The headline figures of one financial year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendYear {
+    /// The year it starts in: 2023 for 2023-24.
+    pub fy: i32,
+    /// `2023-24`.
+    pub label: String,
+    /// 1 April – 31 March.
+    pub window: Window,
+    /// The year's 31 March.
+    pub as_of: NaiveDate,
+    /// The year had ended by the dataset's latest award or meeting date (a later year is
+    /// partial: its figures cover only part of it).
+    pub complete: bool,
+    /// Grants awarded in the year.
+    pub grants: usize,
+    /// Their amount, pounds.
+    pub amount: f64,
+    /// Amount by recipient sector, pounds (every sector, 0 when none).
+    pub amount_by_sector: BTreeMap<Sector, f64>,
+    /// HHI over recipients of all money awarded in the year.
+    pub hhi: Option<f64>,
+    /// Gini over recipients.
+    pub gini: Option<f64>,
+    /// Share of the year's money to the VCSE side.
+    pub vcse_share: Option<f64>,
+    /// VCSE-side grants running on the year's 31 March.
+    pub active_grants: usize,
+    /// Their annual value, pounds.
+    pub active_annual: f64,
+    /// The annual value of those ending within the following 12 months, pounds.
+    pub ending_12m_annual: f64,
+    /// ending_12m_annual ÷ active_annual.
+    pub ending_12m_share: Option<f64>,
+    /// Meetings in the year, all partnerships.
+    pub meetings: usize,
+    /// Why a figure is `None`, in words.
+    pub notes: Vec<String>,
+    /// Per partnership, by id.
+    pub partnerships: Vec<PartnershipYear>,
+}
+
+/// One partnership's headline figures in one financial year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnershipYear {
+    /// `Partnership ID`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Meetings in the year.
+    pub meetings: usize,
+    /// Meetings hosted by the fundholder ÷ meetings with a host.
+    pub host_share: Option<f64>,
+    /// Meetings chaired by the fundholder ÷ meetings with a chair.
+    pub chair_share: Option<f64>,
+    /// The fundholder's attended rows ÷ all attended rows.
+    pub seat_share: Option<f64>,
+    /// VCSE-side unpaid hours ÷ VCSE-side hours.
+    pub vcse_unpaid_share: Option<f64>,
+    /// Attended ÷ all rows, per side.
+    pub attendance_rate: SideRates,
+    /// Why the figures are `None`, if they are.
+    pub note: Option<String>,
+}
+
+/// `2023` → `2023-24`.
+pub fn fy_label(fy: i32) -> String {
+    format!("{fy}-{:02}", (fy + 1).rem_euclid(100))
+}
+
+/// The UK financial year a date falls in: 2024-03-31 → 2023, 2024-04-01 → 2024.
+pub fn fy_of(d: NaiveDate) -> i32 {
+    if d.month() >= 4 {
+        d.year()
+    } else {
+        d.year() - 1
+    }
+}
+
+/// Every financial year from the first to the last award or meeting date.
+fn years(data: &Dataset) -> Vec<i32> {
+    let dates = data
+        .grants
+        .iter()
+        .map(|g| g.award_date)
+        .chain(data.meetings.iter().map(|m| m.date));
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for d in dates {
+        let fy = fy_of(d);
+        lo = lo.min(fy);
+        hi = hi.max(fy);
+    }
+    if lo > hi {
+        Vec::new()
+    } else {
+        (lo..=hi).collect()
+    }
+}
+
+/// The trend series (see the module docs). O(years × (grants + attendance)).
+pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
+    let latest = data
+        .grants
+        .iter()
+        .map(|g| g.award_date)
+        .chain(data.meetings.iter().map(|m| m.date))
+        .max();
+    years(data)
+        .into_iter()
+        .filter_map(|fy| {
+            let window = Window::financial_year(fy)?;
+            let as_of = window.to?;
+            Some(year(data, params, fy, window, as_of, latest))
+        })
+        .collect()
+}
+
+fn year(
+    data: &Dataset,
+    params: &Parameters,
+    fy: i32,
+    window: Window,
+    as_of: NaiveDate,
+    latest: Option<NaiveDate>,
+) -> TrendYear {
+    let ctx = Context::new(data, Some(as_of), window);
+    let label = fy_label(fy);
+    let mut notes = Vec::new();
+
+    let mut by_sector: BTreeMap<Sector, Pence> =
+        Sector::ALL.iter().map(|s| (*s, Pence(0))).collect();
+    let (mut grants, mut amount) = (0, Pence(0));
+    for i in ctx.grants_in_window() {
+        let g = &data.grants[i];
+        grants += 1;
+        amount += g.amount;
+        *by_sector
+            .entry(concentration::recipient_sector(&ctx, &g.recipient))
+            .or_default() += g.amount;
+    }
+    let overall = concentration::concentration(&ctx).overall;
+    let enough_grants = grants >= MIN_GRANTS;
+    if !enough_grants {
+        notes.push(format!(
+            "{grants} grant{} awarded in {label}: concentration and the VCSE share need at least {MIN_GRANTS}",
+            if grants == 1 { "" } else { "s" }
+        ));
+    }
+    let ending = ending_summary(&ctx);
+    if ending.active_grants < MIN_GRANTS {
+        notes.push(format!(
+            "{} VCSE-side grant{} running on {as_of}: the ending share needs at least {MIN_GRANTS}",
+            ending.active_grants,
+            if ending.active_grants == 1 { "" } else { "s" }
+        ));
+    }
+
+    let partnerships: Vec<PartnershipYear> = partnership_figures(&ctx, params)
+        .into_iter()
+        .map(|p| {
+            let enough = p.meetings >= MIN_MEETINGS;
+            let keep = |x: Option<f64>| x.filter(|_| enough);
+            PartnershipYear {
+                note: (!enough).then(|| {
+                    format!(
+                        "{} meeting{} in {label}: shares and rates need at least {MIN_MEETINGS}",
+                        p.meetings,
+                        if p.meetings == 1 { "" } else { "s" }
+                    )
+                }),
+                host_share: keep(p.host_share),
+                chair_share: keep(p.chair_share),
+                seat_share: keep(p.seat_share),
+                vcse_unpaid_share: keep(p.vcse_unpaid_share),
+                attendance_rate: SideRates {
+                    statutory: keep(p.attendance_rate.statutory),
+                    vcse: keep(p.attendance_rate.vcse),
+                },
+                id: p.id,
+                name: p.name,
+                meetings: p.meetings,
+            }
+        })
+        .collect();
+
+    TrendYear {
+        fy,
+        label,
+        window,
+        as_of,
+        complete: latest.is_some_and(|l| as_of <= l),
+        grants,
+        amount: amount.pounds(),
+        amount_by_sector: by_sector
+            .into_iter()
+            .map(|(s, p)| (s, p.pounds()))
+            .collect(),
+        hhi: overall.hhi.filter(|_| enough_grants),
+        gini: overall.gini.filter(|_| enough_grants),
+        vcse_share: overall.vcse_share.filter(|_| enough_grants),
+        active_grants: ending.active_grants,
+        active_annual: ending.active_annual,
+        ending_12m_annual: ending.ending_12m_annual,
+        ending_12m_share: ending
+            .ending_12m_share
+            .filter(|_| ending.active_grants >= MIN_GRANTS),
+        meetings: data
+            .meetings
+            .iter()
+            .filter(|m| window.contains(m.date))
+            .count(),
+        notes,
+        partnerships,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::partnership::fixture::Fixture;
+    use crate::model::Status;
+
+    #[test]
+    fn financial_years_turn_on_1_april() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert_eq!(fy_of(d("2024-03-31")), 2023);
+        assert_eq!(fy_of(d("2024-04-01")), 2024);
+        assert_eq!(fy_of(d("2024-01-15")), 2023);
+        assert_eq!(fy_label(2023), "2023-24");
+        assert_eq!(fy_label(1999), "1999-00");
+    }
+
+    /// Six grants from F straddling 31 March / 1 April 2024, and a three-year grant.
+    fn straddle() -> Fixture {
+        let mut fx = Fixture::new()
+            .org("GB-F", "Funder", Sector::Statutory)
+            .org("GB-V1", "V1", Sector::Vcse)
+            .org("GB-V2", "V2", Sector::Vcse)
+            .org("GB-S1", "S1", Sector::Statutory);
+        // 2023-24: five grants, the last on 31 March 2024.
+        for (who, pounds, day) in [
+            ("GB-V1", 100, "2023-04-01"),
+            ("GB-V1", 100, "2023-09-01"),
+            ("GB-V2", 100, "2023-12-01"),
+            ("GB-V2", 100, "2024-02-01"),
+            ("GB-S1", 600, "2024-03-31"),
+        ] {
+            fx = fx.grant("GB-F", who, pounds, day, None);
+        }
+        // 2024-25: 1 April 2024, £3,000 to V1 for 36 months (to 2027-03-31).
+        fx = fx.grant("GB-F", "GB-V1", 3000, "2024-04-01", None);
+        if let Some(g) = fx.data.grants.last_mut() {
+            g.duration_months = Some(36.0);
+        }
+        fx
+    }
+
+    #[test]
+    fn a_31_march_grant_is_in_the_year_ending_that_day() {
+        let t = trends(&straddle().data, &Parameters::default());
+        let labels: Vec<&str> = t.iter().map(|y| y.label.as_str()).collect();
+        assert_eq!(labels, ["2023-24", "2024-25"]);
+        let (y23, y24) = (&t[0], &t[1]);
+        // 2023-24: 5 grants, £1,000: V1 200, V2 200, S1 600. VCSE share 400/1000 = 0.4.
+        // Recipients 200/200/600: HHI = 400 + 400 + 3600 = 4400.
+        assert_eq!((y23.grants, y23.amount), (5, 1000.0));
+        assert_eq!(y23.amount_by_sector[&Sector::Vcse], 400.0);
+        assert_eq!(y23.amount_by_sector[&Sector::Statutory], 600.0);
+        assert_eq!(y23.amount_by_sector[&Sector::Private], 0.0);
+        assert_eq!(y23.vcse_share, Some(0.4));
+        assert!(y23.hhi.is_some_and(|h| (h - 4400.0).abs() < 1e-9));
+        assert_eq!(y23.as_of.to_string(), "2024-03-31");
+        assert!(y23.complete, "the data runs to 2024-04-01");
+        // 2024-25: the 1 April grant only: one grant, too few for concentration.
+        assert_eq!((y24.grants, y24.amount), (1, 3000.0));
+        assert_eq!((y24.hhi, y24.vcse_share), (None, None));
+        assert!(y24
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 grant awarded in 2024-25")));
+        assert!(!y24.complete, "2025-03-31 is after the last date");
+    }
+
+    #[test]
+    fn a_multi_year_grant_is_counted_once_but_runs_in_every_year() {
+        let mut fx = straddle();
+        // Two more years with a grant each, so the series runs to 2026-27.
+        fx = fx.grant("GB-F", "GB-V2", 50, "2025-06-01", None).grant(
+            "GB-F",
+            "GB-V2",
+            50,
+            "2026-06-01",
+            None,
+        );
+        let t = trends(&fx.data, &Parameters::default());
+        assert_eq!(t.len(), 4);
+        // Awarded: £3,000 in 2024-25 only, never again.
+        assert_eq!(
+            t.iter().map(|y| y.amount).collect::<Vec<_>>(),
+            [1000.0, 3000.0, 50.0, 50.0]
+        );
+        // Running: the 36-month grant, 2024-04-01..2027-03-31 = 1,095 days = 2.998 years,
+        // annual £3,000 ÷ 2.998 = £1,000.68, is active on 31 March 2025, 2026 and 2027;
+        // each £50 grant runs 12 months from June, so it is active on the next 31 March.
+        let annual = 3000.0 / (1095.0 / 365.25);
+        let running: Vec<f64> = t.iter().map(|y| y.active_annual).collect();
+        assert!((running[1] - annual).abs() < 1e-9, "{running:?}");
+        assert!((running[2] - (annual + 50.0)).abs() < 1e-9, "{running:?}");
+        assert!((running[3] - (annual + 50.0)).abs() < 1e-9, "{running:?}");
+        // On 31 March 2024 it had not started; the four VCSE grants of 2023-24 are running
+        // (the 1 April 2023 one ends that very day). Each 12-month period holds 29 Feb 2024,
+        // so 366 days = 1.00205 years: annual £100 × 365.25 ÷ 366 = £99.795, four of them
+        // £399.18.
+        let four = 4.0 * 100.0 * 365.25 / 366.0;
+        assert_eq!(t[0].active_grants, 4);
+        assert!((t[0].active_annual - four).abs() < 1e-9);
+        // All four end within 12 months, but 4 grants are too few for the share.
+        assert!((t[0].ending_12m_annual - four).abs() < 1e-9);
+        assert_eq!(t[0].ending_12m_share, None);
+    }
+
+    #[test]
+    fn partnerships_need_four_meetings_a_year() {
+        let mut fx = Fixture::new()
+            .org("GB-S1", "S1", Sector::Statutory)
+            .org("GB-V1", "V1", Sector::Vcse)
+            .partnership("P1", "GB-S1", None);
+        // 2023-24: four meetings, hosted by S1, S1, S1, V1 → 0.75. 2024-25: three.
+        for (m, day, host) in [
+            ("M1", "2023-05-01", "GB-S1"),
+            ("M2", "2023-08-01", "GB-S1"),
+            ("M3", "2023-11-01", "GB-S1"),
+            ("M4", "2024-03-31", "GB-V1"),
+            ("M5", "2024-04-01", "GB-V1"),
+            ("M6", "2024-08-01", "GB-V1"),
+            ("M7", "2024-11-01", "GB-S1"),
+        ] {
+            fx = fx
+                .meeting(m, day, Some(host), None)
+                .row(1, Some("GB-S1"), Status::Attended)
+                .row(2, Some("GB-V1"), Status::Absent);
+        }
+        let t = trends(&fx.data, &Parameters::default());
+        let p23 = &t[0].partnerships[0];
+        assert_eq!((p23.meetings, p23.host_share), (4, Some(0.75)));
+        assert_eq!(p23.attendance_rate.vcse, Some(0.0));
+        assert_eq!(p23.note, None);
+        let p24 = &t[1].partnerships[0];
+        assert_eq!((p24.meetings, p24.host_share), (3, None));
+        assert!(p24
+            .note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("3 meetings in 2024-25")));
+        assert_eq!(t[1].meetings, 3);
+    }
+
+    #[test]
+    fn an_empty_dataset_has_no_years() {
+        assert!(trends(&Dataset::default(), &Parameters::default()).is_empty());
+    }
+}
