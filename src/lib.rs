@@ -23,6 +23,7 @@
 // for no gain.
 #![allow(clippy::result_large_err)]
 
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod findings;

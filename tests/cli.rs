@@ -3,6 +3,7 @@
 mod cli {
     pub mod analyse;
     pub mod bad_input;
+    pub mod compare;
     pub mod encodings;
     pub mod fuzz;
     pub mod graph;

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap). The library never sees these types.
 
 mod analyse;
+mod compare;
 mod graph;
 mod validate;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Analyse(analyse::AnalyseArgs),
     /// Export the money and participation graph for Graphviz, Gephi or yEd.
     Graph(graph::GraphArgs),
+    /// Did it get better? Two financial years, or two snapshots of an area, side by side.
+    Compare(compare::CompareArgs),
     /// Generate a synthetic dataset (not yet implemented).
     Synth,
     /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
@@ -177,6 +180,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Validate(args) => validate::run(&args),
         Command::Analyse(args) => analyse::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Synth => Err(Error::NotYetImplemented("synth")),
         Command::Explain { code } => explain(code.as_deref()),
     }

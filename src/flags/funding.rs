@@ -5,7 +5,7 @@
 //! HHI = 10 000 / n, so antitrust bands would call every small, even-handed funder
 //! "concentrated"; a board reads "five organisations got 76% of the money" directly.
 
-use super::{band_high_is_worse, money, percent, Flag};
+use super::{band_high_is_worse, money, percent, possessive, Flag};
 use crate::config::Parameters;
 use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
 use crate::measures::dependency::RecipientFigures;
@@ -155,11 +155,13 @@ pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag>
                 threshold,
                 amount: Some(r.ending_12m_annual),
                 message: format!(
-                    "{} of {}'s running grant funding ({} a year across {} grants) ends within the next 12 months.",
+                    "{} of {} running grant funding ends within the next 12 months: {} of {} a year, across {} grant{}.",
                     percent(share),
-                    r.name,
+                    possessive(&r.name),
                     money(r.ending_12m_annual),
-                    r.active_grants
+                    money(r.active_annual),
+                    r.active_grants,
+                    if r.active_grants == 1 { "" } else { "s" }
                 ),
             })
         })

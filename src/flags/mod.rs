@@ -82,6 +82,15 @@ pub fn sort_flags(flags: &mut [Flag]) {
     });
 }
 
+/// "Age Well's", "Eastfield Litter Pickers'": the possessive of a name.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') || name.ends_with('S') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 /// `0.456` → `46%`.
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
@@ -130,5 +139,10 @@ mod tests {
         assert_eq!(money(2_500.0), "£2.5k");
         assert_eq!(money(950.0), "£950");
         assert_eq!(percent(0.456), "46%");
+        assert_eq!(possessive("Age Well"), "Age Well's");
+        assert_eq!(
+            possessive("Eastfield Litter Pickers"),
+            "Eastfield Litter Pickers'"
+        );
     }
 }

@@ -111,13 +111,9 @@ struct BalanceRow<'a, T: serde::Serialize> {
 
 /// Writes `findings.json` and `tables/` into `out`, atomically.
 pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
-    let staged = Staging::new(out)?;
-    let result = (|| {
-        write_file(
-            &staged.dir.join("findings.json"),
-            json::to_json(f)?.as_bytes(),
-        )?;
-        let tables_dir = staged.dir.join("tables");
+    write_folder(out, "findings.json", |dir| {
+        write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())?;
+        let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
         for t in tables(f)? {
             if !t.is_empty() {
@@ -125,8 +121,20 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
             }
         }
         Ok(())
-    })();
-    match result {
+    })
+}
+
+/// Fills a fresh temporary folder with `fill`, then puts it in place of `out`; on any error
+/// nothing is left behind and a previous `out` is kept. An existing non-empty `out` is only
+/// replaced when it holds `marker` (the file that shows fundflow wrote it), so a mistyped
+/// `-o` cannot wipe someone's folder.
+pub fn write_folder(
+    out: &Path,
+    marker: &str,
+    fill: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let staged = Staging::new(out, marker)?;
+    match fill(&staged.dir) {
         Ok(()) => staged.commit(),
         Err(e) => {
             staged.abandon();
@@ -143,7 +151,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-fn make_dir(path: &Path) -> Result<(), Error> {
+/// Creates a folder (and its parents), naming it in any error.
+pub fn make_dir(path: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(path).map_err(|source| Error::Output {
         path: path.display().to_string(),
         source,
@@ -157,7 +166,7 @@ struct Staging {
 }
 
 impl Staging {
-    fn new(out: &Path) -> Result<Staging, Error> {
+    fn new(out: &Path, marker: &str) -> Result<Staging, Error> {
         if out.exists() {
             if !out.is_dir() {
                 return Err(Error::Usage(format!(
@@ -168,9 +177,9 @@ impl Staging {
             let empty = std::fs::read_dir(out)
                 .map(|mut d| d.next().is_none())
                 .unwrap_or(false);
-            if !empty && !out.join("findings.json").exists() {
+            if !empty && !out.join(marker).exists() {
                 return Err(Error::Usage(format!(
-                    "{}: exists and does not look like fundflow output (no findings.json); refusing to replace it",
+                    "{}: exists and does not look like fundflow output (no {marker}); refusing to replace it",
                     out.display()
                 )));
             }

@@ -1,0 +1,274 @@
+//! `fundflow compare`: two financial years of one dataset (`--base FY --to FY`), or two
+//! snapshots of one area (`compare OLD NEW`). Prints the changes; writes `compare.json` and
+//! `compare.csv`/`compare_flags.csv` (+ Parquet) into `-o OUT`, atomically.
+
+use super::read_config;
+use clap::Args;
+use fundflow::compare::{compare, Comparison, FlagChangeKind};
+use fundflow::config::Parameters;
+use fundflow::findings::{analyse, AnalyseOptions, Findings};
+use fundflow::load::{load, DatasetSource, LoadOptions};
+use fundflow::measures::Window;
+use fundflow::report::{tables::Table, write_file, write_folder};
+use fundflow::trends::fy_label;
+use fundflow::Error;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// `compare` arguments.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  fundflow compare --base 2022 --to 2024          # the built-in example, 2022-23 against 2024-25\n  fundflow compare my-area/ --base 2023 --to 2024\n  fundflow compare area-2024/ area-2025/ -o changes  # two snapshots of one area"
+)]
+pub struct CompareArgs {
+    /// One dataset (with --base and --to), two (OLD NEW), or none for the built-in example.
+    #[arg(value_name = "DATASET", num_args = 0..=2)]
+    pub datasets: Vec<PathBuf>,
+    /// The earlier UK financial year: --base 2022 is 2022-23.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub base: Option<i32>,
+    /// The later UK financial year.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub to: Option<i32>,
+    /// Write compare.json and the tables here (replaced atomically).
+    #[arg(short, long, value_name = "OUT", default_value = "fundflow-compare")]
+    pub out: PathBuf,
+    /// Thresholds and assumptions for both sides [default: fundflow.toml in the (first)
+    /// dataset folder, if any].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Leave invalid rows out and count them, instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// One side to analyse: where, when, and its label.
+struct Plan {
+    source: DatasetSource,
+    window: Window,
+    label: String,
+}
+
+pub fn run(args: &CompareArgs) -> Result<(), Error> {
+    let plans = plans(args)?;
+    let params = match (&args.config, &plans[0].source) {
+        (Some(c), _) => read_config(c)?,
+        (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
+            read_config(&p.join("fundflow.toml"))?
+        }
+        _ => Parameters::default(),
+    };
+    let options = LoadOptions {
+        skip_invalid: args.skip_invalid,
+        grants_file: None,
+    };
+    let side = |plan: &Plan, data: &fundflow::Dataset| -> Findings {
+        analyse(
+            data,
+            &AnalyseOptions {
+                as_of: None,
+                window: plan.window,
+                parameters: params.clone(),
+                public: false,
+            },
+        )
+    };
+    let base_data = load(&plans[0].source, &options)?;
+    let base = side(&plans[0], &base_data);
+    let to = if plans[1].source == plans[0].source {
+        side(&plans[1], &base_data)
+    } else {
+        let data = load(&plans[1].source, &options)?;
+        side(&plans[1], &data)
+    };
+    let c = compare(&base, &plans[0].label, &to, &plans[1].label);
+
+    write_folder(&args.out, "compare.json", |dir| {
+        let mut json = serde_json::to_string_pretty(&c)
+            .map_err(|e| Error::Internal(format!("compare.json: {e}")))?;
+        json.push('\n');
+        write_file(&dir.join("compare.json"), json.as_bytes())?;
+        for t in [
+            Table::from_rows(false, "compare", &c.figures)?,
+            Table::from_rows(false, "compare_flags", &c.flags)?,
+        ] {
+            if !t.is_empty() {
+                t.write(dir)?;
+            }
+        }
+        Ok(())
+    })?;
+    if !args.quiet {
+        print!("{}", render(&c));
+        eprintln!("Wrote {}/compare.json", args.out.display());
+    }
+    Ok(())
+}
+
+/// The two sides from the arguments; a usage error when they do not make a comparison.
+fn plans(args: &CompareArgs) -> Result<[Plan; 2], Error> {
+    let fy = |y: i32| {
+        Window::financial_year(y).ok_or_else(|| Error::Usage(format!("{y}: not a usable year")))
+    };
+    match (args.datasets.as_slice(), args.base, args.to) {
+        ([old, new], None, None) => Ok([
+            Plan {
+                source: DatasetSource::Path(old.clone()),
+                window: Window::default(),
+                label: old.display().to_string(),
+            },
+            Plan {
+                source: DatasetSource::Path(new.clone()),
+                window: Window::default(),
+                label: new.display().to_string(),
+            },
+        ]),
+        ([_, _], _, _) => Err(Error::Usage(
+            "compare OLD NEW compares two datasets whole; --base/--to are for two years of one dataset".into(),
+        )),
+        (one, Some(base), Some(to)) => {
+            if base == to {
+                return Err(Error::Usage(format!(
+                    "--base and --to are both {}: choose two different years",
+                    fy_label(base)
+                )));
+            }
+            let source = one
+                .first()
+                .map_or(DatasetSource::Example, |p| DatasetSource::Path(p.clone()));
+            Ok([
+                Plan {
+                    source: source.clone(),
+                    window: fy(base)?,
+                    label: fy_label(base),
+                },
+                Plan {
+                    source,
+                    window: fy(to)?,
+                    label: fy_label(to),
+                },
+            ])
+        }
+        _ => Err(Error::Usage(
+            "compare needs --base FY and --to FY (two years of one dataset), or two datasets: compare OLD NEW".into(),
+        )),
+    }
+}
+
+/// The printed report: a table of figures, the changes in words, and the flag changes.
+fn render(c: &Comparison) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "fundflow compare: {} → {}", c.base.label, c.to.label);
+    // Area-wide figures, then each partnership's under its name (labels without it).
+    let short = |f: &fundflow::compare::FigureChange| -> String {
+        match &f.partnership {
+            Some(_) => f
+                .label
+                .split_once(": ")
+                .map_or(f.label.clone(), |(_, rest)| format!("  {rest}")),
+            None => f.label.clone(),
+        }
+    };
+    let width = c
+        .figures
+        .iter()
+        .map(|f| short(f).chars().count())
+        .max()
+        .unwrap_or(6);
+    let cell = |v: Option<f64>, f: &fundflow::compare::FigureChange| {
+        v.map_or_else(|| "—".to_owned(), |x| f.unit.format(x))
+    };
+    let _ = writeln!(
+        s,
+        "\n{:<width$}  {:>10}  {:>10}  {:>12}",
+        "figure", c.base.label, c.to.label, "change"
+    );
+    let mut partnership: Option<&str> = None;
+    for f in &c.figures {
+        if f.partnership.as_deref() != partnership {
+            partnership = f.partnership.as_deref();
+            if let (Some(id), Some((name, _))) = (partnership, f.label.split_once(": ")) {
+                let _ = writeln!(s, "{name} ({id})");
+            }
+        }
+        let change = f
+            .change
+            .map_or_else(|| "—".to_owned(), |d| f.unit.format_change(d));
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:>10}  {:>10}  {:>12}",
+            short(f),
+            cell(f.base, f),
+            cell(f.to, f),
+            change
+        );
+    }
+    let moved: Vec<&str> = c
+        .figures
+        .iter()
+        .filter(|f| f.change.is_none_or(|d| d != 0.0) && !f.words.contains("stayed at"))
+        .map(|f| f.words.as_str())
+        .collect();
+    let _ = writeln!(s, "\nWhat changed:");
+    if moved.is_empty() {
+        let _ = writeln!(s, "  nothing: every figure is the same on both sides.");
+    }
+    for w in moved {
+        let _ = writeln!(s, "  - {w}");
+    }
+    let count = |k| c.flags.iter().filter(|f| f.change == k).count();
+    let _ = writeln!(
+        s,
+        "\nFlags: {} appeared, {} cleared, {} changed severity.",
+        count(FlagChangeKind::Appeared),
+        count(FlagChangeKind::Cleared),
+        count(FlagChangeKind::Severity)
+    );
+    const SHOWN: usize = 10;
+    let mut shown: std::collections::BTreeMap<FlagChangeKind, usize> = Default::default();
+    for f in &c.flags {
+        let n = shown.entry(f.change).or_default();
+        *n += 1;
+        if *n > SHOWN {
+            continue;
+        }
+        let sev = |x: Option<fundflow::flags::Severity>| {
+            x.map_or("none", |s| match s {
+                fundflow::flags::Severity::High => "high",
+                fundflow::flags::Severity::Medium => "medium",
+            })
+        };
+        let what = match f.change {
+            FlagChangeKind::Appeared => format!("appeared [{}]", sev(f.to_severity)),
+            FlagChangeKind::Cleared => format!("cleared (was {})", sev(f.base_severity)),
+            FlagChangeKind::Severity => {
+                format!("{} → {}", sev(f.base_severity), sev(f.to_severity))
+            }
+        };
+        let _ = writeln!(s, "  {} {what}: {}", f.code, f.message);
+    }
+    for (kind, n) in &shown {
+        if *n > SHOWN {
+            let what = match kind {
+                FlagChangeKind::Appeared => "appeared",
+                FlagChangeKind::Cleared => "cleared",
+                FlagChangeKind::Severity => "changed severity",
+            };
+            let _ = writeln!(s, "  … and {} more {what} (in compare.json)", n - SHOWN);
+        }
+    }
+    if !c.only_in_base.is_empty() || !c.only_in_to.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nOrganisations: {} only in {}, {} only in {} (listed in compare.json).",
+            c.only_in_base.len(),
+            c.base.label,
+            c.only_in_to.len(),
+            c.to.label
+        );
+    }
+    s
+}
