@@ -138,8 +138,7 @@ pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag>
         .filter(|r| can_be_flagged(r))
         .filter(|r| {
             r.active_grants >= p.cliff_min_active_grants
-                || r
-                    .annual_income
+                || r.annual_income
                     .is_some_and(|inc| r.ending_12m_annual >= p.cliff_min_income_share * inc)
         })
         .filter_map(|r| {
@@ -154,15 +153,30 @@ pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag>
                 value: share,
                 threshold,
                 amount: Some(r.ending_12m_annual),
-                message: format!(
-                    "{} of {} running grant funding ends within the next 12 months: {} of {} a year, across {} grant{}.",
-                    percent(share),
-                    possessive(&r.name),
-                    money(r.ending_12m_annual),
-                    money(r.active_annual),
-                    r.active_grants,
-                    if r.active_grants == 1 { "" } else { "s" }
-                ),
+                message: {
+                    let grants = format!(
+                        "{} grant{}",
+                        r.active_grants,
+                        if r.active_grants == 1 { "" } else { "s" }
+                    );
+                    let amounts = if money(r.ending_12m_annual) == money(r.active_annual) {
+                        format!(
+                            "all {} a year of it, across {grants}",
+                            money(r.active_annual)
+                        )
+                    } else {
+                        format!(
+                            "{} of {} a year, across {grants}",
+                            money(r.ending_12m_annual),
+                            money(r.active_annual)
+                        )
+                    };
+                    format!(
+                        "{} of {} running grant funding ends within the next 12 months: {amounts}.",
+                        percent(share),
+                        possessive(&r.name),
+                    )
+                },
             })
         })
         .collect()
