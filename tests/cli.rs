@@ -10,5 +10,6 @@ mod cli {
     pub mod real_files;
     pub mod snapshots;
     pub mod support;
+    pub mod terminal;
     pub mod validate;
 }

@@ -13,10 +13,18 @@ use fundflow::measures::Window;
 use fundflow::Error;
 use std::path::{Path, PathBuf};
 
+/// `0.1.0 (commit 1a2b3c4d5e6f)`: the version and the git commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FUNDFLOW_GIT_COMMIT"),
+    ")"
+);
+
 /// Where public and charitable money goes in a local area, who depends on whom, and who
 /// carries the unpaid cost of partnership work.
 #[derive(Debug, Parser)]
-#[command(name = "fundflow", version, about, long_about = None)]
+#[command(name = "fundflow", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
@@ -43,9 +51,30 @@ pub enum Command {
     /// Generate a synthetic dataset (not yet implemented).
     Synth,
     /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
+    #[command(
+        after_help = "Examples:\n  fundflow explain              # list every flag\n  fundflow explain DEPENDENCY   # one flag's definition, thresholds and source"
+    )]
     Explain {
         /// The flag code, e.g. DEPENDENCY.
         code: Option<String>,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  fundflow completions bash > ~/.local/share/bash-completion/completions/fundflow\n  fundflow completions zsh > \"${fpath[1]}/_fundflow\"\n  fundflow completions fish > ~/.config/fish/completions/fundflow.fish\n  fundflow completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  fundflow man | man -l -          # read it now\n  fundflow man -o man/             # fundflow.1 and fundflow-analyse.1, ... for installing"
+    )]
+    Man {
+        /// Write fundflow.1 and fundflow-SUBCOMMAND.1 into this folder instead.
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -183,6 +212,52 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Synth => Err(Error::NotYetImplemented("synth")),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "fundflow", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man { out } => man(out.as_deref()),
+    }
+}
+
+/// `fundflow man [-o DIR]`.
+fn man(out: Option<&Path>) -> Result<(), Error> {
+    use std::io::Write;
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let render = |c: clap::Command| -> Result<Vec<u8>, Error> {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(c)
+            .render(&mut buf)
+            .map_err(|e| Error::Internal(format!("man page: {e}")))?;
+        Ok(buf)
+    };
+    match out {
+        None => {
+            let page = render(cmd)?;
+            std::io::stdout()
+                .write_all(&page)
+                .map_err(|source| Error::Output {
+                    path: "standard output".into(),
+                    source,
+                })
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            let mut pages = vec![("fundflow.1".to_owned(), render(cmd.clone())?)];
+            for sub in cmd.get_subcommands() {
+                let name = format!("fundflow-{}", sub.get_name());
+                let page = render(sub.clone().name(name.clone()))?;
+                pages.push((format!("{name}.1"), page));
+            }
+            for (file, page) in pages {
+                fundflow::report::write_file(&dir.join(file), &page)?;
+            }
+            Ok(())
+        }
     }
 }
 
