@@ -275,7 +275,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             by_quarter: dependency::cliff_by_quarter(&ctx),
         },
         equity: lenses,
-        trends: crate::trends::trends(data, p),
+        trends: crate::trends::trends_in(&ctx, p),
         flags,
         skipped: data
             .sources
@@ -313,8 +313,7 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
             Recipient::Org(o) => o.to_string(),
             Recipient::Individual(k) => format!("person:{}", k.0),
         };
-        let sector = concentration::recipient_sector(ctx, &g.recipient);
-        let e = by_sector.entry(sector).or_default();
+        let e = by_sector.entry(ctx.sectors[i]).or_default();
         e.0 += 1;
         e.1 += g.amount;
         e.2.insert(who.clone());

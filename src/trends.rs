@@ -132,31 +132,23 @@ fn years(data: &Dataset) -> Vec<i32> {
 
 /// The trend series (see the module docs). O(years × (grants + attendance)).
 pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
-    let latest = data
-        .grants
-        .iter()
-        .map(|g| g.award_date)
-        .chain(data.meetings.iter().map(|m| m.date))
-        .max();
-    years(data)
+    trends_in(&Context::new(data, None, Window::default()), params)
+}
+
+/// [`trends`], sharing `base`'s per-grant facts (periods, sectors) across the years.
+pub fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
+    years(base.data)
         .into_iter()
         .filter_map(|fy| {
             let window = Window::financial_year(fy)?;
             let as_of = window.to?;
-            Some(year(data, params, fy, window, as_of, latest))
+            Some(year(&base.at(Some(as_of), window), params, fy))
         })
         .collect()
 }
 
-fn year(
-    data: &Dataset,
-    params: &Parameters,
-    fy: i32,
-    window: Window,
-    as_of: NaiveDate,
-    latest: Option<NaiveDate>,
-) -> TrendYear {
-    let ctx = Context::new(data, Some(as_of), window);
+fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
+    let (data, window, as_of, latest) = (ctx.data, ctx.window, ctx.as_of, ctx.latest);
     let label = fy_label(fy);
     let mut notes = Vec::new();
 
@@ -167,11 +159,9 @@ fn year(
         let g = &data.grants[i];
         grants += 1;
         amount += g.amount;
-        *by_sector
-            .entry(concentration::recipient_sector(&ctx, &g.recipient))
-            .or_default() += g.amount;
+        *by_sector.entry(ctx.sectors[i]).or_default() += g.amount;
     }
-    let overall = concentration::concentration(&ctx).overall;
+    let overall = concentration::concentration(ctx).overall;
     let enough_grants = grants >= MIN_GRANTS;
     if !enough_grants {
         notes.push(format!(
@@ -179,7 +169,7 @@ fn year(
             if grants == 1 { "" } else { "s" }
         ));
     }
-    let ending = ending_summary(&ctx);
+    let ending = ending_summary(ctx);
     if ending.active_grants < MIN_GRANTS {
         notes.push(format!(
             "{} VCSE-side grant{} running on {as_of}: the ending share needs at least {MIN_GRANTS}",
@@ -188,7 +178,7 @@ fn year(
         ));
     }
 
-    let partnerships: Vec<PartnershipYear> = partnership_figures(&ctx, params)
+    let partnerships: Vec<PartnershipYear> = partnership_figures(ctx, params)
         .into_iter()
         .map(|p| {
             let enough = p.meetings >= MIN_MEETINGS;

@@ -163,7 +163,7 @@ pub fn concentration(ctx: &Context) -> ConcentrationFindings {
             Recipient::Org(o) => Who::Org(o),
             Recipient::Individual(k) => Who::Person(*k),
         };
-        let vcse = recipient_sector(ctx, &g.recipient).is_vcse_side();
+        let vcse = ctx.sectors[i].is_vcse_side();
         let amount = g.amount;
         per_funder
             .entry(&g.funder)
@@ -236,7 +236,7 @@ pub fn dominance(ctx: &Context) -> DominanceFindings {
     let mut per_area: BTreeMap<&str, BTreeMap<&OrgId, Pence>> = BTreeMap::new();
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
-        if !recipient_sector(ctx, &g.recipient).is_vcse_side() {
+        if !ctx.sectors[i].is_vcse_side() {
             continue;
         }
         *overall.entry(&g.funder).or_default() += g.amount;

@@ -23,7 +23,6 @@
 //!
 //! Complexity: O(g log r).
 
-use super::concentration::recipient_sector;
 use super::Context;
 use crate::model::{OrgId, Pence, Recipient, Sector};
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -118,7 +117,7 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
             continue;
         }
         let (k, org) = key(&g.recipient, &g.funder);
-        let sector = recipient_sector(ctx, &g.recipient);
+        let sector = ctx.sectors[i];
         let (_, _, acc) = accs
             .entry(k)
             .or_insert_with(|| (sector, org, Acc::default()));
@@ -251,11 +250,7 @@ pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
         })
         .collect();
     for i in ctx.active_grants() {
-        let g = &ctx.data.grants[i];
-        if !matches!(
-            recipient_sector(ctx, &g.recipient),
-            Sector::Vcse | Sector::Unknown
-        ) {
+        if !matches!(ctx.sectors[i], Sector::Vcse | Sector::Unknown) {
             continue;
         }
         let end = ctx.periods[i].end;
@@ -289,11 +284,7 @@ pub fn ending_summary(ctx: &Context) -> EndingSummary {
         .unwrap_or(NaiveDate::MAX);
     let mut s = EndingSummary::default();
     for i in ctx.active_grants() {
-        let g = &ctx.data.grants[i];
-        if !matches!(
-            recipient_sector(ctx, &g.recipient),
-            Sector::Vcse | Sector::Unknown
-        ) {
+        if !matches!(ctx.sectors[i], Sector::Vcse | Sector::Unknown) {
             continue;
         }
         let p = &ctx.periods[i];

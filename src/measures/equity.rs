@@ -156,14 +156,12 @@ pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
                 s.keyword_unrestricted += g.amount;
             }
         }
-        if let Recipient::Org(o) = &g.recipient {
-            if data.sector_of(o) == Sector::Vcse {
-                s.vcse_grants += 1;
-                s.vcse_assumed += usize::from(assumed);
-                s.vcse_total += g.amount;
-                if short {
-                    s.vcse_short += g.amount;
-                }
+        if ctx.sectors[i] == Sector::Vcse {
+            s.vcse_grants += 1;
+            s.vcse_assumed += usize::from(assumed);
+            s.vcse_total += g.amount;
+            if short {
+                s.vcse_short += g.amount;
             }
         }
     }

@@ -13,10 +13,11 @@ pub mod stats;
 #[cfg(test)]
 pub mod testkit;
 
-use crate::model::Dataset;
+use crate::model::{Dataset, Recipient, Sector};
 use chrono::NaiveDate;
 use period::GrantPeriod;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The `--from` / `--to` window (inclusive) for flow measures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -42,8 +43,9 @@ impl Window {
     }
 }
 
-/// What every measure reads: the data, the point in time, the window, and each grant's
-/// period (computed once, index-aligned with `data.grants`).
+/// What every measure reads: the data, the point in time, the window, and what is derived
+/// once per grant (its period, its recipient's sector), index-aligned with `data.grants` and
+/// shared between contexts of the same dataset ([`Context::at`]).
 #[derive(Debug, Clone)]
 pub struct Context<'d> {
     /// The dataset.
@@ -53,7 +55,11 @@ pub struct Context<'d> {
     /// The window for flow measures.
     pub window: Window,
     /// `periods[i]` is the period of `data.grants[i]`.
-    pub periods: Vec<GrantPeriod>,
+    pub periods: Arc<[GrantPeriod]>,
+    /// `sectors[i]` is the sector of `data.grants[i]`'s recipient (`individual` for people).
+    pub sectors: Arc<[Sector]>,
+    /// The latest award or meeting date in the dataset.
+    pub latest: Option<NaiveDate>,
 }
 
 impl<'d> Context<'d> {
@@ -61,21 +67,43 @@ impl<'d> Context<'d> {
     /// in the dataset (SPEC.md); else today's date is never used — an empty dataset gets
     /// 1970-01-01 so output stays deterministic.
     pub fn new(data: &'d Dataset, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
-        let latest = data
-            .grants
-            .iter()
-            .map(|g| g.award_date)
-            .chain(data.meetings.iter().map(|m| m.date))
-            .max();
+        let base = Context {
+            data,
+            as_of: NaiveDate::MIN,
+            window,
+            latest: data
+                .grants
+                .iter()
+                .map(|g| g.award_date)
+                .chain(data.meetings.iter().map(|m| m.date))
+                .max(),
+            periods: data.grants.iter().map(GrantPeriod::of).collect(),
+            sectors: data
+                .grants
+                .iter()
+                .map(|g| match &g.recipient {
+                    Recipient::Org(o) => data.sector_of(o),
+                    Recipient::Individual(_) => Sector::Individual,
+                })
+                .collect(),
+        };
+        base.at(as_of, window)
+    }
+
+    /// The same dataset at another point in time and window, sharing the per-grant facts
+    /// (O(1): no grant is looked at again). as_of is resolved as in [`Context::new`].
+    pub fn at(&self, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
         let as_of = as_of
             .or(window.to)
-            .or(latest)
+            .or(self.latest)
             .unwrap_or(NaiveDate::MIN.max(chrono::DateTime::UNIX_EPOCH.date_naive()));
         Context {
-            data,
+            data: self.data,
             as_of,
             window,
-            periods: data.grants.iter().map(GrantPeriod::of).collect(),
+            periods: Arc::clone(&self.periods),
+            sectors: Arc::clone(&self.sectors),
+            latest: self.latest,
         }
     }
 
