@@ -3,10 +3,12 @@
 mod cli {
     pub mod analyse;
     pub mod bad_input;
+    pub mod charts;
     pub mod encodings;
     pub mod fuzz;
     pub mod graph;
     pub mod real_files;
+    pub mod report;
     pub mod support;
     pub mod validate;
 }

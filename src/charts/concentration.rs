@@ -136,6 +136,7 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             .join("; ")
     );
     Ok(Built::Chart(Chart {
+        label: "Each funder's concentration (HHI)".into(),
         name: NAME.into(),
         section: Section::Concentration,
         title,

@@ -411,6 +411,7 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
             .join("; ")
     );
     Ok(Built::Chart(Chart {
+        label: "Money flows through intermediaries".into(),
         name: NAME.into(),
         section: Section::Flows,
         title,

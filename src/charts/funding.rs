@@ -111,6 +111,7 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
         })
         .collect::<Vec<_>>();
     Ok(Built::Chart(Chart {
+        label: "Funding by recipient sector".into(),
         name: NAME.into(),
         section: Section::Money,
         title,
@@ -246,6 +247,7 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             .join("; ")
     );
     Ok(Built::Chart(Chart {
+        label: "Funding by funder".into(),
         name: NAME.into(),
         section: Section::Money,
         title,
@@ -417,6 +419,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             .join("; ")
     );
     Ok(Built::Chart(Chart {
+        label: "The largest recipients and their funders".into(),
         name: NAME.into(),
         section: Section::Money,
         title,
@@ -548,6 +551,7 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
             .join("; ")
     );
     Ok(Built::Chart(Chart {
+        label: "Funding ending by quarter".into(),
         name: NAME.into(),
         section: Section::Cliff,
         title,

@@ -186,6 +186,7 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
         percent(half(&points))
     );
     Ok(Built::Chart(Chart {
+        label: "How evenly the money is spread (Lorenz curve)".into(),
         name: NAME.into(),
         section: Section::Concentration,
         title,

@@ -56,6 +56,8 @@ pub struct Chart {
     pub name: String,
     /// The report section.
     pub section: Section,
+    /// A short name for the chart (a heading in the report).
+    pub label: String,
     /// The title: the finding, in words.
     pub title: String,
     /// Alt text: what the chart shows, with its main figures.

@@ -201,6 +201,7 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
             .join(" ")
     );
     Ok(Built::Chart(Chart {
+        label: "Defaulting to the fundholder".into(),
         name: NAME.into(),
         section: Section::Partnerships,
         title,
@@ -409,6 +410,7 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
             .join(" ")
     );
     Ok(Built::Chart(Chart {
+        label: "Paid and unpaid time".into(),
         name: NAME.into(),
         section: Section::Partnerships,
         title,
@@ -586,6 +588,7 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
             .join(" ")
     );
     Ok(Built::Chart(Chart {
+        label: "Attendance by quarter".into(),
         name: NAME.into(),
         section: Section::Partnerships,
         title,
@@ -825,6 +828,7 @@ fn balance_of(f: &Findings, p: &PartnershipFigures) -> Result<Built, Error> {
             .join(" ")
     );
     Ok(Built::Chart(Chart {
+        label: format!("Balance of power: {}", p.name),
         name,
         section: Section::Partnerships,
         title,
