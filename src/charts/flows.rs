@@ -85,7 +85,7 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
             (Node::Funders(_), Some(i)) => Node::Intermediary(*i),
             _ => Node::Recipients(sector(&e.target)),
         };
-        if matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
+        if !inter.is_empty() && matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
             *flows.entry((from, Node::Direct)).or_default() += amount;
             *flows.entry((Node::Direct, to)).or_default() += amount;
         } else {

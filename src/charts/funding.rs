@@ -224,7 +224,12 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
         y,
         &sector_legend(shown.iter().map(|x| x.sector)),
     );
-    let max = rows.iter().map(|r| r.total).fold(0.0, f64::max);
+    // The axis fits the named funders; a larger "others" bar is cut with a break mark.
+    let max = rows
+        .iter()
+        .filter(|r| r.sector.is_some())
+        .map(|r| r.total)
+        .fold(0.0, f64::max);
     let y = layout::hbars(
         &mut scene,
         y,

@@ -200,7 +200,7 @@ pub struct Band {
 pub struct Bars<'a> {
     /// The bars, top to bottom.
     pub bars: &'a [Bar],
-    /// Axis maximum (at least every bar's total).
+    /// Axis maximum; a longer bar is cut at the axis end with a break mark.
     pub max: f64,
     /// Tick format.
     pub format: Option<Format>,
@@ -308,6 +308,22 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
                 }
             }
             acc += v;
+        }
+        if acc > max {
+            // Longer than the axis (an "others" bar): cut, with a break mark, so that the
+            // named bars stay readable.
+            let xb = x1 - 40;
+            for dx in [0, 16] {
+                scene.polygon(
+                    vec![
+                        (xb + dx, by + bar_h),
+                        (xb + dx + 8, by + bar_h),
+                        (xb + dx + 18, by),
+                        (xb + dx + 10, by),
+                    ],
+                    WHITE,
+                );
+            }
         }
         scene.text(
             x_of(acc) + 14,
