@@ -137,6 +137,10 @@ impl Format {
             Format::Money if v == 0.0 => "£0".into(),
             Format::Money => crate::flags::money(v),
             Format::Percent => crate::flags::percent(v),
+            Format::Number if (v - v.round()).abs() > 1e-9 => {
+                let s = format!("{v:.2}");
+                s.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
             Format::Number => thousands(v),
         }
     }
@@ -404,5 +408,8 @@ mod tests {
         assert_eq!(Format::Money.show(0.0), "£0");
         assert_eq!(Format::Money.show(35_400.0), "£35k");
         assert_eq!(Format::Percent.show(0.9), "90%");
+        assert_eq!(Format::Number.show(1.5), "1.5");
+        assert_eq!(Format::Number.show(0.25), "0.25");
+        assert_eq!(Format::Number.show(2000.0), "2,000");
     }
 }

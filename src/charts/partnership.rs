@@ -531,10 +531,12 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
             if run.len() > 1 {
                 scene.line(run, c, 5);
             }
+            // Statutory markers larger, so that equal rates show both.
+            let m = if side == Sector::Statutory { 11 } else { 7 };
             for (i, r) in q.iter().enumerate() {
                 if let Some(v) = get(r) {
                     let (x, yy) = (xq(i), yv(v));
-                    scene.rect((x - 8, yy - 8), (x + 8, yy + 8), c);
+                    scene.rect((x - m, yy - m), (x + m, yy + m), c);
                 }
             }
         }
@@ -701,14 +703,14 @@ fn balance_of(f: &Findings, p: &PartnershipFigures) -> Result<Built, Error> {
         .map(|b| (format!("band {b}"), BAND_FILL[b]))
         .collect();
     y = layout::legend(&mut scene, y, &legend);
-    let cell_w = 200;
+    let cell_w = 216;
     let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32;
     let name_w = x0 - MARGIN - 40 - 10;
     let cell_h = 70;
     // Column heads, wrapped to the cell.
     let head_lines: Vec<Vec<String>> = DIMENSIONS
         .iter()
-        .map(|(h, _)| super::scene::wrap(h, SMALL, true, cell_w - 12))
+        .map(|(h, _)| super::scene::wrap(h, SMALL - 2.0, true, cell_w - 8))
         .collect();
     let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
     for (i, lines) in head_lines.iter().enumerate() {
@@ -719,7 +721,7 @@ fn balance_of(f: &Findings, p: &PartnershipFigures) -> Result<Built, Error> {
                 cx,
                 start + 30 + 38 * k as i32,
                 l,
-                SMALL,
+                SMALL - 2.0,
                 true,
                 INK,
                 Align::Centre,
