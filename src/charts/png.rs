@@ -1,5 +1,6 @@
-//! A minimal PNG encoder (8-bit RGB, one IDAT chunk, zlib level 9, filter type 0 on every
-//! row), so that the same pixels always give the same bytes.
+//! A minimal PNG encoder (8-bit RGB, one IDAT chunk, filter type 0 on every row), so that
+//! the same pixels always give the same bytes. zlib's default level (6): on the example it
+//! draws and encodes every chart in half the time of level 9, for 15% more bytes.
 //!
 //! Why not the `png` crate: it would enable extra features of a crate polars also uses
 //! (simd-adler32), and Cargo would rebuild polars for it. flate2 and crc32fast are already
@@ -23,7 +24,7 @@ pub fn encode(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
         raw.push(0); // filter type 0: none
         raw.extend_from_slice(line);
     }
-    let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+    let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
     // Writing to a Vec cannot fail; an error would leave an empty (invalid) IDAT, which the
     // tests would catch.
     let idat = z

@@ -145,6 +145,11 @@ fn every_chart_is_drawn_for_the_example_and_the_same_on_every_run() {
         );
     }
     assert_eq!(files, charts_in(&b));
+    let report = |o: &Path| std::fs::read(o.join("report.html")).expect("report");
+    assert!(
+        report(&a) == report(&b),
+        "report.html differs between two runs"
+    );
     for f in &files {
         let x = std::fs::read(a.join("charts").join(f)).expect("read");
         let y = std::fs::read(b.join("charts").join(f)).expect("read");
