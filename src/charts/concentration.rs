@@ -112,7 +112,8 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
         y,
         &Bars {
             bars: &bars,
-            max: 10_000.0,
+            // Wide enough to show both bands, no wider than the largest HHI needs.
+            max: rows.iter().filter_map(|r| r.hhi).fold(2_000.0, f64::max),
             format: Some(Format::Number),
             axis: "HHI of the funder's recipients (0–10,000)",
             bands: &bands,
