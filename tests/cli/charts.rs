@@ -249,6 +249,21 @@ G1,5000,2024-04-01,GB-LAE-ONE,One Council,GB-CHC-1,Only Charity\n";
 }
 
 #[test]
+fn no_grants_at_all_draws_nothing_and_says_why() {
+    let header = GRANTS.lines().next().unwrap_or("").to_owned() + "\n";
+    let data = dataset(&[("grants.csv", header.as_bytes())]);
+    let out = data.path().join("out");
+    let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(charts_in(&out).is_empty());
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(
+        report.contains("Chart “funding by sector” not drawn: no money was awarded in the window")
+    );
+    assert!(!report.contains("<img"));
+}
+
+#[test]
 fn charts_option_chooses_the_files_and_the_report_is_always_written() {
     let dir = tempfile::tempdir().expect("tmp");
     let none = dir.path().join("none");
