@@ -93,7 +93,7 @@ nav ol { columns: 2; font-size: .95rem; }
   #headlines h2 { break-before: avoid; }
   h2, h3 { break-after: avoid; }
   figure, tr, .figures li { break-inside: avoid; }
-  figure img { border: none; max-height: 245mm; object-fit: contain; }
+  figure img { border: none; width: auto; height: auto; max-width: 100%; max-height: 150mm; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -378,18 +378,17 @@ fn partnership_figures(h: &mut String, f: &Findings) {
     }
     h.push_str("<ul class=\"figures\">\n");
     for p in f.partnerships.iter().take(12) {
+        let words = match p.unpaid_value {
+            Some(_) => "of VCSE-side time given unpaid to",
+            None => "unpaid time not known (no payments.csv) for",
+        };
         let _ = writeln!(
             h,
-            "<li><strong>{}</strong>{} · {} meetings, fundholder {}{}</li>",
+            "<li><strong>{}</strong>{words} {} ({} meetings; fundholder {})</li>",
             p.unpaid_value.map_or("–".into(), money),
             escape(&p.name),
             p.meetings,
             escape(&p.fundholder_name),
-            if p.unpaid_value.is_some() {
-                " · value of VCSE-side time given unpaid"
-            } else {
-                " · unpaid time not known (no payments.csv)"
-            }
         );
     }
     h.push_str("</ul>\n");
