@@ -263,6 +263,66 @@ mod tests {
         assert_eq!(file_stem("../a b/é"), "___a_b__");
     }
 
+    /// Random small grant files: every chart lays out inside its canvas and draws as SVG,
+    /// whatever the data (one grant, zero amounts, one funder, many recipients).
+    mod random {
+        use super::super::*;
+        use crate::findings::{analyse, AnalyseOptions};
+        use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+        use proptest::prelude::*;
+
+        fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<Findings> {
+            let mut text = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
+            for (i, (f, r, pounds, day)) in grants.iter().enumerate() {
+                let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)?
+                    .checked_add_days(chrono::Days::new(u64::from(*day)))?;
+                text.push_str(&format!(
+                    "G{i},{pounds},{date},GB-LAE-F{},Funder {f} with a long name,GB-CHC-{r},Recipient {r}\n",
+                    f % 20
+                ));
+            }
+            let inputs = Inputs {
+                grants: Some((
+                    InputFile {
+                        name: "grants.csv".into(),
+                        bytes: std::borrow::Cow::Owned(text.into_bytes()),
+                    },
+                    GrantsFormat::Csv,
+                )),
+                ..Inputs::default()
+            };
+            let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
+            Some(analyse(&d, &AnalyseOptions::default()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+            #[test]
+            fn charts_stay_inside_their_canvas(
+                grants in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u16..5_000, 0u16..1_500), 1..40),
+            ) {
+                let f = findings(&grants).ok_or_else(|| TestCaseError::fail("the grants did not load"))?;
+                let all = charts(&f).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert!(!all.charts.is_empty() || f.totals.amount == 0.0);
+                for c in &all.charts {
+                    let (w, h) = (c.scene.width as i32, c.scene.height as i32);
+                    prop_assert!(w >= 1600 && h >= 400, "{}: {w}×{h}", c.name);
+                    for s in &c.scene.shapes {
+                        let points: Vec<(i32, i32)> = match s {
+                            scene::Shape::Rect { from, to, .. } => vec![*from, *to],
+                            scene::Shape::Line { points, .. } | scene::Shape::Polygon { points, .. } => points.clone(),
+                            scene::Shape::Text { x, baseline, .. } => vec![(*x, *baseline)],
+                        };
+                        for (x, y) in points {
+                            prop_assert!((0..=w).contains(&x) && (0..=h).contains(&y), "{}: ({x}, {y}) outside {w}×{h}", c.name);
+                        }
+                    }
+                    prop_assert!(c.scene.svg().is_ok());
+                }
+            }
+        }
+    }
+
     #[test]
     fn sector_colours_come_from_the_graph_palette() {
         assert_eq!(sector_colour(Sector::Statutory), Rgb(0x00, 0x72, 0xB2));
