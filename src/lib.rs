@@ -3,9 +3,9 @@
 //!
 //! Data flows one way: input files are loaded into a typed [`Dataset`] ([`load`]);
 //! [`findings::analyse`] computes every measure and flag once into
-//! [`Findings`](findings::Findings); [`report`] writes `findings.json` and the tables from
-//! it, and [`graph`] exports the money and participation graph. Person identifiers never
-//! leave the loader.
+//! [`Findings`](findings::Findings); [`report`] writes `findings.json`, the tables, the
+//! [`charts`] and the HTML report from it, and [`graph`] exports the money and
+//! participation graph. Person identifiers never leave the loader.
 //!
 //! ```
 //! use fundflow::load::{load, DatasetSource, LoadOptions};
@@ -23,6 +23,7 @@
 // for no gain.
 #![allow(clippy::result_large_err)]
 
+pub mod charts;
 pub mod compare;
 pub mod config;
 pub mod error;

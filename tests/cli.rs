@@ -3,11 +3,13 @@
 mod cli {
     pub mod analyse;
     pub mod bad_input;
+    pub mod charts;
     pub mod compare;
     pub mod encodings;
     pub mod fuzz;
     pub mod graph;
     pub mod real_files;
+    pub mod report;
     pub mod snapshots;
     pub mod support;
     pub mod terminal;

@@ -2,6 +2,7 @@
 
 use super::{DatasetArgs, MeasureArgs};
 use clap::Args;
+use fundflow::charts::ChartFiles;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::flags::{money, Severity};
 use fundflow::load::load;
@@ -25,6 +26,34 @@ pub struct AnalyseArgs {
     /// suppressed, others rounded to the nearest 5 (money is not suppressed).
     #[arg(long)]
     pub public: bool,
+    /// Chart files to write under OUT/charts/ (each with its data as CSV); report.html is
+    /// always written, with its charts inlined.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ChartsArg::All)]
+    pub charts: ChartsArg,
+}
+
+/// `--charts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartsArg {
+    /// No chart files.
+    None,
+    /// PNG (for Word and PowerPoint).
+    Png,
+    /// SVG (for print and the web).
+    Svg,
+    /// PNG and SVG.
+    All,
+}
+
+impl ChartsArg {
+    fn files(self) -> ChartFiles {
+        match self {
+            ChartsArg::None => ChartFiles::None,
+            ChartsArg::Png => ChartFiles::Png,
+            ChartsArg::Svg => ChartFiles::Svg,
+            ChartsArg::All => ChartFiles::All,
+        }
+    }
 }
 
 pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
@@ -41,15 +70,21 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             public: args.public,
         },
     );
-    fundflow::report::write_outputs(&findings, &args.out)?;
+    fundflow::report::write_outputs_with(
+        &findings,
+        &args.out,
+        &fundflow::report::OutputOptions {
+            charts: args.charts.files(),
+        },
+    )?;
     if !args.data.quiet {
-        eprint!("{}", summary(&findings, &args.out));
+        eprint!("{}", summary(&findings, &args.out, args.charts));
     }
     Ok(())
 }
 
 /// A short human summary: totals, then flags grouped by code with the top few.
-fn summary(f: &Findings, out: &Path) -> String {
+fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
     let mut s = String::new();
     let t = &f.totals;
     s.push_str(&format!(
@@ -100,10 +135,14 @@ fn summary(f: &Findings, out: &Path) -> String {
             sk.missing.join(", ")
         ));
     }
+    let o = out.display();
     s.push_str(&format!(
-        "Wrote {}/findings.json and {}/tables/.\n",
-        out.display(),
-        out.display()
+        "Wrote {o}/report.html, {o}/findings.json, {o}/tables/{}.\n",
+        if charts == ChartsArg::None {
+            String::new()
+        } else {
+            format!(" and {o}/charts/")
+        }
     ));
     s
 }

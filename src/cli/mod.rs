@@ -39,7 +39,7 @@ pub enum Command {
         after_help = "Examples:\n  fundflow validate                      # the built-in example\n  fundflow validate my-area/             # a folder of CSVs\n  fundflow validate grants.json --json   # one grants file, as JSON"
     )]
     Validate(ValidateArgs),
-    /// Analyse a dataset: write findings.json and tables (CSV and Parquet).
+    /// Analyse a dataset: write findings.json, tables (CSV and Parquet), charts and report.html.
     #[command(
         after_help = "Examples:\n  fundflow analyse                          # the built-in example, into fundflow-out/\n  fundflow analyse my-area/ -o out --fy 2023\n  fundflow analyse grants.csv --as-of 2024-03-31"
     )]

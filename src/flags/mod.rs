@@ -96,10 +96,12 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-/// £ for people: `£1.2m`, `£35k`, `£950`.
+/// £ for people: `£1.2bn`, `£1.2m`, `£35k`, `£950`.
 pub fn money(pounds: f64) -> String {
     let a = pounds.abs();
-    if a >= 1_000_000.0 {
+    if a >= 1_000_000_000.0 {
+        format!("£{:.1}bn", pounds / 1_000_000_000.0)
+    } else if a >= 1_000_000.0 {
         format!("£{:.1}m", pounds / 1_000_000.0)
     } else if a >= 10_000.0 {
         format!("£{:.0}k", pounds / 1_000.0)
@@ -135,6 +137,7 @@ mod tests {
     #[test]
     fn money_reads_like_a_board_paper() {
         assert_eq!(money(1_234_567.0), "£1.2m");
+        assert_eq!(money(20_019_000_000.0), "£20.0bn");
         assert_eq!(money(35_400.0), "£35k");
         assert_eq!(money(2_500.0), "£2.5k");
         assert_eq!(money(950.0), "£950");

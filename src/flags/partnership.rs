@@ -304,6 +304,7 @@ mod tests {
                 vcse: 10,
             },
             out_of_hours_share: SideRates::default(),
+            attendance_by_quarter: Vec::new(),
             balance: Vec::new(),
         }
     }

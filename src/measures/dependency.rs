@@ -214,12 +214,12 @@ pub struct QuarterEnding {
 
 /// The first day of the UK financial-year quarter holding `d` (quarters start 1 April,
 /// 1 July, 1 October, 1 January).
-fn quarter_start(d: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn quarter_start(d: NaiveDate) -> Option<NaiveDate> {
     let m = ((d.month() - 1) / 3) * 3 + 1;
     NaiveDate::from_ymd_opt(d.year(), m, 1)
 }
 
-fn quarter_label(start: NaiveDate) -> String {
+pub(crate) fn quarter_label(start: NaiveDate) -> String {
     // Financial year starts in April: Apr–Jun is Q1 of FY y/y+1; Jan–Mar is Q4 of y−1/y.
     let (fy, q) = match start.month() {
         4 => (start.year(), 1),

@@ -22,6 +22,9 @@
 //! - attendance_rate per side = attended rows ÷ rows of any status (`None` with no rows).
 //! - out_of_hours_share per side = attended rows at meetings starting before 09:00 or at or
 //!   after 17:00 ÷ attended rows at meetings with a start time (`None` when there are none).
+//! - attendance_by_quarter: the same attendance rate per side for each UK financial-year
+//!   quarter holding a meeting (quarters without meetings are not listed), so a board can
+//!   see whether turnout is falling.
 //!
 //! Reading: a payment is not tied to a partnership. A standing payment (a period) to a person
 //! or organisation resources every meeting of theirs in the period, whichever partnership it
@@ -289,6 +292,60 @@ pub struct Participation {
     pub attendance_rows: SideCounts,
     /// Share of attended rows at out-of-hours meetings, per side.
     pub out_of_hours_share: SideRates,
+}
+
+/// Attendance per side in one UK financial-year quarter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarterAttendance {
+    /// The quarter, e.g. `2024-25 Q1` (April–June 2024).
+    pub quarter: String,
+    /// Its first day.
+    pub from: NaiveDate,
+    /// Rows of any status, per side.
+    pub attendance_rows: SideCounts,
+    /// Attended rows, per side.
+    pub attended_rows: SideCounts,
+    /// Attended ÷ all rows, per side (`None` for a side with no rows).
+    pub attendance_rate: SideRates,
+}
+
+/// Attendance rate per side for each quarter holding one of the seats' meetings, in date
+/// order. O(seats · log quarters).
+pub fn attendance_by_quarter(seats: &[Seat]) -> Vec<QuarterAttendance> {
+    use super::dependency::{quarter_label, quarter_start};
+    let mut by_quarter: std::collections::BTreeMap<NaiveDate, (SideCounts, SideCounts)> =
+        std::collections::BTreeMap::new();
+    for seat in seats {
+        let (Some(side), Some(q)) = (seat.side(), quarter_start(seat.meeting.date)) else {
+            continue;
+        };
+        let (rows, attended) = by_quarter.entry(q).or_default();
+        let attended_now = usize::from(seat.attended());
+        match side {
+            Side::Statutory => {
+                rows.statutory += 1;
+                attended.statutory += attended_now;
+            }
+            Side::Vcse => {
+                rows.vcse += 1;
+                attended.vcse += attended_now;
+            }
+        }
+    }
+    let rate = |a: usize, n: usize| (n > 0).then(|| a as f64 / n as f64);
+    by_quarter
+        .into_iter()
+        .map(|(from, (rows, attended))| QuarterAttendance {
+            quarter: quarter_label(from),
+            from,
+            attendance_rows: rows,
+            attended_rows: attended,
+            attendance_rate: SideRates {
+                statutory: rate(attended.statutory, rows.statutory),
+                vcse: rate(attended.vcse, rows.vcse),
+            },
+        })
+        .collect()
 }
 
 /// Adds `x` to an accumulator that stays `None` once any unknown value is added.
@@ -608,5 +665,49 @@ mod tests {
             (f.vcse_unpaid_hours, f.vcse_unpaid_share),
             (Some(0.0), None)
         );
+    }
+
+    #[test]
+    fn attendance_rate_per_side_by_quarter() {
+        use crate::measures::participation::attendance_by_quarter;
+        use Status::{Absent, Apologies, Attended};
+        // By hand: 2024-03-10 is in 2023-24 Q4 (Jan–Mar 2024): statutory 1 of 1, VCSE 1 of
+        // 2 (an absence). 2024-04-10 and 2024-06-30 are in 2024-25 Q1: statutory 2 of 2,
+        // VCSE 1 of 3 (apologies, absent). A private attendee is on neither side.
+        let f = Fixture::new()
+            .org(F, "Fundholder Council", Sector::Statutory)
+            .org(V, "Charity One", Sector::Vcse)
+            .org("GB-COH-1", "Firm Ltd", Sector::Private)
+            .partnership("P1", F, None)
+            .meeting("M1", "2024-03-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+            .row(3, Some(V), Absent)
+            .meeting("M2", "2024-04-10", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Apologies)
+            .row(4, Some("GB-COH-1"), Attended)
+            .meeting("M3", "2024-06-30", Some(F), None)
+            .row(1, Some(F), Attended)
+            .row(2, Some(V), Attended)
+            .row(3, Some(V), Absent);
+        let p = f.one();
+        let q = &p.attendance_by_quarter;
+        assert_eq!(q.len(), 2);
+        assert_eq!(q[0].quarter, "2023-24 Q4");
+        assert_eq!(
+            (q[0].attendance_rows.statutory, q[0].attendance_rows.vcse),
+            (1, 2)
+        );
+        assert!(close(q[0].attendance_rate.statutory, 1.0));
+        assert!(close(q[0].attendance_rate.vcse, 0.5));
+        assert_eq!(q[1].quarter, "2024-25 Q1");
+        assert_eq!(
+            (q[1].attended_rows.statutory, q[1].attended_rows.vcse),
+            (2, 1)
+        );
+        assert!(close(q[1].attendance_rate.vcse, 1.0 / 3.0));
+        // Empty input: no quarters.
+        assert!(attendance_by_quarter(&[]).is_empty());
     }
 }

@@ -43,8 +43,8 @@
 
 pub use super::balance::MemberBalance;
 use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
-use super::participation::{participation, PaymentIndex, Seat};
-pub use super::participation::{SideCounts, SideRates};
+use super::participation::{attendance_by_quarter, participation, PaymentIndex, Seat};
+pub use super::participation::{QuarterAttendance, SideCounts, SideRates};
 use super::Context;
 use crate::config::Parameters;
 use crate::model::{Attendance, Grant, Meeting, OrgId, Partnership, Recipient, Status};
@@ -104,6 +104,8 @@ pub struct PartnershipFigures {
     pub attendance_rows: SideCounts,
     /// Share of attended rows at meetings starting before 09:00 or from 17:00, per side.
     pub out_of_hours_share: SideRates,
+    /// Attendance rate per side, per UK financial-year quarter with meetings.
+    pub attendance_by_quarter: Vec<QuarterAttendance>,
     /// Balance of power, per member, sorted by identifier.
     pub balance: Vec<MemberBalance>,
 }
@@ -295,6 +297,7 @@ fn figures_of<'d>(
         attendance_rate: part.attendance_rate,
         attendance_rows: part.attendance_rows,
         out_of_hours_share: part.out_of_hours_share,
+        attendance_by_quarter: attendance_by_quarter(&seats),
         balance,
     }
 }

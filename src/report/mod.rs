@@ -4,10 +4,12 @@
 //! folder beside `OUT`, which replaces `OUT` only when every file has been written, so a
 //! failed run leaves no half-written `OUT` (and a previous `OUT` intact).
 
+pub mod html;
 pub mod json;
 pub mod public;
 pub mod tables;
 
+use crate::charts::ChartFiles;
 use crate::error::Error;
 use crate::findings::Findings;
 use std::path::{Path, PathBuf};
@@ -109,8 +111,20 @@ struct BalanceRow<'a, T: serde::Serialize> {
     member: &'a T,
 }
 
-/// Writes `findings.json` and `tables/` into `out`, atomically.
+/// What to write besides `findings.json`, `tables/` and `report.html`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutputOptions {
+    /// Chart files under `charts/` (`--charts`).
+    pub charts: ChartFiles,
+}
+
+/// Writes `findings.json`, `tables/`, `charts/` and `report.html` into `out`, atomically.
 pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
+    write_outputs_with(f, out, &OutputOptions::default())
+}
+
+/// [`write_outputs`] with options.
+pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
     write_folder(out, "findings.json", |dir| {
         write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())?;
         let tables_dir = dir.join("tables");
@@ -120,6 +134,14 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
                 t.write(&tables_dir)?;
             }
         }
+        let charts = crate::charts::charts(f)?;
+        if opts.charts != ChartFiles::None {
+            write_charts(&charts, &dir.join("charts"), opts.charts)?;
+        }
+        write_file(
+            &dir.join("report.html"),
+            html::report(f, &charts, opts.charts != ChartFiles::None)?.as_bytes(),
+        )?;
         Ok(())
     })
 }
@@ -141,6 +163,45 @@ pub fn write_folder(
             Err(e)
         }
     }
+}
+
+/// Writes each chart as PNG and/or SVG, with its data as CSV, into `dir`. PNGs are drawn on
+/// two threads (drawing pixels is most of the cost of a run on the example).
+fn write_charts(
+    charts: &crate::charts::Charts,
+    dir: &Path,
+    files: ChartFiles,
+) -> Result<(), Error> {
+    make_dir(dir)?;
+    let render = |c: &crate::charts::Chart| -> Result<(), Error> {
+        let failed = |e: String| Error::Internal(format!("chart {}: {e}", c.name));
+        if files.png() {
+            write_file(
+                &dir.join(format!("{}.png", c.name)),
+                &c.scene.png().map_err(failed)?,
+            )?;
+        }
+        if files.svg() {
+            write_file(
+                &dir.join(format!("{}.svg", c.name)),
+                c.scene.svg().map_err(failed)?.as_bytes(),
+            )?;
+        }
+        c.data.write_csv(&dir.join(format!("{}.csv", c.name)))
+    };
+    let (even, odd): (Vec<_>, Vec<_>) = charts
+        .charts
+        .iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    std::thread::scope(|s| {
+        let other = s.spawn(|| odd.iter().try_for_each(|(_, c)| render(c)));
+        let mine = even.iter().try_for_each(|(_, c)| render(c));
+        let theirs = other
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("a chart thread panicked".into())));
+        mine.and(theirs)
+    })
 }
 
 /// Writes a file, naming it in any error.

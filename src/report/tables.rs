@@ -80,15 +80,25 @@ impl Table {
             .map_err(|e| Error::Internal(format!("{}: {e}", self.name)))
     }
 
-    /// Writes `NAME.csv` and `NAME.parquet` into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+    /// The rows, flattened (after disclosure control when public).
+    pub fn rows(&self) -> &[Map<String, Value>] {
+        &self.rows
+    }
+
+    /// Writes the table as CSV to `path` (charts' data goes beside each chart).
+    pub fn write_csv(&self, path: &Path) -> Result<(), Error> {
         let mut df = self.to_frame()?;
-        let csv_path = dir.join(format!("{}.csv", self.name));
-        let mut f = create(&csv_path)?;
+        let mut f = create(path)?;
         CsvWriter::new(&mut f)
             .include_header(true)
             .finish(&mut df)
-            .map_err(|e| output_error(&csv_path, e))?;
+            .map_err(|e| output_error(path, e))
+    }
+
+    /// Writes `NAME.csv` and `NAME.parquet` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+        self.write_csv(&dir.join(format!("{}.csv", self.name)))?;
+        let mut df = self.to_frame()?;
         let pq_path = dir.join(format!("{}.parquet", self.name));
         let f = create(&pq_path)?;
         ParquetWriter::new(f)

@@ -1,0 +1,455 @@
+//! Money flows between sectors and intermediaries: a Sankey-style chart drawn with plotters
+//! polygons, from the grant edges of findings.
+//!
+//! Three columns: funders grouped by sector; the largest [`MAX_INTERMEDIARIES`] intermediaries
+//! (organisations that both receive and give), each on its own; recipients grouped by
+//! sector. A grant from an ordinary funder to a named intermediary ends in the middle
+//! column; a grant from a named intermediary starts there; every other grant goes straight
+//! from a funder sector to a recipient sector. Band widths are proportional to money in the
+//! window. A middle node is as tall as the larger of what it received and what it gave.
+
+use super::layout::{self, LABEL, MARGIN, SMALL, WIDTH};
+use super::scene::{fit, text_width, Align, Rgb, Scene, INK, MUTED, WHITE};
+use super::{col, Kind};
+use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::{money, percent};
+use crate::model::Sector;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Intermediaries shown by name; smaller ones are treated as ordinary funders and recipients.
+pub const MAX_INTERMEDIARIES: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Node {
+    Funders(Sector),
+    /// Money going straight from funders to recipients: a gap in the middle column, so
+    /// those bands never pass behind an intermediary.
+    Direct,
+    Intermediary(usize),
+    Recipients(Sector),
+}
+
+fn column(n: &Node) -> usize {
+    match n {
+        Node::Funders(_) => 0,
+        Node::Direct | Node::Intermediary(_) => 1,
+        Node::Recipients(_) => 2,
+    }
+}
+
+#[derive(Serialize)]
+struct FlowRow {
+    from: String,
+    to: String,
+    amount: f64,
+}
+
+pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "flows";
+    let mut sector_of: HashMap<&str, Sector> = HashMap::new();
+    for r in &f.recipients {
+        sector_of.insert(r.id.as_str(), r.sector);
+    }
+    for x in &f.funders {
+        sector_of.insert(x.id.as_str(), x.sector);
+    }
+    let sector = |id: &str| {
+        if id.starts_with("individuals:") {
+            Sector::Individual
+        } else {
+            sector_of.get(id).copied().unwrap_or(Sector::Unknown)
+        }
+    };
+    let mut inter: Vec<&crate::graph::Intermediary> = f.regranting.intermediaries.iter().collect();
+    inter.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
+    inter.truncate(MAX_INTERMEDIARIES);
+    let index: HashMap<&str, usize> = inter
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
+        .collect();
+
+    let mut flows: BTreeMap<(Node, Node), f64> = BTreeMap::new();
+    for e in f.edges.iter().filter(|e| e.kind == "grant") {
+        let Some(amount) = e.figures.amount.filter(|a| *a > 0.0) else {
+            continue;
+        };
+        let from = match index.get(e.source.as_str()) {
+            Some(i) => Node::Intermediary(*i),
+            None => Node::Funders(sector(&e.source)),
+        };
+        let to = match (&from, index.get(e.target.as_str())) {
+            (Node::Funders(_), Some(i)) => Node::Intermediary(*i),
+            _ => Node::Recipients(sector(&e.target)),
+        };
+        if !inter.is_empty() && matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
+            *flows.entry((from, Node::Direct)).or_default() += amount;
+            *flows.entry((Node::Direct, to)).or_default() += amount;
+        } else {
+            *flows.entry((from, to)).or_default() += amount;
+        }
+    }
+    if flows.is_empty() {
+        return Ok(skip(
+            NAME,
+            Section::Flows,
+            "no money was awarded in the window",
+        ));
+    }
+
+    // Node sizes: in and out per node.
+    let mut inflow: BTreeMap<Node, f64> = BTreeMap::new();
+    let mut outflow: BTreeMap<Node, f64> = BTreeMap::new();
+    for ((a, b), v) in &flows {
+        *outflow.entry(a.clone()).or_default() += v;
+        *inflow.entry(b.clone()).or_default() += v;
+    }
+    let size = |n: &Node| {
+        inflow
+            .get(n)
+            .copied()
+            .unwrap_or(0.0)
+            .max(outflow.get(n).copied().unwrap_or(0.0))
+    };
+    let mut columns: [Vec<Node>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for n in inflow.keys().chain(outflow.keys()) {
+        let c = column(n);
+        if !columns[c].contains(n) {
+            columns[c].push(n.clone());
+        }
+    }
+    for col in &mut columns {
+        col.sort();
+    }
+
+    let label = |n: &Node| match n {
+        Node::Funders(s) => format!("{} funders", sector_name(*s)),
+        Node::Direct => "Direct to recipients".to_owned(),
+        Node::Intermediary(i) => inter.get(*i).map_or(String::new(), |x| x.name.clone()),
+        Node::Recipients(s) => sector_name(*s).to_owned(),
+    };
+    let colour = |n: &Node| match n {
+        Node::Funders(s) | Node::Recipients(s) => sector_colour(*s),
+        Node::Direct => Rgb(0xBB, 0xBB, 0xBB),
+        Node::Intermediary(i) => sector_colour(
+            inter
+                .get(*i)
+                .map_or(Sector::Unknown, |x| sector(x.id.as_str())),
+        ),
+    };
+
+    let total_awarded = f.totals.amount;
+    let passed_on = (f.totals.amount - f.totals.awarded_by_original_funders).max(0.0);
+    let title = if inter.is_empty() {
+        let (s, v) = columns[0]
+            .iter()
+            .map(|n| (n, outflow.get(n).copied().unwrap_or(0.0)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(n, v)| (label(n), v))
+            .unwrap_or_default();
+        format!(
+            "{s} gave {} of the money; none passed through an intermediary",
+            percent(v / total_awarded.max(1e-9))
+        )
+    } else {
+        format!(
+            "{} of the {} awarded was money passed on by {} intermediar{}",
+            money(passed_on),
+            money(total_awarded),
+            f.regranting.intermediaries.len(),
+            if f.regranting.intermediaries.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        )
+    };
+    let subtitle = format!(
+        "Grants awarded in the window, from funders (left, by sector) through organisations that both receive and give grants (middle{}) to recipients (right, by sector). Band width is proportional to money.",
+        if f.regranting.intermediaries.len() > MAX_INTERMEDIARIES {
+            format!(", the largest {MAX_INTERMEDIARIES}")
+        } else {
+            String::new()
+        }
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+
+    // Geometry.
+    let node_w = 36;
+    let label_w = 380;
+    let xs = [
+        MARGIN + label_w,
+        WIDTH / 2 - node_w / 2,
+        WIDTH - MARGIN - label_w - node_w,
+    ];
+    let top = y + 100;
+    let height = 860;
+    let gaps = [24, 86, 24];
+    let scale = (0..3)
+        .map(|c| {
+            let sum: f64 = columns[c].iter().map(size).sum();
+            let free = height - gaps[c] * (columns[c].len() as i32 - 1).max(0);
+            f64::from(free.max(100)) / sum.max(1e-9)
+        })
+        .fold(f64::INFINITY, f64::min);
+    let px = |v: f64| ((v * scale).round() as i32).max(3);
+    let mut pos: HashMap<Node, (i32, i32)> = HashMap::new();
+    for c in 0..3 {
+        let used: i32 = columns[c].iter().map(|n| px(size(n))).sum::<i32>()
+            + gaps[c] * (columns[c].len() as i32 - 1).max(0);
+        let mut yy = top + (height - used).max(0) / 2 + if c == 1 { 60 } else { 0 };
+        for n in &columns[c] {
+            let h = px(size(n));
+            pos.insert(n.clone(), (yy, yy + h));
+            yy += h + gaps[c];
+        }
+    }
+    for (c, head) in [
+        "Funders",
+        if inter.is_empty() {
+            ""
+        } else {
+            "Intermediaries"
+        },
+        "Recipients",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let x = match c {
+            0 => xs[0] + node_w,
+            1 => xs[1] + node_w / 2,
+            _ => xs[2],
+        };
+        let align = match c {
+            0 => Align::Right,
+            1 => Align::Centre,
+            _ => Align::Left,
+        };
+        scene.styled_text(x, top - 60, head, SMALL, true, MUTED, align);
+    }
+
+    // Bands: each node's outgoing flows stacked in the order of their targets, incoming in
+    // the order of their sources, so bands do not cross at the nodes.
+    let order = |n: &Node| (pos.get(n).map_or(0, |p| p.0), n.clone());
+    let mut list: Vec<(&(Node, Node), &f64)> = flows.iter().collect();
+    list.sort_by_key(|((a, b), _)| (order(a), order(b)));
+    let mut out_used: HashMap<Node, i32> = HashMap::new();
+    let mut bands: Vec<(Vec<(i32, i32)>, Rgb)> = Vec::new();
+    // Per target (in drawing order): its sources as (position, node, amount).
+    type Sources = Vec<(i32, Node, f64)>;
+    let mut in_lists: BTreeMap<(i32, Node), Sources> = BTreeMap::new();
+    for ((a, b), v) in &list {
+        in_lists
+            .entry(order(b))
+            .or_default()
+            .push((order(a).0, a.clone(), **v));
+    }
+    let mut in_start: HashMap<(Node, Node), i32> = HashMap::new();
+    for ((_, b), sources) in &mut in_lists {
+        sources.sort_by_key(|s| s.0);
+        let mut acc = pos.get(b).map_or(0, |p| p.0);
+        for (_, a, v) in sources.iter() {
+            in_start.insert((a.clone(), b.clone()), acc);
+            acc += px(*v);
+        }
+    }
+    for ((a, b), v) in &list {
+        let (Some(pa), Some(pb)) = (pos.get(a), pos.get(b)) else {
+            continue;
+        };
+        let h = px(**v);
+        let used = out_used.entry(a.clone()).or_default();
+        let a0 = pa.0 + *used;
+        *used += h;
+        let b0 = in_start
+            .get(&(a.clone(), b.clone()))
+            .copied()
+            .unwrap_or(pb.0);
+        let xa = xs[column(a)] + node_w;
+        let xb = xs[column(b)];
+        // A band takes its source's colour; out of the direct gap, its funders' (grey).
+        bands.push((ribbon(xa, a0, xb, b0, h), colour(a)));
+    }
+    for (points, c) in bands {
+        scene.translucent(points, c, 0.45);
+    }
+    // Nodes, then labels: side labels pushed apart so they never overlap.
+    for c in 0..3 {
+        let mut mids: Vec<(i32, &Node)> = Vec::new();
+        for n in &columns[c] {
+            let Some((y0, y1)) = pos.get(n).copied() else {
+                continue;
+            };
+            scene.rect((xs[c], y0), (xs[c] + node_w, y1), colour(n));
+            mids.push(((y0 + y1) / 2, n));
+        }
+        if c == 1 {
+            for (_, n) in &mids {
+                let Some((y0, _)) = pos.get(*n).copied() else {
+                    continue;
+                };
+                let (name, figures) = match n {
+                    Node::Intermediary(i) => (
+                        label(n),
+                        inter.get(*i).map_or(String::new(), |x| {
+                            format!(
+                                "received {} · gave {}",
+                                money(x.received.pounds()),
+                                money(x.given.pounds())
+                            )
+                        }),
+                    ),
+                    _ => (label(n), money(outflow.get(*n).copied().unwrap_or(0.0))),
+                };
+                let name = fit(&name, SMALL, true, 600);
+                let cx = xs[1] + node_w / 2;
+                let w =
+                    text_width(&name, SMALL, true).max(text_width(&figures, SMALL - 4.0, false));
+                let (bx0, bx1) = (cx - w / 2 - 10, cx + w / 2 + 10);
+                scene.translucent(
+                    vec![(bx0, y0 - 80), (bx1, y0 - 80), (bx1, y0 - 2), (bx0, y0 - 2)],
+                    WHITE,
+                    0.8,
+                );
+                scene.styled_text(cx, y0 - 46, &name, SMALL, true, INK, Align::Centre);
+                scene.styled_text(
+                    cx,
+                    y0 - 12,
+                    &figures,
+                    SMALL - 4.0,
+                    false,
+                    MUTED,
+                    Align::Centre,
+                );
+            }
+            continue;
+        }
+        let mut ys: Vec<i32> = mids.iter().map(|(m, _)| *m).collect();
+        let spacing = 84;
+        for i in 1..ys.len() {
+            ys[i] = ys[i].max(ys[i - 1] + spacing);
+        }
+        let limit = top + height + 20;
+        for i in (0..ys.len()).rev() {
+            let cap = if i + 1 < ys.len() {
+                ys[i + 1] - spacing
+            } else {
+                limit
+            };
+            ys[i] = ys[i].min(cap);
+        }
+        for ((node_mid, n), mid) in mids.iter().zip(ys) {
+            if (mid - 14 - node_mid).abs() > 24 {
+                // Pushed away from its node: a leader line back to it.
+                let (from, to) = if c == 0 {
+                    (xs[0] - 2, xs[0] - 12)
+                } else {
+                    (xs[2] + node_w + 2, xs[2] + node_w + 12)
+                };
+                scene.line(vec![(from, *node_mid), (to, mid - 14)], MUTED, 2);
+            }
+            let (x, align, v) = if c == 0 {
+                (
+                    xs[0] - 16,
+                    Align::Right,
+                    outflow.get(*n).copied().unwrap_or(0.0),
+                )
+            } else {
+                (
+                    xs[2] + node_w + 16,
+                    Align::Left,
+                    inflow.get(*n).copied().unwrap_or(0.0),
+                )
+            };
+            scene.text(
+                x,
+                mid - 4,
+                &fit(&label(n), LABEL, false, label_w - 30),
+                LABEL,
+                align,
+            );
+            scene.styled_text(x, mid + 36, &money(v), SMALL, false, MUTED, align);
+        }
+    }
+    layout::footer(&mut scene, top + height + 90, &source(f));
+
+    let rows: Vec<FlowRow> = list
+        .iter()
+        .map(|((a, b), v)| FlowRow {
+            from: label(a),
+            to: label(b),
+            amount: **v,
+        })
+        .collect();
+    let mut biggest: Vec<&FlowRow> = rows.iter().collect();
+    biggest.sort_by(|a, b| b.amount.total_cmp(&a.amount));
+    let alt = format!(
+        "Flow chart of grants from funder sectors{} to recipient sectors. Largest flows: {}.",
+        if inter.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " through {} intermediaries ({})",
+                inter.len(),
+                inter
+                    .iter()
+                    .map(|x| x.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+        biggest
+            .iter()
+            .take(5)
+            .map(|r| format!("{} to {} {}", r.from, r.to, money(r.amount)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Money flows through intermediaries".into(),
+        name: NAME.into(),
+        section: Section::Flows,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("from", "From", Kind::Text),
+            col("to", "To", Kind::Text),
+            col("amount", "Awarded", Kind::Money),
+        ],
+    }))
+}
+
+/// A band from (xa, a0..a0+h) to (xb, b0..b0+h), its edges eased with smoothstep.
+fn ribbon(xa: i32, a0: i32, xb: i32, b0: i32, h: i32) -> Vec<(i32, i32)> {
+    const STEPS: i32 = 32;
+    let ease = |t: f64| t * t * (3.0 - 2.0 * t);
+    let point = |i: i32, off: i32| {
+        let t = f64::from(i) / f64::from(STEPS);
+        let x = xa + (f64::from(xb - xa) * t).round() as i32;
+        let y = f64::from(a0) + f64::from(b0 - a0) * ease(t);
+        (x, y.round() as i32 + off)
+    };
+    let mut pts: Vec<(i32, i32)> = (0..=STEPS).map(|i| point(i, 0)).collect();
+    pts.extend((0..=STEPS).rev().map(|i| point(i, h)));
+    pts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ribbon;
+
+    #[test]
+    fn a_ribbon_joins_its_ends() {
+        let r = ribbon(0, 10, 100, 50, 5);
+        assert_eq!(r.first(), Some(&(0, 10)));
+        assert!(r.contains(&(100, 50)) && r.contains(&(100, 55)));
+        assert_eq!(r.last(), Some(&(0, 15)));
+    }
+}

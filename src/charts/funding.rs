@@ -1,0 +1,574 @@
+//! Where the money goes: by recipient sector, by funder, the largest recipients and their
+//! funders, and the funding cliff.
+
+use super::layout::{self, Bar, Bars, Format, MARGIN, SMALL, WIDTH};
+use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED};
+use super::{col, Kind};
+use super::{sector_colour, sector_name, sector_phrase, skip, source, table, Built, Chart};
+use super::{Section, TOP_N};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::{money, percent};
+use crate::model::Sector;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Grey for "others" bars (lighter than the unknown sector's grey, so they differ).
+const OTHERS: Rgb = Rgb(0xCC, 0xCC, 0xCC);
+
+fn share(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| part / whole)
+}
+
+/// A share in words; a small but non-zero share is "<1%", not "0%".
+fn pct(part: f64, whole: f64) -> String {
+    match share(part, whole) {
+        Some(s) if s > 0.0 && s < 0.005 => "<1%".into(),
+        Some(s) => percent(s),
+        None => "–".into(),
+    }
+}
+
+#[derive(Serialize)]
+struct SectorRow {
+    sector: Sector,
+    amount: f64,
+    share: Option<f64>,
+    grants: usize,
+    recipients: usize,
+}
+
+/// Funding by recipient sector.
+pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "funding_by_sector";
+    let total = f.totals.amount;
+    if total <= 0.0 {
+        return Ok(skip(
+            NAME,
+            Section::Money,
+            "no money was awarded in the window",
+        ));
+    }
+    let mut rows: Vec<&crate::findings::SectorTotal> = f.totals.by_sector.iter().collect();
+    rows.sort_by(|a, b| b.amount.total_cmp(&a.amount).then(a.sector.cmp(&b.sector)));
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|s| Bar {
+            label: sector_phrase(s.sector).to_owned(),
+            swatch: None,
+            segments: vec![(s.amount, sector_colour(s.sector))],
+            value: format!("{} ({})", money(s.amount), pct(s.amount, total)),
+        })
+        .collect();
+    let top = rows[0];
+    let title = format!(
+        "{} received {} of the {} awarded",
+        sector_phrase(top.sector),
+        pct(top.amount, total),
+        money(total)
+    );
+    let subtitle = format!(
+        "Money awarded in the window by the sector of the recipient ({} grants to {} recipients). All awards: money passed on by intermediaries is counted at each step.",
+        layout::thousands(f.totals.grants as f64),
+        layout::thousands(f.totals.recipients as f64)
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max: top.amount,
+            format: Some(Format::Money),
+            axis: "£ awarded",
+            bar_height: 64,
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar chart of money awarded by recipient sector: {}.",
+        rows.iter()
+            .map(|s| format!(
+                "{} {} ({})",
+                sector_name(s.sector),
+                money(s.amount),
+                pct(s.amount, total)
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let data = rows
+        .iter()
+        .map(|s| SectorRow {
+            sector: s.sector,
+            amount: s.amount,
+            share: share(s.amount, total),
+            grants: s.grants,
+            recipients: s.recipients,
+        })
+        .collect::<Vec<_>>();
+    Ok(Built::Chart(Chart {
+        label: "Funding by recipient sector".into(),
+        name: NAME.into(),
+        section: Section::Money,
+        title,
+        alt,
+        scene,
+        data: table(f, &data)?,
+        columns: vec![
+            col("sector", "Recipient sector", Kind::Text),
+            col("amount", "Awarded", Kind::Money),
+            col("share", "Share", Kind::Percent),
+            col("grants", "Grants", Kind::Number),
+            col("recipients", "Recipients", Kind::Number),
+        ],
+    }))
+}
+
+#[derive(Serialize)]
+struct FunderBarRow {
+    id: String,
+    name: String,
+    sector: Option<Sector>,
+    total: f64,
+    share: Option<f64>,
+    grants: usize,
+    recipients: usize,
+}
+
+/// Sector legend for the sectors present.
+fn sector_legend(sectors: impl IntoIterator<Item = Sector>) -> Vec<(String, Rgb)> {
+    let set: std::collections::BTreeSet<Sector> = sectors.into_iter().collect();
+    set.into_iter()
+        .map(|s| (sector_name(s).to_owned(), sector_colour(s)))
+        .collect()
+}
+
+/// Funding by funder: the largest [`TOP_N`], then the rest as one bar.
+pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "funding_by_funder";
+    let total: f64 = f.funders.iter().map(|x| x.concentration.total).sum();
+    if total <= 0.0 {
+        return Ok(skip(
+            NAME,
+            Section::Money,
+            "no money was awarded in the window",
+        ));
+    }
+    let mut funders: Vec<&crate::findings::FunderRow> = f.funders.iter().collect();
+    funders.sort_by(|a, b| {
+        b.concentration
+            .total
+            .total_cmp(&a.concentration.total)
+            .then(a.id.cmp(&b.id))
+    });
+    let shown = &funders[..funders.len().min(TOP_N)];
+    let rest = &funders[shown.len()..];
+    let mut rows: Vec<FunderBarRow> = shown
+        .iter()
+        .map(|x| FunderBarRow {
+            id: x.id.to_string(),
+            name: x.name.clone(),
+            sector: Some(x.sector),
+            total: x.concentration.total,
+            share: share(x.concentration.total, total),
+            grants: x.concentration.grants,
+            recipients: x.concentration.recipients,
+        })
+        .collect();
+    if !rest.is_empty() {
+        let t: f64 = rest.iter().map(|x| x.concentration.total).sum();
+        rows.push(FunderBarRow {
+            id: "others".into(),
+            name: format!("{} other funders", rest.len()),
+            sector: None,
+            total: t,
+            share: share(t, total),
+            grants: rest.iter().map(|x| x.concentration.grants).sum(),
+            recipients: 0,
+        });
+    }
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            label: r.name.clone(),
+            swatch: None,
+            segments: vec![(r.total, r.sector.map_or(OTHERS, sector_colour))],
+            value: format!("{} ({})", money(r.total), pct(r.total, total)),
+        })
+        .collect();
+    let top = &rows[0];
+    let title = format!(
+        "{} gave {} of the money ({} of {})",
+        top.name,
+        pct(top.total, total),
+        money(top.total),
+        money(total)
+    );
+    let subtitle = format!(
+        "Money awarded in the window by each of the {} funders{}; colour shows the funder's sector.",
+        f.funders.len(),
+        if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" (the largest {TOP_N}, then the rest together)")
+        }
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let y = layout::legend(
+        &mut scene,
+        y,
+        &sector_legend(shown.iter().map(|x| x.sector)),
+    );
+    // The axis fits the named funders; a larger "others" bar is cut with a break mark.
+    let max = rows
+        .iter()
+        .filter(|r| r.sector.is_some())
+        .map(|r| r.total)
+        .fold(0.0, f64::max);
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max,
+            format: Some(Format::Money),
+            axis: "£ awarded",
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar chart of money awarded by funder, largest first: {}.",
+        rows.iter()
+            .take(6)
+            .map(|r| format!("{} {}", r.name, money(r.total)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Funding by funder".into(),
+        name: NAME.into(),
+        section: Section::Money,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("share", "Share", Kind::Percent),
+            col("grants", "Grants", Kind::Number),
+            col("recipients", "Recipients", Kind::Number),
+        ],
+    }))
+}
+
+#[derive(Serialize)]
+struct RecipientFunderRow {
+    recipient: String,
+    recipient_name: String,
+    recipient_sector: Sector,
+    funder: String,
+    funder_name: String,
+    amount: f64,
+}
+
+/// The largest recipients, each bar stacked by funder (from the grant edges of findings).
+pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "top_recipients";
+    let total = f.totals.amount;
+    let mut recipients: Vec<&crate::measures::dependency::RecipientFigures> =
+        f.recipients.iter().filter(|r| r.total > 0.0).collect();
+    if recipients.is_empty() || total <= 0.0 {
+        return Ok(skip(
+            NAME,
+            Section::Money,
+            "no recipient received money in the window",
+        ));
+    }
+    recipients.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.id.cmp(&b.id)));
+    recipients.truncate(TOP_N);
+    let wanted: HashMap<&str, usize> = recipients
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    // funder → amount, per shown recipient, from the grant edges (pounds in the window).
+    let mut by_recipient: Vec<BTreeMap<&str, f64>> = vec![BTreeMap::new(); recipients.len()];
+    for e in f.edges.iter().filter(|e| e.kind == "grant") {
+        if let (Some(i), Some(a)) = (wanted.get(e.target.as_str()), e.figures.amount) {
+            if a > 0.0 {
+                *by_recipient[*i].entry(e.source.as_str()).or_default() += a;
+            }
+        }
+    }
+    let funder_of: HashMap<&str, &crate::findings::FunderRow> =
+        f.funders.iter().map(|x| (x.id.as_str(), x)).collect();
+    // Colour: the funder's sector colour, in up to three shades per sector for the funders
+    // giving most to these recipients; the rest are "other funders".
+    let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
+    for m in &by_recipient {
+        for (k, v) in m {
+            *weight.entry(k).or_default() += v;
+        }
+    }
+    let mut ranked: Vec<(&str, f64)> = weight.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut per_sector: BTreeMap<Sector, usize> = BTreeMap::new();
+    let mut colour_of: HashMap<&str, Rgb> = HashMap::new();
+    let mut legend: Vec<(String, Rgb)> = Vec::new();
+    for (id, _) in &ranked {
+        if colour_of.len() >= 6 {
+            break;
+        }
+        let sector = funder_of.get(id).map_or(Sector::Unknown, |x| x.sector);
+        let k = per_sector.entry(sector).or_default();
+        if *k >= 3 {
+            continue;
+        }
+        let c = sector_colour(sector).lighten([0.0, 0.4, 0.7][*k]);
+        *k += 1;
+        colour_of.insert(id, c);
+        let name = funder_of
+            .get(id)
+            .map_or((*id).to_owned(), |x| x.name.clone());
+        legend.push((name, c));
+    }
+    let has_other = ranked.iter().any(|(id, _)| !colour_of.contains_key(id));
+    if has_other {
+        legend.push(("Other funders".into(), OTHERS));
+    }
+    let mut data = Vec::new();
+    let bars: Vec<Bar> = recipients
+        .iter()
+        .zip(&by_recipient)
+        .map(|(r, m)| {
+            let mut segs: Vec<(f64, Rgb)> = Vec::new();
+            let mut other = 0.0;
+            let mut parts: Vec<(&str, f64)> = m.iter().map(|(k, v)| (*k, *v)).collect();
+            parts.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            for (fid, v) in &parts {
+                data.push(RecipientFunderRow {
+                    recipient: r.id.clone(),
+                    recipient_name: r.name.clone(),
+                    recipient_sector: r.sector,
+                    funder: (*fid).to_owned(),
+                    funder_name: funder_of
+                        .get(fid)
+                        .map_or((*fid).to_owned(), |x| x.name.clone()),
+                    amount: *v,
+                });
+                match colour_of.get(fid) {
+                    Some(c) => segs.push((*v, *c)),
+                    None => other += v,
+                }
+            }
+            if other > 0.0 {
+                segs.push((other, OTHERS));
+            }
+            Bar {
+                label: r.name.clone(),
+                swatch: Some(sector_colour(r.sector)),
+                segments: segs,
+                value: format!(
+                    "{} · {} funder{}",
+                    money(r.total),
+                    r.funders,
+                    if r.funders == 1 { "" } else { "s" }
+                ),
+            }
+        })
+        .collect();
+    let shown_total: f64 = recipients.iter().map(|r| r.total).sum();
+    let top = recipients[0];
+    let title = format!(
+        "The {} largest recipients received {} of the money; {} received most ({})",
+        recipients.len(),
+        pct(shown_total, total),
+        top.name,
+        money(top.total)
+    );
+    let subtitle = "Money awarded in the window to the largest recipients, split by funder (shades of each funder's sector colour). The square before each name is the recipient's sector.";
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, subtitle);
+    let y = layout::legend(&mut scene, y, &legend);
+    let max = recipients.iter().map(|r| r.total).fold(0.0, f64::max);
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max,
+            format: Some(Format::Money),
+            axis: "£ awarded",
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Stacked bar chart of the {} largest recipients by funder: {}.",
+        recipients.len(),
+        recipients
+            .iter()
+            .take(5)
+            .map(|r| format!("{} {} from {} funders", r.name, money(r.total), r.funders))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "The largest recipients and their funders".into(),
+        name: NAME.into(),
+        section: Section::Money,
+        title,
+        alt,
+        scene,
+        data: table(f, &data)?,
+        columns: vec![
+            col("recipient_name", "Recipient", Kind::Text),
+            col("recipient_sector", "Sector", Kind::Text),
+            col("funder_name", "Funder", Kind::Text),
+            col("amount", "Awarded", Kind::Money),
+        ],
+    }))
+}
+
+/// The funding cliff: annual value of VCSE-side grants ending per quarter.
+pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "funding_cliff";
+    let q = &f.cliff.by_quarter;
+    let max = q.iter().map(|x| x.annual_value_ending).fold(0.0, f64::max);
+    if q.is_empty() || max <= 0.0 {
+        return Ok(skip(
+            NAME,
+            Section::Cliff,
+            "no active grant to a VCSE-side organisation ends in the next eight quarters",
+        ));
+    }
+    let first4: f64 = q.iter().take(4).map(|x| x.annual_value_ending).sum();
+    let last_of_4 = q.get(3.min(q.len() - 1)).map(|x| x.to);
+    let title = match last_of_4 {
+        Some(to) if first4 > 0.0 => format!(
+            "{} a year of VCSE-side funding ends by {}",
+            money(first4),
+            to.format("%-d %B %Y")
+        ),
+        _ => format!(
+            "No VCSE-side funding ends in the next four quarters; {} a year ends in the four after",
+            money(q.iter().skip(4).map(|x| x.annual_value_ending).sum())
+        ),
+    };
+    let subtitle = format!(
+        "Annual value of grants active at {} to VCSE-side organisations (VCSE and unknown sector), by the UK financial-year quarter in which they end.",
+        f.as_of
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let ticks = layout::ticks(max);
+    let tmax = ticks.last().copied().unwrap_or(max).max(1e-9);
+    let x0 = MARGIN
+        + ticks
+            .iter()
+            .map(|t| text_width(&Format::Money.show(*t), SMALL, false))
+            .max()
+            .unwrap_or(80)
+        + 24;
+    let x1 = WIDTH - MARGIN;
+    let (top, h) = (y + 60, 640);
+    let bottom = top + h;
+    let y_of = |v: f64| bottom - ((v / tmax).clamp(0.0, 1.0) * f64::from(h)).round() as i32;
+    scene.styled_text(
+        MARGIN,
+        top - 30,
+        "£ a year",
+        SMALL,
+        false,
+        MUTED,
+        Align::Left,
+    );
+    for t in &ticks {
+        scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
+        scene.styled_text(
+            x0 - 14,
+            y_of(*t) + 11,
+            &Format::Money.show(*t),
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
+    }
+    let slot = (x1 - x0) / q.len() as i32;
+    let colour = sector_colour(Sector::Vcse);
+    for (i, x) in q.iter().enumerate() {
+        let left = x0 + slot * i as i32 + slot / 6;
+        let right = x0 + slot * (i as i32 + 1) - slot / 6;
+        let fill = if i < 4 { colour } else { colour.lighten(0.45) };
+        if x.annual_value_ending > 0.0 {
+            scene.rect((left, y_of(x.annual_value_ending)), (right, bottom), fill);
+            scene.text(
+                (left + right) / 2,
+                y_of(x.annual_value_ending) - 14,
+                &money(x.annual_value_ending),
+                layout::LABEL,
+                Align::Centre,
+            );
+        }
+        let (fy, qn) = x.quarter.split_once(' ').unwrap_or((&x.quarter, ""));
+        let c = (left + right) / 2;
+        scene.styled_text(c, bottom + 44, fy, SMALL, false, INK, Align::Centre);
+        scene.styled_text(c, bottom + 82, qn, SMALL, false, INK, Align::Centre);
+        let n = format!("{} grant{}", x.grants, if x.grants == 1 { "" } else { "s" });
+        scene.styled_text(
+            c,
+            bottom + 120,
+            &fit(&n, SMALL - 4.0, false, slot - 8),
+            SMALL - 4.0,
+            false,
+            MUTED,
+            Align::Centre,
+        );
+    }
+    scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
+    let note = "UK financial-year quarter in which the grants end (darker: the next four quarters)";
+    scene.styled_text(
+        (x0 + x1) / 2,
+        bottom + 172,
+        note,
+        SMALL,
+        false,
+        INK,
+        Align::Centre,
+    );
+    layout::footer(&mut scene, bottom + 180, &source(f));
+    let alt = format!(
+        "Column chart of the annual value of VCSE-side grants ending in each of the next eight quarters: {}.",
+        q.iter()
+            .map(|x| format!("{} {}", x.quarter, money(x.annual_value_ending)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Funding ending by quarter".into(),
+        name: NAME.into(),
+        section: Section::Cliff,
+        title,
+        alt,
+        scene,
+        data: table(f, q)?,
+        columns: vec![
+            col("quarter", "Quarter", Kind::Text),
+            col("from", "From", Kind::Text),
+            col("to", "To", Kind::Text),
+            col("annual_value_ending", "Annual value ending", Kind::Money),
+            col("grants", "Grants", Kind::Number),
+        ],
+    }))
+}

@@ -1,0 +1,415 @@
+//! Shared layout: the frame every chart has (a title that states the finding, a subtitle,
+//! a legend, a source line) and the horizontal bar chart most charts are made of.
+//!
+//! Sizes are pixels on an 1800-pixel-wide canvas: at the 300 dpi the PNG declares, that is
+//! 15 cm, the text width of an A4 page; labels are 36–40 px (about 9 pt there) so they stay
+//! readable when a chart is shrunk to half size on screen.
+
+use super::scene::{fit, text_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+
+/// Canvas width.
+pub const WIDTH: i32 = 1800;
+/// Outer margin.
+pub const MARGIN: i32 = 60;
+/// Title font size.
+pub const TITLE: f64 = 52.0;
+/// Subtitle and legend font size.
+pub const SUBTITLE: f64 = 36.0;
+/// Label font size.
+pub const LABEL: f64 = 38.0;
+/// Small print (source line, tick labels).
+pub const SMALL: f64 = 32.0;
+
+/// Draws the title (bold, wrapped) and subtitle (wrapped); returns the y below them.
+pub fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
+    let mut y = MARGIN;
+    let max = WIDTH - 2 * MARGIN;
+    for line in wrap(title, TITLE, true, max) {
+        y += 60;
+        scene.styled_text(MARGIN, y, &line, TITLE, true, INK, Align::Left);
+    }
+    y += 12;
+    for line in wrap(subtitle, SUBTITLE, false, max) {
+        y += 46;
+        scene.styled_text(MARGIN, y, &line, SUBTITLE, false, MUTED, Align::Left);
+    }
+    y + 36
+}
+
+/// Draws a legend of colour swatches from `y`, wrapping across the width; returns the y below.
+pub fn legend(scene: &mut Scene, y: i32, items: &[(String, Rgb)]) -> i32 {
+    if items.is_empty() {
+        return y;
+    }
+    let (sw, gap) = (36, 44);
+    let mut x = MARGIN;
+    let mut row = y;
+    for (label, colour) in items {
+        let label = fit(label, SUBTITLE, false, WIDTH - 2 * MARGIN - sw - 14);
+        let w = sw + 14 + text_width(&label, SUBTITLE, false);
+        if x > MARGIN && x + w > WIDTH - MARGIN {
+            x = MARGIN;
+            row += 56;
+        }
+        scene.rect_outlined((x, row), (x + sw, row + sw), *colour, darker(*colour));
+        scene.styled_text(
+            x + sw + 14,
+            row + 30,
+            &label,
+            SUBTITLE,
+            false,
+            INK,
+            Align::Left,
+        );
+        x += w + gap;
+    }
+    row + sw + 36
+}
+
+/// A slightly darker outline for a fill (white fills get a grey outline).
+pub fn darker(c: Rgb) -> Rgb {
+    let f = |x: u8| (f64::from(x) * 0.75).round() as u8;
+    Rgb(f(c.0), f(c.1), f(c.2))
+}
+
+/// Draws the source line at `y` and sets the scene height below it.
+pub fn footer(scene: &mut Scene, y: i32, source: &str) {
+    let y = y + 30;
+    for (i, line) in wrap(source, SMALL - 4.0, false, WIDTH - 2 * MARGIN)
+        .iter()
+        .enumerate()
+    {
+        scene.styled_text(
+            MARGIN,
+            y + 34 * (i as i32 + 1),
+            line,
+            SMALL - 4.0,
+            false,
+            MUTED,
+            Align::Left,
+        );
+    }
+    let lines = wrap(source, SMALL - 4.0, false, WIDTH - 2 * MARGIN).len() as i32;
+    scene.height = (y + 34 * lines + MARGIN / 2).max(400) as u32;
+}
+
+/// Round tick values from 0 to at least `max` (about five of them, steps of 1, 2 or 5 × 10ⁿ).
+pub fn ticks(max: f64) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) {
+        return vec![0.0, 1.0];
+    }
+    let rough = max / 5.0;
+    let mag = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| max / s <= 6.0)
+        .unwrap_or(10.0 * mag);
+    let n = (max / step).ceil() as usize;
+    // Rounded relative to the magnitude, so 3 × 0.2 is 0.6, not 0.6000000000000001.
+    (0..=n)
+        .map(|i| {
+            let k = (i as f64 * step / mag * 1e6).round() / 1e6;
+            if mag < 1.0 {
+                k / (1.0 / mag).round()
+            } else {
+                k * mag
+            }
+        })
+        .collect()
+}
+
+/// How values on an axis are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// £1.2m / £35k.
+    Money,
+    /// 0.25 → 25%.
+    Percent,
+    /// A plain number with thousands separators.
+    Number,
+}
+
+impl Format {
+    /// A value in this format.
+    pub fn show(self, v: f64) -> String {
+        match self {
+            Format::Money if v == 0.0 => "£0".into(),
+            Format::Money => crate::flags::money(v),
+            Format::Percent => crate::flags::percent(v),
+            Format::Number if (v - v.round()).abs() > 1e-9 => {
+                let s = format!("{v:.2}");
+                s.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            Format::Number => thousands(v),
+        }
+    }
+}
+
+/// 12345.6 → "12,346".
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// One bar: a label, stacked segments (value, fill, outline) and the text at its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Category label (left of the bar).
+    pub label: String,
+    /// A small colour swatch before the label (e.g. the organisation's sector).
+    pub swatch: Option<Rgb>,
+    /// Stacked segments, left to right.
+    pub segments: Vec<(f64, Rgb)>,
+    /// Text after the bar's end.
+    pub value: String,
+}
+
+/// A vertical reference line across the bars (a threshold or a fair share).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefLine {
+    /// Where, in data units.
+    pub at: f64,
+    /// Label above the bars.
+    pub label: String,
+}
+
+/// A shaded band behind the bars (e.g. HHI's "highly concentrated" range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// From, in data units.
+    pub from: f64,
+    /// To, in data units.
+    pub to: f64,
+    /// Fill.
+    pub fill: Rgb,
+    /// Label at the top of the band.
+    pub label: String,
+}
+
+/// Options of a horizontal bar block.
+#[derive(Debug, Clone, Default)]
+pub struct Bars<'a> {
+    /// The bars, top to bottom.
+    pub bars: &'a [Bar],
+    /// Axis maximum; a longer bar is cut at the axis end with a break mark.
+    pub max: f64,
+    /// Tick format.
+    pub format: Option<Format>,
+    /// Axis title under the ticks.
+    pub axis: &'a str,
+    /// Reference lines.
+    pub lines: &'a [RefLine],
+    /// Shaded bands.
+    pub bands: &'a [Band],
+    /// Bar thickness.
+    pub bar_height: i32,
+    /// Width reserved for labels (0: as wide as the longest, up to 38% of the canvas).
+    pub label_width: i32,
+    /// Draw the x axis ticks (false inside small multiples except the last).
+    pub axis_ticks: bool,
+}
+
+/// Draws horizontal bars from `y`; returns the y below them (and their axis).
+pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
+    let bar_h = if o.bar_height > 0 { o.bar_height } else { 50 };
+    let row = bar_h + 22;
+    let swatch_w = if o.bars.iter().any(|b| b.swatch.is_some()) {
+        40
+    } else {
+        0
+    };
+    let label_w = if o.label_width > 0 {
+        o.label_width
+    } else {
+        o.bars
+            .iter()
+            .map(|b| text_width(&b.label, LABEL, false))
+            .max()
+            .unwrap_or(0)
+            .min(WIDTH * 38 / 100)
+    };
+    let value_w = o
+        .bars
+        .iter()
+        .map(|b| text_width(&b.value, LABEL, false))
+        .max()
+        .unwrap_or(0)
+        + 24;
+    let x0 = MARGIN + swatch_w + label_w + 24;
+    let x1 = (WIDTH - MARGIN - value_w).max(x0 + 200);
+    let format = o.format.unwrap_or(Format::Number);
+    let tick_values = ticks(o.max);
+    let max = tick_values.last().copied().unwrap_or(1.0).max(1e-12);
+    let x_of = |v: f64| x0 + ((v / max).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
+
+    let top = y + if o.lines.is_empty() && o.bands.iter().all(|b| b.label.is_empty()) {
+        0
+    } else {
+        50
+    };
+    let bottom = top + row * o.bars.len() as i32;
+    for b in o.bands {
+        scene.rect((x_of(b.from), top), (x_of(b.to), bottom), b.fill);
+        if b.label.is_empty() {
+            continue;
+        }
+        scene.styled_text(
+            x_of(b.from) + 10,
+            top - 14,
+            &fit(
+                &b.label,
+                SMALL,
+                false,
+                (x_of(b.to) - x_of(b.from) - 14).max(40),
+            ),
+            SMALL,
+            false,
+            MUTED,
+            Align::Left,
+        );
+    }
+    for t in &tick_values {
+        scene.line(vec![(x_of(*t), top), (x_of(*t), bottom)], GRID, 2);
+    }
+    for (i, bar) in o.bars.iter().enumerate() {
+        let by = top + row * i as i32 + 11;
+        if let Some(c) = bar.swatch {
+            scene.rect_outlined(
+                (MARGIN, by + bar_h / 2 - 13),
+                (MARGIN + 26, by + bar_h / 2 + 13),
+                c,
+                darker(c),
+            );
+        }
+        let label = fit(&bar.label, LABEL, false, label_w);
+        scene.text(x0 - 24, by + bar_h / 2 + 13, &label, LABEL, Align::Right);
+        let mut acc = 0.0;
+        for (v, c) in &bar.segments {
+            if *v <= 0.0 {
+                continue;
+            }
+            let (a, b) = (x_of(acc), x_of(acc + v));
+            if b > a {
+                scene.rect((a, by), (b, by + bar_h), *c);
+                if c.luminance() > 0.85 {
+                    scene.rect_outlined((a, by), (b, by + bar_h), *c, darker(*c));
+                }
+                if a > x0 {
+                    scene.line(vec![(a, by), (a, by + bar_h)], WHITE, 3);
+                }
+            }
+            acc += v;
+        }
+        if acc > max {
+            // Longer than the axis (an "others" bar): cut, with a break mark, so that the
+            // named bars stay readable.
+            let xb = x1 - 40;
+            for dx in [0, 16] {
+                scene.polygon(
+                    vec![
+                        (xb + dx, by + bar_h),
+                        (xb + dx + 8, by + bar_h),
+                        (xb + dx + 18, by),
+                        (xb + dx + 10, by),
+                    ],
+                    WHITE,
+                );
+            }
+        }
+        scene.text(
+            x_of(acc) + 14,
+            by + bar_h / 2 + 13,
+            &bar.value,
+            LABEL,
+            Align::Left,
+        );
+    }
+    scene.line(vec![(x0, top), (x0, bottom)], MUTED, 2);
+    for l in o.lines {
+        scene.dashed((x_of(l.at), top - 6), (x_of(l.at), bottom), INK, 4);
+        let w = text_width(&l.label, SMALL, true);
+        let x = (x_of(l.at) - w / 2).clamp(MARGIN, WIDTH - MARGIN - w);
+        scene.styled_text(x, top - 14, &l.label, SMALL, true, INK, Align::Left);
+    }
+    let mut y = bottom;
+    if o.axis_ticks {
+        let mut last_right = i32::MIN;
+        for t in &tick_values {
+            let s = format.show(*t);
+            let w = text_width(&s, SMALL, false);
+            let x = x_of(*t);
+            if x - w / 2 > last_right + 16 {
+                scene.styled_text(x, y + 40, &s, SMALL, false, MUTED, Align::Centre);
+                last_right = x + w / 2;
+            }
+        }
+        y += 40;
+        if !o.axis.is_empty() {
+            scene.styled_text(
+                (x0 + x1) / 2,
+                y + 48,
+                o.axis,
+                SMALL,
+                false,
+                INK,
+                Align::Centre,
+            );
+            y += 48;
+        }
+    }
+    y + 16
+}
+
+/// A sub-heading inside a chart (one per partnership in small multiples).
+pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
+    let y = y + 56;
+    scene.styled_text(
+        MARGIN,
+        y,
+        &fit(text, LABEL + 2.0, true, WIDTH - 2 * MARGIN),
+        LABEL + 2.0,
+        true,
+        INK,
+        Align::Left,
+    );
+    y + 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_maximum() {
+        assert_eq!(ticks(6_549_327.75).last().copied(), Some(8_000_000.0));
+        assert_eq!(ticks(1.0), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(ticks(0.0), vec![0.0, 1.0]);
+        assert_eq!(ticks(f64::NAN), vec![0.0, 1.0]);
+        assert!(ticks(7.0).len() <= 7);
+    }
+
+    #[test]
+    fn numbers_read_like_a_board_paper() {
+        assert_eq!(thousands(1234567.4), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(Format::Money.show(0.0), "£0");
+        assert_eq!(Format::Money.show(35_400.0), "£35k");
+        assert_eq!(Format::Percent.show(0.9), "90%");
+        assert_eq!(Format::Number.show(1.5), "1.5");
+        assert_eq!(Format::Number.show(0.25), "0.25");
+        assert_eq!(Format::Number.show(2000.0), "2,000");
+    }
+}

@@ -1,0 +1,331 @@
+//! Board-ready charts (PNG and SVG), every one drawn from [`Findings`] alone: a chart never
+//! recomputes a measure from the dataset, so a bar in a chart is a number in findings.json.
+//!
+//! Each chart is laid out once as a [`Scene`] and drawn with plotters onto both backends,
+//! with the bundled DejaVu Sans font, so output is byte-identical on any machine. Each has a
+//! title that states the finding, a subtitle saying what is measured and how, axis labels
+//! with units, £ written as £1.2m / £35k, and the Okabe–Ito sector colours of
+//! [`crate::graph::colour`] (the one palette definition, shared with the graph exports).
+//! Beside each chart, its data as CSV so an analyst can redraw it.
+//!
+//! Bounded cost at national scale: bar charts show the top [`TOP_N`] and one "others" bar,
+//! the Lorenz curve is sampled at no more than [`lorenz::MAX_POINTS`] points, the flow chart
+//! names at most [`flows::MAX_INTERMEDIARIES`] intermediaries, and partnership charts show at
+//! most [`partnership::MAX_PARTNERSHIPS`] partnerships and [`partnership::MAX_MEMBERS`]
+//! members each. A chart with nothing to show is skipped with a reason (for the report),
+//! never drawn as an empty frame.
+
+mod concentration;
+mod flows;
+pub mod font;
+mod funding;
+mod layout;
+mod lorenz;
+mod partnership;
+pub mod png;
+pub mod scene;
+
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::model::Sector;
+use crate::report::tables::Table;
+pub use layout::thousands;
+use scene::{Rgb, Scene};
+
+/// Bars shown before the rest are summed into one "others" bar.
+pub const TOP_N: usize = 15;
+
+/// The report section a chart belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// Where the money goes.
+    Money,
+    /// How concentrated it is.
+    Concentration,
+    /// Money flows through intermediaries.
+    Flows,
+    /// Funding ending soon.
+    Cliff,
+    /// Partnerships: defaulting, participation, balance of power.
+    Partnerships,
+}
+
+/// One chart: its scene, the words around it, and its data.
+pub struct Chart {
+    /// File stem under `charts/` (ASCII letters, digits, `_` and `-`).
+    pub name: String,
+    /// The report section.
+    pub section: Section,
+    /// A short name for the chart (a heading in the report).
+    pub label: String,
+    /// The title: the finding, in words.
+    pub title: String,
+    /// Alt text: what the chart shows, with its main figures.
+    pub alt: String,
+    /// The laid-out chart.
+    pub scene: Scene,
+    /// The chart's data (written as `NAME.csv`).
+    pub data: Table,
+    /// The columns of `data` the report shows, in order.
+    pub columns: Vec<Column>,
+}
+
+/// A column of a chart's data as the report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Key in the flattened data row.
+    pub key: &'static str,
+    /// Heading in the report.
+    pub heading: &'static str,
+    /// How values are written.
+    pub kind: Kind,
+}
+
+/// How a column's values are written in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// As is.
+    Text,
+    /// £1.2m / £35k.
+    Money,
+    /// 46%.
+    Percent,
+    /// 1,234.
+    Number,
+    /// 12.5.
+    Hours,
+}
+
+/// A report column.
+pub(crate) const fn col(key: &'static str, heading: &'static str, kind: Kind) -> Column {
+    Column { key, heading, kind }
+}
+
+/// A chart that was not drawn, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedChart {
+    /// Which chart.
+    pub name: String,
+    /// The report section.
+    pub section: Section,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Every chart the findings allow, and the ones skipped.
+pub struct Charts {
+    /// Drawn charts, in report order.
+    pub charts: Vec<Chart>,
+    /// Skipped charts, in report order.
+    pub skipped: Vec<SkippedChart>,
+}
+
+/// Which chart files `analyse` writes (`--charts`). The report always has its charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartFiles {
+    /// No files under `charts/`.
+    None,
+    /// PNG only (and the CSV data).
+    Png,
+    /// SVG only (and the CSV data).
+    Svg,
+    /// PNG and SVG (and the CSV data).
+    #[default]
+    All,
+}
+
+impl ChartFiles {
+    /// Writes PNG files.
+    pub fn png(self) -> bool {
+        matches!(self, ChartFiles::Png | ChartFiles::All)
+    }
+
+    /// Writes SVG files.
+    pub fn svg(self) -> bool {
+        matches!(self, ChartFiles::Svg | ChartFiles::All)
+    }
+}
+
+/// Outcome of one chart builder.
+pub(crate) enum Built {
+    /// Drawn.
+    Chart(Chart),
+    /// Nothing to show.
+    Skipped(SkippedChart),
+}
+
+pub(crate) fn skip(name: &str, section: Section, reason: impl Into<String>) -> Built {
+    Built::Skipped(SkippedChart {
+        name: name.to_owned(),
+        section,
+        reason: reason.into(),
+    })
+}
+
+/// Lays out every chart the findings allow (nothing is drawn to pixels yet).
+pub fn charts(f: &Findings) -> Result<Charts, Error> {
+    let mut built: Vec<Built> = vec![
+        funding::by_sector(f)?,
+        funding::by_funder(f)?,
+        funding::top_recipients(f)?,
+        lorenz::lorenz(f)?,
+        concentration::funder_hhi(f)?,
+        flows::flows(f)?,
+        funding::cliff(f)?,
+        partnership::defaulting(f)?,
+        partnership::hours(f)?,
+        partnership::attendance(f)?,
+    ];
+    built.extend(partnership::balance(f)?);
+    let mut out = Charts {
+        charts: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for b in built {
+        match b {
+            Built::Chart(c) => out.charts.push(c),
+            Built::Skipped(s) => out.skipped.push(s),
+        }
+    }
+    Ok(out)
+}
+
+/// The fill colour of a sector, from the one Okabe–Ito palette definition.
+pub fn sector_colour(s: Sector) -> Rgb {
+    Rgb::hex(crate::graph::sector_colour(s))
+}
+
+/// A sector in words, for legends.
+pub fn sector_name(s: Sector) -> &'static str {
+    match s {
+        Sector::Statutory => "Statutory",
+        Sector::Vcse => "VCSE",
+        Sector::Private => "Private",
+        Sector::Individual => "Individuals",
+        Sector::Unknown => "Unknown sector",
+    }
+}
+
+/// A sector as the subject of a sentence.
+pub fn sector_phrase(s: Sector) -> &'static str {
+    match s {
+        Sector::Statutory => "Statutory bodies",
+        Sector::Vcse => "VCSE organisations",
+        Sector::Private => "Private companies",
+        Sector::Individual => "Individuals",
+        Sector::Unknown => "Organisations of unknown sector",
+    }
+}
+
+/// The source line under every chart.
+pub(crate) fn source(f: &Findings) -> String {
+    let window = match (f.window.from, f.window.to) {
+        (Some(a), Some(b)) => format!("grants awarded {a} to {b}"),
+        (Some(a), None) => format!("grants awarded from {a}"),
+        (None, Some(b)) => format!("grants awarded up to {b}"),
+        (None, None) => "all grants in the data".to_owned(),
+    };
+    let public = if f.disclosure.public {
+        " Counts of people under 8 suppressed."
+    } else {
+        ""
+    };
+    format!(
+        "Source: fundflow analysis of 360Giving data ({window}); as of {}.{public}",
+        f.as_of
+    )
+}
+
+/// A file stem from an identifier: letters, digits, `-` and `_` kept, anything else `_`.
+pub fn file_stem(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn table<T: serde::Serialize>(f: &Findings, rows: &[T]) -> Result<Table, Error> {
+    Table::from_rows(f.disclosure.public, "chart", rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_safe() {
+        assert_eq!(file_stem("P1"), "P1");
+        assert_eq!(file_stem("../a b/é"), "___a_b__");
+    }
+
+    /// Random small grant files: every chart lays out inside its canvas and draws as SVG,
+    /// whatever the data (one grant, zero amounts, one funder, many recipients).
+    mod random {
+        use super::super::*;
+        use crate::findings::{analyse, AnalyseOptions};
+        use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+        use proptest::prelude::*;
+
+        fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<Findings> {
+            let mut text = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
+            for (i, (f, r, pounds, day)) in grants.iter().enumerate() {
+                let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)?
+                    .checked_add_days(chrono::Days::new(u64::from(*day)))?;
+                text.push_str(&format!(
+                    "G{i},{pounds},{date},GB-LAE-F{},Funder {f} with a long name,GB-CHC-{r},Recipient {r}\n",
+                    f % 20
+                ));
+            }
+            let inputs = Inputs {
+                grants: Some((
+                    InputFile {
+                        name: "grants.csv".into(),
+                        bytes: std::borrow::Cow::Owned(text.into_bytes()),
+                    },
+                    GrantsFormat::Csv,
+                )),
+                ..Inputs::default()
+            };
+            let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
+            Some(analyse(&d, &AnalyseOptions::default()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+            #[test]
+            fn charts_stay_inside_their_canvas(
+                grants in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u16..5_000, 0u16..1_500), 1..40),
+            ) {
+                let f = findings(&grants).ok_or_else(|| TestCaseError::fail("the grants did not load"))?;
+                let all = charts(&f).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert!(!all.charts.is_empty() || f.totals.amount == 0.0);
+                for c in &all.charts {
+                    let (w, h) = (c.scene.width as i32, c.scene.height as i32);
+                    prop_assert!(w >= 1600 && h >= 400, "{}: {w}×{h}", c.name);
+                    for s in &c.scene.shapes {
+                        let points: Vec<(i32, i32)> = match s {
+                            scene::Shape::Rect { from, to, .. } => vec![*from, *to],
+                            scene::Shape::Line { points, .. } | scene::Shape::Polygon { points, .. } => points.clone(),
+                            scene::Shape::Text { x, baseline, .. } => vec![(*x, *baseline)],
+                        };
+                        for (x, y) in points {
+                            prop_assert!((0..=w).contains(&x) && (0..=h).contains(&y), "{}: ({x}, {y}) outside {w}×{h}", c.name);
+                        }
+                    }
+                    prop_assert!(c.scene.svg().is_ok());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sector_colours_come_from_the_graph_palette() {
+        assert_eq!(sector_colour(Sector::Statutory), Rgb(0x00, 0x72, 0xB2));
+        assert_eq!(sector_colour(Sector::Vcse), Rgb(0x00, 0x9E, 0x73));
+    }
+}

@@ -1,0 +1,850 @@
+//! Partnership charts: fundholder defaulting, paid and unpaid hours, attendance by quarter,
+//! and the balance of power (one heatmap per partnership).
+
+use super::layout::{self, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
+use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::{col, Kind};
+use super::{file_stem, sector_colour, sector_name, skip, source, table, Built, Chart, Section};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::{money, percent};
+use crate::measures::partnership::{MemberBalance, PartnershipFigures, QuarterAttendance};
+use crate::model::Sector;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Partnerships shown at most (in identifier order).
+pub const MAX_PARTNERSHIPS: usize = 12;
+/// Members shown at most in one balance-of-power heatmap (the fundholder, then by voice).
+pub const MAX_MEMBERS: usize = 25;
+
+const NO_PARTNERSHIPS: &str =
+    "no partnerships in the data (partnerships.csv, meetings.csv and attendance.csv are needed)";
+
+fn shown(f: &Findings) -> &[PartnershipFigures] {
+    &f.partnerships[..f.partnerships.len().min(MAX_PARTNERSHIPS)]
+}
+
+fn more_note(f: &Findings) -> String {
+    if f.partnerships.len() > MAX_PARTNERSHIPS {
+        format!(
+            " The first {MAX_PARTNERSHIPS} of {} partnerships, by identifier; all are in the CSV tables.",
+            f.partnerships.len()
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// Sector of an organisation as findings know it.
+fn sectors(f: &Findings) -> HashMap<&str, Sector> {
+    let mut m: HashMap<&str, Sector> = HashMap::new();
+    for r in &f.recipients {
+        m.insert(r.id.as_str(), r.sector);
+    }
+    for x in &f.funders {
+        m.insert(x.id.as_str(), x.sector);
+    }
+    for p in &f.partnerships {
+        for b in &p.balance {
+            m.insert(b.id.as_str(), b.sector);
+        }
+    }
+    m
+}
+
+#[derive(Serialize)]
+struct DefaultRow<'a> {
+    partnership: &'a str,
+    partnership_name: &'a str,
+    fundholder: &'a str,
+    fundholder_name: &'a str,
+    measure: &'static str,
+    share: Option<f64>,
+    fair_share: Option<f64>,
+}
+
+/// Fundholder defaulting: host, chair, decision-host and seat shares against the fair share.
+pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "fundholder_defaulting";
+    let ps: Vec<&PartnershipFigures> = shown(f)
+        .iter()
+        .filter(|p| {
+            p.host_share.is_some()
+                || p.chair_share.is_some()
+                || p.decision_host_share.is_some()
+                || p.seat_share.is_some()
+        })
+        .collect();
+    if ps.is_empty() {
+        let why = if f.partnerships.is_empty() {
+            NO_PARTNERSHIPS
+        } else {
+            "no partnership has meetings with a host or chair, or attendance, in the window"
+        };
+        return Ok(skip(NAME, Section::Partnerships, why));
+    }
+    let sector_of = sectors(f);
+    type Share = fn(&PartnershipFigures) -> Option<f64>;
+    let measures: [(&str, Share); 4] = [
+        ("Meetings hosted", |p| p.host_share),
+        ("Meetings chaired", |p| p.chair_share),
+        ("Decision meetings hosted", |p| p.decision_host_share),
+        ("Seats taken (attendances)", |p| p.seat_share),
+    ];
+    let lead = ps
+        .iter()
+        .filter_map(|p| p.host_share.map(|h| (p, h, "hosted", "meetings")))
+        .chain(
+            ps.iter()
+                .filter_map(|p| p.seat_share.map(|h| (p, h, "took", "seats"))),
+        )
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.id.cmp(&a.0.id)));
+    let title = match lead {
+        Some((p, share, verb, what)) => format!(
+            "{} {verb} {} of the {} {what}{}",
+            p.fundholder_name,
+            percent(share),
+            p.name,
+            p.fair_share
+                .map(|s| format!(" (a fair share would be {})", percent(s)))
+                .unwrap_or_default()
+        ),
+        None => "How often each partnership defaults to its fundholder".into(),
+    };
+    let subtitle = format!(
+        "Share of each partnership's meetings hosted and chaired by the fundholder (the partner holding the money), and of the seats its people took. The dashed line is a fair share: 1 ÷ members.{}",
+        more_note(f)
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let mut rows = Vec::new();
+    let label_width = measures
+        .iter()
+        .map(|(m, _)| text_width(m, LABEL, false))
+        .max()
+        .unwrap_or(300);
+    for (i, p) in ps.iter().enumerate() {
+        let sector = sector_of
+            .get(p.fundholder.as_str())
+            .copied()
+            .unwrap_or(Sector::Unknown);
+        y = layout::subheading(
+            &mut scene,
+            y,
+            &format!("{} · fundholder {}", p.name, p.fundholder_name),
+        );
+        let bars: Vec<Bar> = measures
+            .iter()
+            .map(|(m, get)| {
+                let v = get(p);
+                rows.push(DefaultRow {
+                    partnership: &p.id,
+                    partnership_name: &p.name,
+                    fundholder: &p.fundholder,
+                    fundholder_name: &p.fundholder_name,
+                    measure: m,
+                    share: v,
+                    fair_share: p.fair_share,
+                });
+                Bar {
+                    label: (*m).to_owned(),
+                    swatch: None,
+                    segments: vec![(v.unwrap_or(0.0), sector_colour(sector))],
+                    value: v.map_or("not recorded".into(), percent),
+                }
+            })
+            .collect();
+        let lines: Vec<RefLine> = p
+            .fair_share
+            .map(|s| RefLine {
+                at: s,
+                label: format!("fair share {}", percent(s)),
+            })
+            .into_iter()
+            .collect();
+        y = layout::hbars(
+            &mut scene,
+            y,
+            &Bars {
+                bars: &bars,
+                max: 1.0,
+                format: Some(Format::Percent),
+                axis: if i + 1 == ps.len() {
+                    "Share held by the fundholder"
+                } else {
+                    ""
+                },
+                lines: &lines,
+                bar_height: 44,
+                label_width,
+                axis_ticks: i + 1 == ps.len(),
+                ..Bars::default()
+            },
+        );
+    }
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar charts of fundholder defaulting per partnership. {}",
+        ps.iter()
+            .map(|p| format!(
+                "{} (fundholder {}): hosted {}, chaired {}, decision meetings hosted {}, seats {}, fair share {}.",
+                p.name,
+                p.fundholder_name,
+                opt_pct(p.host_share),
+                opt_pct(p.chair_share),
+                opt_pct(p.decision_host_share),
+                opt_pct(p.seat_share),
+                opt_pct(p.fair_share)
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Defaulting to the fundholder".into(),
+        name: NAME.into(),
+        section: Section::Partnerships,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("partnership_name", "Partnership", Kind::Text),
+            col("fundholder_name", "Fundholder", Kind::Text),
+            col("measure", "Measure", Kind::Text),
+            col("share", "Fundholder share", Kind::Percent),
+            col("fair_share", "Fair share", Kind::Percent),
+        ],
+    }))
+}
+
+fn opt_pct(v: Option<f64>) -> String {
+    v.map_or("not recorded".into(), percent)
+}
+
+#[derive(Serialize, Default, Clone)]
+struct HoursRow {
+    partnership: String,
+    sector: Option<Sector>,
+    hours: f64,
+    paid_hours: f64,
+    unpaid_hours: f64,
+    payment_unknown_hours: f64,
+}
+
+fn hours_text(h: f64) -> String {
+    if (h - h.round()).abs() > 0.05 && h < 100.0 {
+        format!("{h:.1} h")
+    } else {
+        format!("{} h", layout::thousands(h))
+    }
+}
+
+/// Paid and unpaid hours by sector per partnership, from the attendance edges of findings.
+pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "participation_hours";
+    let sector_of = sectors(f);
+    let wanted: HashMap<String, usize> = shown(f)
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("partnership:{}", p.id), i))
+        .collect();
+    let mut per: BTreeMap<(usize, Sector), HoursRow> = BTreeMap::new();
+    for e in f.edges.iter().filter(|e| e.kind == "attendance") {
+        let Some(i) = wanted.get(&e.target) else {
+            continue;
+        };
+        let hours = e.figures.hours.unwrap_or(0.0);
+        if hours <= 0.0 {
+            continue;
+        }
+        let sector = if e.source.starts_with("individuals:") {
+            Sector::Individual
+        } else {
+            sector_of
+                .get(e.source.as_str())
+                .copied()
+                .unwrap_or(Sector::Unknown)
+        };
+        let row = per.entry((*i, sector)).or_insert_with(|| HoursRow {
+            partnership: f.partnerships[*i].id.clone(),
+            sector: Some(sector),
+            ..HoursRow::default()
+        });
+        row.hours += hours;
+        match (e.figures.paid_hours, e.figures.unpaid_hours) {
+            (Some(p), Some(u)) => {
+                row.paid_hours += p;
+                row.unpaid_hours += u;
+            }
+            _ => row.payment_unknown_hours += hours,
+        }
+    }
+    if per.is_empty() {
+        let why = if f.partnerships.is_empty() {
+            NO_PARTNERSHIPS
+        } else {
+            "no attended hours at partnership meetings in the window (attendance.csv is needed)"
+        };
+        return Ok(skip(NAME, Section::Partnerships, why));
+    }
+    let ps = shown(f);
+    let vcse_unpaid: Option<f64> = ps.iter().map(|p| p.vcse_unpaid_hours).sum();
+    let value: Option<f64> = ps.iter().map(|p| p.unpaid_value).sum();
+    let vcse_hours: f64 = ps.iter().map(|p| p.vcse_hours).sum();
+    let n = ps.iter().filter(|p| p.vcse_hours > 0.0).count();
+    let title = match (vcse_unpaid, value) {
+        (Some(u), Some(v)) if u > 0.0 => format!(
+            "VCSE-side members gave {} unpaid, worth {}, across {} partnership{}",
+            hours_text(u).replace(" h", " hours"),
+            money(v),
+            n,
+            if n == 1 { "" } else { "s" }
+        ),
+        (Some(_), Some(_)) => format!(
+            "All {} of VCSE-side time at partnership meetings was paid for",
+            hours_text(vcse_hours).replace(" h", " hours")
+        ),
+        _ => format!(
+            "{} of VCSE-side time at partnership meetings; payments were not recorded",
+            hours_text(vcse_hours).replace(" h", " hours")
+        ),
+    };
+    let subtitle = format!(
+        "Hours attended at each partnership's meetings in the window, by the attendee's sector: solid = paid or in salaried statutory time, pale = unpaid. Unpaid time is valued at £{:.2} an hour (an assumption; see the method).{}",
+        f.parameters.hourly_rate,
+        more_note(f)
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let sectors_present: std::collections::BTreeSet<Sector> = per.keys().map(|(_, s)| *s).collect();
+    let mut legend: Vec<(String, Rgb)> = sectors_present
+        .iter()
+        .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
+        .collect();
+    let g = Rgb(0x55, 0x55, 0x55);
+    legend.push(("paid or salaried".into(), g));
+    legend.push(("unpaid".into(), g.lighten(0.62)));
+    if per.values().any(|r| r.payment_unknown_hours > 0.0) {
+        legend.push(("payment unknown".into(), g.lighten(0.9)));
+    }
+    y = layout::legend(&mut scene, y, &legend);
+    let max = per.values().map(|r| r.hours).fold(0.0, f64::max);
+    let groups: Vec<usize> = per
+        .keys()
+        .map(|(i, _)| *i)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let label_width = sectors_present
+        .iter()
+        .map(|s| text_width(sector_name(*s), LABEL, false))
+        .max()
+        .unwrap_or(200);
+    for (gi, i) in groups.iter().enumerate() {
+        let p = &ps[*i];
+        let worth = match p.unpaid_value {
+            Some(v) if p.vcse_hours > 0.0 => format!(" · VCSE-side unpaid time worth {}", money(v)),
+            None if p.vcse_hours > 0.0 => " · payment not recorded".into(),
+            _ => String::new(),
+        };
+        y = layout::subheading(&mut scene, y, &format!("{}{worth}", p.name));
+        let bars: Vec<Bar> = per
+            .range((*i, Sector::Statutory)..=(*i, Sector::Unknown))
+            .map(|((_, s), r)| {
+                let c = sector_colour(*s);
+                let value = if r.payment_unknown_hours > 0.0 && r.paid_hours + r.unpaid_hours == 0.0
+                {
+                    format!("{} · payment unknown", hours_text(r.hours))
+                } else {
+                    format!(
+                        "{} · {} unpaid",
+                        hours_text(r.hours),
+                        hours_text(r.unpaid_hours)
+                    )
+                };
+                Bar {
+                    label: sector_name(*s).to_owned(),
+                    swatch: None,
+                    segments: vec![
+                        (r.paid_hours, c),
+                        (r.unpaid_hours, c.lighten(0.62)),
+                        (r.payment_unknown_hours, c.lighten(0.9)),
+                    ],
+                    value,
+                }
+            })
+            .collect();
+        let last = gi + 1 == groups.len();
+        y = layout::hbars(
+            &mut scene,
+            y,
+            &Bars {
+                bars: &bars,
+                max,
+                format: Some(Format::Number),
+                axis: if last { "Hours attended" } else { "" },
+                bar_height: 44,
+                label_width,
+                axis_ticks: last,
+                ..Bars::default()
+            },
+        );
+    }
+    layout::footer(&mut scene, y, &source(f));
+    let rows: Vec<HoursRow> = per.into_values().collect();
+    let alt = format!(
+        "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
+        ps.iter()
+            .filter(|p| p.vcse_hours > 0.0)
+            .map(|p| format!(
+                "{}: VCSE-side {} attended, {} unpaid{}.",
+                p.name,
+                hours_text(p.vcse_hours),
+                p.vcse_unpaid_hours.map_or("unknown".into(), hours_text),
+                p.unpaid_value
+                    .map(|v| format!(" (worth {})", money(v)))
+                    .unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Paid and unpaid time".into(),
+        name: NAME.into(),
+        section: Section::Partnerships,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("partnership", "Partnership", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("hours", "Hours", Kind::Hours),
+            col("paid_hours", "Paid", Kind::Hours),
+            col("unpaid_hours", "Unpaid", Kind::Hours),
+            col("payment_unknown_hours", "Payment unknown", Kind::Hours),
+        ],
+    }))
+}
+
+#[derive(Serialize)]
+struct QuarterRow<'a> {
+    partnership: &'a str,
+    #[serde(flatten)]
+    quarter: &'a QuarterAttendance,
+}
+
+/// Attendance rate per side by quarter, one panel per partnership.
+pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "attendance_by_quarter";
+    let ps: Vec<&PartnershipFigures> = shown(f)
+        .iter()
+        .filter(|p| !p.attendance_by_quarter.is_empty())
+        .collect();
+    if ps.is_empty() {
+        let why = if f.partnerships.is_empty() {
+            NO_PARTNERSHIPS
+        } else {
+            "no attendance rows at partnership meetings in the window (attendance.csv is needed)"
+        };
+        return Ok(skip(NAME, Section::Partnerships, why));
+    }
+    let gap = ps
+        .iter()
+        .filter_map(
+            |p| match (p.attendance_rate.statutory, p.attendance_rate.vcse) {
+                (Some(s), Some(v)) => Some((p, s, v)),
+                _ => None,
+            },
+        )
+        .max_by(|a, b| {
+            (a.1 - a.2)
+                .total_cmp(&(b.1 - b.2))
+                .then(b.0.id.cmp(&a.0.id))
+        });
+    let title = match gap {
+        Some((p, s, v)) => format!(
+            "{}: VCSE-side members attended {} of the meetings they were listed for, statutory members {}",
+            p.name,
+            percent(v),
+            percent(s)
+        ),
+        None => "Attendance rate per side, by quarter".into(),
+    };
+    let subtitle = format!(
+        "Attended ÷ all attendance rows (attended, apologies, absent), per UK financial-year quarter. VCSE side: VCSE organisations, community members and unknown sector.{}",
+        more_note(f)
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, &subtitle);
+    y = layout::legend(
+        &mut scene,
+        y,
+        &[
+            ("Statutory side".into(), sector_colour(Sector::Statutory)),
+            ("VCSE side".into(), sector_colour(Sector::Vcse)),
+        ],
+    );
+    let mut rows = Vec::new();
+    let (x0, x1) = (MARGIN + 110, WIDTH - MARGIN - 30);
+    for p in &ps {
+        y = layout::subheading(&mut scene, y, &p.name);
+        let (top, bottom) = (y + 30, y + 30 + 330);
+        let q = &p.attendance_by_quarter;
+        let slot = f64::from(x1 - x0) / q.len().max(1) as f64;
+        let xq = |i: usize| x0 + (slot * (i as f64 + 0.5)).round() as i32;
+        let yv = |v: f64| bottom - (v.clamp(0.0, 1.0) * f64::from(bottom - top)).round() as i32;
+        for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            scene.line(vec![(x0, yv(t)), (x1, yv(t))], GRID, 2);
+            scene.styled_text(
+                x0 - 14,
+                yv(t) + 11,
+                &percent(t),
+                SMALL,
+                false,
+                MUTED,
+                Align::Right,
+            );
+        }
+        for (side, get) in [
+            (
+                Sector::Statutory,
+                (|r: &QuarterAttendance| r.attendance_rate.statutory)
+                    as fn(&QuarterAttendance) -> Option<f64>,
+            ),
+            (Sector::Vcse, |r: &QuarterAttendance| r.attendance_rate.vcse),
+        ] {
+            let c = sector_colour(side);
+            let mut run: Vec<(i32, i32)> = Vec::new();
+            for (i, r) in q.iter().enumerate() {
+                match get(r) {
+                    Some(v) => run.push((xq(i), yv(v))),
+                    None => {
+                        if run.len() > 1 {
+                            scene.line(std::mem::take(&mut run), c, 5);
+                        }
+                        run.clear();
+                    }
+                }
+            }
+            if run.len() > 1 {
+                scene.line(run, c, 5);
+            }
+            // Statutory markers larger, so that equal rates show both.
+            let m = if side == Sector::Statutory { 11 } else { 7 };
+            for (i, r) in q.iter().enumerate() {
+                if let Some(v) = get(r) {
+                    let (x, yy) = (xq(i), yv(v));
+                    scene.rect((x - m, yy - m), (x + m, yy + m), c);
+                }
+            }
+        }
+        scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
+        // Quarter labels: every k-th so that they never overlap.
+        let widest = q
+            .iter()
+            .map(|r| text_width(&r.quarter, SMALL - 4.0, false))
+            .max()
+            .unwrap_or(100);
+        let every = ((f64::from(widest + 20) / slot).ceil() as usize).max(1);
+        for (i, r) in q.iter().enumerate() {
+            if i % every == 0 {
+                scene.styled_text(
+                    xq(i),
+                    bottom + 38,
+                    &r.quarter,
+                    SMALL - 4.0,
+                    false,
+                    MUTED,
+                    Align::Centre,
+                );
+            }
+            rows.push(QuarterRow {
+                partnership: &p.id,
+                quarter: r,
+            });
+        }
+        y = bottom + 50;
+    }
+    scene.styled_text(
+        (x0 + x1) / 2,
+        y + 40,
+        "UK financial-year quarter of the meeting",
+        SMALL,
+        false,
+        INK,
+        Align::Centre,
+    );
+    layout::footer(&mut scene, y + 50, &source(f));
+    let alt = format!(
+        "Line charts of attendance rate per quarter for the statutory and VCSE sides. {}",
+        ps.iter()
+            .map(|p| format!(
+                "{}: statutory {}, VCSE side {} over the window.",
+                p.name,
+                opt_pct(p.attendance_rate.statutory),
+                opt_pct(p.attendance_rate.vcse)
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Attendance by quarter".into(),
+        name: NAME.into(),
+        section: Section::Partnerships,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("partnership", "Partnership", Kind::Text),
+            col("quarter", "Quarter", Kind::Text),
+            col("attendance_rate_statutory", "Statutory rate", Kind::Percent),
+            col("attendance_rate_vcse", "VCSE rate", Kind::Percent),
+            col("attendance_rows_statutory", "Statutory rows", Kind::Number),
+            col("attendance_rows_vcse", "VCSE rows", Kind::Number),
+        ],
+    }))
+}
+
+/// Band fills, 0 (light) to 5 (dark): greys, so they never read as a sector colour and
+/// print well in black and white.
+const BAND_FILL: [Rgb; 6] = [
+    Rgb(0xF4, 0xF4, 0xF4),
+    Rgb(0xD9, 0xD9, 0xD9),
+    Rgb(0xBD, 0xBD, 0xBD),
+    Rgb(0x96, 0x96, 0x96),
+    Rgb(0x63, 0x63, 0x63),
+    Rgb(0x25, 0x25, 0x25),
+];
+
+type AxisOf = fn(&MemberBalance) -> crate::measures::balance::Axis;
+
+const DIMENSIONS: [(&str, AxisOf); 5] = [
+    ("Funding share", |m| m.funding_share),
+    ("Authority", |m| m.authority),
+    ("Voice (seats)", |m| m.voice),
+    ("Unpaid time", |m| m.unpaid_share),
+    ("Dependency on fundholder", |m| m.dependency_on_fundholder),
+];
+
+#[derive(Serialize)]
+struct BalanceRow<'a> {
+    partnership: &'a str,
+    #[serde(flatten)]
+    member: &'a MemberBalance,
+}
+
+/// One balance-of-power heatmap per partnership.
+pub(super) fn balance(f: &Findings) -> Result<Vec<Built>, Error> {
+    let ps: Vec<&PartnershipFigures> = shown(f)
+        .iter()
+        .filter(|p| {
+            p.balance
+                .iter()
+                .any(|m| DIMENSIONS.iter().any(|(_, get)| get(m).band.is_some()))
+        })
+        .collect();
+    if ps.is_empty() {
+        let why = if f.partnerships.is_empty() {
+            NO_PARTNERSHIPS
+        } else {
+            "no partnership has members with a measured dimension of power in the window"
+        };
+        return Ok(vec![skip("balance", Section::Partnerships, why)]);
+    }
+    ps.iter().map(|p| balance_of(f, p)).collect()
+}
+
+fn balance_of(f: &Findings, p: &PartnershipFigures) -> Result<Built, Error> {
+    let name = format!("balance_{}", file_stem(&p.id));
+    let mut members: Vec<&MemberBalance> = p.balance.iter().collect();
+    members.sort_by(|a, b| {
+        (b.id == p.fundholder)
+            .cmp(&(a.id == p.fundholder))
+            .then(
+                b.voice
+                    .value
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.voice.value.unwrap_or(0.0)),
+            )
+            .then(a.id.cmp(&b.id))
+    });
+    let all = members.len();
+    members.truncate(MAX_MEMBERS);
+    let fh = p.balance.iter().find(|m| m.id == p.fundholder);
+    let (top, measured) = fh.map_or((0, 0), |m| {
+        let bands: Vec<u8> = DIMENSIONS.iter().filter_map(|(_, g)| g(m).band).collect();
+        (bands.iter().filter(|b| **b >= 4).count(), bands.len())
+    });
+    let title = if top > 0 {
+        format!(
+            "{}: the fundholder, {}, is in the top bands (4–5) on {top} of {measured} measured dimensions of power",
+            p.name, p.fundholder_name
+        )
+    } else {
+        format!(
+            "{}: the fundholder, {}, is not in the top bands on any dimension of power",
+            p.name, p.fundholder_name
+        )
+    };
+    let subtitle = format!(
+        "Each member on five dimensions of power, banded 0–5 (value × 5, rounded), shown side by side and never averaged into one score. Funding: share of programme money; authority: meetings hosted or chaired; voice: share of seats taken; unpaid time: share of its hours unpaid; dependency: the fundholder's grants ÷ its income.{}",
+        if all > MAX_MEMBERS {
+            format!(" The fundholder and the {} members with most seats, of {all}.", MAX_MEMBERS - 1)
+        } else {
+            String::new()
+        }
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let legend: Vec<(String, Rgb)> = (0..6)
+        .map(|b| (format!("band {b}"), BAND_FILL[b]))
+        .collect();
+    y = layout::legend(&mut scene, y, &legend);
+    let cell_w = 216;
+    let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32;
+    let name_w = x0 - MARGIN - 40 - 10;
+    let cell_h = 70;
+    // Column heads, wrapped to the cell.
+    let head_lines: Vec<Vec<String>> = DIMENSIONS
+        .iter()
+        .map(|(h, _)| super::scene::wrap(h, SMALL - 2.0, true, cell_w - 8))
+        .collect();
+    let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
+    for (i, lines) in head_lines.iter().enumerate() {
+        let cx = x0 + cell_w * i as i32 + cell_w / 2;
+        let start = y + head_h - 38 * lines.len() as i32;
+        for (k, l) in lines.iter().enumerate() {
+            scene.styled_text(
+                cx,
+                start + 30 + 38 * k as i32,
+                l,
+                SMALL - 2.0,
+                true,
+                INK,
+                Align::Centre,
+            );
+        }
+    }
+    y += head_h + 14;
+    for m in &members {
+        let c = sector_colour(m.sector);
+        scene.rect_outlined(
+            (MARGIN, y + cell_h / 2 - 13),
+            (MARGIN + 26, y + cell_h / 2 + 13),
+            c,
+            layout::darker(c),
+        );
+        let label = if m.id == p.fundholder {
+            format!("{} (fundholder)", m.name)
+        } else {
+            m.name.clone()
+        };
+        let bold = m.id == p.fundholder;
+        scene.styled_text(
+            MARGIN + 40,
+            y + cell_h / 2 + 13,
+            &fit(&label, LABEL - 2.0, bold, name_w - 16),
+            LABEL - 2.0,
+            bold,
+            INK,
+            Align::Left,
+        );
+        for (i, (_, get)) in DIMENSIONS.iter().enumerate() {
+            let a = get(m);
+            let (cx0, cx1) = (x0 + cell_w * i as i32 + 3, x0 + cell_w * (i as i32 + 1) - 3);
+            let (cy0, cy1) = (y + 3, y + cell_h - 3);
+            match a.band {
+                Some(b) => {
+                    let fill = BAND_FILL[usize::from(b.min(5))];
+                    scene.rect((cx0, cy0), (cx1, cy1), fill);
+                    let ink = if fill.luminance() < 0.5 { WHITE } else { INK };
+                    let text = format!("{b} · {}", a.value.map_or(String::new(), percent));
+                    scene.styled_text(
+                        (cx0 + cx1) / 2,
+                        (cy0 + cy1) / 2 + 12,
+                        &fit(&text, SMALL, false, cell_w - 16),
+                        SMALL,
+                        b >= 4,
+                        ink,
+                        Align::Centre,
+                    );
+                }
+                None => {
+                    scene.rect_outlined((cx0, cy0), (cx1, cy1), WHITE, GRID);
+                    scene.styled_text(
+                        (cx0 + cx1) / 2,
+                        (cy0 + cy1) / 2 + 12,
+                        "n/a",
+                        SMALL,
+                        false,
+                        MUTED,
+                        Align::Centre,
+                    );
+                }
+            }
+        }
+        y += cell_h;
+    }
+    scene.styled_text(
+        MARGIN,
+        y + 44,
+        "Cells show band · value. n/a: not measurable (e.g. the fundholder's dependency on itself, or unpaid time without payments.csv).",
+        SMALL - 4.0,
+        false,
+        MUTED,
+        Align::Left,
+    );
+    layout::footer(&mut scene, y + 50, &source(f));
+    let rows: Vec<BalanceRow> = p
+        .balance
+        .iter()
+        .map(|m| BalanceRow {
+            partnership: &p.id,
+            member: m,
+        })
+        .collect();
+    let alt = format!(
+        "Heatmap of the balance of power in {}: {} members by five dimensions, bands 0 to 5. {}",
+        p.name,
+        members.len(),
+        members
+            .iter()
+            .take(8)
+            .map(|m| format!(
+                "{}: {}.",
+                m.name,
+                DIMENSIONS
+                    .iter()
+                    .map(|(h, g)| format!(
+                        "{} {}",
+                        h.to_lowercase(),
+                        g(m).band.map_or("n/a".into(), |b| format!("band {b}"))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(Built::Chart(Chart {
+        label: format!("Balance of power: {}", p.name),
+        name,
+        section: Section::Partnerships,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Member", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("funding_share_band", "Funding", Kind::Number),
+            col("authority_band", "Authority", Kind::Number),
+            col("voice_band", "Voice", Kind::Number),
+            col("unpaid_share_band", "Unpaid time", Kind::Number),
+            col("dependency_on_fundholder_band", "Dependency", Kind::Number),
+        ],
+    }))
+}

@@ -1,0 +1,456 @@
+//! A chart as a list of shapes in pixel coordinates, laid out once and drawn with plotters
+//! onto either backend: the PNG and the SVG of a chart come from the same [`Scene`], so they
+//! cannot disagree.
+//!
+//! Text is placed by its baseline. plotters' two backends place text differently (the bitmap
+//! backend puts the baseline half a font size below the anchor; the SVG backend writes
+//! `dy="0.76em"` at a font size of size ÷ 1.24), so [`Scene::svg`] scales the SVG font size
+//! and rewrites the offset to match the bitmap. Widths are measured with the bundled font
+//! ([`text_width`]), so labels can be fitted before drawing instead of overlapping.
+
+use super::font;
+use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
+use plotters::coord::Shift;
+use plotters::drawing::IntoDrawingArea;
+use plotters::element::{PathElement, Polygon, Rectangle, Text};
+use plotters::prelude::DrawingArea;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontDesc, FontStyle, RGBColor, ShapeStyle, TextStyle};
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// `#RRGGBB` → colour; grey for anything else (the palette is a set of constants, so
+    /// this never happens in practice).
+    pub fn hex(s: &str) -> Rgb {
+        let h = s.trim_start_matches('#');
+        let byte = |i: usize| {
+            h.get(i..i + 2)
+                .and_then(|x| u8::from_str_radix(x, 16).ok())
+                .unwrap_or(0x99)
+        };
+        Rgb(byte(0), byte(2), byte(4))
+    }
+
+    /// This colour blended with white: `amount` 0 is the colour, 1 is white. Used instead of
+    /// transparency so that the PNG and the SVG look the same.
+    pub fn lighten(self, amount: f64) -> Rgb {
+        let f = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * amount).round() as u8;
+        Rgb(f(self.0), f(self.1), f(self.2))
+    }
+
+    /// Relative luminance (0 dark … 1 light), to choose black or white text on a fill.
+    pub fn luminance(self) -> f64 {
+        (0.2126 * f64::from(self.0) + 0.7152 * f64::from(self.1) + 0.0722 * f64::from(self.2))
+            / 255.0
+    }
+
+    fn plotters(self) -> RGBColor {
+        RGBColor(self.0, self.1, self.2)
+    }
+}
+
+/// Text colour: near-black.
+pub const INK: Rgb = Rgb(0x22, 0x22, 0x22);
+/// Secondary text and axes.
+pub const MUTED: Rgb = Rgb(0x55, 0x55, 0x55);
+/// Grid lines.
+pub const GRID: Rgb = Rgb(0xDD, 0xDD, 0xDD);
+/// White.
+pub const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
+
+/// Horizontal anchor of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// x is the left end.
+    Left,
+    /// x is the middle.
+    Centre,
+    /// x is the right end.
+    Right,
+}
+
+/// One thing to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A filled rectangle, optionally outlined.
+    Rect {
+        /// Top-left corner.
+        from: (i32, i32),
+        /// Bottom-right corner.
+        to: (i32, i32),
+        /// Fill.
+        fill: Rgb,
+        /// Outline colour, if any.
+        stroke: Option<Rgb>,
+    },
+    /// A line through points.
+    Line {
+        /// The points.
+        points: Vec<(i32, i32)>,
+        /// Colour.
+        colour: Rgb,
+        /// Width in pixels.
+        width: u32,
+    },
+    /// A filled polygon.
+    Polygon {
+        /// The corners.
+        points: Vec<(i32, i32)>,
+        /// Fill.
+        fill: Rgb,
+        /// Opacity, 0–1 (flows in the flow chart overlap).
+        opacity: f64,
+    },
+    /// One line of text.
+    Text {
+        /// x of the anchor.
+        x: i32,
+        /// y of the baseline.
+        baseline: i32,
+        /// The text.
+        text: String,
+        /// Font size in pixels.
+        size: f64,
+        /// Bold.
+        bold: bool,
+        /// Colour.
+        colour: Rgb,
+        /// Horizontal anchor.
+        align: Align,
+    },
+}
+
+/// A laid-out chart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Scene {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Shapes, drawn in order.
+    pub shapes: Vec<Shape>,
+}
+
+/// Width in pixels of `text` at `size`, in the bundled font.
+pub fn text_width(text: &str, size: f64, bold: bool) -> i32 {
+    font::register();
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    FontDesc::new(font::family(), size, style)
+        .box_size(text)
+        .map(|(w, _)| w as i32)
+        .unwrap_or_else(|_| (text.chars().count() as f64 * size * 0.6) as i32)
+}
+
+/// `text` shortened with an ellipsis to fit `max` pixels.
+pub fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
+    if text_width(text, size, bold) <= max {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        n -= 1;
+        let s: String = chars[..n].iter().collect::<String>().trim_end().to_owned() + "…";
+        if text_width(&s, size, bold) <= max {
+            return s;
+        }
+    }
+    "…".into()
+}
+
+/// Splits `text` into lines of at most `max` pixels (words are not broken; a single word
+/// longer than a line is shortened).
+pub fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&candidate, size, bold) <= max || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_owned();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .map(|l| fit(&l, size, bold, max))
+        .collect()
+}
+
+impl Scene {
+    /// An empty scene.
+    pub fn new(width: u32, height: u32) -> Scene {
+        Scene {
+            width,
+            height,
+            shapes: Vec::new(),
+        }
+    }
+
+    /// Adds a filled rectangle (corners in any order).
+    pub fn rect(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb) {
+        self.shapes.push(Shape::Rect {
+            from: (a.0.min(b.0), a.1.min(b.1)),
+            to: (a.0.max(b.0), a.1.max(b.1)),
+            fill,
+            stroke: None,
+        });
+    }
+
+    /// Adds an outlined, filled rectangle.
+    pub fn rect_outlined(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb, stroke: Rgb) {
+        self.shapes.push(Shape::Rect {
+            from: (a.0.min(b.0), a.1.min(b.1)),
+            to: (a.0.max(b.0), a.1.max(b.1)),
+            fill,
+            stroke: Some(stroke),
+        });
+    }
+
+    /// Adds a line.
+    pub fn line(&mut self, points: Vec<(i32, i32)>, colour: Rgb, width: u32) {
+        self.shapes.push(Shape::Line {
+            points,
+            colour,
+            width,
+        });
+    }
+
+    /// Adds a dashed straight line.
+    pub fn dashed(&mut self, a: (i32, i32), b: (i32, i32), colour: Rgb, width: u32) {
+        let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        let len = dx.hypot(dy);
+        let (dash, gap) = (18.0, 12.0);
+        let mut t = 0.0;
+        while t < len {
+            let e = (t + dash).min(len);
+            let p = |s: f64| {
+                (
+                    a.0 + (dx * s / len).round() as i32,
+                    a.1 + (dy * s / len).round() as i32,
+                )
+            };
+            self.line(vec![p(t), p(e)], colour, width);
+            t = e + gap;
+        }
+    }
+
+    /// Adds a filled polygon.
+    pub fn polygon(&mut self, points: Vec<(i32, i32)>, fill: Rgb) {
+        self.shapes.push(Shape::Polygon {
+            points,
+            fill,
+            opacity: 1.0,
+        });
+    }
+
+    /// Adds a see-through filled polygon.
+    pub fn translucent(&mut self, points: Vec<(i32, i32)>, fill: Rgb, opacity: f64) {
+        self.shapes.push(Shape::Polygon {
+            points,
+            fill,
+            opacity,
+        });
+    }
+
+    /// Adds a line of text at a baseline.
+    pub fn text(&mut self, x: i32, baseline: i32, text: &str, size: f64, align: Align) {
+        self.styled_text(x, baseline, text, size, false, INK, align);
+    }
+
+    /// Adds a line of text with weight and colour.
+    #[allow(clippy::too_many_arguments)]
+    pub fn styled_text(
+        &mut self,
+        x: i32,
+        baseline: i32,
+        text: &str,
+        size: f64,
+        bold: bool,
+        colour: Rgb,
+        align: Align,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        self.shapes.push(Shape::Text {
+            x,
+            baseline,
+            text: text.to_owned(),
+            size,
+            bold,
+            colour,
+            align,
+        });
+    }
+
+    /// The scene as PNG bytes (8-bit RGB).
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let mut buf = vec![0xFFu8; w * h * 3];
+        {
+            let root =
+                BitMapBackend::with_buffer(&mut buf, (self.width, self.height)).into_drawing_area();
+            self.draw(&root, 1.0)?;
+        }
+        Ok(super::png::encode(self.width, self.height, &buf))
+    }
+
+    /// The scene as an SVG document.
+    pub fn svg(&self) -> Result<String, String> {
+        let mut s = String::new();
+        {
+            let root =
+                SVGBackend::with_string(&mut s, (self.width, self.height)).into_drawing_area();
+            self.draw(&root, SVG_FONT_SCALE)?;
+        }
+        // See the module doc: put the SVG baseline where the bitmap backend puts it, and name
+        // fallbacks for viewers without DejaVu Sans.
+        Ok(
+            s.replace("dy=\"0.76em\"", &format!("dy=\"{SVG_BASELINE_EM}em\""))
+                .replace(
+                    &format!("font-family=\"{}\"", font::FAMILY),
+                    "font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\"",
+                ),
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        font_scale: f64,
+    ) -> Result<(), String> {
+        font::register();
+        let err = |e: plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+        root.fill(&WHITE.plotters()).map_err(err)?;
+        for shape in &self.shapes {
+            match shape {
+                Shape::Rect {
+                    from,
+                    to,
+                    fill,
+                    stroke,
+                } => {
+                    root.draw(&Rectangle::new([*from, *to], fill.plotters().filled()))
+                        .map_err(err)?;
+                    if let Some(s) = stroke {
+                        root.draw(&Rectangle::new(
+                            [*from, *to],
+                            ShapeStyle::from(s.plotters()).stroke_width(2),
+                        ))
+                        .map_err(err)?;
+                    }
+                }
+                Shape::Line {
+                    points,
+                    colour,
+                    width,
+                } => {
+                    root.draw(&PathElement::new(
+                        points.clone(),
+                        colour.plotters().stroke_width(*width),
+                    ))
+                    .map_err(err)?;
+                }
+                Shape::Polygon {
+                    points,
+                    fill,
+                    opacity,
+                } => {
+                    root.draw(&Polygon::new(
+                        points.clone(),
+                        fill.plotters().mix(*opacity).filled(),
+                    ))
+                    .map_err(err)?;
+                }
+                Shape::Text {
+                    x,
+                    baseline,
+                    text,
+                    size,
+                    bold,
+                    colour,
+                    align,
+                } => {
+                    let weight = if *bold {
+                        FontStyle::Bold
+                    } else {
+                        FontStyle::Normal
+                    };
+                    let h = match align {
+                        Align::Left => HPos::Left,
+                        Align::Centre => HPos::Center,
+                        Align::Right => HPos::Right,
+                    };
+                    let ink = colour.plotters();
+                    let style =
+                        TextStyle::from(FontDesc::new(font::family(), size * font_scale, weight))
+                            .color(&ink)
+                            .pos(Pos::new(h, VPos::Top));
+                    let top = baseline - (size / 2.0).round() as i32;
+                    root.draw(&Text::new(text.as_str(), (*x, top), style))
+                        .map_err(err)?;
+                }
+            }
+        }
+        root.present().map_err(err)
+    }
+}
+
+/// The SVG backend writes font-size = size ÷ 1.24, while ab_glyph scales DejaVu Sans so
+/// that ascent + descent (1.164 em) = size: the SVG font is drawn larger by 1.24 ÷ 1.164.
+const SVG_FONT_SCALE: f64 = 1.24 / 1.164;
+/// The bitmap baseline is size ÷ 2 below the anchor; in SVG ems at the scaled font size
+/// that is 0.5 × 1.164 = 0.582 em.
+const SVG_BASELINE_EM: f64 = 0.582;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_lighten_towards_white() {
+        assert_eq!(Rgb::hex("#0072B2"), Rgb(0, 0x72, 0xB2));
+        assert_eq!(Rgb(0, 0, 0).lighten(1.0), WHITE);
+        assert_eq!(Rgb(100, 100, 100).lighten(0.0), Rgb(100, 100, 100));
+        assert_eq!(Rgb::hex("nonsense"), Rgb(0x99, 0x99, 0x99));
+    }
+
+    #[test]
+    fn text_is_measured_fitted_and_wrapped() {
+        let w = text_width("Northbridge", 40.0, false);
+        assert!(w > 150 && w < 400, "{w}");
+        assert!(text_width("Northbridge", 40.0, true) >= w);
+        let short = fit("Northbridge Borough Council", 40.0, false, 300);
+        assert!(short.ends_with('…') && text_width(&short, 40.0, false) <= 300);
+        let lines = wrap("one two three four five six seven", 40.0, false, 300);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| text_width(l, 40.0, false) <= 300));
+    }
+
+    #[test]
+    fn a_scene_draws_to_both_backends() {
+        let mut s = Scene::new(200, 100);
+        s.rect((10, 10), (60, 60), Rgb::hex("#009E73"));
+        s.text(100, 50, "£1.2m <&>", 20.0, Align::Centre);
+        let svg = s.svg().expect("svg");
+        assert!(svg.contains("&lt;&amp;&gt;") && svg.contains("DejaVu Sans"));
+        let png = s.png().expect("png");
+        assert_eq!(&png[1..4], b"PNG");
+    }
+}

@@ -1,0 +1,601 @@
+//! `report.html`: one self-contained page for a board paper.
+//!
+//! Headline findings first (the flags in plain English, high first, grouped by code with
+//! counts), then one section per theme with its charts, a short explanation and the table
+//! behind each chart, then data quality and method. Charts are inlined as SVG `data:` images
+//! with alt text; there is no script and a Content-Security-Policy forbids any request
+//! other than those inline images, so the page can make no network request. A print
+//! stylesheet lays it out for A4. Every data string is HTML-escaped. Under `--public` the
+//! tables show the disclosure-controlled values ("fewer than 8").
+
+use crate::charts::{Chart, Charts, Column, Kind, Section, SkippedChart};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::{money, percent, Flag, Severity};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Rows shown in a table before "… and N more".
+const TABLE_ROWS: usize = 15;
+/// Flags listed per code before "… and N more".
+const FLAGS_PER_CODE: usize = 10;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Standard base64 (RFC 4648, with padding).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { --ink: #222; --muted: #555; --rule: #ddd; --high: #a33b20; --medium: #8a6d00; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: var(--ink); line-height: 1.5;
+       max-width: 60rem; margin: 0 auto; padding: 1.5rem; font-size: 16px; }
+h1 { font-size: 1.8rem; margin: 0 0 .25rem; line-height: 1.2; }
+h2 { font-size: 1.4rem; margin: 2.5rem 0 .5rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; }
+h3 { font-size: 1.1rem; margin: 1.6rem 0 .4rem; }
+p, li { max-width: 48rem; }
+.lede { font-size: 1.1rem; }
+.meta { color: var(--muted); font-size: .9rem; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
+.figures li { border: 1px solid var(--rule); padding: .5rem .7rem; }
+.figures strong { display: block; font-size: 1.3rem; }
+.sev { display: inline-block; font-size: .75rem; font-weight: bold; text-transform: uppercase; padding: 0 .35rem; border-radius: 3px; color: #fff; margin-right: .4rem; }
+.sev.high { background: var(--high); } .sev.medium { background: var(--medium); }
+ul.flags { padding-left: 1.1rem; } ul.flags li { margin: .3rem 0; }
+figure { margin: 1rem 0 .5rem; }
+figure img { width: 100%; height: auto; border: 1px solid var(--rule); }
+figcaption { color: var(--muted); font-size: .85rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .85rem; width: 100%; }
+caption { text-align: left; color: var(--muted); font-size: .85rem; padding-bottom: .2rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.note { border-left: 4px solid var(--rule); padding: .3rem .8rem; color: var(--muted); }
+nav ol { columns: 2; font-size: .95rem; }
+@page { size: A4; margin: 15mm 14mm 16mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  h2 { break-before: page; }
+  #headlines h2 { break-before: avoid; }
+  h2, h3 { break-after: avoid; }
+  figure, tr, .figures li { break-inside: avoid; }
+  figure img { border: none; width: auto; height: auto; max-width: 100%; max-height: 150mm; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// The report as one HTML document.
+/// `csv_written`: the charts' data went to `charts/NAME.csv` (not with `--charts none`).
+pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String, Error> {
+    let mut h = String::new();
+    let t = &f.totals;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n<title>fundflow report: where the money goes, as of {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        f.as_of
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>Where the money goes, and who carries partnership work</h1>\n<p class=\"lede\">{} grants worth {} from {} funders to {} recipients, as of {}.</p>\n<p class=\"meta\">{}{}</p>\n</header>\n",
+        crate::charts::thousands(t.grants as f64),
+        money(t.amount),
+        t.funders,
+        t.recipients,
+        f.as_of,
+        escape(&window_words(f)),
+        if f.disclosure.public {
+            " Published with disclosure control: counts of people or attendance rows below 8 are shown as “fewer than 8”, other such counts rounded to the nearest 5; money is not suppressed."
+        } else {
+            ""
+        }
+    );
+    h.push_str("<nav aria-label=\"Contents\">\n<ol>\n<li><a href=\"#headlines\">Headline findings</a></li>\n");
+    for s in SECTIONS {
+        let _ = writeln!(h, "<li><a href=\"#{}\">{}</a></li>", s.id, s.heading);
+    }
+    h.push_str("<li><a href=\"#method\">Data quality and method</a></li>\n</ol>\n</nav>\n<main>\n");
+
+    at_a_glance(&mut h, f);
+    headlines(&mut h, f);
+    let mut figure = 0;
+    for s in SECTIONS {
+        let _ = write!(
+            h,
+            "<section id=\"{}\">\n<h2>{}</h2>\n<p>{}</p>\n",
+            s.id, s.heading, s.explain
+        );
+        if s.section == Section::Partnerships {
+            partnership_figures(&mut h, f);
+        }
+        for c in charts.charts.iter().filter(|c| c.section == s.section) {
+            figure += 1;
+            chart(&mut h, c, figure, csv_written)?;
+        }
+        for k in charts.skipped.iter().filter(|k| k.section == s.section) {
+            skipped(&mut h, k);
+        }
+        h.push_str("</section>\n");
+    }
+    method(&mut h, f, charts);
+    h.push_str("</main>\n</body>\n</html>\n");
+    Ok(h)
+}
+
+fn window_words(f: &Findings) -> String {
+    let w = match (f.window.from, f.window.to) {
+        (Some(a), Some(b)) => format!("Grants awarded from {a} to {b}"),
+        (Some(a), None) => format!("Grants awarded from {a}"),
+        (None, Some(b)) => format!("Grants awarded up to {b}"),
+        (None, None) => "All grants in the data".into(),
+    };
+    format!(
+        "{w}; grants running at {} for dependency and funding cliffs.",
+        f.as_of
+    )
+}
+
+struct SectionText {
+    section: Section,
+    id: &'static str,
+    heading: &'static str,
+    explain: &'static str,
+}
+
+const SECTIONS: [SectionText; 5] = [
+    SectionText {
+        section: Section::Money,
+        id: "money",
+        heading: "Where the money goes",
+        explain: "Money awarded in the window, by the sector of the recipient, by funder, and to the largest recipients. Sector colours are the same in every chart: statutory blue, VCSE green, private orange, individuals pink, unknown grey.",
+    },
+    SectionText {
+        section: Section::Concentration,
+        id: "concentration",
+        heading: "How concentrated the money is",
+        explain: "Whether money is spread across many recipients or held by a few. The Gini coefficient runs from 0 (everyone gets the same) to 1 (one recipient gets everything). HHI is shown against the competition authorities' bands as context only: a small funder making a few equal grants scores high by construction, so the flags use shares instead.",
+    },
+    SectionText {
+        section: Section::Flows,
+        id: "flows",
+        heading: "Money passed on through intermediaries",
+        explain: "Some organisations receive grants and pass money on (community foundations, lead partners). Counting every award would count that money twice; the totals here say how much was passed on.",
+    },
+    SectionText {
+        section: Section::Cliff,
+        id: "cliff",
+        heading: "Funding that ends soon",
+        explain: "Short, time-limited grants put VCSE organisations' survival at risk. This shows the annual value of grants running now that end in each of the next eight quarters.",
+    },
+    SectionText {
+        section: Section::Partnerships,
+        id: "partnerships",
+        heading: "Partnerships: who holds power, who gives time unpaid",
+        explain: "Research on statutory–VCSE partnerships found that partners default to the body holding the money as host, chair and decision-maker, and that VCSE members give time unpaid while statutory colleagues attend in salaried time. These charts measure both. Power is shown dimension by dimension and never averaged into one score.",
+    },
+];
+
+/// Six figures a board member reads first.
+fn at_a_glance(h: &mut String, f: &Findings) {
+    let t = &f.totals;
+    let mut items: Vec<(String, String)> = vec![(
+        money(t.amount),
+        format!(
+            "awarded in {} grants; {} of it new money from original funders",
+            crate::charts::thousands(t.grants as f64),
+            money(t.awarded_by_original_funders)
+        ),
+    )];
+    let vcse: f64 = t
+        .by_sector
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.sector,
+                crate::model::Sector::Vcse
+                    | crate::model::Sector::Unknown
+                    | crate::model::Sector::Individual
+            )
+        })
+        .map(|s| s.amount)
+        .sum();
+    if t.amount > 0.0 {
+        items.push((
+            percent(vcse / t.amount),
+            "of the money went to the VCSE side (VCSE, community groups of unknown sector, individuals)".into(),
+        ));
+    }
+    let d = &f.dominance.overall;
+    if let (Some(top), Some(share)) = (&d.top_funder, d.top_share) {
+        let name = f
+            .funders
+            .iter()
+            .find(|x| &x.id == top)
+            .map_or(top.to_string(), |x| x.name.clone());
+        items.push((
+            percent(share),
+            format!("of the VCSE side's money came from one funder, {name}"),
+        ));
+    }
+    let ending: f64 = f
+        .cliff
+        .by_quarter
+        .iter()
+        .take(4)
+        .map(|q| q.annual_value_ending)
+        .sum();
+    if !f.cliff.by_quarter.is_empty() {
+        items.push((
+            money(ending),
+            "a year of VCSE-side funding ends in the next four quarters".into(),
+        ));
+    }
+    let unpaid: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();
+    let hours: Option<f64> = f.partnerships.iter().map(|p| p.vcse_unpaid_hours).sum();
+    if let (Some(v), Some(hrs), false) = (unpaid, hours, f.partnerships.is_empty()) {
+        items.push((
+            money(v),
+            format!(
+                "of VCSE-side time given unpaid at partnership meetings ({} hours)",
+                crate::charts::thousands(hrs)
+            ),
+        ));
+    }
+    if let Some((p, share)) = f
+        .partnerships
+        .iter()
+        .filter_map(|p| p.host_share.map(|s| (p, s)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+    {
+        items.push((
+            percent(share),
+            format!(
+                "of the {}'s meetings were hosted by its fundholder, {}",
+                p.name, p.fundholder_name
+            ),
+        ));
+    }
+    h.push_str("<section id=\"glance\" aria-label=\"At a glance\">\n<ul class=\"figures\">\n");
+    for (figure, words) in items {
+        let _ = writeln!(
+            h,
+            "<li><strong>{}</strong>{}</li>",
+            escape(&figure),
+            escape(&words)
+        );
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+/// Flags grouped by code: groups with a high flag first, then by size.
+fn headlines(h: &mut String, f: &Findings) {
+    h.push_str("<section id=\"headlines\">\n<h2>Headline findings</h2>\n");
+    if f.flags.is_empty() {
+        h.push_str("<p>No flags were raised at the thresholds used (listed in findings.json under <code>parameters</code>).</p>\n</section>\n");
+        return;
+    }
+    let high = f
+        .flags
+        .iter()
+        .filter(|x| x.severity == Severity::High)
+        .count();
+    let _ = writeln!(
+        h,
+        "<p>{} flag{} raised, {high} of them high. Each is a threshold crossed by a measured figure; <code>fundflow explain CODE</code> gives its definition and source. The full list is in findings.json and tables/flags.csv.</p>",
+        f.flags.len(),
+        if f.flags.len() == 1 { " was" } else { "s were" }
+    );
+    let mut groups: BTreeMap<&str, Vec<&Flag>> = BTreeMap::new();
+    for x in &f.flags {
+        groups.entry(x.code).or_default().push(x);
+    }
+    let mut order: Vec<(&str, Vec<&Flag>)> = groups.into_iter().collect();
+    order.sort_by_key(|(code, v)| {
+        let highs = v.iter().filter(|x| x.severity == Severity::High).count();
+        (highs == 0, std::cmp::Reverse(v.len()), *code)
+    });
+    for (code, mut flags) in order {
+        let highs = flags
+            .iter()
+            .filter(|x| x.severity == Severity::High)
+            .count();
+        let title = crate::flags::explain::explain(code).map_or("", |e| e.title);
+        let _ = writeln!(
+            h,
+            "<h3>{} — {} <span class=\"meta\">({} flag{}, {highs} high)</span></h3>",
+            escape(code),
+            escape(title),
+            flags.len(),
+            if flags.len() == 1 { "" } else { "s" }
+        );
+        flags.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then(b.amount.unwrap_or(0.0).total_cmp(&a.amount.unwrap_or(0.0)))
+        });
+        h.push_str("<ul class=\"flags\">\n");
+        for x in flags.iter().take(FLAGS_PER_CODE) {
+            let sev = match x.severity {
+                Severity::High => "high",
+                Severity::Medium => "medium",
+            };
+            let _ = writeln!(
+                h,
+                "<li><span class=\"sev {sev}\">{sev}</span>{}</li>",
+                escape(&x.message)
+            );
+        }
+        h.push_str("</ul>\n");
+        if flags.len() > FLAGS_PER_CODE {
+            let _ = writeln!(
+                h,
+                "<p class=\"meta\">… and {} more {} flags in findings.json and tables/flags.csv.</p>",
+                flags.len() - FLAGS_PER_CODE,
+                escape(code)
+            );
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+/// Key partnership figures before the partnership charts.
+fn partnership_figures(h: &mut String, f: &Findings) {
+    if f.partnerships.is_empty() {
+        return;
+    }
+    h.push_str("<ul class=\"figures\">\n");
+    for p in f.partnerships.iter().take(12) {
+        let words = match p.unpaid_value {
+            Some(_) => "of VCSE-side time given unpaid to",
+            None => "unpaid time not known (no payments.csv) for",
+        };
+        let _ = writeln!(
+            h,
+            "<li><strong>{}</strong>{words} {} ({} meetings; fundholder {})</li>",
+            p.unpaid_value.map_or("–".into(), money),
+            escape(&p.name),
+            p.meetings,
+            escape(&p.fundholder_name),
+        );
+    }
+    h.push_str("</ul>\n");
+}
+
+fn chart(h: &mut String, c: &Chart, n: usize, csv_written: bool) -> Result<(), Error> {
+    let svg = c
+        .scene
+        .svg()
+        .map_err(|e| Error::Internal(format!("chart {}: {e}", c.name)))?;
+    let _ = write!(
+        h,
+        "<h3>{}</h3>\n<figure>\n<img src=\"data:image/svg+xml;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption>Figure {n}. {}.{}</figcaption>\n</figure>\n",
+        escape(&c.label),
+        base64(svg.as_bytes()),
+        c.scene.width,
+        c.scene.height,
+        escape(&c.alt),
+        escape(&c.title),
+        if csv_written {
+            format!(" Data: charts/{}.csv.", escape(&c.name))
+        } else {
+            String::new()
+        }
+    );
+    table(h, c, n);
+    Ok(())
+}
+
+fn table(h: &mut String, c: &Chart, n: usize) {
+    let rows = c.data.rows();
+    if rows.is_empty() || c.columns.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<table>\n<caption>Figure {n}: the data{}</caption>\n<thead><tr>",
+        if rows.len() > TABLE_ROWS {
+            format!(" (first {TABLE_ROWS} of {} rows)", rows.len())
+        } else {
+            String::new()
+        }
+    );
+    for col in &c.columns {
+        let class = if col.kind == Kind::Text {
+            ""
+        } else {
+            " class=\"num\""
+        };
+        let _ = write!(h, "<th scope=\"col\"{class}>{}</th>", escape(col.heading));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows.iter().take(TABLE_ROWS) {
+        h.push_str("<tr>");
+        for col in &c.columns {
+            let class = if col.kind == Kind::Text {
+                ""
+            } else {
+                " class=\"num\""
+            };
+            let _ = write!(h, "<td{class}>{}</td>", escape(&cell(row, col)));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+}
+
+/// One cell: suppressed counts say so; null is a dash.
+fn cell(row: &serde_json::Map<String, Value>, col: &Column) -> String {
+    if let Some(Value::String(marker)) = row.get(&format!("{}_suppressed", col.key)) {
+        return marker.clone();
+    }
+    match row.get(col.key) {
+        None | Some(Value::Null) => "–".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.into(),
+        Some(Value::Number(n)) => {
+            let v = n.as_f64().unwrap_or(0.0);
+            match col.kind {
+                Kind::Money => money(v),
+                Kind::Percent => percent(v),
+                Kind::Number => crate::charts::thousands(v),
+                Kind::Hours => format!("{v:.2}"),
+                Kind::Text => n.to_string(),
+            }
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+fn skipped(h: &mut String, k: &SkippedChart) {
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Chart “{}” not drawn: {}.</p>",
+        escape(&k.name.replace('_', " ")),
+        escape(&k.reason)
+    );
+}
+
+fn method(h: &mut String, f: &Findings, charts: &Charts) {
+    h.push_str(
+        "<section id=\"method\">\n<h2>Data quality and method</h2>\n<h3>What was analysed</h3>\n",
+    );
+    h.push_str("<table>\n<caption>Every input row is used or rejected with a reason.</caption>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Rows read</th><th scope=\"col\" class=\"num\">Used</th><th scope=\"col\">Rejected</th><th scope=\"col\">Used with a warning</th></tr></thead>\n<tbody>\n");
+    for q in &f.data_quality.files {
+        let reasons = |m: &BTreeMap<String, crate::model::ReasonCount>| {
+            if m.is_empty() {
+                "none".to_owned()
+            } else {
+                m.iter()
+                    .map(|(k, v)| format!("{k}: {}", v.count))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&q.file),
+            crate::charts::thousands(q.rows_read as f64),
+            crate::charts::thousands(q.rows_used as f64),
+            escape(&reasons(&q.rejected)),
+            escape(&reasons(&q.warnings))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h.push_str("<h3>What was skipped, and why</h3>\n");
+    if f.skipped.is_empty() && charts.skipped.is_empty() {
+        h.push_str("<p>Nothing: every analysis ran and every chart had data.</p>\n");
+    } else {
+        h.push_str("<ul>\n");
+        for s in &f.skipped {
+            let _ = writeln!(
+                h,
+                "<li>Analysis “{}”: needs {}.</li>",
+                escape(s.analysis),
+                escape(&s.missing.join(", "))
+            );
+        }
+        for k in &charts.skipped {
+            let _ = writeln!(
+                h,
+                "<li>Chart “{}”: {}.</li>",
+                escape(&k.name.replace('_', " ")),
+                escape(&k.reason)
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    for note in &f.data_quality.notes {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(note));
+    }
+    h.push_str("<h3>How sectors were decided</h3>\n<table>\n<caption>Organisations per rule (first rule that applies; organisations.csv overrides inference).</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Sector</th><th scope=\"col\" class=\"num\">Organisations</th></tr></thead>\n<tbody>\n");
+    for r in &f.data_quality.sector_inferences {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            escape(r.description),
+            escape(crate::charts::sector_name(r.sector)),
+            r.organisations
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    let p = &f.parameters;
+    let _ = write!(
+        h,
+        "<h3>Assumptions</h3>\n<ul>\n<li>Point in time (as of): {}. {}</li>\n<li>Unpaid time is valued at £{:.2} an hour (an assumption; docs/METHOD.md gives its source). Statutory attendees {} in salaried time.</li>\n<li>The VCSE side is VCSE organisations, community members attending as themselves, and organisations of unknown sector (in real files mostly unregistered community groups).</li>\n<li>A grant's annual value is its amount ÷ its length in years (at least one year); a grant is running when its period covers the as-of date.</li>\n<li>Every threshold used is in findings.json under <code>parameters</code>; <code>fundflow explain CODE</code> prints each flag's definition, formula and source. The method is in docs/METHOD.md.</li>\n<li>People are never named: attendance is aggregated to organisations and sectors{}.</li>\n</ul>\n</section>\n",
+        f.as_of,
+        escape(&window_words(f)),
+        p.hourly_rate,
+        if p.statutory_time_is_paid {
+            "are counted as attending"
+        } else {
+            "are not assumed to attend"
+        },
+        if f.disclosure.public {
+            ", and small counts are suppressed"
+        } else {
+            ""
+        }
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_the_five_characters() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+}
