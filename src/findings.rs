@@ -14,7 +14,7 @@ use crate::measures::{Context, Window};
 use crate::model::{Dataset, FileQuality, OrgId, Pence, Recipient, Sector};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The version of the `findings.json` layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -231,6 +231,19 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     flags.extend(flags::equity::under_funded_flags(&lenses.groups, p));
     flags::sort_flags(&mut flags);
 
+    // One pass over recipients (not one per funder: that is funders × recipients).
+    let mut dependants: HashMap<&OrgId, usize> = HashMap::new();
+    for r in &recipients {
+        if let (true, Some(top), Some(d)) = (
+            r.sector.is_vcse_side(),
+            r.top_active_funder.as_ref(),
+            r.dependency,
+        ) {
+            if d >= p.dependency.medium {
+                *dependants.entry(top).or_default() += 1;
+            }
+        }
+    }
     let funders = conc
         .funders
         .iter()
@@ -239,11 +252,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             name: data.name_of(&f.id),
             sector: data.sector_of(&f.id),
             concentration: f.figures.clone(),
-            dependants: recipients
-                .iter()
-                .filter(|r| r.sector.is_vcse_side() && r.top_active_funder.as_ref() == Some(&f.id))
-                .filter(|r| r.dependency.is_some_and(|d| d >= p.dependency.medium))
-                .count(),
+            dependants: dependants.get(&f.id).copied().unwrap_or(0),
             practice: practice.get(&f.id).cloned().unwrap_or_default(),
         })
         .collect();
