@@ -4,8 +4,8 @@
 #   bash scripts/run-notebooks.sh
 #
 # fundflow:  $FUNDFLOW_BIN, else target/release/fundflow (build it with `cargo build --release`).
-# Python:    a venv in $NB_VENV (default target/nb-venv), created and filled from
-#            notebooks/requirements.txt; a second run reuses it.
+# Python:    3.11 or later (pandas 3); a venv in $NB_VENV (default target/nb-venv), created
+#            and filled from notebooks/requirements.txt; a second run reuses it.
 # Output:    executed copies go to $NB_OUT (default: a fresh temporary folder); the notebooks
 #            in the repository are never modified and must be committed with outputs cleared.
 set -euo pipefail
@@ -25,7 +25,10 @@ export FUNDFLOW_BIN
 venv=${NB_VENV:-$repo/target/nb-venv}
 if [[ ! -x $venv/bin/python ]]; then
     echo "== notebooks: creating a Python venv in $venv"
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv"; then
+        echo "run-notebooks: python3 cannot create a venv (Debian/Ubuntu: apt-get install python3-venv)" >&2
+        exit 2
+    fi
 fi
 echo "== notebooks: installing notebooks/requirements.txt"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r notebooks/requirements.txt
@@ -50,6 +53,8 @@ PY
 
 out=${NB_OUT:-$(mktemp -d)}
 mkdir -p "$out"
+# No display: nothing may try to open a window. The notebooks' `%matplotlib inline` still
+# embeds every chart in the executed copies.
 export MPLBACKEND=Agg
 for nb in notebooks/*.ipynb; do
     echo "== notebooks: executing $nb"
