@@ -32,6 +32,8 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod report;
+mod staging;
+pub mod synth;
 pub mod validate;
 
 pub use error::{Error, Problem};

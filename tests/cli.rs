@@ -9,5 +9,6 @@ mod cli {
     pub mod real_files;
     pub mod snapshots;
     pub mod support;
+    pub mod synth;
     pub mod validate;
 }

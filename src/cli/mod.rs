@@ -2,6 +2,7 @@
 
 mod analyse;
 mod graph;
+mod synth;
 mod validate;
 
 use chrono::NaiveDate;
@@ -37,8 +38,11 @@ pub enum Command {
     Analyse(analyse::AnalyseArgs),
     /// Export the money and participation graph for Graphviz, Gephi or yEd.
     Graph(graph::GraphArgs),
-    /// Generate a synthetic dataset (not yet implemented).
-    Synth,
+    /// Generate a realistic synthetic dataset of any size (reproducible from a seed).
+    #[command(
+        after_help = "Examples:\n  fundflow synth --scale local -o synth-local        # 5,000 grants\n  fundflow synth --scale national -o national --seed 7\n  fundflow synth --scale 20000 -o small && fundflow analyse small -o small-out"
+    )]
+    Synth(synth::SynthArgs),
     /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
     Explain {
         /// The flag code, e.g. DEPENDENCY.
@@ -177,7 +181,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Validate(args) => validate::run(&args),
         Command::Analyse(args) => analyse::run(&args),
         Command::Graph(args) => graph::run(&args),
-        Command::Synth => Err(Error::NotYetImplemented("synth")),
+        Command::Synth(args) => synth::run(&args),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
