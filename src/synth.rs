@@ -410,10 +410,12 @@ impl Kind {
     /// organisations.csv `Sector` (written for some organisations; the rest are inferred).
     fn sector(self) -> &'static str {
         match self {
-            Kind::Lottery | Kind::Government | Kind::Council | Kind::Icb | Kind::NhsTrust => {
-                "statutory"
-            }
-            Kind::School => "statutory",
+            Kind::Lottery
+            | Kind::Government
+            | Kind::Council
+            | Kind::Icb
+            | Kind::NhsTrust
+            | Kind::School => "statutory",
             Kind::Trust
             | Kind::CommunityFoundation
             | Kind::Charity
@@ -507,8 +509,8 @@ struct World {
     recipients: Weighted,
     /// The same, per area.
     recipients_by_area: Vec<Weighted>,
-    /// Community foundations: (funder index, the programme they regrant, the funder that
-    /// gives them the money).
+    /// Community foundations: (their index in `funders`, the index of the funder that gives
+    /// them the money they regrant).
     intermediaries: Vec<(usize, usize)>,
     /// Individuals who may receive grants.
     individuals: u64,
