@@ -39,6 +39,9 @@
 //! draws use `rand`'s portable uniform sampling; the log-normal and Pareto draws use the
 //! pure-Rust `libm` (a port of musl's), not the platform's maths library, whose `ln`/`exp`
 //! are not guaranteed to round identically everywhere. Amounts are rounded to whole pounds.
+//! A test (`tests/cli/synth.rs`, `the_stream_is_pinned`) fingerprints a small dataset, so a
+//! change to the stream, on any platform or after a dependency update, fails loudly; the
+//! versions of `rand`, `rand_pcg` and `libm` are held by Cargo.lock.
 //!
 //! # Memory and speed
 //! Rows are streamed to buffered writers as they are made: only the organisations (50,000 at
