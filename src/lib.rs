@@ -32,7 +32,6 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod report;
-mod staging;
 pub mod synth;
 pub mod validate;
 

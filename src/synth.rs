@@ -49,7 +49,6 @@
 //! The national preset writes about 300 MB in about four seconds.
 
 use crate::error::Error;
-use crate::staging::Staging;
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
@@ -160,7 +159,12 @@ pub struct Summary {
 /// renamed into place at the end. An existing `out` is replaced only when it is empty or was
 /// written by `synth` (it holds `synth.json`).
 pub fn generate(scale: Scale, seed: u64, out: &Path) -> Result<Summary, Error> {
-    Staging::new(out, "synth.json")?.write_with(|dir| write_dataset(scale, seed, dir))
+    let mut summary = None;
+    crate::report::write_folder(out, "synth.json", |dir| {
+        summary = Some(write_dataset(scale, seed, dir)?);
+        Ok(())
+    })?;
+    summary.ok_or_else(|| Error::Internal("synth wrote no summary".into()))
 }
 
 /// The data period: four UK financial years, 2021-22 to 2024-25.

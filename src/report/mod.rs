@@ -10,8 +10,7 @@ pub mod tables;
 
 use crate::error::Error;
 use crate::findings::Findings;
-use crate::staging::Staging;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tables::Table;
 
 /// The tables written under `OUT/tables/`.
@@ -72,13 +71,9 @@ struct BalanceRow<'a, T: serde::Serialize> {
 
 /// Writes `findings.json` and `tables/` into `out`, atomically.
 pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
-    let staged = Staging::new(out, "findings.json")?;
-    let result = (|| {
-        write_file(
-            &staged.dir.join("findings.json"),
-            json::to_json(f)?.as_bytes(),
-        )?;
-        let tables_dir = staged.dir.join("tables");
+    write_folder(out, "findings.json", |dir| {
+        write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())?;
+        let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
         for t in tables(f)? {
             if !t.is_empty() {
@@ -86,8 +81,20 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
             }
         }
         Ok(())
-    })();
-    match result {
+    })
+}
+
+/// Fills a fresh temporary folder with `fill`, then puts it in place of `out`; on any error
+/// nothing is left behind and a previous `out` is kept. An existing non-empty `out` is only
+/// replaced when it holds `marker` (the file that shows fundflow wrote it), so a mistyped
+/// `-o` cannot wipe someone's folder.
+pub fn write_folder(
+    out: &Path,
+    marker: &str,
+    fill: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let staged = Staging::new(out, marker)?;
+    match fill(&staged.dir) {
         Ok(()) => staged.commit(),
         Err(e) => {
             staged.abandon();
@@ -104,9 +111,84 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-fn make_dir(path: &Path) -> Result<(), Error> {
+/// Creates a folder (and its parents), naming it in any error.
+pub fn make_dir(path: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(path).map_err(|source| Error::Output {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// A temporary folder beside the output folder.
+struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+}
+
+impl Staging {
+    fn new(out: &Path, marker: &str) -> Result<Staging, Error> {
+        if out.exists() {
+            if !out.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{}: exists and is not a folder; choose another -o",
+                    out.display()
+                )));
+            }
+            let empty = std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty && !out.join(marker).exists() {
+                return Err(Error::Usage(format!(
+                    "{}: exists and does not look like fundflow output (no {marker}); refusing to replace it",
+                    out.display()
+                )));
+            }
+        }
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        make_dir(&parent)?;
+        let dir = parent.join(format!(".{name}.fundflow-tmp-{}", std::process::id()));
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        make_dir(&dir)?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+        })
+    }
+
+    fn commit(self) -> Result<(), Error> {
+        let rename = |from: &Path, to: &Path| {
+            std::fs::rename(from, to).map_err(|source| Error::Output {
+                path: to.display().to_string(),
+                source,
+            })
+        };
+        if self.out.exists() {
+            let old = self.dir.with_extension("old");
+            rename(&self.out, &old)?;
+            if let Err(e) = rename(&self.dir, &self.out) {
+                let _ = std::fs::rename(&old, &self.out);
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return Err(e);
+            }
+            let _ = std::fs::remove_dir_all(&old);
+            Ok(())
+        } else {
+            rename(&self.dir, &self.out).inspect_err(|_| {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            })
+        }
+    }
+
+    fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
