@@ -1,7 +1,8 @@
 //! The stages of `fundflow analyse`, timed one by one with criterion: loading a dataset,
-//! computing the findings, writing them; and the concentration kernels on their own. The
-//! dataset is made once per run with `fundflow synth` (20,000 grants, a fixed seed) in a
-//! temporary folder, so the numbers are comparable between commits.
+//! computing the findings, writing the outputs (whatever `report::write_outputs` writes:
+//! findings.json and tables, and charts and report.html once the build has them); and the
+//! concentration kernels on their own. The dataset is made once per run with `fundflow synth`
+//! (20,000 grants, a fixed seed) in a temporary folder, so the numbers compare across commits.
 //!
 //!     cargo bench --bench pipeline
 //!
@@ -33,7 +34,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("findings", |b| {
         b.iter(|| fundflow::findings::analyse(black_box(&dataset), &Default::default()))
     });
-    g.bench_function("write findings.json and tables", |b| {
+    g.bench_function("write outputs", |b| {
         b.iter(|| fundflow::report::write_outputs(black_box(&findings), &out))
     });
     g.finish();
