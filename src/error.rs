@@ -167,9 +167,6 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A subcommand that is defined but not built yet.
-    #[error("`fundflow {0}` is not yet implemented")]
-    NotYetImplemented(&'static str),
     /// A bug: something the program should have prevented.
     #[error("internal error: {0}")]
     Internal(String),
@@ -200,7 +197,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Invalid { .. } | Error::Usage(_) => 2,
-            Error::Output { .. } | Error::NotYetImplemented(_) | Error::Internal(_) => 1,
+            Error::Output { .. } | Error::Internal(_) => 1,
         }
     }
 }

@@ -12,6 +12,7 @@ mod cli {
     pub mod report;
     pub mod snapshots;
     pub mod support;
+    pub mod synth;
     pub mod terminal;
     pub mod validate;
 }

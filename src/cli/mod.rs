@@ -3,6 +3,7 @@
 mod analyse;
 mod compare;
 mod graph;
+mod synth;
 mod validate;
 
 use chrono::NaiveDate;
@@ -48,8 +49,11 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Did it get better? Two financial years, or two snapshots of an area, side by side.
     Compare(compare::CompareArgs),
-    /// Generate a synthetic dataset (not yet implemented).
-    Synth,
+    /// Generate a realistic synthetic dataset of any size (reproducible from a seed).
+    #[command(
+        after_help = "Examples:\n  fundflow synth --scale local -o synth-local        # 5,000 grants\n  fundflow synth --scale national -o national --seed 7\n  fundflow synth --scale 20000 -o small && fundflow analyse small -o small-out"
+    )]
+    Synth(synth::SynthArgs),
     /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
     #[command(
         after_help = "Examples:\n  fundflow explain              # list every flag\n  fundflow explain DEPENDENCY   # one flag's definition, thresholds and source"
@@ -210,7 +214,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Analyse(args) => analyse::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Compare(args) => compare::run(&args),
-        Command::Synth => Err(Error::NotYetImplemented("synth")),
+        Command::Synth(args) => synth::run(&args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -17,6 +17,7 @@ fn every_subcommand_has_help_with_examples() {
         "analyse",
         "graph",
         "compare",
+        "synth",
         "explain",
         "completions",
         "man",

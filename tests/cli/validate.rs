@@ -221,16 +221,12 @@ fn host_known_only_from_meetings_is_a_note_not_an_error() {
 }
 
 #[test]
-fn exit_codes_separate_usage_from_unbuilt_subcommands() {
+fn usage_errors_exit_2() {
     let (code, _, err) = run(&["validate", "--no-such-flag"]);
     assert_eq!(code, 2, "usage errors exit 2: {err}");
-    // `synth` is the one subcommand still to be built (issue: national scale).
     let (code, _, err) = run(&["synth"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("`fundflow synth` is not yet implemented"),
-        "{err}"
-    );
+    assert_eq!(code, 2, "synth without --scale is a usage error: {err}");
+    assert!(err.contains("--scale"), "{err}");
 }
 
 #[test]
