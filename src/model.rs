@@ -166,6 +166,9 @@ pub enum SectorRule {
     CharityNumber,
     /// The org-id prefix (`GB-LAE`, `GB-CHC`, ...).
     IdPrefix,
+    /// The prefix of the canonical org-id a GrantNav export gives for an organisation whose
+    /// own identifier says nothing (`360G-...` → `GB-CHC-...`).
+    CanonicalIdPrefix,
     /// A `GB-COH` company whose name says it is a Community Interest Company.
     CompanyCicName,
     /// A `GB-COH` company with no sign of being a social enterprise.
@@ -178,11 +181,12 @@ pub enum SectorRule {
 
 impl SectorRule {
     /// Every rule, in the order they are tried.
-    pub const ALL: [SectorRule; 8] = [
+    pub const ALL: [SectorRule; 9] = [
         SectorRule::OrganisationsCsv,
         SectorRule::OrgType,
         SectorRule::CharityNumber,
         SectorRule::IdPrefix,
+        SectorRule::CanonicalIdPrefix,
         SectorRule::CompanyCicName,
         SectorRule::Company,
         SectorRule::CouncilName,
@@ -196,6 +200,7 @@ impl SectorRule {
             SectorRule::OrgType => "org-type",
             SectorRule::CharityNumber => "charity-number",
             SectorRule::IdPrefix => "id-prefix",
+            SectorRule::CanonicalIdPrefix => "canonical-id-prefix",
             SectorRule::CompanyCicName => "company-cic-name",
             SectorRule::Company => "company",
             SectorRule::CouncilName => "council-name",
@@ -210,6 +215,9 @@ impl SectorRule {
             SectorRule::OrgType => "organisation type (organisations.csv Type or grant Org Type)",
             SectorRule::CharityNumber => "has a charity number",
             SectorRule::IdPrefix => "identifier prefix (GB-LAE, GB-NHS, GB-CHC, ...)",
+            SectorRule::CanonicalIdPrefix => {
+                "prefix of the canonical identifier in a GrantNav export"
+            }
             SectorRule::CompanyCicName => "GB-COH company named as a CIC",
             SectorRule::Company => "GB-COH company, not named as a CIC",
             SectorRule::CouncilName => {

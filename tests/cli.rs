@@ -8,6 +8,7 @@ mod cli {
     pub mod encodings;
     pub mod fuzz;
     pub mod graph;
+    pub mod interop;
     pub mod real_files;
     pub mod report;
     pub mod snapshots;

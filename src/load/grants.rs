@@ -35,13 +35,16 @@ struct Cols {
     charity_number: Option<Col>,
     company_number: Option<Col>,
     org_type: Option<Col>,
+    canonical_id: Option<Col>,
     location: Option<Col>,
 }
 
 impl Cols {
     fn resolve(h: &Headers) -> Result<Cols, Problem> {
         let recipient_id = h.optional("Recipient Org:Identifier")?;
-        let individual_id = h.optional("Recipient Ind:Identifier")?;
+        // GrantNav's export names some columns its own way; both are read.
+        let individual_id =
+            h.optional_any(&["Recipient Ind:Identifier", "Recipient Individual Id"])?;
         let recipient_name = h.optional("Recipient Org:Name")?;
         if recipient_id.is_none() && individual_id.is_none() {
             return Err(h.missing("Recipient Org:Identifier"));
@@ -67,12 +70,17 @@ impl Cols {
             planned_end: h.optional("Planned Dates:End Date")?,
             duration: h.optional("Planned Dates:Duration (months)")?,
             programme: h.optional("Grant Programme:Title")?,
-            regrant_type: h.optional("For Regrant Type")?,
+            regrant_type: h.optional_any(&["For Regrant Type", "Regrant Type"])?,
             charity_number: h.optional("Recipient Org:Charity Number")?,
             company_number: h.optional("Recipient Org:Company Number")?,
-            org_type: h
-                .optional_any(&["Recipient Org:Org Type", "Recipient Org:Organisation Type"])?,
-            location: h.optional("Beneficiary Location:Name")?,
+            org_type: h.optional_any(&[
+                "Recipient Org:Org Type",
+                "Recipient Org:Organisation Type",
+                "Recipient Org:Org Type (additional data)",
+            ])?,
+            canonical_id: h.optional("Recipient Org:Canonical Org ID (additional data)")?,
+            location: h
+                .optional_any(&["Beneficiary Location:Name", "Beneficiary Location:0:Name"])?,
         })
     }
 }
@@ -323,6 +331,7 @@ fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u6
             org_type: "",
             charity_number: "",
             company_number: "",
+            canonical_id: "",
         },
     );
     if let Recipient::Org(id) = &g.recipient {
@@ -334,6 +343,7 @@ fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u6
                 org_type: cell(&c.org_type, ctx.row),
                 charity_number: cell(&c.charity_number, ctx.row),
                 company_number: cell(&c.company_number, ctx.row),
+                canonical_id: cell(&c.canonical_id, ctx.row),
             },
         );
     }

@@ -548,6 +548,7 @@ struct GrantFacts {
     org_type: Option<Dated>,
     charity_number: Option<String>,
     company_number: Option<String>,
+    canonical_id: Option<String>,
 }
 
 /// What one grant row says about one organisation.
@@ -557,6 +558,7 @@ pub(crate) struct Seen<'a> {
     pub org_type: &'a str,
     pub charity_number: &'a str,
     pub company_number: &'a str,
+    pub canonical_id: &'a str,
 }
 
 impl OrgFacts {
@@ -597,6 +599,9 @@ impl OrgFacts {
         if g.company_number.is_none() && !s.company_number.is_empty() {
             g.company_number = Some(s.company_number.to_owned());
         }
+        if g.canonical_id.is_none() && !s.canonical_id.is_empty() {
+            g.canonical_id = Some(s.canonical_id.to_owned());
+        }
     }
 
     fn mention(&mut self, id: &OrgId) {
@@ -628,6 +633,7 @@ impl OrgFacts {
                 listed_sector: row.as_ref().and_then(|r| r.sector),
                 org_types: [csv_type.as_deref(), grant_type.as_deref()],
                 charity_number: g.charity_number.as_deref(),
+                canonical_id: g.canonical_id.as_deref(),
             });
             let (annual_income, area, led_by) = match row {
                 Some(r) => (r.annual_income, r.area, r.led_by),

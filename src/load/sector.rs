@@ -7,7 +7,9 @@
 //! 2. An organisation type — organisations.csv `Type` first, then the latest grant's
 //!    `Recipient Org:Org Type` — found in [`sector_for_org_type`]'s map.
 //! 3. A non-empty `Recipient Org:Charity Number` → vcse (a charitable company is VCSE).
-//! 4. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]).
+//! 4. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]); when the identifier's
+//!    own prefix says nothing (a `360G-` id), the prefix of the canonical org-id a GrantNav
+//!    export adds (`Recipient Org: Canonical Org ID (additional data)`).
 //! 5. `GB-COH` named as a Community Interest Company → vcse; other `GB-COH` → private.
 //! 6. A name ending "Town/Parish/County/District/City/Borough Council" → statutory.
 //! 7. Otherwise unknown.
@@ -44,6 +46,8 @@ pub struct Evidence<'a> {
     pub org_types: [Option<&'a str>; 2],
     /// A charity number from any grant.
     pub charity_number: Option<&'a str>,
+    /// The canonical org-id from a GrantNav export, if any.
+    pub canonical_id: Option<&'a str>,
 }
 
 /// Decides a sector and records the rule that decided it.
@@ -62,19 +66,29 @@ pub fn infer_sector(e: &Evidence<'_>) -> (Sector, SectorRule) {
     if e.charity_number.is_some_and(|n| !n.trim().is_empty()) {
         return (Sector::Vcse, SectorRule::CharityNumber);
     }
-    let id = e.id.as_str();
-    if STATUTORY_PREFIXES.iter().any(|p| has_prefix(id, p)) {
-        return (Sector::Statutory, SectorRule::IdPrefix);
-    }
-    if VCSE_PREFIXES.iter().any(|p| has_prefix(id, p)) {
-        return (Sector::Vcse, SectorRule::IdPrefix);
-    }
-    if has_prefix(id, "GB-COH") {
-        return if named_as_cic(e.name) {
-            (Sector::Vcse, SectorRule::CompanyCicName)
-        } else {
-            (Sector::Private, SectorRule::Company)
-        };
+    let canonical = e
+        .canonical_id
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty() && c != e.id.as_str());
+    let ids = std::iter::once((e.id.as_str(), SectorRule::IdPrefix)).chain(
+        canonical
+            .as_deref()
+            .map(|c| (c, SectorRule::CanonicalIdPrefix)),
+    );
+    for (id, rule) in ids {
+        if STATUTORY_PREFIXES.iter().any(|p| has_prefix(id, p)) {
+            return (Sector::Statutory, rule);
+        }
+        if VCSE_PREFIXES.iter().any(|p| has_prefix(id, p)) {
+            return (Sector::Vcse, rule);
+        }
+        if has_prefix(id, "GB-COH") {
+            return if named_as_cic(e.name) {
+                (Sector::Vcse, SectorRule::CompanyCicName)
+            } else {
+                (Sector::Private, SectorRule::Company)
+            };
+        }
     }
     let lower = e.name.trim().to_lowercase();
     if COUNCIL_ENDINGS.iter().any(|end| lower.ends_with(end)) {
@@ -168,7 +182,54 @@ mod tests {
             listed_sector: None,
             org_types: types,
             charity_number: charity,
+            canonical_id: None,
         })
+    }
+
+    fn infer_canonical(id: &str, name: &str, canonical: &str) -> (Sector, SectorRule) {
+        let id = OrgId::parse(id).unwrap_or_else(|| OrgId::parse("X").expect("literal"));
+        infer_sector(&Evidence {
+            id: &id,
+            name,
+            listed_sector: None,
+            org_types: [None, None],
+            charity_number: None,
+            canonical_id: Some(canonical),
+        })
+    }
+
+    #[test]
+    fn grantnav_canonical_ids_decide_only_when_the_own_id_cannot() {
+        use Sector::*;
+        use SectorRule::*;
+        // A 360G- identifier says nothing; GrantNav's canonical GB-CHC id does.
+        assert_eq!(
+            infer_canonical("360G-trf-abc", "Sale Choir", "GB-CHC-1234567"),
+            (Vcse, CanonicalIdPrefix)
+        );
+        assert_eq!(
+            infer_canonical("360G-x", "Y", "gb-lae-trf"),
+            (Statutory, CanonicalIdPrefix)
+        );
+        // A canonical company: the CIC-name rule applies to it.
+        assert_eq!(
+            infer_canonical("360G-x", "Foo CIC", "GB-COH-09876543"),
+            (Vcse, CompanyCicName)
+        );
+        // The own prefix wins when it speaks.
+        assert_eq!(
+            infer_canonical("GB-LAE-TRF", "Trafford", "GB-CHC-1"),
+            (Statutory, IdPrefix)
+        );
+        // An unhelpful canonical id changes nothing.
+        assert_eq!(
+            infer_canonical("360G-x", "Sale Choir", "360G-y"),
+            (Unknown, NoRule)
+        );
+        assert_eq!(
+            infer_canonical("360G-x", "Sale Choir", " "),
+            (Unknown, NoRule)
+        );
     }
 
     #[test]
@@ -183,6 +244,7 @@ mod tests {
             listed_sector: Some(Vcse),
             org_types: [Some("Local Authority"), None],
             charity_number: None,
+            canonical_id: None,
         };
         assert_eq!(infer_sector(&e), (Vcse, OrganisationsCsv));
         // Org type beats prefix: a school with a charity number is still a school.
