@@ -77,7 +77,6 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
     let value_w = 250;
     let x1 = WIDTH - MARGIN - value_w;
     let x_of = |v: f64| x0 + (v.clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
-    let row_h = 84;
     let mut group: Option<Option<&str>> = None;
     let mut rows_top = y;
     let mut grid_from = y;
@@ -112,6 +111,7 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
         };
         let mut lines = wrap(&upper_first(&label), size, false, label_w);
         lines.truncate(2);
+        let row_h = if lines.len() == 2 { 110 } else { 84 };
         let mid = rows_top + row_h / 2;
         let first = if lines.len() == 2 { mid - 8 } else { mid + 11 };
         for (k, l) in lines.iter().enumerate() {
@@ -213,7 +213,7 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
     Ok(Ok(Chart {
         name: NAME.into(),
         section: Section::Trends,
-        label: "Share figures, before and after".into(),
+        label: "Change in each share figure".into(),
         title,
         alt,
         scene,
