@@ -856,7 +856,10 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             segments: vec![(x.unpaid_hours.unwrap_or(0.0), c)],
             value: match x.unpaid_hours {
                 None => "payment not recorded".into(),
-                Some(_) if x.people == 0 => "no community members attended".into(),
+                // Under --public a count of 0 is suppressed like any count under 8.
+                Some(_) if x.people == 0 && !f.disclosure.public => {
+                    "no community members attended".into()
+                }
                 Some(h) => format!(
                     "{} h by {}{}",
                     Format::Number.show((h * 10.0).round() / 10.0),

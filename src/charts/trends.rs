@@ -21,7 +21,7 @@ const COLUMNS: i32 = 2;
 /// Height of a panel's plot area.
 const PLOT_H: i32 = 360;
 /// Fill behind a partial year.
-const PARTIAL: Rgb = Rgb(0xEE, 0xEE, 0xEE);
+const PARTIAL: Rgb = Rgb(0xBB, 0xBB, 0xBB);
 
 #[derive(Serialize)]
 struct TrendRow {
@@ -379,8 +379,13 @@ fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[T
         .max()
         .unwrap_or(60);
     let x0 = px + label_w + 16;
-    // Room at the right for the threshold labels, outside the plot.
-    let x1 = px + w - if p.thresholds.is_empty() { 0 } else { 110 };
+    // Room at the right for the threshold and band labels, outside the plot.
+    let x1 = px + w
+        - if p.thresholds.is_empty() && p.bands.is_empty() {
+            0
+        } else {
+            120
+        };
     let top = py + 66;
     let bottom = top + PLOT_H - 10;
     let n = years.len().max(1);
@@ -388,13 +393,6 @@ fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[T
     let xc = |i: usize| x0 + (slot * (i as f64 + 0.5)).round() as i32;
     let yv =
         |v: f64| bottom - ((v / tmax).clamp(0.0, 1.0) * f64::from(bottom - top)).round() as i32;
-    for (i, y) in years.iter().enumerate() {
-        if !y.complete {
-            let a = x0 + (slot * i as f64).round() as i32;
-            let b = x0 + (slot * (i + 1) as f64).round() as i32;
-            scene.rect((a, top), (b, bottom), PARTIAL);
-        }
-    }
     for (from, to, fill, label) in &p.bands {
         if *from >= tmax {
             continue;
@@ -402,14 +400,26 @@ fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[T
         let (a, b) = (yv(*from), yv(to.min(tmax)));
         scene.rect((x0, b), (x1, a), *fill);
         scene.styled_text(
-            x1 - 8,
-            b + 28,
+            x1 + 8,
+            ((a + b) / 2 + 9).min(a - 4),
             label,
-            SMALL - 6.0,
+            SMALL - 8.0,
             false,
             MUTED,
-            Align::Right,
+            Align::Left,
         );
+    }
+    // A partial year: a see-through grey over its slot, so bands still show through.
+    for (i, y) in years.iter().enumerate() {
+        if !y.complete {
+            let a = x0 + (slot * i as f64).round() as i32;
+            let b = x0 + (slot * (i + 1) as f64).round() as i32;
+            scene.translucent(
+                vec![(a, top), (b, top), (b, bottom), (a, bottom)],
+                PARTIAL,
+                0.55,
+            );
+        }
     }
     for t in &ticks {
         scene.line(vec![(x0, yv(*t)), (x1, yv(*t))], GRID, 2);

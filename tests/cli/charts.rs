@@ -450,3 +450,27 @@ fn a_year_with_too_little_data_is_a_gap_with_its_reason_not_a_zero() {
         "alt text marks the partial year"
     );
 }
+
+#[test]
+fn public_output_draws_no_chart_of_single_organisations_seat_counts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "--public", "-o", arg(&out)]).0, 0);
+    let files = charts_in(&out);
+    assert!(
+        !files.iter().any(|f| f.starts_with("usual_suspects")),
+        "{files:?}"
+    );
+    for name in [
+        "led_by_groups",
+        "paid_attendance",
+        "community_burden",
+        "trends",
+    ] {
+        assert!(files.contains(&format!("{name}.png")), "{name}: {files:?}");
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(report.contains("Chart “usual suspects” not drawn: under --public"));
+    // The burden table shows the disclosure-controlled count of people.
+    assert!(report.contains("<td class=\"num\">fewer than 8</td>"));
+}
