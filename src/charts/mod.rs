@@ -12,10 +12,13 @@
 //! the Lorenz curve is sampled at no more than [`lorenz::MAX_POINTS`] points, the flow chart
 //! names at most [`flows::MAX_INTERMEDIARIES`] intermediaries, and partnership charts show at
 //! most [`partnership::MAX_PARTNERSHIPS`] partnerships and [`partnership::MAX_MEMBERS`]
-//! members each. A chart with nothing to show is skipped with a reason (for the report),
-//! never drawn as an empty frame.
+//! members each; the lens charts show at most [`TOP_N`] funders and 12 partnerships, the
+//! trend chart at most 6 partnership panels. A chart with nothing to show is skipped with a
+//! reason (for the report), never drawn as an empty frame.
 
+pub mod compare;
 mod concentration;
+mod equity;
 mod flows;
 pub mod font;
 mod funding;
@@ -24,6 +27,7 @@ mod lorenz;
 mod partnership;
 pub mod png;
 pub mod scene;
+mod trends;
 
 use crate::error::Error;
 use crate::findings::Findings;
@@ -48,6 +52,11 @@ pub enum Section {
     Cliff,
     /// Partnerships: defaulting, participation, balance of power.
     Partnerships,
+    /// The equity lenses: usual suspects, Led By groups, paid attendance, funding
+    /// practice, community burden.
+    Equity,
+    /// Headline figures per financial year.
+    Trends,
 }
 
 /// One chart: its scene, the words around it, and its data.
@@ -177,6 +186,14 @@ pub fn charts(f: &Findings) -> Result<Charts, Error> {
         partnership::attendance(f)?,
     ];
     built.extend(partnership::balance(f)?);
+    built.extend([
+        equity::practice(f)?,
+        equity::groups(f)?,
+        equity::usual_suspects(f)?,
+        equity::covered(f)?,
+        equity::burden(f)?,
+        trends::trends(f)?,
+    ]);
     let mut out = Charts {
         charts: Vec::new(),
         skipped: Vec::new(),

@@ -1,6 +1,7 @@
 //! `fundflow compare`: two financial years of one dataset (`--base FY --to FY`), or two
-//! snapshots of one area (`compare OLD NEW`). Prints the changes; writes `compare.json` and
-//! `compare.csv`/`compare_flags.csv` (+ Parquet) into `-o OUT`, atomically.
+//! snapshots of one area (`compare OLD NEW`). Prints the changes; writes `compare.json`,
+//! `compare.csv`/`compare_flags.csv` (+ Parquet), the change chart `compare_shares.png`/
+//! `.svg`/`.csv` and `compare.html` into `-o OUT`, atomically.
 
 use super::read_config;
 use clap::Args;
@@ -99,6 +100,26 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
                 t.write(dir)?;
             }
         }
+        // The change chart (PNG, SVG and its data) and compare.html beside the tables.
+        let chart = fundflow::charts::compare::changes(&c)?;
+        if let Ok(ch) = &chart {
+            let failed = |e: String| Error::Internal(format!("chart {}: {e}", ch.name));
+            write_file(
+                &dir.join(format!("{}.png", ch.name)),
+                &ch.scene.png().map_err(failed)?,
+            )?;
+            write_file(
+                &dir.join(format!("{}.svg", ch.name)),
+                ch.scene.svg().map_err(failed)?.as_bytes(),
+            )?;
+            ch.data.write_csv(&dir.join(format!("{}.csv", ch.name)))?;
+        }
+        let html = fundflow::report::html::compare_report(
+            &c,
+            chart.as_ref().map_err(String::as_str),
+            true,
+        )?;
+        write_file(&dir.join("compare.html"), html.as_bytes())?;
         Ok(())
     })?;
     if !args.quiet {

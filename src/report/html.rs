@@ -103,10 +103,9 @@ nav ol { columns: 2; font-size: .95rem; }
 pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String, Error> {
     let mut h = String::new();
     let t = &f.totals;
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n<title>fundflow report: where the money goes, as of {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        f.as_of
+    head(
+        &mut h,
+        &format!("fundflow report: where the money goes, as of {}", f.as_of),
     );
     let _ = write!(
         h,
@@ -155,6 +154,15 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
     Ok(h)
 }
 
+/// The document head every page shares: the policy that forbids any request, the style.
+fn head(h: &mut String, title: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(title)
+    );
+}
+
 fn window_words(f: &Findings) -> String {
     let w = match (f.window.from, f.window.to) {
         (Some(a), Some(b)) => format!("Grants awarded from {a} to {b}"),
@@ -175,7 +183,7 @@ struct SectionText {
     explain: &'static str,
 }
 
-const SECTIONS: [SectionText; 5] = [
+const SECTIONS: [SectionText; 7] = [
     SectionText {
         section: Section::Money,
         id: "money",
@@ -205,6 +213,18 @@ const SECTIONS: [SectionText; 5] = [
         id: "partnerships",
         heading: "Partnerships: who holds power, who gives time unpaid",
         explain: "Research on statutory–VCSE partnerships found that partners default to the body holding the money as host, chair and decision-maker, and that VCSE members give time unpaid while statutory colleagues attend in salaried time. These charts measure both. Power is shown dimension by dimension and never averaged into one score.",
+    },
+    SectionText {
+        section: Section::Equity,
+        id: "equity",
+        heading: "Equity lenses: who is funded, who gets a seat, who gives time",
+        explain: "Five readings from the research behind fundflow: how long funders fund for, whether organisations led by particular communities get a fair share of VCSE funding, whether the same few organisations hold most VCSE seats and whether seats follow money, whether paying people for their time changes who turns up, and how much unpaid time community members carry. The flags SHORT-TERM-FUNDING, UNDER-FUNDED-GROUP and USUAL-SUSPECTS mark where a threshold is crossed.",
+    },
+    SectionText {
+        section: Section::Trends,
+        id: "trends",
+        heading: "Is it getting better? Figures by financial year",
+        explain: "The headline figures for each UK financial year (1 April – 31 March), so a board sees direction, not just a level. A year with too little data (fewer than 5 grants, or fewer than 4 meetings for a partnership) is a gap, never a zero; a year the data does not yet cover in full is shaded as partial. <code>fundflow compare --base FY --to FY</code> sets two years side by side.",
     },
 ];
 
@@ -401,8 +421,9 @@ fn chart(h: &mut String, c: &Chart, n: usize, csv_written: bool) -> Result<(), E
         .map_err(|e| Error::Internal(format!("chart {}: {e}", c.name)))?;
     let _ = write!(
         h,
-        "<h3>{}</h3>\n<figure>\n<img src=\"data:image/svg+xml;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption>Figure {n}. {}.{}</figcaption>\n</figure>\n",
+        "<h3>{}</h3>\n{}<figure>\n<img src=\"data:image/svg+xml;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption>Figure {n}. {}.{}</figcaption>\n</figure>\n",
         escape(&c.label),
+        chart_explain(&c.name).map_or(String::new(), |e| format!("<p>{e}</p>\n")),
         base64(svg.as_bytes()),
         c.scene.width,
         c.scene.height,
@@ -416,6 +437,20 @@ fn chart(h: &mut String, c: &Chart, n: usize, csv_written: bool) -> Result<(), E
     );
     table(h, c, n);
     Ok(())
+}
+
+/// A plain-English reading of a chart for a board member, where the section's words do not
+/// say enough on their own.
+fn chart_explain(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "funding_practice" => "Grants of a year or less make it hard for VCSE organisations to keep staff and plan; grants of three years or more let them. Each bar splits a funder's money by grant length. Grants with no end date are taken as one year, so a funder with many of them may look shorter-term than it is.",
+        "led_by_groups" => "Organisations describe who leads them (for example women-led or disabled-led) in the Led By column. A ratio of 1 means a group gets the same share of VCSE funding as its share of VCSE organisations; below 0.5 it gets less than half its share and is flagged.",
+        "usual_suspects" => "If a few organisations hold most VCSE seats across the area's partnerships, other voices are not heard. Each dot is an organisation; if dots rise to the right, seats go with money, which can mean the organisations in the room are the ones that get funded.",
+        "paid_attendance" => "Research found that VCSE members whose time is not paid for attend less. This compares how often VCSE-side members attended when a payment covered the meeting and when none did. A large gap suggests that paying for time buys participation.",
+        "community_burden" => "Individual community members give their time unpaid. This shows how many hours, and whether a few people carry most of it (the share of the busiest tenth). No person is named.",
+        "trends" => "Each small chart is one headline figure per financial year. Look for direction: a rising VCSE share, a falling host share and a rising VCSE attendance rate are moves towards a more equal partnership.",
+        _ => return None,
+    })
 }
 
 fn table(h: &mut String, c: &Chart, n: usize) {
@@ -552,6 +587,7 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
         );
     }
     h.push_str("</tbody>\n</table>\n");
+    lens_readings(h, f);
     let p = &f.parameters;
     let _ = write!(
         h,
@@ -570,6 +606,174 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
             ""
         }
     );
+}
+
+/// The equity lenses in brief, for the method section: what each one read, or why not.
+fn lens_readings(h: &mut String, f: &Findings) {
+    let e = &f.equity;
+    let mut items: Vec<String> = Vec::new();
+    let assumed: usize = f.funders.iter().map(|x| x.practice.lengths_assumed).sum();
+    items.push(if assumed > 0 {
+        format!("Funding practice: {assumed} grants had no end date or duration and were taken as 12 months long, so short-term shares built on them are soft.")
+    } else {
+        "Funding practice: every grant had an end date or a duration.".into()
+    });
+    items.push(match &e.usual_suspects {
+        Some(us) => format!(
+            "Usual suspects: {} VCSE-side organisations took seats; the five with most held {} of them; the rank correlation of seats and money is {}.",
+            us.vcse_seat_orgs,
+            us.top5_seat_share.map_or("–".into(), percent),
+            us.seat_funding_rank_correlation
+                .map_or("not computed (under 5 organisations)".into(), |r| format!("{r:.2}"))
+        ),
+        None => "Usual suspects: not read (no attendance.csv).".into(),
+    });
+    items.push(match &e.covered_attendance {
+        Some(c) if c.overall.covered_rows.is_some() => format!(
+            "Paid attendance: rates need at least 10 rows in both the paid and the unpaid group; overall {} paid, {} unpaid.",
+            c.overall.covered_attendance_rate.map_or("no rate".into(), percent),
+            c.overall.uncovered_attendance_rate.map_or("no rate".into(), percent)
+        ),
+        Some(_) => "Paid attendance: not read (no payments.csv).".into(),
+        None => "Paid attendance: not read (no attendance.csv).".into(),
+    });
+    items.push(if e.groups.is_empty() {
+        "Led By groups: not read (no Led By tags in organisations.csv).".into()
+    } else {
+        format!(
+            "Led By groups: {} tags; tags are the user's own, matched case-insensitively; a tag on no VCSE organisation has no ratio.",
+            e.groups.len()
+        )
+    });
+    let _ = writeln!(h, "<h3>Equity lenses</h3>\n<ul>");
+    for i in items {
+        let _ = writeln!(h, "<li>{}</li>", escape(&i));
+    }
+    h.push_str("</ul>\n<p>Definitions, thresholds and sources: docs/METHOD.md, sections “Equity lenses” and “Trends”.</p>\n");
+}
+
+/// `compare.html`: one self-contained page for `fundflow compare`, in the report's style —
+/// the figures side by side, the changes in words, the flags that appeared, cleared or
+/// changed severity, and the change chart (or why there is none).
+pub fn compare_report(
+    c: &crate::compare::Comparison,
+    chart_or_why: Result<&Chart, &str>,
+    csv_written: bool,
+) -> Result<String, Error> {
+    use crate::compare::FlagChangeKind;
+    let mut h = String::new();
+    head(
+        &mut h,
+        &format!("fundflow compare: {} → {}", c.base.label, c.to.label),
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>What changed: {} → {}</h1>\n<p class=\"meta\">{} as of {}; {} as of {}. Directions are stated neutrally: whether a rise is good depends on the figure. Shares change by percentage points.</p>\n</header>\n<main>\n",
+        escape(&c.base.label),
+        escape(&c.to.label),
+        escape(&c.base.label),
+        c.base.as_of,
+        escape(&c.to.label),
+        c.to.as_of
+    );
+    h.push_str("<section id=\"changes\">\n<h2>What changed</h2>\n<ul>\n");
+    let moved: Vec<&str> = c
+        .figures
+        .iter()
+        .filter(|f| f.change.is_none_or(|d| d != 0.0) && !f.words.contains("stayed at"))
+        .map(|f| f.words.as_str())
+        .collect();
+    if moved.is_empty() {
+        h.push_str("<li>Nothing: every figure is the same on both sides.</li>\n");
+    }
+    for w in moved {
+        let _ = writeln!(h, "<li>{}</li>", escape(w));
+    }
+    h.push_str("</ul>\n</section>\n");
+    h.push_str("<section id=\"chart\">\n<h2>Share figures, before and after</h2>\n");
+    match chart_or_why {
+        Ok(ch) => chart(&mut h, ch, 1, csv_written)?,
+        Err(why) => {
+            let _ = writeln!(h, "<p class=\"note\">Chart not drawn: {}.</p>", escape(why));
+        }
+    }
+    h.push_str("</section>\n");
+    let _ = write!(
+        h,
+        "<section id=\"figures\">\n<h2>Every headline figure</h2>\n<table>\n<caption>Each figure on both sides (– : not measured on that side). Also in compare.csv.</caption>\n<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">Change</th></tr></thead>\n<tbody>\n",
+        escape(&c.base.label),
+        escape(&c.to.label)
+    );
+    for f in &c.figures {
+        let v = |x: Option<f64>| x.map_or("–".to_owned(), |x| f.unit.format(x));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&f.label),
+            escape(&v(f.base)),
+            escape(&v(f.to)),
+            escape(&f.change.map_or("–".to_owned(), |d| f.unit.format_change(d)))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    h.push_str("<section id=\"flags\">\n<h2>Flags</h2>\n");
+    let sev = |x: Option<Severity>| match x {
+        Some(Severity::High) => "high",
+        Some(Severity::Medium) => "medium",
+        None => "none",
+    };
+    for (kind, heading) in [
+        (FlagChangeKind::Appeared, "Appeared"),
+        (FlagChangeKind::Cleared, "Cleared"),
+        (FlagChangeKind::Severity, "Changed severity"),
+    ] {
+        let list: Vec<&crate::compare::FlagChange> =
+            c.flags.iter().filter(|x| x.change == kind).collect();
+        let _ = writeln!(h, "<h3>{heading} ({})</h3>", list.len());
+        if list.is_empty() {
+            h.push_str("<p>None.</p>\n");
+            continue;
+        }
+        h.push_str("<ul class=\"flags\">\n");
+        for x in list.iter().take(FLAGS_PER_CODE * 3) {
+            let shown = match kind {
+                FlagChangeKind::Cleared => sev(x.base_severity),
+                _ => sev(x.to_severity),
+            };
+            let what = match kind {
+                FlagChangeKind::Severity => {
+                    format!("{} → {}: ", sev(x.base_severity), sev(x.to_severity))
+                }
+                _ => String::new(),
+            };
+            let class = if shown == "none" { "medium" } else { shown };
+            let _ = writeln!(
+                h,
+                "<li><span class=\"sev {class}\">{shown}</span>{} {}{}</li>",
+                escape(x.code),
+                escape(&what),
+                escape(&x.message)
+            );
+        }
+        h.push_str("</ul>\n");
+        if list.len() > FLAGS_PER_CODE * 3 {
+            let _ = writeln!(
+                h,
+                "<p class=\"meta\">… and {} more in compare.json and compare_flags.csv.</p>",
+                list.len() - FLAGS_PER_CODE * 3
+            );
+        }
+    }
+    h.push_str("</section>\n");
+    let _ = write!(
+        h,
+        "<section id=\"organisations\">\n<h2>Organisations on one side only</h2>\n<p>Matched by identifier: {} only in {}, {} only in {} (listed in compare.json).</p>\n</section>\n</main>\n</body>\n</html>\n",
+        c.only_in_base.len(),
+        escape(&c.base.label),
+        c.only_in_to.len(),
+        escape(&c.to.label)
+    );
+    Ok(h)
 }
 
 #[cfg(test)]

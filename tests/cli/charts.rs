@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// The charts the example must produce (its three partnerships each get a heatmap).
-const EXAMPLE_CHARTS: [&str; 10] = [
+const EXAMPLE_CHARTS: [&str; 16] = [
     "funding_by_sector",
     "funding_by_funder",
     "top_recipients",
@@ -18,6 +18,12 @@ const EXAMPLE_CHARTS: [&str; 10] = [
     "fundholder_defaulting",
     "participation_hours",
     "attendance_by_quarter",
+    "funding_practice",
+    "led_by_groups",
+    "usual_suspects",
+    "paid_attendance",
+    "community_burden",
+    "trends",
 ];
 
 /// A decoded PNG: width, height and RGB pixels.
@@ -201,9 +207,37 @@ fn a_grants_only_dataset_skips_the_partnership_charts_with_a_note() {
         );
     }
     assert!(!files.iter().any(|f| f.starts_with("balance")));
+    // Funding practice needs grants only; the partnership lenses and Led By need more, and
+    // two grants in one financial year make no trend.
+    assert!(
+        files.contains(&"funding_practice.png".to_owned()),
+        "{files:?}"
+    );
+    assert_real_chart(&out.join("charts/funding_practice.png"));
+    for name in [
+        "usual_suspects",
+        "paid_attendance",
+        "community_burden",
+        "led_by_groups",
+        "trends",
+    ] {
+        assert!(
+            !files.iter().any(|f| f.starts_with(name)),
+            "{name}: {files:?}"
+        );
+    }
     let report = std::fs::read_to_string(out.join("report.html")).expect("report");
     assert!(report.contains("Chart “fundholder defaulting” not drawn: no partnerships in the data"));
     assert!(report.contains("Chart “balance” not drawn"));
+    for note in [
+        "Chart “usual suspects” not drawn: no attendance at partnership meetings",
+        "Chart “paid attendance” not drawn: no attendance at partnership meetings",
+        "Chart “community burden” not drawn: no attendance at partnership meetings",
+        "Chart “led by groups” not drawn: no organisation carries a Led By tag",
+        "Chart “trends” not drawn: the data covers a single financial year",
+    ] {
+        assert!(report.contains(note), "{note}");
+    }
 }
 
 #[test]
@@ -284,4 +318,159 @@ fn charts_option_chooses_the_files_and_the_report_is_always_written() {
     assert!(!files.iter().any(|f| f.ends_with(".png")));
     let (code, _, err) = run(&["analyse", "-q", "--charts", "jpeg", "-o", arg(&svg)]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// Reads a chart's CSV as (header, rows of fields).
+fn csv_of(out: &Path, name: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(out.join("charts").join(format!("{name}.csv")))
+        .unwrap_or_else(|e| panic!("{name}.csv: {e}"));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn the_lens_and_trend_charts_carry_the_findings_figures() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    let findings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("findings.json")).expect("findings"),
+    )
+    .expect("JSON");
+    let col = |h: &[String], k: &str| {
+        h.iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k} in {h:?}"))
+    };
+
+    // Usual suspects: one row per organisation of the lens, the five flagged.
+    let us = &findings["equity"]["usual_suspects"];
+    let (h, rows) = csv_of(&out, "usual_suspects");
+    assert_eq!(
+        rows.len(),
+        us["organisations"].as_array().map_or(0, Vec::len)
+    );
+    let top = col(&h, "top5");
+    assert_eq!(rows.iter().filter(|r| r[top] == "true").count(), 5);
+
+    // Led By: every tag, the ratio as in findings.
+    let (h, rows) = csv_of(&out, "led_by_groups");
+    let groups = findings["equity"]["groups"].as_array().expect("groups");
+    assert_eq!(rows.len(), groups.len());
+    let (tag, ratio) = (col(&h, "tag"), col(&h, "representation_ratio"));
+    for g in groups {
+        let row = rows
+            .iter()
+            .find(|r| r[tag] == g["tag"].as_str().unwrap_or(""))
+            .expect("tag row");
+        let want = g["representation_ratio"].as_f64().expect("ratio");
+        assert!((row[ratio].parse::<f64>().expect("number") - want).abs() < 1e-9);
+    }
+
+    // Paid attendance: overall first, then each partnership; a missing rate says why.
+    let (h, rows) = csv_of(&out, "paid_attendance");
+    assert_eq!(rows[0][col(&h, "partnership")], "all");
+    let (rate, note) = (col(&h, "covered_attendance_rate"), col(&h, "note"));
+    for r in &rows {
+        assert_eq!(r[rate].is_empty(), !r[note].is_empty(), "{r:?}");
+    }
+
+    // Trends: a long table of every year's figures; a missing value carries its reason.
+    let (h, rows) = csv_of(&out, "trends");
+    let (year, figure, value, why) = (
+        col(&h, "year"),
+        col(&h, "figure"),
+        col(&h, "value"),
+        col(&h, "note"),
+    );
+    let years = findings["trends"].as_array().expect("trends");
+    for y in years {
+        let label = y["label"].as_str().unwrap_or("");
+        let row = rows
+            .iter()
+            .find(|r| r[year] == label && r[figure] == "vcse_share")
+            .expect("vcse_share row");
+        assert!(
+            (row[value].parse::<f64>().expect("number") - y["vcse_share"].as_f64().expect("share"))
+                .abs()
+                < 1e-9
+        );
+    }
+    for r in &rows {
+        assert_eq!(r[value].is_empty(), !r[why].is_empty(), "{r:?}");
+    }
+}
+
+#[test]
+fn a_year_with_too_little_data_is_a_gap_with_its_reason_not_a_zero() {
+    // Six grants in 2022-23, one in 2023-24 (too few for shares), six in 2024-25 (partial:
+    // the data ends in May 2024... of the next year).
+    let mut grants = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
+    let mut n = 0;
+    for (date, count) in [("2022-06-01", 6), ("2023-06-01", 1), ("2024-05-01", 6)] {
+        for i in 0..count {
+            n += 1;
+            grants.push_str(&format!(
+                "G{n},{},{date},GB-LAE-NBR,Northbridge Council,GB-CHC-11000{i:02},Cause {i}\n",
+                1000 + 100 * i
+            ));
+        }
+    }
+    let data = dataset(&[("grants.csv", grants.as_bytes())]);
+    let out = data.path().join("out");
+    let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    assert_real_chart(&out.join("charts/trends.png"));
+    let (h, rows) = csv_of(&out, "trends");
+    let at = |k: &str| h.iter().position(|x| x == k).expect("column");
+    let row = rows
+        .iter()
+        .find(|r| r[at("year")] == "2023-24" && r[at("figure")] == "vcse_share")
+        .expect("row");
+    assert_eq!(row[at("value")], "", "a gap, not a zero");
+    assert!(!row[at("note")].is_empty());
+    let partial = rows
+        .iter()
+        .find(|r| r[at("year")] == "2024-25")
+        .expect("2024-25");
+    assert_eq!(partial[at("complete")], "false");
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(
+        report.contains("2024-25 (partial)"),
+        "alt text marks the partial year"
+    );
+}
+
+#[test]
+fn public_output_draws_no_chart_of_single_organisations_seat_counts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(run(&["analyse", "-q", "--public", "-o", arg(&out)]).0, 0);
+    let files = charts_in(&out);
+    assert!(
+        !files.iter().any(|f| f.starts_with("usual_suspects")),
+        "{files:?}"
+    );
+    for name in [
+        "led_by_groups",
+        "paid_attendance",
+        "community_burden",
+        "trends",
+    ] {
+        assert!(files.contains(&format!("{name}.png")), "{name}: {files:?}");
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(report.contains("Chart “usual suspects” not drawn: under --public"));
+    // The burden table shows the disclosure-controlled count of people.
+    assert!(report.contains("<td class=\"num\">fewer than 8</td>"));
 }

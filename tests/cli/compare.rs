@@ -47,6 +47,56 @@ fn the_example_years_tell_the_readme_story() {
 }
 
 #[test]
+fn compare_writes_a_self_contained_page_and_a_chart_the_same_every_time() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let (code, _, err) = run(&[
+            "compare",
+            "--base",
+            "2022",
+            "--to",
+            "2024",
+            "-q",
+            "-o",
+            arg(out),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for f in [
+        "compare.html",
+        "compare_shares.png",
+        "compare_shares.svg",
+        "compare_shares.csv",
+    ] {
+        let x = std::fs::read(a.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(
+            x == std::fs::read(b.join(f)).expect("read"),
+            "{f} differs between two runs"
+        );
+    }
+    super::charts::assert_real_chart(&a.join("compare_shares.png"));
+    let html = std::fs::read_to_string(a.join("compare.html")).expect("compare.html");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.to_lowercase().contains("<script"), "no JavaScript");
+    assert!(html.contains("default-src 'none'; img-src data:"));
+    assert!(!html.contains("url("));
+    for (i, _) in html.match_indices(" src=\"") {
+        assert!(html[i + 6..].starts_with("data:"), "an external source");
+    }
+    assert!(!html.contains(" href=\""), "no links to follow");
+    for s in [
+        "<h1>What changed: 2022-23 → 2024-25</h1>",
+        "VCSE share of funding rose from 66% to 78%.",
+        "<h3>Appeared (",
+        "<h3>Cleared (",
+        " alt=\"Dot-and-arrow chart of share figures, 2022-23 to 2024-25.",
+    ] {
+        assert!(html.contains(s), "missing {s:?}");
+    }
+}
+
+#[test]
 fn a_dataset_compared_with_itself_shows_no_change() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("cmp");

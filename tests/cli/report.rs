@@ -87,6 +87,27 @@ fn the_report_is_self_contained_and_accessible() {
     ] {
         at(s);
     }
+    // The equity lenses and the trends follow the partnerships, before the method; each
+    // lens chart has its heading and a plain-English reading before its figure.
+    let order = [
+        at("Partnerships: who holds power, who gives time unpaid</h2>"),
+        at("Equity lenses: who is funded, who gets a seat, who gives time</h2>"),
+        at("Is it getting better? Figures by financial year</h2>"),
+        at("Data quality and method</h2>"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    for h3 in [
+        "<h3>How long funders fund for</h3>\n<p>",
+        "<h3>Funding by Led By group</h3>\n<p>",
+        "<h3>Usual suspects: seats and money</h3>\n<p>",
+        "<h3>Paying people and who turns up</h3>\n<p>",
+        "<h3>Community members&#39; unpaid time</h3>\n<p>",
+        "<h3>Headline figures per financial year</h3>\n<p>",
+    ] {
+        at(h3);
+    }
+    assert!(at("<h3>Equity lenses</h3>") > at("Data quality and method</h2>"));
+    assert!(html.contains("docs/METHOD.md, sections “Equity lenses” and “Trends”"));
     let first_high = at("<span class=\"sev high\">");
     let first_medium = at("<span class=\"sev medium\">");
     assert!(first_high < first_medium);

@@ -1,0 +1,937 @@
+//! The equity lenses: who holds the VCSE seats (and whether seats follow money), funding by
+//! `Led By` group, whether paying people changes who turns up, funders' funding practice,
+//! and the unpaid time carried by community members.
+
+use super::layout::{self, Band, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
+use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::{col, Kind};
+use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::{money, percent};
+use crate::measures::equity::{Coverage, GroupFigures, SeatHolder};
+use crate::model::Sector;
+use serde::Serialize;
+
+const NO_ATTENDANCE: &str =
+    "no attendance at partnership meetings in the data (partnerships.csv, meetings.csv and attendance.csv are needed)";
+
+/// "Five" for 5: counts that open a title.
+fn number_word(n: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| layout::thousands(n as f64), |w| (*w).to_owned())
+}
+
+/// A count of people as the report may show it (disclosure control under `--public`).
+fn people(f: &Findings, n: usize) -> String {
+    let shown = if f.disclosure.public {
+        match crate::report::public::disclose(n as u64) {
+            Some(x) => format!("about {x}"),
+            None => crate::report::public::MARKER.to_owned(),
+        }
+    } else {
+        n.to_string()
+    };
+    format!("{shown} {}", if n == 1 { "person" } else { "people" })
+}
+
+#[derive(Serialize)]
+struct SeatRow<'a> {
+    #[serde(flatten)]
+    org: &'a SeatHolder,
+    top5: bool,
+}
+
+/// Usual suspects: seats (attended rows) against money received, one dot per organisation.
+pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "usual_suspects";
+    let Some(us) = &f.equity.usual_suspects else {
+        return Ok(skip(NAME, Section::Equity, NO_ATTENDANCE));
+    };
+    if us.vcse_attended_rows == 0 || us.organisations.iter().all(|o| o.attended_rows == 0) {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "no VCSE-side organisation attended a partnership meeting in the window",
+        ));
+    }
+    if f.disclosure.public {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "under --public, seat counts of single organisations are disclosure-controlled, so the scatter of seats against money is not drawn (the shares are in findings.json)",
+        ));
+    }
+    let orgs = &us.organisations;
+    let is_top = |o: &SeatHolder| us.top5.contains(&o.id);
+    let title = match us.top5_seat_share {
+        Some(s) => format!(
+            "{} organisation{} hold{} {} of VCSE-side seats",
+            number_word(us.top5.len()),
+            if us.top5.len() == 1 { "" } else { "s" },
+            if us.top5.len() == 1 { "s" } else { "" },
+            percent(s)
+        ),
+        None => "Who holds the VCSE-side seats at partnership meetings".into(),
+    };
+    let rho = match us.seat_funding_rank_correlation {
+        Some(r) => format!(
+            "Spearman's ρ between seats and money = {r:.2} across {} organisations (ties averaged; 1: more seats always go with more money).",
+            us.correlation_orgs
+        ),
+        None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
+    };
+    let subtitle = format!(
+        "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {} with most seats are named. {rho}",
+        us.top5.len()
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let mut sectors: Vec<Sector> = orgs.iter().map(|o| o.sector).collect();
+    sectors.sort();
+    sectors.dedup();
+    let y = layout::legend(
+        &mut scene,
+        y,
+        &sectors
+            .iter()
+            .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
+            .collect::<Vec<_>>(),
+    );
+    // Money on a log axis when it spans more than two orders of magnitude; £0 sits on its
+    // own row below the axis (a log axis has no zero).
+    let positive: Vec<f64> = orgs
+        .iter()
+        .map(|o| o.received)
+        .filter(|v| *v > 0.0)
+        .collect();
+    let (lo, hi) = positive
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+    let log = !positive.is_empty() && hi / lo > 100.0;
+    let has_zero = orgs.iter().any(|o| o.received <= 0.0);
+    let money_ticks: Vec<f64> = if log {
+        let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        (a..=b).map(|e| 10f64.powi(e)).collect()
+    } else {
+        layout::ticks(hi)
+    };
+    let (mlo, mhi) = (
+        money_ticks.first().copied().unwrap_or(0.0),
+        money_ticks.last().copied().unwrap_or(1.0).max(1e-9),
+    );
+    let seat_max = orgs.iter().map(|o| o.attended_rows).max().unwrap_or(1) as f64;
+    let seat_ticks = layout::ticks(seat_max);
+    let smax = seat_ticks.last().copied().unwrap_or(1.0).max(1.0);
+    let x0 = MARGIN
+        + money_ticks
+            .iter()
+            .map(|t| text_width(&Format::Money.show(*t), SMALL, false))
+            .max()
+            .unwrap_or(80)
+        + 30;
+    let x1 = WIDTH - MARGIN - 40;
+    let top = y + 50;
+    let h = 820;
+    let bottom = top + h;
+    let zero_row = bottom + 60;
+    let x_of = |v: f64| x0 + ((v / smax).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
+    let y_of = |v: f64| -> i32 {
+        if log && v <= 0.0 {
+            return zero_row;
+        }
+        let t = if log {
+            (v.log10() - mlo.log10()) / (mhi.log10() - mlo.log10())
+        } else {
+            (v - mlo) / (mhi - mlo)
+        };
+        bottom - (t.clamp(0.0, 1.0) * f64::from(h)).round() as i32
+    };
+    scene.styled_text(
+        MARGIN,
+        top - 24,
+        &format!(
+            "£ received in the window{}",
+            if log { " (log scale)" } else { "" }
+        ),
+        SMALL,
+        false,
+        MUTED,
+        Align::Left,
+    );
+    for t in &money_ticks {
+        scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
+        scene.styled_text(
+            x0 - 14,
+            y_of(*t) + 11,
+            &Format::Money.show(*t),
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
+    }
+    if log && has_zero {
+        scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
+        scene.styled_text(
+            x0 - 14,
+            zero_row + 11,
+            "£0",
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
+    }
+    let axis_y = if log && has_zero {
+        zero_row + 30
+    } else {
+        bottom
+    };
+    for t in &seat_ticks {
+        scene.line(vec![(x_of(*t), top), (x_of(*t), axis_y)], GRID, 2);
+        scene.styled_text(
+            x_of(*t),
+            axis_y + 40,
+            &Format::Number.show(*t),
+            SMALL,
+            false,
+            MUTED,
+            Align::Centre,
+        );
+    }
+    scene.line(vec![(x0, axis_y), (x1, axis_y)], MUTED, 2);
+    scene.line(vec![(x0, top), (x0, axis_y)], MUTED, 2);
+    // Dots: the named five last, so that they are on top.
+    let mut order: Vec<&SeatHolder> = orgs.iter().collect();
+    order.sort_by_key(|o| (is_top(o), o.id.clone()));
+    for o in &order {
+        let (x, yy) = (x_of(o.attended_rows as f64), y_of(o.received));
+        let c = sector_colour(o.sector);
+        let r = if is_top(o) { 14 } else { 11 };
+        scene.rect((x - r - 2, yy - r - 2), (x + r + 2, yy + r + 2), WHITE);
+        scene.rect_outlined((x - r, yy - r), (x + r, yy + r), c, layout::darker(c));
+    }
+    // Labels of the five, left of the dot when near the right edge, nudged apart vertically.
+    let mut named: Vec<(&SeatHolder, i32, i32)> = orgs
+        .iter()
+        .filter(|o| is_top(o))
+        .map(|o| (o, x_of(o.attended_rows as f64), y_of(o.received)))
+        .collect();
+    named.sort_by_key(|(o, _, y)| (*y, o.id.clone()));
+    let mut last = i32::MIN;
+    for (o, x, yy) in named {
+        let size = SMALL;
+        let label = fit(&o.name, size, true, 520);
+        let w = text_width(&label, size, true);
+        let baseline = (yy + 11).max(last + 40).min(axis_y - 8);
+        last = baseline;
+        let (tx, align) = if x + 24 + w > x1 {
+            (x - 24, Align::Right)
+        } else {
+            (x + 24, Align::Left)
+        };
+        scene.styled_text(tx, baseline, &label, size, true, INK, align);
+    }
+    let y = axis_y + 40;
+    scene.styled_text(
+        (x0 + x1) / 2,
+        y + 48,
+        "Seats taken: partnership meetings attended (attended rows)",
+        SMALL,
+        false,
+        INK,
+        Align::Centre,
+    );
+    layout::footer(&mut scene, y + 60, &source(f));
+    let mut rows: Vec<SeatRow> = orgs
+        .iter()
+        .map(|o| SeatRow {
+            org: o,
+            top5: is_top(o),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.org
+            .attended_rows
+            .cmp(&a.org.attended_rows)
+            .then(b.org.received.total_cmp(&a.org.received))
+            .then(a.org.id.cmp(&b.org.id))
+    });
+    let alt = format!(
+        "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
+        orgs.len(),
+        rows.iter()
+            .filter(|r| r.top5)
+            .map(|r| format!(
+                "{}: {} seats, {} received.",
+                r.org.name,
+                r.org.attended_rows,
+                money(r.org.received)
+            ))
+            .collect::<Vec<_>>()
+            .join(" "),
+        rho
+    );
+    Ok(Built::Chart(Chart {
+        label: "Usual suspects: seats and money".into(),
+        name: NAME.into(),
+        section: Section::Equity,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Organisation", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("attended_rows", "Seats taken", Kind::Number),
+            col("partnerships", "Partnerships", Kind::Number),
+            col("received", "Received", Kind::Money),
+        ],
+    }))
+}
+
+/// Under-funded groups: the representation ratio of each `Led By` tag.
+pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "led_by_groups";
+    let g = &f.equity.groups;
+    if g.is_empty() {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "no organisation carries a Led By tag (the optional Led By column of organisations.csv)",
+        ));
+    }
+    let mut shown: Vec<&GroupFigures> = g
+        .iter()
+        .filter(|x| x.representation_ratio.is_some())
+        .collect();
+    let absent: Vec<&str> = g
+        .iter()
+        .filter(|x| x.representation_ratio.is_none())
+        .map(|x| x.tag.as_str())
+        .collect();
+    if shown.is_empty() {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "no VCSE organisation carries a Led By tag, or VCSE organisations received no money in the window",
+        ));
+    }
+    shown.sort_by(|a, b| {
+        a.representation_ratio
+            .unwrap_or(0.0)
+            .total_cmp(&b.representation_ratio.unwrap_or(0.0))
+            .then(a.tag.cmp(&b.tag))
+    });
+    let low = shown[0];
+    let title = format!(
+        "Organisations tagged “{}” are {} of VCSE organisations but received {} of VCSE funding",
+        low.tag,
+        low.org_share.map_or("–".into(), percent),
+        low.funding_share.map_or("–".into(), percent)
+    );
+    let th = &f.parameters.under_funded;
+    let absent_note = if absent.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Not shown, as no VCSE organisation carries the tag: {}.",
+            absent.join(", ")
+        )
+    };
+    let subtitle = format!(
+        "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; below {} is flagged (UNDER-FUNDED-GROUP), below {} high; the green band is above an even share.{absent_note}",
+        th.medium, th.high
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let c = sector_colour(Sector::Vcse);
+    let bars: Vec<Bar> = shown
+        .iter()
+        .map(|x| {
+            let r = x.representation_ratio.unwrap_or(0.0);
+            Bar {
+                label: x.tag.clone(),
+                swatch: None,
+                segments: vec![(r, c)],
+                value: format!(
+                    "{r:.2} · {} of money, {} of organisations",
+                    x.funding_share.map_or("–".into(), percent),
+                    x.org_share.map_or("–".into(), percent)
+                ),
+            }
+        })
+        .collect();
+    let max = shown
+        .iter()
+        .filter_map(|x| x.representation_ratio)
+        .fold(1.25, f64::max);
+    let bands = [
+        Band {
+            from: 0.0,
+            to: th.high,
+            fill: Rgb(0xF6, 0xDF, 0xD8),
+            label: "high".into(),
+        },
+        Band {
+            from: th.high,
+            to: th.medium,
+            fill: Rgb(0xF8, 0xEE, 0xD0),
+            label: "flag".into(),
+        },
+        // Above 1: more than an even share (a band, not a line, so that the figures at the
+        // bars' ends stay readable).
+        Band {
+            from: 1.0,
+            to: 1e9,
+            fill: Rgb(0xE3, 0xF1, 0xEA),
+            label: "above even".into(),
+        },
+    ];
+    let lines: [RefLine; 0] = [];
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max,
+            format: Some(Format::Number),
+            axis: "Representation ratio (share of funding ÷ share of organisations)",
+            lines: &lines,
+            bands: &bands,
+            bar_height: 56,
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar chart of the representation ratio by Led By tag: {}.{}",
+        shown
+            .iter()
+            .map(|x| format!(
+                "{} {:.2} ({} of funding, {} of organisations)",
+                x.tag,
+                x.representation_ratio.unwrap_or(0.0),
+                x.funding_share.map_or("–".into(), percent),
+                x.org_share.map_or("–".into(), percent)
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        absent_note
+    );
+    Ok(Built::Chart(Chart {
+        label: "Funding by Led By group".into(),
+        name: NAME.into(),
+        section: Section::Equity,
+        title,
+        alt,
+        scene,
+        data: table(f, g)?,
+        columns: vec![
+            col("tag", "Led By tag", Kind::Text),
+            col("organisations", "Organisations", Kind::Number),
+            col("org_share", "Share of organisations", Kind::Percent),
+            col("received", "Received", Kind::Money),
+            col("funding_share", "Share of funding", Kind::Percent),
+            col("seat_share", "Share of seats", Kind::Percent),
+            col("representation_ratio", "Ratio", Kind::Hours),
+        ],
+    }))
+}
+
+#[derive(Serialize)]
+struct CoverageRow<'a> {
+    partnership: &'a str,
+    name: &'a str,
+    #[serde(flatten)]
+    coverage: &'a Coverage,
+    note: Option<String>,
+}
+
+/// Why a coverage rate is missing, in words.
+fn coverage_note(c: &Coverage) -> Option<String> {
+    match (c.covered_rows, c.uncovered_rows) {
+        (None, _) | (_, None) => Some("no payments recorded (payments.csv is needed)".into()),
+        (Some(a), Some(b))
+            if c.covered_attendance_rate.is_none() || c.uncovered_attendance_rate.is_none() =>
+        {
+            let few: Vec<&str> = [(a, "paid"), (b, "unpaid")]
+                .iter()
+                .filter(|(n, _)| *n < 10)
+                .map(|(_, w)| *w)
+                .collect();
+            Some(format!(
+                "fewer than 10 {} attendance rows, so no rate is given",
+                few.join(" or ")
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Does paying people change who turns up? Paid and unpaid attendance rates.
+pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "paid_attendance";
+    let Some(ca) = &f.equity.covered_attendance else {
+        return Ok(skip(NAME, Section::Equity, NO_ATTENDANCE));
+    };
+    if ca.overall.covered_rows.is_none() {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "no payments to attendees recorded (payments.csv is needed to tell paid from unpaid attendance)",
+        ));
+    }
+    let mut groups: Vec<(String, String, &Coverage)> =
+        vec![("all".into(), "All partnerships".into(), &ca.overall)];
+    for p in ca
+        .by_partnership
+        .iter()
+        .take(super::partnership::MAX_PARTNERSHIPS)
+    {
+        groups.push((p.partnership.clone(), p.name.clone(), &p.coverage));
+    }
+    let o = &ca.overall;
+    let title = match (o.covered_attendance_rate, o.uncovered_attendance_rate) {
+        (Some(a), Some(b)) => format!(
+            "VCSE-side members attended {} of meetings when their time was paid for, {} when it was not",
+            percent(a),
+            percent(b)
+        ),
+        _ => "Attendance of VCSE-side members whose time was paid for, and of those whose time was not".into(),
+    };
+    let subtitle = "Attended ÷ all attendance rows (attended, apologies, absent) of VCSE-side members, split by whether a payment covered the meeting. A rate needs at least 10 rows in both groups.";
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, subtitle);
+    let c = sector_colour(Sector::Vcse);
+    let (paid, unpaid) = (c, c.lighten(0.62));
+    y = layout::legend(
+        &mut scene,
+        y,
+        &[
+            ("time paid for".into(), paid),
+            ("not paid for".into(), unpaid),
+        ],
+    );
+    let label_width = ["Paid for", "Not paid for"]
+        .iter()
+        .map(|m| text_width(m, LABEL, false))
+        .max()
+        .unwrap_or(200);
+    let mut rows = Vec::new();
+    for (i, (id, name, cov)) in groups.iter().enumerate() {
+        y = layout::subheading(&mut scene, y, name);
+        let note = coverage_note(cov);
+        let bar = |label: &str, rate: Option<f64>, rows_n: Option<usize>, fill: Rgb| Bar {
+            label: label.into(),
+            swatch: None,
+            segments: vec![(rate.unwrap_or(0.0), fill)],
+            value: match rate {
+                Some(r) => format!(
+                    "{}{}",
+                    percent(r),
+                    if f.disclosure.public {
+                        String::new()
+                    } else {
+                        rows_n.map_or(String::new(), |n| {
+                            format!(" of {} rows", layout::thousands(n as f64))
+                        })
+                    }
+                ),
+                None => "no rate (see note)".into(),
+            },
+        };
+        let bars = vec![
+            bar(
+                "Paid for",
+                cov.covered_attendance_rate,
+                cov.covered_rows,
+                paid,
+            ),
+            bar(
+                "Not paid for",
+                cov.uncovered_attendance_rate,
+                cov.uncovered_rows,
+                unpaid,
+            ),
+        ];
+        let last = i + 1 == groups.len();
+        y = layout::hbars(
+            &mut scene,
+            y,
+            &Bars {
+                bars: &bars,
+                max: 1.0,
+                format: Some(Format::Percent),
+                axis: if last { "Attendance rate" } else { "" },
+                bar_height: 44,
+                label_width,
+                axis_ticks: last,
+                ..Bars::default()
+            },
+        );
+        if let Some(n) = &note {
+            scene.styled_text(
+                MARGIN,
+                y + 20,
+                &fit(
+                    &format!("No rate: {n}."),
+                    SMALL - 4.0,
+                    false,
+                    WIDTH - 2 * MARGIN,
+                ),
+                SMALL - 4.0,
+                false,
+                MUTED,
+                Align::Left,
+            );
+            y += 36;
+        }
+        rows.push(CoverageRow {
+            partnership: id,
+            name,
+            coverage: cov,
+            note,
+        });
+    }
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar charts of VCSE-side attendance rates when time was paid for and when it was not. {}",
+        rows.iter()
+            .map(|r| format!(
+                "{}: paid {}, unpaid {}{}.",
+                r.name,
+                r.coverage
+                    .covered_attendance_rate
+                    .map_or("no rate".into(), percent),
+                r.coverage
+                    .uncovered_attendance_rate
+                    .map_or("no rate".into(), percent),
+                r.note
+                    .as_ref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Paying people and who turns up".into(),
+        name: NAME.into(),
+        section: Section::Equity,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("covered_attendance_rate", "Paid: attended", Kind::Percent),
+            col(
+                "uncovered_attendance_rate",
+                "Unpaid: attended",
+                Kind::Percent,
+            ),
+            col("covered_rows", "Paid rows", Kind::Number),
+            col("uncovered_rows", "Unpaid rows", Kind::Number),
+            col("note", "Note", Kind::Text),
+        ],
+    }))
+}
+
+#[derive(Serialize)]
+struct PracticeRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    sector: Sector,
+    total: f64,
+    grants: usize,
+    short_term_share: Option<f64>,
+    middle_share: Option<f64>,
+    long_term_share: Option<f64>,
+    median_months: Option<f64>,
+    lengths_assumed: usize,
+    unrestricted_share: Option<f64>,
+}
+
+/// Funding practice: short-term, middle and long-term shares of each funder's money.
+pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "funding_practice";
+    let mut funders: Vec<&crate::findings::FunderRow> = f
+        .funders
+        .iter()
+        .filter(|x| {
+            x.concentration.total > 0.0
+                && x.practice.short_term_share.is_some()
+                && x.practice.long_term_share.is_some()
+        })
+        .collect();
+    if funders.is_empty() {
+        return Ok(skip(
+            NAME,
+            Section::Equity,
+            "no funder awarded money in the window",
+        ));
+    }
+    funders.sort_by(|a, b| {
+        b.concentration
+            .total
+            .total_cmp(&a.concentration.total)
+            .then(a.id.cmp(&b.id))
+    });
+    let all = funders.len();
+    funders.truncate(TOP_N);
+    let rows: Vec<PracticeRow> = funders
+        .iter()
+        .map(|x| {
+            let p = &x.practice;
+            let (s, l) = (
+                p.short_term_share.unwrap_or(0.0),
+                p.long_term_share.unwrap_or(0.0),
+            );
+            PracticeRow {
+                id: x.id.as_str(),
+                name: &x.name,
+                sector: x.sector,
+                total: x.concentration.total,
+                grants: x.concentration.grants,
+                short_term_share: p.short_term_share,
+                middle_share: Some((1.0 - s - l).max(0.0)),
+                long_term_share: p.long_term_share,
+                median_months: p.median_months,
+                lengths_assumed: p.lengths_assumed,
+                unrestricted_share: p.unrestricted_share,
+            }
+        })
+        .collect();
+    let (short, middle, long) = (
+        Rgb(0x3A, 0x3A, 0x3A),
+        Rgb(0x9A, 0x9A, 0x9A),
+        Rgb(0xDA, 0xDA, 0xDA),
+    );
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            label: r.name.to_owned(),
+            swatch: Some(sector_colour(r.sector)),
+            segments: vec![
+                (r.short_term_share.unwrap_or(0.0), short),
+                (r.middle_share.unwrap_or(0.0), middle),
+                (r.long_term_share.unwrap_or(0.0), long),
+            ],
+            value: r.median_months.map_or("median –".into(), |m| {
+                format!("median {} mo", Format::Number.show(m))
+            }),
+        })
+        .collect();
+    let lead = rows
+        .iter()
+        .filter(|r| r.grants >= f.parameters.short_term_min_grants)
+        .max_by(|a, b| {
+            a.short_term_share
+                .unwrap_or(0.0)
+                .total_cmp(&b.short_term_share.unwrap_or(0.0))
+                .then(b.id.cmp(a.id))
+        });
+    let title = match lead {
+        Some(r) => format!(
+            "{} gave {} of its money in grants of a year or less",
+            r.name,
+            r.short_term_share.map_or("–".into(), percent)
+        ),
+        None => "How long each funder's grants run".into(),
+    };
+    let assumed: usize = rows.iter().map(|r| r.lengths_assumed).sum();
+    let subtitle = format!(
+        "Share of each funder's money in short-term grants (12 months or less), 13–35 months and long-term grants (36 months or more); median grant length at the end. The square is the funder's sector.{}{}",
+        if assumed > 0 {
+            format!(
+                " {} grants had no end date or duration and are taken as 12 months (an assumption), so short-term shares built on them are soft.",
+                layout::thousands(assumed as f64)
+            )
+        } else {
+            String::new()
+        },
+        if all > TOP_N {
+            format!(" The {TOP_N} largest of {all} funders.")
+        } else {
+            String::new()
+        }
+    );
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, &title, &subtitle);
+    let y = layout::legend(
+        &mut scene,
+        y,
+        &[
+            ("12 months or less".into(), short),
+            ("13–35 months".into(), middle),
+            ("36 months or more".into(), long),
+        ],
+    );
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max: 1.0,
+            format: Some(Format::Percent),
+            axis: "Share of the funder's money",
+            bar_height: 50,
+            label_width: WIDTH * 30 / 100,
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Stacked bar chart of each funder's money by grant length: {}.",
+        rows.iter()
+            .map(|r| format!(
+                "{}: {} short-term, {} long-term, median {} months{}",
+                r.name,
+                r.short_term_share.map_or("–".into(), percent),
+                r.long_term_share.map_or("–".into(), percent),
+                r.median_months
+                    .map_or("–".into(), |m| Format::Number.show(m)),
+                if r.lengths_assumed > 0 {
+                    format!(" ({} lengths assumed)", r.lengths_assumed)
+                } else {
+                    String::new()
+                }
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "How long funders fund for".into(),
+        name: NAME.into(),
+        section: Section::Equity,
+        title,
+        alt,
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("short_term_share", "12 months or less", Kind::Percent),
+            col("long_term_share", "36 months or more", Kind::Percent),
+            col("median_months", "Median months", Kind::Number),
+            col("lengths_assumed", "Lengths assumed", Kind::Number),
+            col("unrestricted_share", "Unrestricted", Kind::Percent),
+        ],
+    }))
+}
+
+/// Community burden: unpaid hours of community members per partnership.
+pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "community_burden";
+    let b: Vec<&crate::measures::equity::Burden> = f
+        .equity
+        .burden
+        .iter()
+        .take(super::partnership::MAX_PARTNERSHIPS)
+        .collect();
+    if b.iter().all(|x| x.unpaid_hours.unwrap_or(0.0) <= 0.0) {
+        let why = if f.equity.burden.is_empty() {
+            NO_ATTENDANCE
+        } else if b.iter().all(|x| x.unpaid_hours.is_none()) {
+            "no payments recorded (payments.csv is needed to tell unpaid time)"
+        } else {
+            "community members gave no unpaid time at partnership meetings in the window"
+        };
+        return Ok(skip(NAME, Section::Equity, why));
+    }
+    let c = sector_colour(Sector::Individual);
+    let bars: Vec<Bar> = b
+        .iter()
+        .map(|x| Bar {
+            label: x.name.clone(),
+            swatch: None,
+            segments: vec![(x.unpaid_hours.unwrap_or(0.0), c)],
+            value: match x.unpaid_hours {
+                None => "payment not recorded".into(),
+                // Under --public a count of 0 is suppressed like any count under 8.
+                Some(_) if x.people == 0 && !f.disclosure.public => {
+                    "no community members attended".into()
+                }
+                Some(h) => format!(
+                    "{} h by {}{}",
+                    Format::Number.show((h * 10.0).round() / 10.0),
+                    people(f, x.people),
+                    x.burden_top_decile_share
+                        .map(|s| format!(" · top 10% carry {}", percent(s)))
+                        .unwrap_or_default()
+                ),
+            },
+        })
+        .collect();
+    let lead = b
+        .iter()
+        .filter_map(|x| x.unpaid_hours.map(|h| (x, h)))
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(b.0.partnership.cmp(&a.0.partnership))
+        });
+    let title = match lead {
+        Some((x, h)) => format!(
+            "Community members gave {} hours unpaid to {}{}",
+            Format::Number.show(h.round()),
+            x.name,
+            x.burden_top_decile_share
+                .map(|s| format!("; the busiest tenth of them carried {}", percent(s)))
+                .unwrap_or_default()
+        ),
+        None => "Unpaid time of community members".into(),
+    };
+    let subtitle = "Unpaid attended hours of individual community members (attending as themselves, not for an organisation) per partnership, and the share carried by the top 10% of them. No person is named.";
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let y = layout::header(&mut scene, title.as_str(), subtitle);
+    let max = b.iter().filter_map(|x| x.unpaid_hours).fold(0.0, f64::max);
+    let y = layout::hbars(
+        &mut scene,
+        y,
+        &Bars {
+            bars: &bars,
+            max,
+            format: Some(Format::Number),
+            axis: "Unpaid hours of community members",
+            bar_height: 50,
+            axis_ticks: true,
+            ..Bars::default()
+        },
+    );
+    layout::footer(&mut scene, y, &source(f));
+    let alt = format!(
+        "Bar chart of unpaid hours of community members per partnership: {}.",
+        b.iter()
+            .map(|x| format!(
+                "{} {}",
+                x.name,
+                x.unpaid_hours
+                    .map_or("payment not recorded".into(), |h| format!("{h:.1} hours"))
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Ok(Built::Chart(Chart {
+        label: "Community members' unpaid time".into(),
+        name: NAME.into(),
+        section: Section::Equity,
+        title,
+        alt,
+        scene,
+        data: table(f, &b)?,
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("people", "Community members", Kind::Number),
+            col("unpaid_hours", "Unpaid hours", Kind::Hours),
+            col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
+        ],
+    }))
+}
