@@ -345,8 +345,8 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
         )
     };
     let subtitle = format!(
-        "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; below {} is flagged (UNDER-FUNDED-GROUP), below {} high; the green band is above an even share.{absent_note}",
-        th.medium, th.high
+        "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; at or below {} is flagged (UNDER-FUNDED-GROUP) for tags on at least {} organisations, at or below {} high; the green band is above an even share.{absent_note}",
+        th.medium, f.parameters.under_funded_min_orgs, th.high
     );
     let mut scene = Scene::new(WIDTH as u32, 0);
     let y = layout::header(&mut scene, &title, &subtitle);
