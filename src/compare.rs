@@ -8,7 +8,7 @@
 //! better placed to say so than a rule. Shares change by percentage points.
 
 use crate::findings::Findings;
-use crate::flags::{money, percent, Flag, Severity};
+use crate::flags::{money, percent, thousands, Flag, Severity};
 use crate::measures::Window;
 use crate::model::Sector;
 use chrono::NaiveDate;
@@ -40,7 +40,7 @@ impl Unit {
         match self {
             Unit::Money => money(v),
             Unit::Share => percent(v),
-            Unit::Count | Unit::Hhi => thousands(v.round() as i64),
+            Unit::Count | Unit::Hhi => thousands(v),
             Unit::Coefficient => format!("{v:.2}"),
         }
     }
@@ -55,7 +55,7 @@ impl Unit {
                 let plural = if points == "1" { "" } else { "s" };
                 format!("{points} point{plural}")
             }
-            Unit::Count | Unit::Hhi => thousands(a.round() as i64),
+            Unit::Count | Unit::Hhi => thousands(a),
             Unit::Coefficient => format!("{a:.2}"),
         };
         // A change that rounds to nothing carries no sign ("0 points", not "−0 points").
@@ -68,23 +68,6 @@ impl Unit {
             "−"
         };
         format!("{sign}{body}")
-    }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("−{out}")
-    } else {
-        out
     }
 }
 
@@ -656,8 +639,6 @@ mod tests {
         assert_eq!(Unit::Money.format_change(-0.2), "£0");
         assert_eq!(Unit::Count.format_change(-1234.0), "−1,234");
         assert_eq!(Unit::Money.format_change(250_000.0), "+£250k");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(999), "999");
     }
 
     #[test]

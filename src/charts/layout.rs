@@ -146,23 +146,8 @@ impl Format {
     }
 }
 
-/// 12345.6 → "12,346".
-pub fn thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+/// 12345.6 → "12,346" (one definition for charts, report and compare: [`crate::flags::thousands`]).
+pub use crate::flags::thousands;
 
 /// One bar: a label, stacked segments (value, fill, outline) and the text at its end.
 #[derive(Debug, Clone, PartialEq)]

@@ -96,6 +96,24 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
+/// 12345.6 → `12,346`: a whole number with thousands separators.
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// £ for people: `£1.2bn`, `£1.2m`, `£35k`, `£950`.
 pub fn money(pounds: f64) -> String {
     let a = pounds.abs();
@@ -142,6 +160,9 @@ mod tests {
         assert_eq!(money(2_500.0), "£2.5k");
         assert_eq!(money(950.0), "£950");
         assert_eq!(percent(0.456), "46%");
+        assert_eq!(thousands(1_234_567.4), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(-1_000.0), "-1,000");
         assert_eq!(possessive("Age Well"), "Age Well's");
         assert_eq!(
             possessive("Eastfield Litter Pickers"),
