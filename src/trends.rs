@@ -161,7 +161,7 @@ fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
         amount += g.amount;
         *by_sector.entry(ctx.sectors[i]).or_default() += g.amount;
     }
-    let overall = concentration::concentration(ctx).overall;
+    let overall = concentration::overall(ctx);
     let enough_grants = grants >= MIN_GRANTS;
     if !enough_grants {
         notes.push(format!(

@@ -63,18 +63,45 @@ impl Table {
     }
 
     /// The table as a polars DataFrame (columns in the rows' field order).
+    ///
+    /// Rows of one table nearly always have the same keys in the same order, so each row is
+    /// first compared with the column list position by position (one string comparison per
+    /// cell); only a row that differs is looked up by name. O(rows × columns).
     pub fn to_frame(&self) -> Result<DataFrame, Error> {
-        let mut names: Vec<&String> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for row in &self.rows {
+            let same = row.len() == names.len() && row.keys().zip(&names).all(|(k, n)| k == n);
+            if same {
+                continue;
+            }
             for k in row.keys() {
-                if !names.contains(&k) {
+                if known.insert(k.as_str()) {
                     names.push(k);
+                }
+            }
+        }
+        // Column-major copies of the cells (references), filled in one pass over the rows.
+        let mut cells: Vec<Vec<Option<&Value>>> = names
+            .iter()
+            .map(|_| Vec::with_capacity(self.rows.len()))
+            .collect();
+        for row in &self.rows {
+            let same = row.len() == names.len() && row.keys().zip(&names).all(|(k, n)| k == n);
+            if same {
+                for (col, v) in cells.iter_mut().zip(row.values()) {
+                    col.push(Some(v));
+                }
+            } else {
+                for (col, name) in cells.iter_mut().zip(&names) {
+                    col.push(row.get(*name));
                 }
             }
         }
         let columns = names
             .iter()
-            .map(|name| column(name, self.rows.iter().map(|r| r.get(*name))))
+            .zip(&cells)
+            .map(|(name, col)| column(name, col.iter().copied()))
             .collect();
         DataFrame::new(self.rows.len(), columns)
             .map_err(|e| Error::Internal(format!("{}: {e}", self.name)))
@@ -97,8 +124,13 @@ impl Table {
 
     /// Writes `NAME.csv` and `NAME.parquet` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), Error> {
-        self.write_csv(&dir.join(format!("{}.csv", self.name)))?;
         let mut df = self.to_frame()?;
+        let csv_path = dir.join(format!("{}.csv", self.name));
+        let mut f = create(&csv_path)?;
+        CsvWriter::new(&mut f)
+            .include_header(true)
+            .finish(&mut df)
+            .map_err(|e| output_error(&csv_path, e))?;
         let pq_path = dir.join(format!("{}.parquet", self.name));
         let f = create(&pq_path)?;
         ParquetWriter::new(f)
