@@ -4,7 +4,7 @@ use super::{DatasetArgs, MeasureArgs};
 use clap::Args;
 use fundflow::charts::ChartFiles;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
-use fundflow::flags::{money, Severity};
+use fundflow::flags::{money, thousands, Severity};
 use fundflow::load::load;
 use fundflow::Error;
 use std::collections::BTreeMap;
@@ -60,7 +60,10 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let source = args.data.source();
     let parameters = args.measure.parameters(&source)?;
     let window = args.measure.window()?;
+    let progress = super::progress::Progress::new(args.data.quiet);
+    progress.stage("loading");
     let data = load(&source, &args.data.options())?;
+    progress.stage("analysing");
     let findings = analyse(
         &data,
         &AnalyseOptions {
@@ -70,6 +73,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             public: args.public,
         },
     );
+    progress.stage("writing findings, tables, charts and the report");
     fundflow::report::write_outputs_with(
         &findings,
         &args.out,
@@ -77,6 +81,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             charts: args.charts.files(),
         },
     )?;
+    progress.finish();
     if !args.data.quiet {
         eprint!("{}", summary(&findings, &args.out, args.charts));
     }
@@ -89,10 +94,10 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
     let t = &f.totals;
     s.push_str(&format!(
         "fundflow: {} grants, {} from {} funders to {} recipients (as of {}).\n",
-        t.grants,
+        thousands(t.grants as f64),
         money(t.amount),
-        t.funders,
-        t.recipients,
+        thousands(t.funders as f64),
+        thousands(t.recipients as f64),
         f.as_of
     ));
     let mut by_code: BTreeMap<&str, Vec<&fundflow::flags::Flag>> = BTreeMap::new();
@@ -104,7 +109,11 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         .iter()
         .filter(|x| x.severity == Severity::High)
         .count();
-    s.push_str(&format!("{} flags ({high} high):\n", f.flags.len()));
+    s.push_str(&format!(
+        "{} flags ({} high):\n",
+        thousands(f.flags.len() as f64),
+        thousands(high as f64)
+    ));
     for (code, flags) in &by_code {
         let mut ranked = flags.clone();
         ranked.sort_by(|a, b| {

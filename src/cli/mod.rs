@@ -3,6 +3,7 @@
 mod analyse;
 mod compare;
 mod graph;
+mod progress;
 mod synth;
 mod validate;
 

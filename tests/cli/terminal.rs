@@ -85,3 +85,17 @@ fn no_color_means_no_escape_codes() {
         assert!(!all.contains(&0x1b), "{args:?} printed an escape code");
     }
 }
+
+#[test]
+fn no_progress_spinner_when_stderr_is_not_a_terminal() {
+    // The test harness pipes stderr: the summary is there, the spinner never is.
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let run = fundflow()
+        .args(["analyse", "--charts", "none", "-o", arg(&out)])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.starts_with("fundflow: 326 grants"), "{err}");
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+}
