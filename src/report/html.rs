@@ -270,17 +270,18 @@ fn at_a_glance(h: &mut String, f: &Findings) {
             format!("of the VCSE side's money came from one funder, {name}"),
         ));
     }
-    let ending: f64 = f
-        .cliff
-        .by_quarter
-        .iter()
-        .take(4)
-        .map(|q| q.annual_value_ending)
-        .sum();
-    if !f.cliff.by_quarter.is_empty() {
+    // The same 12-month horizon as FUNDING-CLIFF and the trends (as_of + 365 days), not the
+    // chart's calendar quarters.
+    let c = &f.cliff.overall;
+    if let Some(share) = c.ending_12m_share {
         items.push((
-            money(ending),
-            "a year of VCSE-side funding ends in the next four quarters".into(),
+            money(c.ending_12m_annual),
+            format!(
+                "a year of VCSE-side grant funding ends within 12 months of {}: {} of the {} a year running",
+                f.as_of,
+                crate::flags::percent(share),
+                money(c.active_annual)
+            ),
         ));
     }
     let unpaid: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();

@@ -496,3 +496,28 @@ fn public_output_has_no_small_counts_and_no_person_identifiers() {
     // Money is not suppressed.
     assert_eq!(f["totals"]["amount"], 6_549_327.75);
 }
+
+#[test]
+fn the_area_cliff_matches_check_py() {
+    // check.py, independently: 118 VCSE-side grants running at 2025-03-31 worth
+    // £1,634,650.11 a year, £1,446,641.87 of it ending by 2026-03-31: 0.88499.
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    assert_eq!(
+        run(&["analyse", "-q", "--charts", "none", "-o", arg(&out)]).0,
+        0
+    );
+    let f = findings(&out);
+    let c = &f["cliff"];
+    assert_eq!(c["active_grants"], 118);
+    let near =
+        |v: &serde_json::Value, want: f64| v.as_f64().is_some_and(|x| (x - want).abs() < 0.01);
+    assert!(near(&c["active_annual"], 1_634_650.11), "{c}");
+    assert!(near(&c["ending_12m_annual"], 1_446_641.87), "{c}");
+    // The report's key figure uses the same horizon.
+    let html = read(&out.join("report.html"));
+    assert!(
+        html.contains("ends within 12 months of 2025-03-31: 88% of the £1.6m a year running"),
+        "key figure missing"
+    );
+}
