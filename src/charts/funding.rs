@@ -452,18 +452,27 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
             "no active grant to a VCSE-side organisation ends in the next eight quarters",
         ));
     }
-    let first4: f64 = q.iter().take(4).map(|x| x.annual_value_ending).sum();
-    let last_of_4 = q.get(3.min(q.len() - 1)).map(|x| x.to);
-    let title = match last_of_4 {
-        Some(to) if first4 > 0.0 => format!(
-            "{} a year of VCSE-side funding ends by {}",
-            money(first4),
-            to.format("%-d %B %Y")
-        ),
-        _ => format!(
-            "No VCSE-side funding ends in the next four quarters; {} a year ends in the four after",
-            money(q.iter().skip(4).map(|x| x.annual_value_ending).sum())
-        ),
+    // The title uses FUNDING-CLIFF's horizon (as_of + 365 days), the same figure as
+    // `cliff.ending_12m_annual` and the trends; the bars stay in calendar quarters, darker for
+    // the quarters that start within it.
+    let horizon = f
+        .as_of
+        .checked_add_days(chrono::Days::new(
+            crate::measures::dependency::CLIFF_HORIZON_DAYS,
+        ))
+        .unwrap_or(f.as_of);
+    let ending = f.cliff.overall.ending_12m_annual;
+    let title = if ending > 0.0 {
+        format!(
+            "{} a year of VCSE-side funding ends within 12 months, by {}",
+            money(ending),
+            horizon.format("%-d %B %Y")
+        )
+    } else {
+        format!(
+            "No VCSE-side funding ends within 12 months; {} a year ends in the quarters after",
+            money(q.iter().map(|x| x.annual_value_ending).sum())
+        )
     };
     let subtitle = format!(
         "Annual value of grants active at {} to VCSE-side organisations (VCSE and unknown sector), by the UK financial-year quarter in which they end.",
@@ -510,7 +519,11 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
     for (i, x) in q.iter().enumerate() {
         let left = x0 + slot * i as i32 + slot / 6;
         let right = x0 + slot * (i as i32 + 1) - slot / 6;
-        let fill = if i < 4 { colour } else { colour.lighten(0.45) };
+        let fill = if x.from <= horizon {
+            colour
+        } else {
+            colour.lighten(0.45)
+        };
         if x.annual_value_ending > 0.0 {
             scene.rect((left, y_of(x.annual_value_ending)), (right, bottom), fill);
             scene.text(
@@ -537,7 +550,7 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         );
     }
     scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
-    let note = "UK financial-year quarter in which the grants end (darker: the next four quarters)";
+    let note = "UK financial-year quarter in which the grants end (darker: quarters starting within 12 months)";
     scene.styled_text(
         (x0 + x1) / 2,
         bottom + 172,

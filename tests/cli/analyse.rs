@@ -520,4 +520,9 @@ fn the_area_cliff_matches_check_py() {
         html.contains("ends within 12 months of 2025-03-31: 88% of the £1.6m a year running"),
         "key figure missing"
     );
+    // ...and so does the cliff chart's title (£1,446,641.87 → £1.4m; 2025-03-31 + 365 days).
+    assert!(
+        html.contains("£1.4m a year of VCSE-side funding ends within 12 months, by 31 March 2026"),
+        "cliff chart title missing"
+    );
 }
