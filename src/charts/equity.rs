@@ -163,18 +163,7 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
         MUTED,
         Align::Left,
     );
-    for t in &money_ticks {
-        scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
-        scene.styled_text(
-            x0 - 14,
-            y_of(*t) + 11,
-            &Format::Money.show(*t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Right,
-        );
-    }
+    layout::y_grid(&mut scene, &money_ticks, Format::Money, (x0, x1), y_of);
     if log && has_zero {
         scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
         scene.styled_text(

@@ -2,7 +2,7 @@
 //! funders, and the funding cliff.
 
 use super::layout::{self, Bar, Bars, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED};
+use super::scene::{fit, text_width, Align, Rgb, Scene, INK, MUTED};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, sector_phrase, skip, source, table, Built, Chart};
 use super::{Section, TOP_N};
@@ -502,18 +502,7 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         MUTED,
         Align::Left,
     );
-    for t in &ticks {
-        scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
-        scene.styled_text(
-            x0 - 14,
-            y_of(*t) + 11,
-            &Format::Money.show(*t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Right,
-        );
-    }
+    layout::y_grid(&mut scene, &ticks, Format::Money, (x0, x1), y_of);
     let slot = (x1 - x0) / q.len() as i32;
     let colour = sector_colour(Sector::Vcse);
     for (i, x) in q.iter().enumerate() {

@@ -358,6 +358,29 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
     y + 16
 }
 
+/// Horizontal grid lines at `ticks` from `x0` to `x1`, each labelled in `format` to the
+/// left of `x0`; `y_of` maps a value to its row.
+pub fn y_grid(
+    scene: &mut Scene,
+    ticks: &[f64],
+    format: Format,
+    (x0, x1): (i32, i32),
+    y_of: impl Fn(f64) -> i32,
+) {
+    for t in ticks {
+        scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
+        scene.styled_text(
+            x0 - 14,
+            y_of(*t) + 11,
+            &format.show(*t),
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
+    }
+}
+
 /// A sub-heading inside a chart (one per partnership in small multiples).
 pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
     let y = y + 56;
