@@ -205,15 +205,18 @@ pub struct AnalyseOptions {
 
 /// Runs every analysis the data allows.
 pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
-    let ctx = Context::new(data, opts.as_of, opts.window);
+    use crate::timing::timed;
+    let ctx = timed("context", || Context::new(data, opts.as_of, opts.window));
     let p = &opts.parameters;
-    let conc: ConcentrationFindings = concentration::concentration(&ctx);
-    let dominance = concentration::dominance(&ctx);
-    let recipients = dependency::recipients(&ctx);
-    let partnerships = partnership::partnership_figures(&ctx, p);
-    let graph = crate::graph::build(&ctx, p);
-    let practice = equity::funding_practice(&ctx);
-    let lenses = equity::equity(&ctx, p);
+    let conc: ConcentrationFindings = timed("concentration", || concentration::concentration(&ctx));
+    let dominance = timed("dominance", || concentration::dominance(&ctx));
+    let recipients = timed("recipients", || dependency::recipients(&ctx));
+    let partnerships = timed("partnerships", || partnership::partnership_figures(&ctx, p));
+    let graph = timed("graph", || crate::graph::build(&ctx, p));
+    let practice = timed("funding practice", || equity::funding_practice(&ctx));
+    let lenses = timed("equity", || equity::equity(&ctx, p));
+    let trends = timed("trends", || crate::trends::trends_in(&ctx, p));
+    let _rest = crate::timing::span("flags and the rest");
 
     let mut flags = Vec::new();
     flags.extend(flags::funding::concentration_flags(data, &conc, p));
@@ -284,7 +287,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             by_quarter: dependency::cliff_by_quarter(&ctx),
         },
         equity: lenses,
-        trends: crate::trends::trends_in(&ctx, p),
+        trends,
         flags,
         skipped: data
             .sources

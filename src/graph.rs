@@ -64,6 +64,7 @@
 //! use a union-find, near-linear); each export is O(V + E) in time and output size.
 
 use crate::config::Parameters;
+use crate::measures::keys::FastMap;
 use crate::measures::participation::{PaymentIndex, Seat};
 use crate::measures::{Context, Window};
 use crate::model::{Dataset, Meeting, OrgId, Payee, Pence, PersonKey, Recipient, Sector};
@@ -73,7 +74,7 @@ use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Node id of the community members who attend as themselves.
@@ -438,7 +439,9 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     let data = ctx.data;
     let mut b = Builder {
         data,
-        nodes: BTreeMap::new(),
+        nodes: Vec::new(),
+        slots: FastMap::default(),
+        individuals: FastMap::default(),
     };
     for id in data.organisations.keys() {
         b.org(id);
@@ -447,7 +450,9 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         b.partnership(&p.id, &p.name);
     }
 
-    let mut grants: BTreeMap<(String, String), GrantFlow> = BTreeMap::new();
+    // Edges are aggregated by (source slot, target slot): no identifier is copied or
+    // compared per row. Slots are put in identifier order once, at the end.
+    let mut grants: FastMap<(u32, u32), GrantFlow> = FastMap::default();
     for i in ctx.grants_in_window() {
         let g = &data.grants[i];
         let f = grants
@@ -466,11 +471,11 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     }
 
     // Where each person belongs, from every attendance row they have (any status).
-    let mut homes: HashMap<PersonKey, BTreeSet<Option<&OrgId>>> = HashMap::new();
+    let mut homes: FastMap<PersonKey, BTreeSet<Option<&OrgId>>> = FastMap::default();
     for a in &data.attendance {
         homes.entry(a.person).or_default().insert(a.org.as_ref());
     }
-    let mut payments: BTreeMap<(String, String), PaymentFlow> = BTreeMap::new();
+    let mut payments: FastMap<(u32, u32), PaymentFlow> = FastMap::default();
     for p in data.payments.iter().flatten() {
         if !ctx.window.contains(p.date) {
             continue;
@@ -494,21 +499,25 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     }
 
     let payment_index = PaymentIndex::new(data.payments.as_deref());
-    let meetings: HashMap<&str, &Meeting> =
-        data.meetings.iter().map(|m| (m.id.as_str(), m)).collect();
-    let mut attendance: BTreeMap<(String, String), Participation> = BTreeMap::new();
+    // Each meeting with its partnership's slot, found at its first row, not once per row.
+    let mut meetings: FastMap<&str, (&Meeting, Option<u32>)> = FastMap::default();
+    for m in &data.meetings {
+        meetings.insert(m.id.as_str(), (m, None));
+    }
+    let mut attendance: FastMap<(u32, u32), Participation> = FastMap::default();
     for a in &data.attendance {
-        let Some(m) = meetings.get(a.meeting.as_str()) else {
+        let Some((m, slot)) = meetings.get_mut(a.meeting.as_str()) else {
             continue;
         };
+        let m: &Meeting = m;
         if !ctx.window.contains(m.date) {
             continue;
         }
+        let to = *slot.get_or_insert_with(|| b.partnership(&m.partnership, &m.partnership));
         let from = match &a.org {
             Some(o) => b.org(o),
             None => b.community(),
         };
-        let to = b.partnership(&m.partnership, &m.partnership);
         let e = attendance.entry((from, to)).or_default();
         let seat = Seat::new(data, &payment_index, params, m, a);
         if e.rows == 0 {
@@ -536,7 +545,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         }
     }
 
-    let mut edges: Vec<(String, String, Edge)> = Vec::new();
+    let mut edges: Vec<(u32, u32, Edge)> = Vec::new();
     for p in &data.partnerships {
         let from = b.org(&p.fundholder);
         let to = b.partnership(&p.id, &p.name);
@@ -553,20 +562,34 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
             .into_iter()
             .map(|((s, t), p)| (s, t, Edge::Attendance(p))),
     );
-    edges.sort_by(|x, y| (&x.0, &x.1, x.2.kind()).cmp(&(&y.0, &y.1, y.2.kind())));
-    // Only a repeated partnership id could repeat a key; the first edge wins.
-    edges.dedup_by(|x, y| (&x.0, &x.1, x.2.kind()) == (&y.0, &y.1, y.2.kind()));
+
+    // Node ids are unique, so ordering slots by rank orders them by id.
+    let mut order: Vec<u32> = (0..b.nodes.len() as u32).collect();
+    order.sort_unstable_by(|&x, &y| b.nodes[x as usize].id.cmp(&b.nodes[y as usize].id));
+    let mut rank = vec![0u32; order.len()];
+    for (r, &slot) in order.iter().enumerate() {
+        rank[slot as usize] = r as u32;
+    }
+    for e in &mut edges {
+        e.0 = rank[e.0 as usize];
+        e.1 = rank[e.1 as usize];
+    }
+    edges.sort_unstable_by_key(|x| (x.0, x.1, x.2.kind()));
+    // Only a repeated partnership id could repeat a key, with two identical fundholder
+    // edges (they carry no figures): one is kept.
+    edges.dedup_by(|x, y| (x.0, x.1, x.2.kind()) == (y.0, y.1, y.2.kind()));
 
     let mut graph = DiGraph::with_capacity(b.nodes.len(), edges.len());
     let mut index = BTreeMap::new();
-    for (id, node) in b.nodes {
-        index.insert(id, graph.add_node(node));
+    let mut nodes: Vec<Option<Node>> = b.nodes.into_iter().map(Some).collect();
+    for &slot in &order {
+        if let Some(node) = nodes[slot as usize].take() {
+            let id = node.id.clone();
+            index.insert(id, graph.add_node(node));
+        }
     }
     for (s, t, e) in edges {
-        // Every endpoint was registered by the builder, so both lookups succeed.
-        if let (Some(&si), Some(&ti)) = (index.get(&s), index.get(&t)) {
-            graph.add_edge(si, ti, e);
-        }
+        graph.add_edge(NodeIndex::new(s as usize), NodeIndex::new(t as usize), e);
     }
     MoneyGraph {
         graph,
@@ -577,71 +600,91 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     }
 }
 
-/// Collects nodes while edges are aggregated, so that every endpoint exists.
+/// Collects nodes while edges are aggregated, so that every endpoint exists. A node's slot
+/// is its position in `nodes` (insertion order); `build` sorts slots by id at the end.
 struct Builder<'d> {
     data: &'d Dataset,
-    nodes: BTreeMap<String, Node>,
+    nodes: Vec<Node>,
+    slots: FastMap<Box<str>, u32>,
+    /// A funder's slot → its `individuals:ORG` slot.
+    individuals: FastMap<u32, u32>,
 }
 
 impl Builder<'_> {
-    /// The node of an organisation, added (as sector unknown, named by its identifier) if
-    /// the loader did not list it.
-    fn org(&mut self, id: &OrgId) -> String {
-        let key = id.as_str().to_owned();
-        if !self.nodes.contains_key(&key) {
-            let node = Node {
-                id: key.clone(),
-                label: self.data.name_of(id),
-                kind: NodeKind::Organisation,
-                sector: Some(self.data.sector_of(id)),
-                org: Some(id.clone()),
-            };
-            self.nodes.insert(key.clone(), node);
-        }
-        key
+    fn add(&mut self, node: Node) -> u32 {
+        let slot = self.nodes.len() as u32;
+        self.slots.insert(node.id.as_str().into(), slot);
+        self.nodes.push(node);
+        slot
     }
 
-    fn partnership(&mut self, id: &str, name: &str) -> String {
+    /// The node of an organisation, added (as sector unknown, named by its identifier) if
+    /// the loader did not list it.
+    fn org(&mut self, id: &OrgId) -> u32 {
+        if let Some(&slot) = self.slots.get(id.as_str()) {
+            return slot;
+        }
+        let node = Node {
+            id: id.as_str().to_owned(),
+            label: self.data.name_of(id),
+            kind: NodeKind::Organisation,
+            sector: Some(self.data.sector_of(id)),
+            org: Some(id.clone()),
+        };
+        self.add(node)
+    }
+
+    fn partnership(&mut self, id: &str, name: &str) -> u32 {
         let key = format!("partnership:{id}");
-        self.nodes.entry(key.clone()).or_insert_with(|| Node {
-            id: key.clone(),
+        if let Some(&slot) = self.slots.get(key.as_str()) {
+            return slot;
+        }
+        self.add(Node {
+            id: key,
             label: name.to_owned(),
             kind: NodeKind::Partnership,
             sector: None,
             org: None,
-        });
-        key
+        })
     }
 
-    fn individuals_of(&mut self, via: &OrgId) -> String {
-        let key = format!("individuals:{via}");
-        if !self.nodes.contains_key(&key) {
-            let node = Node {
-                id: key.clone(),
-                label: format!("Individuals (via {})", self.data.name_of(via)),
-                kind: NodeKind::Individuals,
-                sector: Some(Sector::Individual),
-                org: None,
-            };
-            self.nodes.insert(key.clone(), node);
+    fn individuals_of(&mut self, via: &OrgId) -> u32 {
+        let via_slot = self.org(via);
+        if let Some(&slot) = self.individuals.get(&via_slot) {
+            return slot;
         }
-        key
+        let key = format!("individuals:{via}");
+        let slot = match self.slots.get(key.as_str()) {
+            Some(&slot) => slot,
+            None => {
+                let label = format!("Individuals (via {})", self.data.name_of(via));
+                self.add(Node {
+                    id: key,
+                    label,
+                    kind: NodeKind::Individuals,
+                    sector: Some(Sector::Individual),
+                    org: None,
+                })
+            }
+        };
+        self.individuals.insert(via_slot, slot);
+        slot
     }
 
-    fn community(&mut self) -> String {
-        self.nodes
-            .entry(COMMUNITY.to_owned())
-            .or_insert_with(|| Node {
-                id: COMMUNITY.to_owned(),
-                label: "Community members (attending as themselves)".to_owned(),
-                kind: NodeKind::Individuals,
-                sector: Some(Sector::Individual),
-                org: None,
-            });
-        COMMUNITY.to_owned()
+    fn community(&mut self) -> u32 {
+        if let Some(&slot) = self.slots.get(COMMUNITY) {
+            return slot;
+        }
+        self.add(Node {
+            id: COMMUNITY.to_owned(),
+            label: "Community members (attending as themselves)".to_owned(),
+            kind: NodeKind::Individuals,
+            sector: Some(Sector::Individual),
+            org: None,
+        })
     }
 
-    fn grant_pair(&mut self, funder: &OrgId, recipient: &Recipient) -> (String, String) {
+    fn grant_pair(&mut self, funder: &OrgId, recipient: &Recipient) -> (u32, u32) {
         let from = self.org(funder);
         let to = match recipient {
             Recipient::Org(o) => self.org(o),

@@ -35,6 +35,7 @@ pub mod measures;
 pub mod model;
 pub mod report;
 pub mod synth;
+pub mod timing;
 pub mod trends;
 pub mod validate;
 

@@ -62,18 +62,21 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let window = args.measure.window()?;
     let progress = super::progress::Progress::new(args.data.quiet);
     progress.stage("loading");
-    let data = load(&source, &args.data.options())?;
+    let data = fundflow::timing::timed("load", || load(&source, &args.data.options()))?;
     progress.stage("analysing");
-    let findings = analyse(
-        &data,
-        &AnalyseOptions {
-            as_of: args.measure.as_of,
-            window,
-            parameters,
-            public: args.public,
-        },
-    );
+    let findings = fundflow::timing::timed("analyse", || {
+        analyse(
+            &data,
+            &AnalyseOptions {
+                as_of: args.measure.as_of,
+                window,
+                parameters,
+                public: args.public,
+            },
+        )
+    });
     progress.stage("writing findings, tables, charts and the report");
+    let _write = fundflow::timing::span("write outputs");
     fundflow::report::write_outputs_with(
         &findings,
         &args.out,

@@ -23,11 +23,11 @@
 //! HHI bands quoted as context (not used for flags): 1 000 and 1 800, US Department of
 //! Justice and FTC, Merger Guidelines (2023).
 
+use super::keys::{FastMap, Party};
 use super::stats::{gini, hhi, normalised_hhi, ratio, top_share};
 use super::Context;
-use crate::model::{OrgId, Pence, PersonKey, Recipient, Sector};
+use crate::model::{OrgId, Pence, Recipient, Sector};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
 
 /// Concentration figures of one set of grants.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,25 +50,19 @@ pub struct Concentration {
     pub vcse_share: Option<f64>,
 }
 
-/// A recipient key: organisations by identifier, individuals one by one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Who<'a> {
-    Org(&'a OrgId),
-    Person(PersonKey),
-}
-
 /// Accumulates grants into per-recipient totals.
 #[derive(Default)]
-struct Acc<'a> {
-    /// Money is summed in pence: exact, whatever the order.
-    by_recipient: HashMap<Who<'a>, Pence>,
+struct Acc {
+    /// Per recipient (organisations by number, each individual separately); money is summed
+    /// in pence: exact, whatever the order.
+    by_recipient: FastMap<Party, Pence>,
     grants: usize,
     total: Pence,
     vcse: Pence,
 }
 
-impl<'a> Acc<'a> {
-    fn add(&mut self, who: Who<'a>, amount: Pence, vcse_side: bool) {
+impl Acc {
+    fn add(&mut self, who: Party, amount: Pence, vcse_side: bool) {
         *self.by_recipient.entry(who).or_default() += amount;
         self.grants += 1;
         self.total += amount;
@@ -152,52 +146,48 @@ pub fn recipient_sector(ctx: &Context, r: &Recipient) -> Sector {
     }
 }
 
-/// The recipient a grant counts for.
-fn who(r: &Recipient) -> Who<'_> {
-    match r {
-        Recipient::Org(o) => Who::Org(o),
-        Recipient::Individual(k) => Who::Person(*k),
-    }
-}
-
 /// Computes concentration per funder, overall and per area.
 ///
 /// Accumulators are hashed while grants stream past and sorted once at the end (a sorted
 /// map would compare identifier strings on every grant).
 pub fn concentration(ctx: &Context) -> ConcentrationFindings {
-    let mut per_funder: HashMap<&OrgId, Acc> = HashMap::new();
+    let keys = &ctx.keys;
+    // Indexed by funder and area number: in identifier (name) order, so no sort is needed.
+    let mut per_funder: Vec<Option<Acc>> = (0..keys.orgs.len()).map(|_| None).collect();
     let mut overall = Acc::default();
-    let mut per_area: HashMap<&str, Acc> = HashMap::new();
+    let mut per_area: Vec<Acc> = (0..keys.areas.len()).map(|_| Acc::default()).collect();
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
-        let who = who(&g.recipient);
+        let who = keys.recipient[i];
         let vcse = ctx.sectors[i].is_vcse_side();
         let amount = g.amount;
-        per_funder
-            .entry(&g.funder)
-            .or_default()
-            .add(who.clone(), amount, vcse);
-        overall.add(who.clone(), amount, vcse);
-        if let Some(area) = area_of(ctx, i) {
-            per_area.entry(area).or_default().add(who, amount, vcse);
+        per_funder[keys.funder[i] as usize]
+            .get_or_insert_with(Acc::default)
+            .add(who, amount, vcse);
+        overall.add(who, amount, vcse);
+        if let Some(area) = keys.area[i] {
+            per_area[area as usize].add(who, amount, vcse);
         }
     }
-    let mut funders: Vec<FunderConcentration> = per_funder
-        .into_iter()
-        .map(|(id, acc)| FunderConcentration {
-            id: id.clone(),
+    let funders: Vec<FunderConcentration> = per_funder
+        .iter()
+        .enumerate()
+        .filter_map(|(f, acc)| {
+            Some(FunderConcentration {
+                id: keys.orgs[f].clone(),
+                figures: acc.as_ref()?.figures(),
+            })
+        })
+        .collect();
+    let by_area: Vec<AreaConcentration> = per_area
+        .iter()
+        .enumerate()
+        .filter(|(_, acc)| acc.grants > 0)
+        .map(|(a, acc)| AreaConcentration {
+            area: keys.areas[a].clone(),
             figures: acc.figures(),
         })
         .collect();
-    funders.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut by_area: Vec<AreaConcentration> = per_area
-        .into_iter()
-        .map(|(area, acc)| AreaConcentration {
-            area: area.to_owned(),
-            figures: acc.figures(),
-        })
-        .collect();
-    by_area.sort_by(|a, b| a.area.cmp(&b.area));
     ConcentrationFindings {
         funders,
         overall: overall.figures(),
@@ -210,8 +200,11 @@ pub fn concentration(ctx: &Context) -> ConcentrationFindings {
 pub fn overall(ctx: &Context) -> Concentration {
     let mut acc = Acc::default();
     for i in ctx.grants_in_window() {
-        let g = &ctx.data.grants[i];
-        acc.add(who(&g.recipient), g.amount, ctx.sectors[i].is_vcse_side());
+        acc.add(
+            ctx.keys.recipient[i],
+            ctx.data.grants[i].amount,
+            ctx.sectors[i].is_vcse_side(),
+        );
     }
     acc.figures()
 }
@@ -255,41 +248,64 @@ pub struct DominanceFindings {
 
 /// Computes funder dominance.
 pub fn dominance(ctx: &Context) -> DominanceFindings {
-    let mut overall: BTreeMap<&OrgId, Pence> = BTreeMap::new();
-    let mut per_area: BTreeMap<&str, BTreeMap<&OrgId, Pence>> = BTreeMap::new();
+    let keys = &ctx.keys;
+    // Per funder number (identifier order); per area, the funders that gave there.
+    let mut overall: Vec<Pence> = vec![Pence(0); keys.orgs.len()];
+    let mut gave: Vec<bool> = vec![false; keys.orgs.len()];
+    let mut per_area: Vec<FastMap<u32, Pence>> =
+        (0..keys.areas.len()).map(|_| FastMap::default()).collect();
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
         if !ctx.sectors[i].is_vcse_side() {
             continue;
         }
-        *overall.entry(&g.funder).or_default() += g.amount;
-        if let Some(area) = area_of(ctx, i) {
-            *per_area
-                .entry(area)
-                .or_default()
-                .entry(&g.funder)
-                .or_default() += g.amount;
+        let f = keys.funder[i];
+        overall[f as usize] += g.amount;
+        gave[f as usize] = true;
+        if let Some(area) = keys.area[i] {
+            *per_area[area as usize].entry(f).or_default() += g.amount;
         }
     }
+    let overall: Vec<(&OrgId, Pence)> = overall
+        .iter()
+        .zip(&gave)
+        .enumerate()
+        .filter(|(_, (_, gave))| **gave)
+        .map(|(f, (p, _))| (&keys.orgs[f], *p))
+        .collect();
     DominanceFindings {
         overall: dominance_of(None, &overall),
         by_area: per_area
-            .iter()
-            .map(|(area, m)| dominance_of(Some(area), m))
+            .into_iter()
+            .enumerate()
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(a, m)| {
+                // Funder numbers follow identifier order.
+                let mut funders: Vec<(u32, Pence)> = m.into_iter().collect();
+                funders.sort_unstable_by_key(|(f, _)| *f);
+                let funders: Vec<(&OrgId, Pence)> = funders
+                    .into_iter()
+                    .map(|(f, p)| (&keys.orgs[f as usize], p))
+                    .collect();
+                dominance_of(Some(&keys.areas[a]), &funders)
+            })
             .collect(),
     }
 }
 
-fn dominance_of(area: Option<&str>, pence: &BTreeMap<&OrgId, Pence>) -> Dominance {
+/// Dominance over `pence`: each funder's money to the VCSE side, in identifier order.
+fn dominance_of(area: Option<&str>, pence: &[(&OrgId, Pence)]) -> Dominance {
     // Summed exactly in pence, then in pounds.
-    let total = pence.values().copied().sum::<Pence>().pounds();
-    let amounts: BTreeMap<&OrgId, f64> = pence.iter().map(|(k, v)| (*k, v.pounds())).collect();
-    let funders: Vec<FunderShare> = amounts
+    let total = pence.iter().map(|(_, p)| *p).sum::<Pence>().pounds();
+    let funders: Vec<FunderShare> = pence
         .iter()
-        .map(|(id, a)| FunderShare {
-            id: (*id).clone(),
-            amount: *a,
-            share: if total > 0.0 { a / total } else { 0.0 },
+        .map(|(id, p)| {
+            let a = p.pounds();
+            FunderShare {
+                id: (*id).clone(),
+                amount: a,
+                share: if total > 0.0 { a / total } else { 0.0 },
+            }
         })
         .collect();
     // Largest share; on a tie the first in identifier order stays (strictly greater wins).
@@ -299,7 +315,7 @@ fn dominance_of(area: Option<&str>, pence: &BTreeMap<&OrgId, Pence>) -> Dominanc
             Some(b) if b.share >= f.share => Some(b),
             _ => Some(f),
         });
-    let values: Vec<f64> = amounts.values().copied().collect();
+    let values: Vec<f64> = funders.iter().map(|f| f.amount).collect();
     Dominance {
         area: area.map(str::to_owned),
         vcse_total: total,

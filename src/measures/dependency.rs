@@ -23,11 +23,11 @@
 //!
 //! Complexity: O(g log r).
 
+use super::keys::{FastMap, Party};
 use super::Context;
-use crate::model::{OrgId, Pence, Recipient, Sector};
+use crate::model::{OrgId, Pence, Sector};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Days ahead that count as "ending within 12 months".
 pub const CLIFF_HORIZON_DAYS: u64 = 365;
@@ -78,8 +78,9 @@ struct Acc {
     /// Summed in pence: exact, whatever the order.
     total: Pence,
     grants: usize,
-    by_funder: BTreeMap<OrgId, Pence>,
-    active: BTreeMap<OrgId, f64>,
+    /// By funder number (identifier order; see [`super::keys`]).
+    by_funder: FastMap<u32, Pence>,
+    active: FastMap<u32, f64>,
     active_grants: usize,
     ending: f64,
     /// All active annual value, summed in the same order as `ending` so that a recipient
@@ -87,13 +88,23 @@ struct Acc {
     active_total: f64,
 }
 
-/// The largest value in a map, ties going to the smallest key (maps iterate in key order
-/// and only a strictly larger value replaces the current best).
-fn largest<V: Copy + PartialOrd>(map: &BTreeMap<OrgId, V>) -> Option<(&OrgId, V)> {
-    map.iter().fold(None, |best, (k, v)| match best {
-        Some((_, b)) if b >= *v => best,
-        _ => Some((k, *v)),
+/// The largest value in a map, ties going to the smallest key (funder numbers follow
+/// identifier order, so the smallest identifier).
+fn largest<V: Copy + PartialOrd>(map: &FastMap<u32, V>) -> Option<(u32, V)> {
+    let mut entries: Vec<(u32, V)> = map.iter().map(|(k, v)| (*k, *v)).collect();
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    entries.into_iter().fold(None, |best, (k, v)| match best {
+        Some((_, b)) if b >= v => best,
+        _ => Some((k, v)),
     })
+}
+
+/// Whom a grant's money counts for: an organisation, or the people one funder supports
+/// (one line per funder, never per person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Line {
+    Org(u32),
+    Individuals(u32),
 }
 
 /// Dependency and cliff figures for every listed recipient, sorted by id.
@@ -102,13 +113,8 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
         .as_of
         .checked_add_days(Days::new(CLIFF_HORIZON_DAYS))
         .unwrap_or(NaiveDate::MAX);
-    let mut accs: BTreeMap<String, (Sector, Option<&OrgId>, Acc)> = BTreeMap::new();
-    fn key<'g>(r: &'g Recipient, funder: &OrgId) -> (String, Option<&'g OrgId>) {
-        match r {
-            Recipient::Org(o) => (o.to_string(), Some(o)),
-            Recipient::Individual(_) => (format!("individuals:{funder}"), None),
-        }
-    }
+    let keys = &ctx.keys;
+    let mut accs: FastMap<Line, (Sector, Acc)> = FastMap::default();
     for (i, g) in ctx.data.grants.iter().enumerate() {
         let in_window = ctx.window.contains(g.award_date);
         let p = &ctx.periods[i];
@@ -116,18 +122,20 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
         if !in_window && !active {
             continue;
         }
-        let (k, org) = key(&g.recipient, &g.funder);
+        let funder = keys.funder[i];
+        let line = match keys.recipient[i] {
+            Party::Org(o) => Line::Org(o),
+            Party::Person(_) => Line::Individuals(funder),
+        };
         let sector = ctx.sectors[i];
-        let (_, _, acc) = accs
-            .entry(k)
-            .or_insert_with(|| (sector, org, Acc::default()));
+        let (_, acc) = accs.entry(line).or_insert_with(|| (sector, Acc::default()));
         if in_window {
             acc.total += g.amount;
             acc.grants += 1;
-            *acc.by_funder.entry(g.funder.clone()).or_default() += g.amount;
+            *acc.by_funder.entry(funder).or_default() += g.amount;
         }
         if active {
-            *acc.active.entry(g.funder.clone()).or_default() += p.annual_value;
+            *acc.active.entry(funder).or_default() += p.annual_value;
             acc.active_total += p.annual_value;
             acc.active_grants += 1;
             if p.end <= horizon {
@@ -135,12 +143,21 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
             }
         }
     }
-    accs.into_iter()
-        .map(|(id, (sector, org, acc))| {
-            let org = org.and_then(|o| ctx.data.organisations.get(o));
+    let mut out: Vec<RecipientFigures> = accs
+        .into_iter()
+        .map(|(line, (sector, acc))| {
+            let (id, org) = match line {
+                Line::Org(o) => {
+                    let id = &keys.orgs[o as usize];
+                    (id.to_string(), ctx.data.organisations.get(id))
+                }
+                Line::Individuals(f) => (format!("individuals:{}", keys.orgs[f as usize]), None),
+            };
             figures(ctx, id, sector, org, acc)
         })
-        .collect()
+        .collect();
+    out.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    out
 }
 
 fn figures(
@@ -178,14 +195,14 @@ fn figures(
         total: acc.total.pounds(),
         grants: acc.grants,
         funders: acc.by_funder.len(),
-        top_funder: top.map(|(f, _)| f.clone()),
+        top_funder: top.map(|(f, _)| ctx.keys.orgs[f as usize].clone()),
         top_funder_share: top
             .filter(|_| acc.total.0 > 0)
             .map(|(_, v)| v.0 as f64 / acc.total.0 as f64),
         active_annual,
         active_grants: acc.active_grants,
         active_funders: acc.active.len(),
-        top_active_funder: top_active.map(|(f, _)| f.clone()),
+        top_active_funder: top_active.map(|(f, _)| ctx.keys.orgs[f as usize].clone()),
         top_active_annual: top_active.map_or(0.0, |(_, v)| v),
         annual_income: income,
         dependency: if individuals { None } else { dependency },

@@ -6,6 +6,7 @@ pub mod balance;
 pub mod concentration;
 pub mod dependency;
 pub mod equity;
+pub mod keys;
 pub mod participation;
 pub mod partnership;
 pub mod period;
@@ -13,7 +14,7 @@ pub mod stats;
 #[cfg(test)]
 pub mod testkit;
 
-use crate::model::{Dataset, Recipient, Sector};
+use crate::model::{Dataset, Sector};
 use chrono::NaiveDate;
 use period::GrantPeriod;
 use serde::Serialize;
@@ -60,6 +61,8 @@ pub struct Context<'d> {
     pub sectors: Arc<[Sector]>,
     /// The latest award or meeting date in the dataset.
     pub latest: Option<NaiveDate>,
+    /// Every grant's funder, recipient and area as dense numbers.
+    pub keys: Arc<keys::GrantKeys>,
 }
 
 impl<'d> Context<'d> {
@@ -67,6 +70,7 @@ impl<'d> Context<'d> {
     /// in the dataset (SPEC.md); else today's date is never used — an empty dataset gets
     /// 1970-01-01 so output stays deterministic.
     pub fn new(data: &'d Dataset, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
+        let keys = keys::GrantKeys::new(data);
         let base = Context {
             data,
             as_of: NaiveDate::MIN,
@@ -78,14 +82,10 @@ impl<'d> Context<'d> {
                 .chain(data.meetings.iter().map(|m| m.date))
                 .max(),
             periods: data.grants.iter().map(GrantPeriod::of).collect(),
-            sectors: data
-                .grants
-                .iter()
-                .map(|g| match &g.recipient {
-                    Recipient::Org(o) => data.sector_of(o),
-                    Recipient::Individual(_) => Sector::Individual,
-                })
+            sectors: (0..data.grants.len())
+                .map(|i| keys.recipient_sector(i))
                 .collect(),
+            keys: Arc::new(keys),
         };
         base.at(as_of, window)
     }
@@ -104,6 +104,7 @@ impl<'d> Context<'d> {
             periods: Arc::clone(&self.periods),
             sectors: Arc::clone(&self.sectors),
             latest: self.latest,
+            keys: Arc::clone(&self.keys),
         }
     }
 

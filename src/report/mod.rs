@@ -126,22 +126,32 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 /// [`write_outputs`] with options.
 pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
     write_folder(out, "findings.json", |dir| {
-        write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())?;
+        use crate::timing::timed;
+        timed("findings.json", || {
+            write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())
+        })?;
         let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
-        for t in tables(f)? {
-            if !t.is_empty() {
-                t.write(&tables_dir)?;
+        timed("tables", || -> Result<(), Error> {
+            for t in tables(f)? {
+                if !t.is_empty() {
+                    t.write(&tables_dir)?;
+                }
             }
-        }
-        let charts = crate::charts::charts(f)?;
+            Ok(())
+        })?;
+        let charts = timed("charts (scenes)", || crate::charts::charts(f))?;
         if opts.charts != ChartFiles::None {
-            write_charts(&charts, &dir.join("charts"), opts.charts)?;
+            timed("charts (files)", || {
+                write_charts(&charts, &dir.join("charts"), opts.charts)
+            })?;
         }
-        write_file(
-            &dir.join("report.html"),
-            html::report(f, &charts, opts.charts != ChartFiles::None)?.as_bytes(),
-        )?;
+        timed("report.html", || {
+            write_file(
+                &dir.join("report.html"),
+                html::report(f, &charts, opts.charts != ChartFiles::None)?.as_bytes(),
+            )
+        })?;
         Ok(())
     })
 }
