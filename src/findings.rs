@@ -11,10 +11,10 @@ use crate::measures::dependency::{self, QuarterEnding, RecipientFigures};
 use crate::measures::equity;
 use crate::measures::partnership::{self, PartnershipFigures};
 use crate::measures::{Context, Window};
-use crate::model::{Dataset, FileQuality, OrgId, Pence, Recipient, Sector};
+use crate::model::{Dataset, FileQuality, OrgId, Pence, Sector};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// The version of the `findings.json` layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -208,14 +208,45 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     use crate::timing::timed;
     let ctx = timed("context", || Context::new(data, opts.as_of, opts.window));
     let p = &opts.parameters;
-    let conc: ConcentrationFindings = timed("concentration", || concentration::concentration(&ctx));
-    let dominance = timed("dominance", || concentration::dominance(&ctx));
-    let recipients = timed("recipients", || dependency::recipients(&ctx));
-    let partnerships = timed("partnerships", || partnership::partnership_figures(&ctx, p));
-    let graph = timed("graph", || crate::graph::build(&ctx, p));
-    let practice = timed("funding practice", || equity::funding_practice(&ctx));
-    let lenses = timed("equity", || equity::equity(&ctx, p));
-    let trends = timed("trends", || crate::trends::trends_in(&ctx, p));
+    // The measures are independent pure functions of the context: run them on rayon's
+    // threads (work-stealing balances them); each result is the same as run alone.
+    let c = &ctx;
+    let (((conc, dominance), (recipients, practice)), ((partnerships, lenses), (graph, trends))) =
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || timed("concentration", || concentration::concentration(c)),
+                            || timed("dominance", || concentration::dominance(c)),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || timed("recipients", || dependency::recipients(c)),
+                            || timed("funding practice", || equity::funding_practice(c)),
+                        )
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || timed("partnerships", || partnership::partnership_figures(c, p)),
+                            || timed("equity", || equity::equity(c, p)),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || timed("graph", || crate::graph::build(c, p)),
+                            || timed("trends", || crate::trends::trends_in(c, p)),
+                        )
+                    },
+                )
+            },
+        );
+    let conc: ConcentrationFindings = conc;
     let _rest = crate::timing::span("flags and the rest");
 
     let mut flags = Vec::new();
@@ -313,23 +344,22 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
 }
 
 fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
-    // Money summed in pence: exact, whatever the order.
-    let mut by_sector: BTreeMap<Sector, (usize, Pence, BTreeSet<String>)> = BTreeMap::new();
-    let mut funders = BTreeSet::new();
-    let mut recipients = BTreeSet::new();
+    use crate::measures::keys::{FastSet, Party};
+    // Money summed in pence: exact, whatever the order. Recipients are counted by their
+    // dense keys (each person separately), funders by number.
+    let mut by_sector: BTreeMap<Sector, (usize, Pence, FastSet<Party>)> = BTreeMap::new();
+    let mut funders: FastSet<u32> = FastSet::default();
+    let mut recipients: FastSet<Party> = FastSet::default();
     let mut amount = Pence(0);
     let mut grants = 0;
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
-        let who = match &g.recipient {
-            Recipient::Org(o) => o.to_string(),
-            Recipient::Individual(k) => format!("person:{}", k.0),
-        };
+        let who = ctx.keys.recipient[i];
         let e = by_sector.entry(ctx.sectors[i]).or_default();
         e.0 += 1;
         e.1 += g.amount;
-        e.2.insert(who.clone());
-        funders.insert(&g.funder);
+        e.2.insert(who);
+        funders.insert(ctx.keys.funder[i]);
         recipients.insert(who);
         amount += g.amount;
         grants += 1;

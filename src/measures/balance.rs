@@ -49,6 +49,7 @@
 //! Sources: SPEC.md "Balance of power"; the axes follow the partnering guidance on power
 //! imbalances (funding, authority, voice, resourcing, dependency) cited in SPEC.md.
 
+use super::keys::{FastMap, Party};
 use super::participation::Seat;
 use super::Context;
 use crate::model::{Meeting, OrgId, Pence, Recipient, Sector};
@@ -133,16 +134,35 @@ impl ProgrammeMoney {
 /// per dataset, O(g).
 #[derive(Debug, Clone, Default)]
 pub struct ActiveGrants<'d> {
-    by_recipient: HashMap<&'d OrgId, Vec<usize>>,
+    by_recipient: FastMap<&'d OrgId, Vec<usize>>,
 }
 
 impl<'d> ActiveGrants<'d> {
-    /// Indexes the active grants of `ctx`.
-    pub fn new(ctx: &Context<'d>) -> ActiveGrants<'d> {
-        let mut by_recipient: HashMap<&'d OrgId, Vec<usize>> = HashMap::new();
-        for i in ctx.active_grants() {
-            if let Recipient::Org(o) = &ctx.data.grants[i].recipient {
-                by_recipient.entry(o).or_default().push(i);
+    /// Indexes the active grants of `ctx` to `members` (only theirs: a partnership's
+    /// members are a few of the dataset's recipients).
+    pub fn new(
+        ctx: &Context<'d>,
+        members: impl IntoIterator<Item = &'d OrgId>,
+    ) -> ActiveGrants<'d> {
+        let keys = &ctx.keys;
+        let mut member = vec![false; keys.orgs.len()];
+        let mut any = false;
+        for m in members {
+            if let Some(n) = keys.number_of(m) {
+                member[n as usize] = true;
+                any = true;
+            }
+        }
+        let mut by_recipient: FastMap<&'d OrgId, Vec<usize>> = FastMap::default();
+        if any {
+            for i in ctx.active_grants() {
+                if let Party::Org(o) = keys.recipient[i] {
+                    if member[o as usize] {
+                        if let Recipient::Org(id) = &ctx.data.grants[i].recipient {
+                            by_recipient.entry(id).or_default().push(i);
+                        }
+                    }
+                }
             }
         }
         ActiveGrants { by_recipient }

@@ -7,11 +7,14 @@
 //! (name) would: outputs do not change, only the work to produce them.
 
 use crate::model::{Dataset, OrgId, Organisation, Recipient, Sector};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A hash map with a fast, fixed-seed hasher, for integer keys. Fixed seed: the same input
 /// always hashes the same way (no output depends on hash order anyway: results are sorted).
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A hash set with the same hasher as [`FastMap`].
+pub type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 /// A grant's recipient as a key: an organisation by number, or one person (each person
 /// separately).
@@ -39,6 +42,11 @@ pub struct GrantKeys {
     pub areas: Vec<String>,
     /// `area[i]`: grant `i`'s area, an index into `areas`.
     pub area: Vec<Option<u32>>,
+    /// `programme[i]`: grant `i`'s `Grant Programme:Title` as compared
+    /// ([`super::partnership::programme_key`]), numbered as in `programmes`.
+    pub programme: Vec<Option<u32>>,
+    /// Each compared programme title and its number.
+    pub programmes: FastMap<String, u32>,
 }
 
 impl GrantKeys {
@@ -94,6 +102,21 @@ impl GrantKeys {
                     .map(|a| names.number(a))
             })
             .collect();
+        // Programme titles: each distinct title is normalised once.
+        let mut programmes: FastMap<String, u32> = FastMap::default();
+        let mut titles: FastMap<&str, Option<u32>> = FastMap::default();
+        let programme = data
+            .grants
+            .iter()
+            .map(|g| {
+                let title = g.programme.as_deref()?;
+                *titles.entry(title).or_insert_with(|| {
+                    let key = super::partnership::programme_key(title);
+                    let n = programmes.len() as u32;
+                    (!key.is_empty()).then(|| *programmes.entry(key).or_insert(n))
+                })
+            })
+            .collect();
         let (areas, area_rank) = names.sorted();
         for a in area.iter_mut().flatten() {
             *a = area_rank[*a as usize];
@@ -105,7 +128,14 @@ impl GrantKeys {
             funder,
             recipient,
             area,
+            programme,
+            programmes,
         }
+    }
+
+    /// The number of an organisation, if a grant names it or organisations.csv lists it.
+    pub fn number_of(&self, id: &OrgId) -> Option<u32> {
+        self.orgs.binary_search(id).ok().map(|n| n as u32)
     }
 
     /// The sector of grant `i`'s recipient (`individual` for people).
@@ -113,6 +143,71 @@ impl GrantKeys {
         match self.recipient[i] {
             Party::Org(o) => self.org_sector[o as usize],
             Party::Person(_) => Sector::Individual,
+        }
+    }
+}
+
+/// Per attendance row: the attendee's sector and the row's meeting, found once per dataset;
+/// and the rows of each meeting, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct AttendanceKeys {
+    /// `sector[r]`: the sector of row `r`'s organisation (`individual` without one).
+    pub sector: Vec<Sector>,
+    /// `meeting[r]`: the index in `data.meetings` of row `r`'s meeting (`None` if unknown).
+    pub meeting: Vec<Option<u32>>,
+    /// Rows of meeting `m` are `rows[starts[m]..starts[m + 1]]`.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl AttendanceKeys {
+    /// Indexes `data.attendance`. O(A + M) hash lookups for A rows and M meetings.
+    pub fn new(data: &Dataset) -> AttendanceKeys {
+        let mut meetings: FastMap<&str, u32> = FastMap::default();
+        for (m, meeting) in data.meetings.iter().enumerate() {
+            // Meeting IDs are unique (the loader checks); the first wins regardless.
+            meetings.entry(meeting.id.as_str()).or_insert(m as u32);
+        }
+        let mut sectors: FastMap<&OrgId, Sector> = FastMap::default();
+        let mut sector = Vec::with_capacity(data.attendance.len());
+        let mut meeting = Vec::with_capacity(data.attendance.len());
+        let mut counts = vec![0u32; data.meetings.len() + 1];
+        for a in &data.attendance {
+            sector.push(match &a.org {
+                Some(o) => *sectors.entry(o).or_insert_with(|| data.sector_of(o)),
+                None => Sector::Individual,
+            });
+            let m = meetings.get(a.meeting.as_str()).copied();
+            if let Some(m) = m {
+                counts[m as usize + 1] += 1;
+            }
+            meeting.push(m);
+        }
+        for m in 1..counts.len() {
+            counts[m] += counts[m - 1];
+        }
+        let starts = counts.clone();
+        let mut rows = vec![0u32; starts.last().copied().unwrap_or(0) as usize];
+        let mut next = counts;
+        for (r, m) in meeting.iter().enumerate() {
+            if let Some(m) = m {
+                rows[next[*m as usize] as usize] = r as u32;
+                next[*m as usize] += 1;
+            }
+        }
+        AttendanceKeys {
+            sector,
+            meeting,
+            starts,
+            rows,
+        }
+    }
+
+    /// The attendance rows of meeting `m` (an index into `data.meetings`), in file order.
+    pub fn rows_of(&self, m: usize) -> &[u32] {
+        match (self.starts.get(m), self.starts.get(m + 1)) {
+            (Some(&a), Some(&b)) => &self.rows[a as usize..b as usize],
+            _ => &[],
         }
     }
 }

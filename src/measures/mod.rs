@@ -63,6 +63,8 @@ pub struct Context<'d> {
     pub latest: Option<NaiveDate>,
     /// Every grant's funder, recipient and area as dense numbers.
     pub keys: Arc<keys::GrantKeys>,
+    /// Every attendance row's sector and meeting, and each meeting's rows.
+    pub attendance: Arc<keys::AttendanceKeys>,
 }
 
 impl<'d> Context<'d> {
@@ -86,6 +88,7 @@ impl<'d> Context<'d> {
                 .map(|i| keys.recipient_sector(i))
                 .collect(),
             keys: Arc::new(keys),
+            attendance: Arc::new(keys::AttendanceKeys::new(data)),
         };
         base.at(as_of, window)
     }
@@ -105,6 +108,7 @@ impl<'d> Context<'d> {
             sectors: Arc::clone(&self.sectors),
             latest: self.latest,
             keys: Arc::clone(&self.keys),
+            attendance: Arc::clone(&self.attendance),
         }
     }
 

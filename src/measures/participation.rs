@@ -43,12 +43,12 @@
 //! unpaid time, often outside working hours, while statutory colleagues attend in salaried
 //! time) is from the King's Fund and IVAR work on statutory–VCSE partnerships cited there.
 
+use super::keys::{FastMap, FastSet};
 use crate::config::Parameters;
 use crate::model::{Attendance, Dataset, Meeting, OrgId, Payment, PaymentType, PersonKey};
 use crate::model::{Sector, Status};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// One figure for each side of a partnership.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -110,13 +110,13 @@ pub struct PaymentIndex<'d> {
     /// `false` when there is no payments.csv: payment is unknown.
     known: bool,
     /// (person, meeting) pairs named by a payment.
-    person_meeting: HashSet<(PersonKey, &'d str)>,
+    person_meeting: FastSet<(PersonKey, &'d str)>,
     /// (organisation, meeting) pairs named by a payment.
-    org_meeting: HashSet<(&'d OrgId, &'d str)>,
+    org_meeting: FastSet<(&'d OrgId, &'d str)>,
     /// Standing payments to a person: their periods.
-    person_periods: HashMap<PersonKey, Vec<(NaiveDate, NaiveDate)>>,
+    person_periods: FastMap<PersonKey, Vec<(NaiveDate, NaiveDate)>>,
     /// Standing payments to an organisation: their periods.
-    org_periods: HashMap<&'d OrgId, Vec<(NaiveDate, NaiveDate)>>,
+    org_periods: FastMap<&'d OrgId, Vec<(NaiveDate, NaiveDate)>>,
 }
 
 impl<'d> PaymentIndex<'d> {
@@ -206,7 +206,18 @@ impl<'d> Seat<'d> {
         meeting: &'d Meeting,
         row: &'d Attendance,
     ) -> Seat<'d> {
-        let sector = attendee_sector(data, row);
+        Seat::with_sector(attendee_sector(data, row), payments, params, meeting, row)
+    }
+
+    /// [`Seat::new`] with the attendee's sector already known (see
+    /// [`super::keys::AttendanceKeys`]).
+    pub fn with_sector(
+        sector: Sector,
+        payments: &PaymentIndex,
+        params: &Parameters,
+        meeting: &'d Meeting,
+        row: &'d Attendance,
+    ) -> Seat<'d> {
         let resourced = if sector == Sector::Statutory && params.statutory_time_is_paid {
             Some(true)
         } else {

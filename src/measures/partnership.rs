@@ -43,13 +43,14 @@
 
 pub use super::balance::MemberBalance;
 use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
+use super::keys::FastMap;
 use super::participation::{attendance_by_quarter, participation, PaymentIndex, Seat};
 pub use super::participation::{QuarterAttendance, SideCounts, SideRates};
 use super::Context;
 use crate::config::Parameters;
-use crate::model::{Attendance, Grant, Meeting, OrgId, Partnership, Recipient, Status};
+use crate::model::{Grant, Meeting, OrgId, Partnership, Recipient, Status};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Every figure for one partnership (the `partnerships` items of findings.json).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,7 +112,7 @@ pub struct PartnershipFigures {
 }
 
 /// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
-fn programme_key(title: &str) -> String {
+pub(crate) fn programme_key(title: &str) -> String {
     title
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -141,11 +142,13 @@ fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Lookups built once per dataset and shared by every partnership.
+/// Lookups built once per call and shared by every partnership (the per-row ones are the
+/// context's: [`super::keys`]).
 struct Indexes<'d> {
-    meetings: HashMap<&'d str, Vec<&'d Meeting>>,
-    rows: HashMap<&'d str, Vec<&'d Attendance>>,
-    programme_grants: HashMap<String, Vec<&'d Grant>>,
+    /// Per partnership id: its meetings in the window, in file order, with their indices.
+    meetings: FastMap<&'d str, Vec<(usize, &'d Meeting)>>,
+    /// Per programme number: the window's grants with that title.
+    programme_grants: FastMap<u32, Vec<&'d Grant>>,
     payments: PaymentIndex<'d>,
     active: ActiveGrants<'d>,
 }
@@ -153,27 +156,49 @@ struct Indexes<'d> {
 impl<'d> Indexes<'d> {
     fn new(ctx: &Context<'d>) -> Indexes<'d> {
         let data = ctx.data;
-        let mut meetings: HashMap<&str, Vec<&Meeting>> = HashMap::new();
-        for m in data.meetings.iter().filter(|m| ctx.window.contains(m.date)) {
-            meetings.entry(m.partnership.as_str()).or_default().push(m);
-        }
-        let mut rows: HashMap<&str, Vec<&Attendance>> = HashMap::new();
-        for a in &data.attendance {
-            rows.entry(a.meeting.as_str()).or_default().push(a);
-        }
-        let mut programme_grants: HashMap<String, Vec<&Grant>> = HashMap::new();
-        for i in ctx.grants_in_window() {
-            let g = &data.grants[i];
-            if let Some(p) = g.programme.as_deref().map(programme_key) {
-                programme_grants.entry(p).or_default().push(g);
+        let mut meetings: FastMap<&str, Vec<(usize, &Meeting)>> = FastMap::default();
+        for (i, m) in data.meetings.iter().enumerate() {
+            if ctx.window.contains(m.date) {
+                meetings
+                    .entry(m.partnership.as_str())
+                    .or_default()
+                    .push((i, m));
             }
         }
+        // Only the programmes some partnership names.
+        let wanted: Vec<u32> = data
+            .partnerships
+            .iter()
+            .filter_map(|p| {
+                ctx.keys
+                    .programmes
+                    .get(&programme_key(p.programme.as_deref()?))
+            })
+            .copied()
+            .collect();
+        let mut programme_grants: FastMap<u32, Vec<&Grant>> = FastMap::default();
+        if !wanted.is_empty() {
+            for i in ctx.grants_in_window() {
+                if let Some(p) = ctx.keys.programme[i].filter(|p| wanted.contains(p)) {
+                    programme_grants.entry(p).or_default().push(&data.grants[i]);
+                }
+            }
+        }
+        let members = data.partnerships.iter().flat_map(|p| {
+            let rows = meetings
+                .get(p.id.as_str())
+                .into_iter()
+                .flatten()
+                .flat_map(|(m, _)| ctx.attendance.rows_of(*m));
+            rows.filter_map(|&r| data.attendance[r as usize].org.as_ref())
+                .chain(std::iter::once(&p.fundholder))
+        });
+        let active = ActiveGrants::new(ctx, members);
         Indexes {
             meetings,
-            rows,
             programme_grants,
             payments: PaymentIndex::new(data.payments.as_deref()),
-            active: ActiveGrants::new(ctx),
+            active,
         }
     }
 }
@@ -199,19 +224,25 @@ fn figures_of<'d>(
 ) -> PartnershipFigures {
     let data = ctx.data;
     let fh = &p.fundholder;
-    let meetings: &[&Meeting] = index
+    let numbered: &[(usize, &Meeting)] = index
         .meetings
         .get(p.id.as_str())
         .map_or(&[], |v| v.as_slice());
-    let seats: Vec<Seat> = meetings
+    let meetings: Vec<&Meeting> = numbered.iter().map(|(_, m)| *m).collect();
+    let meetings = &meetings[..];
+    let seats: Vec<Seat> = numbered
         .iter()
-        .flat_map(|m| {
-            index
-                .rows
-                .get(m.id.as_str())
-                .into_iter()
-                .flatten()
-                .map(|row| Seat::new(data, &index.payments, params, m, row))
+        .flat_map(|&(i, m)| {
+            ctx.attendance.rows_of(i).iter().map(move |&r| {
+                let r = r as usize;
+                Seat::with_sector(
+                    ctx.attendance.sector[r],
+                    &index.payments,
+                    params,
+                    m,
+                    &data.attendance[r],
+                )
+            })
         })
         .collect();
 
@@ -254,7 +285,12 @@ fn figures_of<'d>(
         .map(programme_key)
         .filter(|k| !k.is_empty())
         .map(|k| {
-            let grants = index.programme_grants.get(&k).map_or(&[][..], |v| &v[..]);
+            let grants = ctx
+                .keys
+                .programmes
+                .get(&k)
+                .and_then(|n| index.programme_grants.get(n))
+                .map_or(&[][..], |v| &v[..]);
             programme_money(fh, grants)
         });
 
