@@ -353,6 +353,40 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_mappings_parse() {
+        // fundflow.example.toml's commented register mapping, uncommented.
+        let example = include_str!("../fundflow.example.toml");
+        let (params, commented) = example
+            .split_once("# [organisations]")
+            .expect("the example shows a mapping");
+        let uncommented: String = commented
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = Config::from_toml(&format!("{params}[organisations]{uncommented}"))
+            .expect("example mapping parses");
+        assert_eq!(c.parameters, Parameters::default());
+        let m = c.organisations.expect("mapping");
+        assert_eq!(m.identifier_prefix.as_deref(), Some("GB-CHC-"));
+        assert_eq!(m.linked.as_deref(), Some("linked_charity_number"));
+        // README's block, and the fixture the integration tests use.
+        let readme = include_str!("../README.md");
+        let block = readme
+            .split_once("```toml\n[organisations]")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map(|(b, _)| b)
+            .expect("README shows a mapping");
+        let m = Config::from_toml(&format!("[organisations]{block}"))
+            .expect("README mapping parses")
+            .organisations
+            .expect("mapping");
+        assert_eq!(m.income.as_deref(), Some("latest_income"));
+        let fixture = include_str!("../tests/fixtures/charity-register/fundflow.toml");
+        assert!(Config::from_toml(fixture).is_ok_and(|c| c.organisations.is_some()));
+    }
+
+    #[test]
     fn bare_charity_numbers_get_the_prefix_and_normalise_like_org_ids() {
         let m = OrganisationsMapping {
             identifier_prefix: Some("gb-chc-".into()),
