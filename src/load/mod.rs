@@ -342,7 +342,6 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
     }
     ledger.finish()?;
 
-    // Hosts and chairs last: one that no other file mentions is worth a note.
     let mut notes = Vec::new();
     if mapping.is_some() && inputs.organisations.is_none() {
         notes.push(
@@ -350,6 +349,7 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
                 .to_owned(),
         );
     }
+    // Hosts and chairs last: one that no other file mentions is worth a note.
     for m in &meetings {
         for org in m.host.iter().chain(m.chair.iter()) {
             if !facts.known(org) {
@@ -510,8 +510,7 @@ impl FileLedger<'_> {
 
     /// The row was valid but deliberately left out (a register row no other file mentions):
     /// counted by reason beside the rejected rows, so every row is still accounted for, but
-    /// never an error, whatever the mode.
-    /// `example` is only called for the first few (a register leaves out most of its rows).
+    /// never an error, whatever the mode. `example` is only called for the first few (a register leaves out most of its rows).
     pub(crate) fn leave_out(&mut self, code: &'static str, example: impl FnOnce() -> Problem) {
         let rejected = &mut self.quality().rejected;
         let entry = match rejected.get_mut(code) {

@@ -277,6 +277,22 @@ fn options_for_removed_linked_and_unmentioned_rows() {
         err.contains("organisations.csv:3:registered_charity_number: \"1100001\": duplicate organisation Identifier (first on line 2)"),
         "{err}"
     );
+    // A mapping with no organisations.csv to apply it to is worth a note.
+    let d = dataset(&[
+        ("grants.csv", GRANTS.as_bytes()),
+        (
+            "fundflow.toml",
+            b"[organisations]\nincome = \"latest_income\"\n",
+        ),
+    ]);
+    let v = validate_json(&[arg(d.path())]);
+    assert!(
+        v["notes"].as_array().is_some_and(|n| n.iter().any(|x| x
+            .as_str()
+            .is_some_and(|s| s.contains("no organisations.csv")))),
+        "{}",
+        v["notes"]
+    );
 }
 
 #[test]
