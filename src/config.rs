@@ -1,7 +1,14 @@
 //! Parameters: every threshold of SPEC.md's flags table and the assumptions (hourly rate),
-//! with SPEC.md's defaults, overridable from `fundflow.toml`.
+//! with SPEC.md's defaults, overridable from `fundflow.toml`; and the optional
+//! `[organisations]` table of `fundflow.toml`, which says how to read an organisations.csv
+//! whose columns are not SPEC.md's (a Charity Commission register extract, say).
+//!
+//! The two are kept apart on purpose: [`Parameters`] is serialised into `findings.json` as
+//! the thresholds used, while [`OrganisationsMapping`] says how to read an input and goes to
+//! the loader ([`crate::load::LoadOptions`]).
 
-use serde::{Deserialize, Serialize};
+use crate::model::Sector;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A two-band threshold: `medium` and `high` (inclusive). For measures where lower is worse
 /// (representation ratio) the comparison is reversed by the rule that uses it.
@@ -101,5 +108,308 @@ impl Default for Parameters {
             under_funded: b(0.5, 0.25),
             under_funded_min_orgs: 5,
         }
+    }
+}
+
+/// Everything `fundflow.toml` holds: the parameters (flat keys at the top level, as before
+/// the mapping existed) and, optionally, the `[organisations]` column mapping.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Config {
+    /// Thresholds and assumptions.
+    pub parameters: Parameters,
+    /// How to read organisations.csv; `None` reads SPEC.md's column names.
+    pub organisations: Option<OrganisationsMapping>,
+}
+
+impl Config {
+    /// Parses the text of a `fundflow.toml`. Every key is optional; an unknown key, at the
+    /// top level or in `[organisations]`, is an error naming it with its line and column.
+    ///
+    /// `serde(flatten)` would read both parts in one pass, but it silently accepts unknown
+    /// keys (and loses their positions), so the document is parsed once and split instead.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        use toml::de::{DeTable, DeValue, Deserializer as TomlDeserializer};
+        let located = |mut e: toml::de::Error| {
+            e.set_input(Some(text));
+            e.to_string().trim().to_owned()
+        };
+        let mut root = DeTable::parse(text).map_err(located)?;
+        let table = root.get_mut().remove("organisations");
+        let parameters = Parameters::deserialize(TomlDeserializer::from(root)).map_err(located)?;
+        let organisations =
+            match table {
+                None => None,
+                Some(value) => {
+                    let span = value.span();
+                    match value.into_inner() {
+                        DeValue::Table(t) => {
+                            let de = TomlDeserializer::from(toml::Spanned::new(span, t));
+                            let m = OrganisationsMapping::deserialize(de).map_err(located)?;
+                            m.check()?;
+                            Some(m)
+                        }
+                        _ => return Err(
+                            "`organisations` must be a table: [organisations] followed by its keys"
+                                .into(),
+                        ),
+                    }
+                }
+            };
+        Ok(Config {
+            parameters,
+            organisations,
+        })
+    }
+}
+
+/// The `[organisations]` table: which columns of organisations.csv hold what, for a file
+/// in someone else's layout (the Charity Commission register extract has
+/// `registered_charity_number`, `charity_name`, `latest_income`, ...). A key left out means
+/// SPEC.md's column (`Identifier`, `Name`, `Sector`, `Type`, `Annual Income`, `Area`,
+/// `Led By`), read when present; a column named here must be in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationsMapping {
+    /// Column holding the identifier [default: `Identifier`].
+    pub identifier: Option<String>,
+    /// Prepended to identifiers that do not already start with it: `GB-CHC-` turns the
+    /// register's `1234567` into the 360Giving org-id `GB-CHC-1234567`.
+    pub identifier_prefix: Option<String>,
+    /// Column holding the name [default: `Name`].
+    pub name: Option<String>,
+    /// Column holding the sector (statutory, vcse, private, individual, unknown)
+    /// [default: `Sector`].
+    pub sector: Option<String>,
+    /// Sector of a row whose sector column is absent or empty ("vcse" for a charity
+    /// register); decided by rule 1 like a `Sector` value.
+    #[serde(default, deserialize_with = "sector_name")]
+    pub default_sector: Option<Sector>,
+    /// Column holding the organisation type [default: `Type`].
+    #[serde(rename = "type")]
+    pub org_type: Option<String>,
+    /// Column holding the latest annual income [default: `Annual Income`].
+    pub income: Option<String>,
+    /// Column holding the area [default: `Area`].
+    pub area: Option<String>,
+    /// Column holding the `Led By` tags [default: `Led By`].
+    pub led_by: Option<String>,
+    /// Keep only rows whose identifier another file mentions (grants, partnerships,
+    /// meetings, attendance, payments); the rest are counted as `not-mentioned` and left
+    /// out, so a register of 170,000 charities does not become 170,000 organisations of the
+    /// dataset [default: true].
+    #[serde(default = "yes")]
+    pub only_mentioned: bool,
+    /// Column that is non-empty and not `0` on a linked charity (the register's
+    /// `linked_charity_number`): such rows share their main charity's number and are left
+    /// out (`linked-charity`), since a 360Giving org-id names the main charity.
+    pub linked: Option<String>,
+    /// Column saying a charity was removed from the register: a row counts as removed when
+    /// it holds anything but `Registered` (so `date_of_removal` or
+    /// `charity_registration_status` both work). Removed charities are kept and counted as
+    /// a warning (`removed-charity`), unless `skip_removed`.
+    pub removed: Option<String>,
+    /// Leave removed charities out (counted as `removed-charity`) [default: false].
+    #[serde(default)]
+    pub skip_removed: bool,
+}
+
+impl Default for OrganisationsMapping {
+    /// SPEC.md's columns, keeping only mentioned rows (as a `[organisations]` table with no
+    /// keys reads).
+    fn default() -> Self {
+        OrganisationsMapping {
+            identifier: None,
+            identifier_prefix: None,
+            name: None,
+            sector: None,
+            default_sector: None,
+            org_type: None,
+            income: None,
+            area: None,
+            led_by: None,
+            only_mentioned: true,
+            linked: None,
+            removed: None,
+            skip_removed: false,
+        }
+    }
+}
+
+impl OrganisationsMapping {
+    /// Combinations that cannot mean anything.
+    fn check(&self) -> Result<(), String> {
+        if self.skip_removed && self.removed.is_none() {
+            return Err("[organisations] skip_removed = true needs `removed = \"COLUMN\"` (the column saying a charity was removed, e.g. date_of_removal)".into());
+        }
+        let columns = [
+            ("identifier", &self.identifier),
+            ("identifier_prefix", &self.identifier_prefix),
+            ("name", &self.name),
+            ("sector", &self.sector),
+            ("type", &self.org_type),
+            ("income", &self.income),
+            ("area", &self.area),
+            ("led_by", &self.led_by),
+            ("linked", &self.linked),
+            ("removed", &self.removed),
+        ];
+        for (key, value) in columns {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(format!(
+                    "[organisations] {key} is empty; name a column or leave the key out"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The identifier as it reaches [`crate::model::OrgId`]: trimmed, with the prefix
+    /// prepended unless already there (compared case-insensitively, as identifiers are).
+    /// `None` for an empty cell.
+    pub fn identifier_of(&self, raw: &str) -> Option<crate::model::OrgId> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match self.identifier_prefix.as_deref().map(str::trim) {
+            Some(p) if !starts_with_ignore_case(raw, p) => {
+                crate::model::OrgId::parse(&format!("{p}{raw}"))
+            }
+            _ => crate::model::OrgId::parse(raw),
+        }
+    }
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn sector_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Sector>, D::Error> {
+    let raw = String::deserialize(d)?;
+    Sector::parse(&raw).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "default_sector {raw:?} is not a sector: use statutory, vcse, private, individual or unknown"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flat_config_still_reads_and_has_no_mapping() {
+        let c =
+            Config::from_toml("hourly_rate = 10.5\ndependency = { medium = 0.4, high = 0.6 }\n")
+                .expect("flat config");
+        assert_eq!(c.parameters.hourly_rate, 10.5);
+        assert_eq!(c.parameters.dependency.medium, 0.4);
+        assert_eq!(c.organisations, None);
+        // An empty file is all defaults.
+        assert_eq!(Config::from_toml("").expect("empty"), Config::default());
+    }
+
+    #[test]
+    fn the_organisations_table_is_read_beside_the_parameters() {
+        let c = Config::from_toml(
+            "hourly_rate = 11\n\n[organisations]\nidentifier = \"registered_charity_number\"\nidentifier_prefix = \"GB-CHC-\"\nname = \"charity_name\"\nincome = \"latest_income\"\ntype = \"charity_type\"\ndefault_sector = \"VCSE\"\nremoved = \"date_of_removal\"\n",
+        )
+        .expect("config with mapping");
+        assert_eq!(c.parameters.hourly_rate, 11.0);
+        let m = c.organisations.expect("mapping");
+        assert_eq!(m.identifier.as_deref(), Some("registered_charity_number"));
+        assert_eq!(m.org_type.as_deref(), Some("charity_type"));
+        assert_eq!(m.default_sector, Some(Sector::Vcse));
+        // Defaults: keep only mentioned rows, keep removed charities.
+        assert!(m.only_mentioned);
+        assert!(!m.skip_removed);
+        // Parameters stay what findings.json reports: the mapping is not among them.
+        let json = serde_json::to_string(&c.parameters).expect("json");
+        assert!(!json.contains("organisations"), "{json}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_wherever_they_are() {
+        let e = Config::from_toml("hourly_rte = 10\n").expect_err("top-level typo");
+        assert!(e.contains("hourly_rte") && e.contains("line 1"), "{e}");
+        let e = Config::from_toml("hourly_rate = 10\n[organisations]\nidentifer = \"x\"\n")
+            .expect_err("typo in the table");
+        assert!(e.contains("identifer") && e.contains("line 3"), "{e}");
+        let e = Config::from_toml("organisations = 3\n").expect_err("not a table");
+        assert!(e.contains("must be a table"), "{e}");
+        let e = Config::from_toml("[organisations]\ndefault_sector = \"charity\"\n")
+            .expect_err("not a sector");
+        assert!(e.contains("\"charity\" is not a sector"), "{e}");
+        let e = Config::from_toml("[organisations]\nskip_removed = true\n")
+            .expect_err("skip_removed without a column");
+        assert!(e.contains("needs `removed"), "{e}");
+        let e = Config::from_toml("[organisations]\nincome = \" \"\n").expect_err("empty column");
+        assert!(e.contains("income is empty"), "{e}");
+    }
+
+    #[test]
+    fn the_documented_mappings_parse() {
+        // fundflow.example.toml's commented register mapping, uncommented.
+        let example = include_str!("../fundflow.example.toml");
+        let (params, commented) = example
+            .split_once("# [organisations]")
+            .expect("the example shows a mapping");
+        let uncommented: String = commented
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let c = Config::from_toml(&format!("{params}[organisations]{uncommented}"))
+            .expect("example mapping parses");
+        assert_eq!(c.parameters, Parameters::default());
+        let m = c.organisations.expect("mapping");
+        assert_eq!(m.identifier_prefix.as_deref(), Some("GB-CHC-"));
+        assert_eq!(m.linked.as_deref(), Some("linked_charity_number"));
+        // README's block, and the fixture the integration tests use.
+        let readme = include_str!("../README.md");
+        let block = readme
+            .split_once("```toml\n[organisations]")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map(|(b, _)| b)
+            .expect("README shows a mapping");
+        let m = Config::from_toml(&format!("[organisations]{block}"))
+            .expect("README mapping parses")
+            .organisations
+            .expect("mapping");
+        assert_eq!(m.income.as_deref(), Some("latest_income"));
+        let fixture = include_str!("../tests/fixtures/charity-register/fundflow.toml");
+        assert!(Config::from_toml(fixture).is_ok_and(|c| c.organisations.is_some()));
+    }
+
+    #[test]
+    fn bare_charity_numbers_get_the_prefix_and_normalise_like_org_ids() {
+        let m = OrganisationsMapping {
+            identifier_prefix: Some("gb-chc-".into()),
+            ..OrganisationsMapping::default()
+        };
+        let id = |raw: &str| m.identifier_of(raw).map(|i| i.to_string());
+        // " 1234567 " → trimmed, prefixed, upper-cased: the same OrgId as the grant's.
+        assert_eq!(id(" 1234567 ").as_deref(), Some("GB-CHC-1234567"));
+        assert_eq!(
+            m.identifier_of("1234567"),
+            crate::model::OrgId::parse("GB-CHC-1234567")
+        );
+        // Already prefixed (any case): left alone.
+        assert_eq!(id("GB-chc-1234567").as_deref(), Some("GB-CHC-1234567"));
+        assert_eq!(id("   "), None);
+        // Without a prefix the value is the identifier.
+        let plain = OrganisationsMapping::default();
+        assert_eq!(
+            plain
+                .identifier_of(" 360g-x ")
+                .map(|i| i.to_string())
+                .as_deref(),
+            Some("360G-X")
+        );
     }
 }

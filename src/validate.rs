@@ -1,6 +1,7 @@
 //! `fundflow validate`: what a dataset holds, how every row was used, and how every
 //! organisation's sector was decided, so a user can correct it before analysing.
 
+use crate::load::LEFT_OUT_REASONS;
 use crate::model::{Analysis, Dataset, FileQuality, OrgId, Pence, Recipient, Sector, SectorRule};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -270,19 +271,37 @@ impl ValidationReport {
         writeln!(s, "Files")?;
         for f in &self.files {
             let q = &f.quality;
-            let rejected: usize = q.rejected.values().map(|r| r.count).sum();
+            // Rows the [organisations] mapping leaves out on purpose are counted with the
+            // rejected ones in the ledger (every row is accounted for), but are not errors.
+            let left_out = |code: &str| LEFT_OUT_REASONS.contains(&code);
+            let (mut rejected, mut left) = (0, 0);
+            for (code, r) in &q.rejected {
+                *if left_out(code) {
+                    &mut left
+                } else {
+                    &mut rejected
+                } += r.count;
+            }
+            write!(
+                s,
+                "  {:<14} {}: {} rows read, {} used, {} rejected",
+                f.role, q.file, q.rows_read, q.rows_used, rejected
+            )?;
+            if left > 0 {
+                write!(s, ", {left} left out by the [organisations] mapping")?;
+            }
             writeln!(
                 s,
-                "  {:<14} {}: {} rows read, {} used, {} rejected, {} with warnings",
-                f.role,
-                q.file,
-                q.rows_read,
-                q.rows_used,
-                rejected,
+                ", {} with warnings",
                 q.warnings.values().map(|r| r.count).sum::<usize>()
             )?;
             for (kind, map) in [("rejected", &q.rejected), ("warning", &q.warnings)] {
                 for (code, rc) in map {
+                    let kind = if kind == "rejected" && left_out(code) {
+                        "left out"
+                    } else {
+                        kind
+                    };
                     writeln!(s, "      {kind} {code}: {} row(s), e.g.", rc.count)?;
                     for ex in rc.examples.iter().take(3) {
                         writeln!(s, "        {ex}")?;

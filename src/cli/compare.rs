@@ -3,10 +3,9 @@
 //! `compare.csv`/`compare_flags.csv` (+ Parquet), the change chart `compare_shares.png`/
 //! `.svg`/`.csv` and `compare.html` into `-o OUT`, atomically.
 
-use super::read_config;
+use super::config_for;
 use clap::Args;
 use fundflow::compare::{compare, Comparison, FlagChangeKind};
-use fundflow::config::Parameters;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::load::{load, DatasetSource, LoadOptions};
 use fundflow::measures::Window;
@@ -55,16 +54,14 @@ struct Plan {
 
 pub fn run(args: &CompareArgs) -> Result<(), Error> {
     let plans = plans(args)?;
-    let params = match (&args.config, &plans[0].source) {
-        (Some(c), _) => read_config(c)?,
-        (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
-            read_config(&p.join("fundflow.toml"))?
-        }
-        _ => Parameters::default(),
-    };
+    // One config for both sides, its organisations.csv mapping included: comparing under
+    // different thresholds or readings would show changes that are not in the data.
+    let config = config_for(args.config.as_deref(), &plans[0].source)?;
+    let params = config.parameters;
     let options = LoadOptions {
         skip_invalid: args.skip_invalid,
         grants_file: None,
+        organisations: config.organisations,
     };
     let side = |plan: &Plan, data: &fundflow::Dataset| -> Findings {
         analyse(

@@ -9,7 +9,7 @@ mod validate;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use fundflow::config::Parameters;
+use fundflow::config::{Config, OrganisationsMapping, Parameters};
 use fundflow::load::{DatasetSource, LoadOptions};
 use fundflow::measures::Window;
 use fundflow::Error;
@@ -98,6 +98,9 @@ pub struct DatasetArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// The `[organisations]` column mapping of the config file, once read ([`configure`]).
+    #[arg(skip)]
+    pub organisations: Option<OrganisationsMapping>,
 }
 
 impl DatasetArgs {
@@ -112,6 +115,7 @@ impl DatasetArgs {
         LoadOptions {
             skip_invalid: self.skip_invalid,
             grants_file: self.grants.clone(),
+            organisations: self.organisations.clone(),
         }
     }
 }
@@ -132,9 +136,13 @@ pub struct MeasureArgs {
     /// UK financial year: --fy 2023 is 2023-04-01..2024-03-31 (instead of --from/--to).
     #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=9999))]
     pub fy: Option<i32>,
-    /// Thresholds and assumptions [default: fundflow.toml in the dataset folder, if any].
+    /// Thresholds, assumptions and the organisations.csv column mapping [default:
+    /// fundflow.toml in the dataset folder, if any].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The parameters of the config file, once read ([`configure`]).
+    #[arg(skip)]
+    pub parameters_read: Option<Parameters>,
 }
 
 impl MeasureArgs {
@@ -161,23 +169,39 @@ impl MeasureArgs {
     /// Parameters from `--config`, else `fundflow.toml` in the dataset folder, else the
     /// defaults. Every key is optional; an unknown key is an error.
     fn parameters(&self, source: &DatasetSource) -> Result<Parameters, Error> {
-        let path = match (&self.config, source) {
-            (Some(c), _) => c.clone(),
-            (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
-                p.join("fundflow.toml")
-            }
-            _ => return Ok(Parameters::default()),
-        };
-        read_config(&path)
+        match &self.parameters_read {
+            Some(p) => Ok(p.clone()),
+            None => Ok(config_for(self.config.as_deref(), source)?.parameters),
+        }
     }
 }
 
-/// Reads parameters from a TOML file.
-fn read_config(path: &Path) -> Result<Parameters, Error> {
+/// Reads the config file once, before a command runs: the parameters go to the measures,
+/// the `[organisations]` mapping to the loader (through [`DatasetArgs::options`]).
+fn configure(data: &mut DatasetArgs, measure: &mut MeasureArgs) -> Result<(), Error> {
+    let config = config_for(measure.config.as_deref(), &data.source())?;
+    measure.parameters_read = Some(config.parameters);
+    data.organisations = config.organisations;
+    Ok(())
+}
+
+/// The config: `explicit` (`--config`), else `fundflow.toml` in the dataset folder, else
+/// the defaults.
+fn config_for(explicit: Option<&Path>, source: &DatasetSource) -> Result<Config, Error> {
+    match (explicit, source) {
+        (Some(c), _) => read_config(c),
+        (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
+            read_config(&p.join("fundflow.toml"))
+        }
+        _ => Ok(Config::default()),
+    }
+}
+
+/// Reads a config file (parameters and the optional `[organisations]` mapping).
+fn read_config(path: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.to_string().trim())))
+    Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
 }
 
 /// A `YYYY-MM-DD` date, strictly: four-digit year, two-digit month and day.
@@ -206,14 +230,28 @@ pub struct ValidateArgs {
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Config file whose `[organisations]` table maps organisations.csv's columns (its
+    /// thresholds are checked too) [default: fundflow.toml in the dataset folder, if any].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Validate(args) => validate::run(&args),
-        Command::Analyse(args) => analyse::run(&args),
-        Command::Graph(args) => graph::run(&args),
+        Command::Validate(mut args) => {
+            let config = config_for(args.config.as_deref(), &args.data.source())?;
+            args.data.organisations = config.organisations;
+            validate::run(&args)
+        }
+        Command::Analyse(mut args) => {
+            configure(&mut args.data, &mut args.measure)?;
+            analyse::run(&args)
+        }
+        Command::Graph(mut args) => {
+            configure(&mut args.data, &mut args.measure)?;
+            graph::run(&args)
+        }
         Command::Compare(args) => compare::run(&args),
         Command::Synth(args) => synth::run(&args),
         Command::Explain { code } => explain(code.as_deref()),

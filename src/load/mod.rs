@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+pub use organisations::LEFT_OUT_REASONS;
 pub use sector::{infer_sector, sector_for_org_type};
 
 /// Where a dataset comes from.
@@ -47,6 +48,9 @@ pub struct LoadOptions {
     pub skip_invalid: bool,
     /// Use this grants file instead of looking for grants.csv/json/xlsx in the folder.
     pub grants_file: Option<PathBuf>,
+    /// How to read organisations.csv (`[organisations]` in fundflow.toml); `None` reads
+    /// SPEC.md's column names and keeps every row.
+    pub organisations: Option<crate::config::OrganisationsMapping>,
 }
 
 /// One input file's name (as shown in messages) and bytes.
@@ -244,10 +248,16 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
     let mut people = Interner::default();
     let mut sources = Sources::default();
 
+    let mapping = opts.organisations.as_ref();
+    // A register kept to the organisations other files mention is read last, when those
+    // mentions are known.
+    let only_mentioned = mapping.is_some_and(|m| m.only_mentioned);
     if let Some(f) = &inputs.organisations {
         sources.organisations = Some(f.name.clone());
-        let rows = organisations::load(f, &mut ledger)?;
-        facts.add_organisations(rows);
+        if !only_mentioned {
+            let rows = organisations::load(f, &mut ledger, mapping, None)?;
+            facts.add_organisations(rows);
+        }
     }
 
     let (grants_file, format) = inputs
@@ -306,8 +316,6 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
         None => None,
     };
 
-    ledger.finish()?;
-
     // Every organisation mentioned anywhere gets an entry, so every sector is decided once.
     for p in &partnerships {
         facts.mention(&p.fundholder);
@@ -323,8 +331,25 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
             facts.mention(o);
         }
     }
-    // Hosts and chairs last: one that no other file mentions is worth a note.
+    if let (Some(f), true) = (&inputs.organisations, only_mentioned) {
+        let hosts_and_chairs: std::collections::HashSet<&OrgId> = meetings
+            .iter()
+            .flat_map(|m| m.host.iter().chain(m.chair.iter()))
+            .collect();
+        let mentioned = |id: &OrgId| facts.known(id) || hosts_and_chairs.contains(id);
+        let rows = organisations::load(f, &mut ledger, mapping, Some(&mentioned))?;
+        facts.add_organisations(rows);
+    }
+    ledger.finish()?;
+
     let mut notes = Vec::new();
+    if mapping.is_some() && inputs.organisations.is_none() {
+        notes.push(
+            "the config has an [organisations] mapping but the dataset has no organisations.csv"
+                .to_owned(),
+        );
+    }
+    // Hosts and chairs last: one that no other file mentions is worth a note.
     for m in &meetings {
         for org in m.host.iter().chain(m.chair.iter()) {
             if !facts.known(org) {
@@ -481,6 +506,21 @@ impl FileLedger<'_> {
         }
         self.ledger.total_invalid += 1;
         count(&mut self.quality().rejected, p);
+    }
+
+    /// The row was valid but deliberately left out (a register row no other file mentions):
+    /// counted by reason beside the rejected rows, so every row is still accounted for, but
+    /// never an error, whatever the mode. `example` is only called for the first few (a register leaves out most of its rows).
+    pub(crate) fn leave_out(&mut self, code: &'static str, example: impl FnOnce() -> Problem) {
+        let rejected = &mut self.quality().rejected;
+        let entry = match rejected.get_mut(code) {
+            Some(e) => e,
+            None => rejected.entry(code.to_owned()).or_default(),
+        };
+        entry.count += 1;
+        if entry.examples.len() < ReasonCount::MAX_EXAMPLES {
+            entry.examples.push(example().to_string());
+        }
     }
 
     /// The row was used despite an odd optional field.

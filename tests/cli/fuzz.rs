@@ -72,7 +72,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(slot in 0usize..8, bytes in proptest::collection::vec(any::<u8>(), 0..400), skip in any::<bool>()) {
-        let opts = LoadOptions { skip_invalid: skip, grants_file: None };
+        let opts = LoadOptions { skip_invalid: skip, ..LoadOptions::default() };
         let _ = load_inputs(&inputs_with(slot, &bytes), &opts);
     }
 
@@ -83,7 +83,7 @@ proptest! {
             let i = pos % (bytes.len() + 1);
             if i == bytes.len() { bytes.push(b) } else { bytes[i] = b }
         }
-        let opts = LoadOptions { skip_invalid: skip, grants_file: None };
+        let opts = LoadOptions { skip_invalid: skip, ..LoadOptions::default() };
         let _ = load_inputs(&inputs_with(slot, &bytes), &opts);
     }
 }
