@@ -10,6 +10,14 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// A hash map with a fast, fixed-seed hasher (foldhash), for identifiers and integer keys
+/// in hot loops. Fixed seed: the same input always hashes the same way; no output depends on
+/// hash order anyway (results are sorted before they are written).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A hash set with the same hasher as [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
 /// An organisation identifier (360Giving org-id such as `GB-CHC-1015648`), trimmed and upper
 /// case so that identifiers compare case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -23,10 +23,11 @@ mod xlsx;
 
 use crate::error::{Error, Problem, Reason, MAX_LISTED_PROBLEMS};
 use crate::model::{
-    DataQuality, Dataset, FileQuality, OrgId, Organisation, PersonKey, ReasonCount, Sources,
+    DataQuality, Dataset, FastMap, FastSet, FileQuality, OrgId, Organisation, PersonKey,
+    ReasonCount, Sources,
 };
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use organisations::LEFT_OUT_REASONS;
@@ -245,7 +246,6 @@ pub fn load(source: &DatasetSource, opts: &LoadOptions) -> Result<Dataset, Error
 pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error> {
     let mut ledger = Ledger::new(opts.skip_invalid);
     let mut facts = OrgFacts::default();
-    let mut people = Interner::default();
     let mut sources = Sources::default();
 
     let mapping = opts.organisations.as_ref();
@@ -265,56 +265,45 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
         .as_ref()
         .ok_or_else(|| Error::Internal("grants file not discovered".into()))?;
     sources.grants = Some(grants_file.name.clone());
-    let mut grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
-    // Identifiers are unique, so this order is canonical: every figure (floating-point sums
-    // included) is the same whatever order the publisher's rows came in.
-    grants.sort_by(|a, b| a.id.cmp(&b.id));
+    sources.partnerships = inputs.partnerships.as_ref().map(|f| f.name.clone());
+    sources.meetings = inputs.meetings.as_ref().map(|f| f.name.clone());
+    sources.attendance = inputs.attendance.as_ref().map(|f| f.name.clone());
+    sources.payments = inputs.payments.as_ref().map(|f| f.name.clone());
 
-    let partnerships = match &inputs.partnerships {
-        Some(f) => {
-            sources.partnerships = Some(f.name.clone());
-            partnerships::load(f, &mut ledger)?
-        }
-        None => Vec::new(),
-    };
-
-    let meetings = match &inputs.meetings {
-        Some(f) => {
-            sources.meetings = Some(f.name.clone());
-            if inputs.partnerships.is_none() {
-                return Err(needs(
-                    f,
-                    "partnerships.csv",
-                    "meetings name their partnership",
-                ));
-            }
-            meetings::load(f, &mut ledger, &partnerships)?
-        }
-        None => Vec::new(),
-    };
-
-    let attendance = match &inputs.attendance {
-        Some(f) => {
-            sources.attendance = Some(f.name.clone());
-            if inputs.meetings.is_none() {
-                return Err(needs(
-                    f,
-                    "meetings.csv",
-                    "attendance rows name their meeting",
-                ));
-            }
-            attendance::load(f, &mut ledger, &meetings, &mut people)?
-        }
-        None => Vec::new(),
-    };
-
-    let payments = match &inputs.payments {
-        Some(f) => {
-            sources.payments = Some(f.name.clone());
-            Some(payments::load(f, &mut ledger, &meetings, &mut people)?)
-        }
-        None => None,
-    };
+    // The grants and the partnership files share nothing until every row is read, so they
+    // are read at once on two threads; the partnership files keep their own ledger, added
+    // after the grants' so the accounting lists files in the same order as ever. When both
+    // fail, the grants' error is the one reported (as when they were read one after the
+    // other).
+    let (grants, rest) = rayon::join(
+        || {
+            crate::timing::timed("load: grants", || {
+                let mut grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
+                // Identifiers are unique, so this order is canonical: every figure
+                // (floating-point sums included) is the same whatever order the
+                // publisher's rows came in.
+                // (A stable parallel sort: the other thread is usually done by now.)
+                use rayon::slice::ParallelSliceMut;
+                grants.par_sort_by(|a, b| a.id.cmp(&b.id));
+                Ok::<_, Error>(grants)
+            })
+        },
+        || {
+            crate::timing::timed("load: partnership files", || {
+                partnership_files(inputs, opts.skip_invalid)
+            })
+        },
+    );
+    let grants = grants?;
+    let PartnershipFiles {
+        ledger: rest_ledger,
+        partnerships,
+        meetings,
+        attendance,
+        payments,
+        people,
+    } = rest?;
+    ledger.absorb(rest_ledger);
 
     // Every organisation mentioned anywhere gets an entry, so every sector is decided once.
     for p in &partnerships {
@@ -375,6 +364,65 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
             files: ledger.files,
             notes,
         },
+    })
+}
+
+/// What the partnership files hold, with their own row accounting.
+struct PartnershipFiles {
+    ledger: Ledger,
+    partnerships: Vec<crate::model::Partnership>,
+    meetings: Vec<crate::model::Meeting>,
+    attendance: Vec<crate::model::Attendance>,
+    payments: Option<Vec<crate::model::Payment>>,
+    people: Interner,
+}
+
+/// Reads partnerships, meetings, attendance and payments (each optional; meetings need
+/// partnerships and attendance needs meetings).
+fn partnership_files(inputs: &Inputs, skip_invalid: bool) -> Result<PartnershipFiles, Error> {
+    let mut ledger = Ledger::new(skip_invalid);
+    let mut people = Interner::default();
+    let partnerships = match &inputs.partnerships {
+        Some(f) => partnerships::load(f, &mut ledger)?,
+        None => Vec::new(),
+    };
+    let meetings = match &inputs.meetings {
+        Some(f) => {
+            if inputs.partnerships.is_none() {
+                return Err(needs(
+                    f,
+                    "partnerships.csv",
+                    "meetings name their partnership",
+                ));
+            }
+            meetings::load(f, &mut ledger, &partnerships)?
+        }
+        None => Vec::new(),
+    };
+    let attendance = match &inputs.attendance {
+        Some(f) => {
+            if inputs.meetings.is_none() {
+                return Err(needs(
+                    f,
+                    "meetings.csv",
+                    "attendance rows name their meeting",
+                ));
+            }
+            attendance::load(f, &mut ledger, &meetings, &mut people)?
+        }
+        None => Vec::new(),
+    };
+    let payments = match &inputs.payments {
+        Some(f) => Some(payments::load(f, &mut ledger, &meetings, &mut people)?),
+        None => None,
+    };
+    Ok(PartnershipFiles {
+        ledger,
+        partnerships,
+        meetings,
+        attendance,
+        payments,
+        people,
     })
 }
 
@@ -466,6 +514,15 @@ impl Ledger {
         FileLedger { ledger: self, idx }
     }
 
+    /// Adds another ledger's files after this one's (problems listed in the same order as
+    /// if the files had been read one after the other).
+    fn absorb(&mut self, other: Ledger) {
+        self.files.extend(other.files);
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
+        self.listed.extend(other.listed.into_iter().take(room));
+        self.total_invalid += other.total_invalid;
+    }
+
     /// Strict mode: fail with every invalid row found.
     fn finish(&mut self) -> Result<(), Error> {
         if !self.skip_invalid && self.total_invalid > 0 {
@@ -555,6 +612,24 @@ impl Interner {
     }
 }
 
+/// Keeps `value` if it is not empty and at least as new as what `d` holds; the text is
+/// copied only when it changes (most grants repeat their organisation's name).
+fn update_dated(d: &mut Option<Dated>, value: &str, at: (chrono::NaiveDate, u64)) {
+    if value.is_empty() {
+        return;
+    }
+    match d {
+        Some(old) if at < old.at => {}
+        Some(old) if old.value == value => old.at = at,
+        _ => {
+            *d = Some(Dated {
+                at,
+                value: value.to_owned(),
+            })
+        }
+    }
+}
+
 /// A value seen on a grant, with when it was seen so the latest one wins.
 #[derive(Debug, Clone)]
 struct Dated {
@@ -577,9 +652,9 @@ pub(crate) struct OrgRow {
 /// Everything learnt about organisations across files, for naming and sector inference.
 #[derive(Default)]
 pub(crate) struct OrgFacts {
-    rows: HashMap<OrgId, OrgRow>,
-    grant_facts: HashMap<OrgId, GrantFacts>,
-    mentioned: BTreeSet<OrgId>,
+    rows: FastMap<OrgId, OrgRow>,
+    grant_facts: FastMap<OrgId, GrantFacts>,
+    mentioned: FastSet<OrgId>,
 }
 
 #[derive(Default)]
@@ -620,19 +695,8 @@ impl OrgFacts {
                 self.grant_facts.entry(id.clone()).or_default()
             }
         };
-        let newer = |d: &Option<Dated>| d.as_ref().is_none_or(|d| s.at >= d.at);
-        if !s.name.is_empty() && newer(&g.name) {
-            g.name = Some(Dated {
-                at: s.at,
-                value: s.name.to_owned(),
-            });
-        }
-        if !s.org_type.is_empty() && newer(&g.org_type) {
-            g.org_type = Some(Dated {
-                at: s.at,
-                value: s.org_type.to_owned(),
-            });
-        }
+        update_dated(&mut g.name, s.name, s.at);
+        update_dated(&mut g.org_type, s.org_type, s.at);
         if g.charity_number.is_none() && !s.charity_number.is_empty() {
             g.charity_number = Some(s.charity_number.to_owned());
         }
@@ -657,7 +721,9 @@ impl OrgFacts {
 
     fn into_organisations(mut self) -> BTreeMap<OrgId, Organisation> {
         let mut out = BTreeMap::new();
-        for id in std::mem::take(&mut self.mentioned) {
+        let mut mentioned: Vec<OrgId> = std::mem::take(&mut self.mentioned).into_iter().collect();
+        mentioned.sort_unstable();
+        for id in mentioned {
             let row = self.rows.remove(&id);
             let g = self.grant_facts.remove(&id).unwrap_or_default();
             let name = row

@@ -211,6 +211,17 @@ pub fn parse_time(raw: &str) -> Option<NaiveTime> {
 /// "core costs" / "core funding", matched as whole words in any case. "A restricted grant"
 /// does not match, and neither does "restricted" inside another word.
 pub fn mentions_unrestricted(text: &str) -> bool {
+    // Most titles and descriptions say neither word: look for them without allocating
+    // first. Exact, not a heuristic: the only non-ASCII letter whose lower case is an ASCII
+    // letter is the Kelvin sign (k), which neither word contains.
+    let has = |needle: &[u8]| {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !has(b"unrestricted") && !has(b"core") {
+        return false;
+    }
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())

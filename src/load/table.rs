@@ -431,7 +431,7 @@ impl RowCtx<'_> {
 
 /// Remembers identifiers already used in a file, to reject duplicates.
 #[derive(Default)]
-pub struct Unique(HashMap<String, Place>);
+pub struct Unique(crate::model::FastMap<String, Place>);
 
 impl Unique {
     /// `Err` when `id` was seen before in this file, naming where.

@@ -7,14 +7,8 @@
 //! (name) would: outputs do not change, only the work to produce them.
 
 use crate::model::{Dataset, OrgId, Organisation, Recipient, Sector};
-use std::collections::{HashMap, HashSet};
 
-/// A hash map with a fast, fixed-seed hasher, for integer keys. Fixed seed: the same input
-/// always hashes the same way (no output depends on hash order anyway: results are sorted).
-pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-
-/// A hash set with the same hasher as [`FastMap`].
-pub type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+pub use crate::model::{FastMap, FastSet};
 
 /// A grant's recipient as a key: an organisation by number, or one person (each person
 /// separately).
