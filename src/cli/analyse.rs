@@ -75,6 +75,9 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             },
         )
     });
+    // The findings own everything they report: the dataset (most of the memory at national
+    // scale) can go before the outputs are built.
+    drop(data);
     progress.stage("writing findings, tables, charts and the report");
     let _write = fundflow::timing::span("write outputs");
     fundflow::report::write_outputs_with(

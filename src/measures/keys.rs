@@ -244,3 +244,88 @@ impl<K: std::hash::Hash + Eq + Ord + Copy> Interner<K> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::testkit::{org, Builder};
+
+    fn data() -> Dataset {
+        let mut d = Builder::default()
+            .org("GB-CHC-9", Sector::Vcse, None)
+            .org("GB-LAE-A", Sector::Statutory, None)
+            .area("GB-CHC-9", "North")
+            .grant("GB-LAE-B", "GB-CHC-9", 10, "2024-01-01", None)
+            .grant("GB-LAE-A", "GB-CHC-1", 20, "2024-01-02", None)
+            .grant("GB-LAE-A", "person:7", 30, "2024-01-03", None)
+            .build();
+        // A grant whose recipient has no Area falls back to its Beneficiary Location.
+        d.grants[1].beneficiary_location = Some("East".into());
+        d.grants[0].programme = Some("  Healthy   Towns ".into());
+        d.grants[1].programme = Some("healthy towns".into());
+        d.grants[2].programme = Some("   ".into());
+        d
+    }
+
+    #[test]
+    fn organisations_are_numbered_in_identifier_order() {
+        let k = GrantKeys::new(&data());
+        // Sorted by identifier, whoever was seen first: "GB-CHC-1" < "GB-CHC-9" < "GB-LAE-A"
+        // < "GB-LAE-B" (organisations.csv rows and grant parties alike).
+        let ids: Vec<&str> = k.orgs.iter().map(OrgId::as_str).collect();
+        assert_eq!(ids, ["GB-CHC-1", "GB-CHC-9", "GB-LAE-A", "GB-LAE-B"]);
+        assert_eq!(k.funder, [3, 2, 2]);
+        assert_eq!(
+            k.recipient,
+            [Party::Org(1), Party::Org(0), Party::Person(7)]
+        );
+        // Listed sectors; an unlisted organisation is unknown; a person is individual.
+        assert_eq!(
+            k.org_sector,
+            [
+                Sector::Unknown,
+                Sector::Vcse,
+                Sector::Statutory,
+                Sector::Unknown
+            ]
+        );
+        assert_eq!(k.recipient_sector(2), Sector::Individual);
+        assert_eq!(k.number_of(&org("gb-lae-a")), Some(2));
+        assert_eq!(k.number_of(&org("GB-XXX-1")), None);
+    }
+
+    #[test]
+    fn areas_and_programmes_are_numbered() {
+        let k = GrantKeys::new(&data());
+        // Grant 0: its recipient's Area (North); grant 1: its Beneficiary Location (East);
+        // grant 2 (a person, no location): none. Areas sorted: East = 0, North = 1.
+        assert_eq!(k.areas, ["East", "North"]);
+        assert_eq!(k.area, [Some(1), Some(0), None]);
+        // Both titles compare as "healthy towns"; a blank title is no programme.
+        assert_eq!(k.programme[0], k.programme[1]);
+        assert!(k.programme[0].is_some());
+        assert_eq!(k.programme[2], None);
+        assert_eq!(k.programmes.get("healthy towns"), k.programme[0].as_ref());
+    }
+
+    #[test]
+    fn attendance_rows_are_found_by_meeting_in_file_order() {
+        let fx = crate::measures::partnership::fixture::Fixture::new()
+            .org("GB-LAE-X", "Council", Sector::Statutory)
+            .partnership("P", "GB-LAE-X", None)
+            .meeting("M1", "2024-01-01", Some("GB-LAE-X"), None)
+            .row(1, Some("GB-LAE-X"), crate::model::Status::Attended)
+            .meeting("M2", "2024-02-01", Some("GB-LAE-X"), None)
+            .row(2, None, crate::model::Status::Attended)
+            .row(3, Some("GB-LAE-X"), crate::model::Status::Absent);
+        let a = AttendanceKeys::new(&fx.data);
+        assert_eq!(a.rows_of(0), [0]);
+        assert_eq!(a.rows_of(1), [1, 2]);
+        assert!(a.rows_of(2).is_empty());
+        assert_eq!(a.meeting, [Some(0), Some(1), Some(1)]);
+        assert_eq!(
+            a.sector,
+            [Sector::Statutory, Sector::Individual, Sector::Statutory]
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! folder beside `OUT`, which replaces `OUT` only when every file has been written, so a
 //! failed run leaves no half-written `OUT` (and a previous `OUT` intact).
 
+pub mod columns;
 pub mod html;
 pub mod json;
 pub mod public;
@@ -15,77 +16,102 @@ use crate::findings::Findings;
 use std::path::{Path, PathBuf};
 use tables::Table;
 
+/// Builds one table.
+pub type TableMaker<'f> = Box<dyn Fn() -> Result<Table, Error> + Send + Sync + 'f>;
+
+fn maker<'f>(f: impl Fn() -> Result<Table, Error> + Send + Sync + 'f) -> TableMaker<'f> {
+    Box::new(f)
+}
+
+/// The tables written under `OUT/tables/`, each built when its maker is called (so they can
+/// be built and written one per thread, and each dropped once written).
+pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
+    vec![
+        maker(move || Table::typed(f.disclosure.public, "funders", &f.funders)),
+        maker(move || Table::typed(f.disclosure.public, "recipients", &f.recipients)),
+        maker(move || Table::typed(f.disclosure.public, "partnerships", &f.partnerships)),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "balance",
+                &f.partnerships
+                    .iter()
+                    .flat_map(|p| p.balance.iter().map(move |b| (p.id.as_str(), b)))
+                    .map(|(partnership, b)| BalanceRow {
+                        partnership,
+                        member: b,
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        maker(move || Table::typed(f.disclosure.public, "flags", &f.flags)),
+        maker(move || Table::typed(f.disclosure.public, "sectors", &f.totals.by_sector)),
+        maker(move || Table::typed(f.disclosure.public, "areas", &f.concentration.by_area)),
+        maker(move || Table::typed(f.disclosure.public, "cliff_by_quarter", &f.cliff.by_quarter)),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "intermediaries",
+                &f.regranting.intermediaries,
+            )
+        }),
+        maker(move || Table::typed(f.disclosure.public, "edges", &f.edges)),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "seat_holders",
+                f.equity
+                    .usual_suspects
+                    .as_ref()
+                    .map_or(&[][..], |u| &u.organisations[..]),
+            )
+        }),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "covered_attendance",
+                f.equity
+                    .covered_attendance
+                    .as_ref()
+                    .map_or(&[][..], |c| &c.by_partnership[..]),
+            )
+        }),
+        maker(move || Table::typed(f.disclosure.public, "groups", &f.equity.groups)),
+        maker(move || Table::typed(f.disclosure.public, "burden", &f.equity.burden)),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "trends",
+                &f.trends
+                    .iter()
+                    .map(|y| TrendRow {
+                        year: y,
+                        notes: y.notes.join("; "),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }),
+        maker(move || {
+            Table::typed(
+                f.disclosure.public,
+                "trends_partnerships",
+                &f.trends
+                    .iter()
+                    .flat_map(|y| y.partnerships.iter().map(move |p| (y, p)))
+                    .map(|(y, p)| TrendPartnershipRow {
+                        fy: y.fy,
+                        label: &y.label,
+                        partnership: p,
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }),
+    ]
+}
+
 /// The tables written under `OUT/tables/`.
 pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
-    Ok(vec![
-        Table::from_rows(f.disclosure.public, "funders", &f.funders)?,
-        Table::from_rows(f.disclosure.public, "recipients", &f.recipients)?,
-        Table::from_rows(f.disclosure.public, "partnerships", &f.partnerships)?,
-        Table::from_rows(
-            f.disclosure.public,
-            "balance",
-            &f.partnerships
-                .iter()
-                .flat_map(|p| p.balance.iter().map(move |b| (p.id.as_str(), b)))
-                .map(|(partnership, b)| BalanceRow {
-                    partnership,
-                    member: b,
-                })
-                .collect::<Vec<_>>(),
-        )?,
-        Table::from_rows(f.disclosure.public, "flags", &f.flags)?,
-        Table::from_rows(f.disclosure.public, "sectors", &f.totals.by_sector)?,
-        Table::from_rows(f.disclosure.public, "areas", &f.concentration.by_area)?,
-        Table::from_rows(f.disclosure.public, "cliff_by_quarter", &f.cliff.by_quarter)?,
-        Table::from_rows(
-            f.disclosure.public,
-            "intermediaries",
-            &f.regranting.intermediaries,
-        )?,
-        Table::from_rows(f.disclosure.public, "edges", &f.edges)?,
-        Table::from_rows(
-            f.disclosure.public,
-            "seat_holders",
-            f.equity
-                .usual_suspects
-                .as_ref()
-                .map_or(&[][..], |u| &u.organisations[..]),
-        )?,
-        Table::from_rows(
-            f.disclosure.public,
-            "covered_attendance",
-            f.equity
-                .covered_attendance
-                .as_ref()
-                .map_or(&[][..], |c| &c.by_partnership[..]),
-        )?,
-        Table::from_rows(f.disclosure.public, "groups", &f.equity.groups)?,
-        Table::from_rows(f.disclosure.public, "burden", &f.equity.burden)?,
-        Table::from_rows(
-            f.disclosure.public,
-            "trends",
-            &f.trends
-                .iter()
-                .map(|y| TrendRow {
-                    year: y,
-                    notes: y.notes.join("; "),
-                })
-                .collect::<Vec<_>>(),
-        )?,
-        Table::from_rows(
-            f.disclosure.public,
-            "trends_partnerships",
-            &f.trends
-                .iter()
-                .flat_map(|y| y.partnerships.iter().map(move |p| (y, p)))
-                .map(|(y, p)| TrendPartnershipRow {
-                    fy: y.fy,
-                    label: &y.label,
-                    partnership: p,
-                })
-                .collect::<Vec<_>>(),
-        )?,
-    ])
+    table_makers(f).iter().map(|m| m()).collect()
 }
 
 /// A trend year as a table row: its figures, with the notes as one text column.
@@ -127,19 +153,20 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
     write_folder(out, "findings.json", |dir| {
         use crate::timing::timed;
-        timed("findings.json", || {
-            write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())
-        })?;
         let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
-        timed("tables", || -> Result<(), Error> {
-            for t in tables(f)? {
-                if !t.is_empty() {
-                    t.write(&tables_dir)?;
-                }
-            }
-            Ok(())
-        })?;
+        // findings.json and the tables are written at once; the tables one per rayon task.
+        // Errors are reported in a fixed order (findings.json, then the tables' order).
+        let (json_written, tables_written) = rayon::join(
+            || {
+                timed("findings.json", || {
+                    write_file(&dir.join("findings.json"), json::to_json(f)?.as_bytes())
+                })
+            },
+            || timed("tables", || write_tables(f, &tables_dir)),
+        );
+        json_written?;
+        tables_written?;
         let charts = timed("charts (scenes)", || crate::charts::charts(f))?;
         if opts.charts != ChartFiles::None {
             timed("charts (files)", || {
@@ -154,6 +181,23 @@ pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Res
         })?;
         Ok(())
     })
+}
+
+/// Writes every non-empty table of `f` into `dir`, in parallel; the first error in table
+/// order wins.
+fn write_tables(f: &Findings, dir: &Path) -> Result<(), Error> {
+    use rayon::prelude::*;
+    let results: Vec<Result<(), Error>> = table_makers(f)
+        .into_par_iter()
+        .map(|make| {
+            let t = make()?;
+            if t.is_empty() {
+                return Ok(());
+            }
+            crate::timing::timed(t.name, || t.write(dir))
+        })
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Fills a fresh temporary folder with `fill`, then puts it in place of `out`; on any error

@@ -12,13 +12,16 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
+use super::columns::{Cell, Columns};
 use crate::error::Error;
 
-/// One output table: a name (the file stem) and its rows as JSON objects.
+/// One output table: a name (the file stem) and its rows, as JSON objects or as typed
+/// columns ([`Table::typed`]).
 pub struct Table {
     /// File stem, e.g. `funders`.
     pub name: &'static str,
     rows: Vec<Map<String, Value>>,
+    columns: Option<Box<Columns>>,
 }
 
 impl Table {
@@ -49,17 +52,45 @@ impl Table {
                 Err(e) => Err(Error::Internal(format!("{name}: {e}"))),
             })
             .collect::<Result<_, _>>()?;
-        Ok(Table { name, rows })
+        Ok(Table {
+            name,
+            rows,
+            columns: None,
+        })
+    }
+
+    /// The same table as [`Table::from_rows`], laid out straight into typed columns
+    /// ([`super::columns`]) without a JSON value per row: for the large output tables. With
+    /// `public`, disclosure control works on JSON, so this is [`Table::from_rows`].
+    pub fn typed<T: Serialize>(
+        public: bool,
+        name: &'static str,
+        rows: &[T],
+    ) -> Result<Table, Error> {
+        if public {
+            return Table::from_rows(public, name, rows);
+        }
+        let mut columns = Columns::default();
+        for r in rows {
+            columns
+                .push(r)
+                .map_err(|e| Error::Internal(format!("{name}: {e}")))?;
+        }
+        Ok(Table {
+            name,
+            rows: Vec::new(),
+            columns: Some(Box::new(columns)),
+        })
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.columns.as_ref().map_or(self.rows.len(), |c| c.rows)
     }
 
     /// True when there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
     }
 
     /// The table as a polars DataFrame (columns in the rows' field order).
@@ -68,6 +99,16 @@ impl Table {
     /// first compared with the column list position by position (one string comparison per
     /// cell); only a row that differs is looked up by name. O(rows × columns).
     pub fn to_frame(&self) -> Result<DataFrame, Error> {
+        if let Some(c) = &self.columns {
+            let columns = c
+                .names
+                .iter()
+                .zip(&c.cells)
+                .map(|(name, cells)| typed_column(name, cells))
+                .collect();
+            return DataFrame::new(c.rows, columns)
+                .map_err(|e| Error::Internal(format!("{}: {e}", self.name)));
+        }
         let mut names: Vec<&str> = Vec::new();
         let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for row in &self.rows {
@@ -107,7 +148,8 @@ impl Table {
             .map_err(|e| Error::Internal(format!("{}: {e}", self.name)))
     }
 
-    /// The rows, flattened (after disclosure control when public).
+    /// The rows, flattened (after disclosure control when public), of a table made by
+    /// [`Table::from_rows`]; a [`Table::typed`] table keeps columns only, and has none here.
     pub fn rows(&self) -> &[Map<String, Value>] {
         &self.rows
     }
@@ -198,6 +240,53 @@ fn column<'a>(name: &str, values: impl Iterator<Item = Option<&'a Value>> + Clon
     }
 }
 
+/// [`column`] for typed cells: the same rules, so both paths give the same frame.
+fn typed_column(name: &str, cells: &[Cell]) -> Column {
+    let present = || cells.iter().filter(|c| **c != Cell::Null);
+    let any = present().next().is_some();
+    if any && present().all(|c| matches!(c, Cell::I64(_) | Cell::U64(_))) {
+        let data: Vec<Option<i64>> = cells
+            .iter()
+            .map(|c| match c {
+                Cell::I64(v) => Some(*v),
+                Cell::U64(v) => i64::try_from(*v).ok(),
+                _ => None,
+            })
+            .collect();
+        Column::new(name.into(), data)
+    } else if any && present().all(|c| matches!(c, Cell::I64(_) | Cell::U64(_) | Cell::F64(_))) {
+        let data: Vec<Option<f64>> = cells
+            .iter()
+            .map(|c| match c {
+                Cell::I64(v) => Some(*v as f64),
+                Cell::U64(v) => Some(*v as f64),
+                Cell::F64(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        Column::new(name.into(), data)
+    } else if any && present().all(|c| matches!(c, Cell::Bool(_))) {
+        let data: Vec<Option<bool>> = cells
+            .iter()
+            .map(|c| match c {
+                Cell::Bool(b) => Some(*b),
+                _ => None,
+            })
+            .collect();
+        Column::new(name.into(), data)
+    } else {
+        let data: Vec<Option<String>> = cells
+            .iter()
+            .map(|c| match c {
+                Cell::Null => None,
+                Cell::Str(s) => Some(s.clone()),
+                other => Some(other.to_json().to_string()),
+            })
+            .collect();
+        Column::new(name.into(), data)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +343,107 @@ mod tests {
                 .as_deref(),
             Some("f64")
         );
+    }
+
+    /// Both paths' frames: names, types and CSV text.
+    fn both<T: Serialize>(what: &str, rows: &[T]) {
+        let csv_of = |t: &Table| {
+            let mut df = t.to_frame().expect("frame");
+            let kinds: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|n| {
+                    let dtype = df.column(n.as_str()).map(|c| c.dtype().to_string());
+                    format!("{n}:{dtype:?}")
+                })
+                .collect();
+            let mut bytes = Vec::new();
+            CsvWriter::new(&mut bytes)
+                .include_header(true)
+                .finish(&mut df)
+                .expect("csv");
+            (kinds, String::from_utf8(bytes).expect("utf-8"))
+        };
+        let json = Table::from_rows(false, "t", rows).expect("json path");
+        let typed = Table::typed(false, "t", rows).expect("typed path");
+        assert_eq!(json.len(), typed.len(), "{what}");
+        assert_eq!(csv_of(&json), csv_of(&typed), "{what}");
+    }
+
+    #[test]
+    fn typed_tables_equal_json_tables_on_the_example() {
+        use crate::load::{load, DatasetSource, LoadOptions};
+        let data = load(&DatasetSource::Example, &LoadOptions::default()).expect("example");
+        let f = crate::findings::analyse(&data, &Default::default());
+        both("funders", &f.funders);
+        both("recipients", &f.recipients);
+        both("partnerships", &f.partnerships);
+        both("flags", &f.flags);
+        both("sectors", &f.totals.by_sector);
+        both("areas", &f.concentration.by_area);
+        both("cliff", &f.cliff.by_quarter);
+        both("intermediaries", &f.regranting.intermediaries);
+        both("edges", &f.edges);
+        both("groups", &f.equity.groups);
+        both("burden", &f.equity.burden);
+        both("trends", &f.trends);
+        both("dominance", &f.dominance.by_area);
+        assert!(f.edges.len() > 100, "the example has a real edge list");
+    }
+
+    #[derive(Serialize, Debug, Clone)]
+    enum Kind {
+        #[serde(rename = "a")]
+        A,
+        B,
+    }
+
+    #[derive(Serialize, Debug, Clone)]
+    struct Wide {
+        n: Option<i64>,
+        x: Option<f64>,
+        b: Option<bool>,
+        s: Option<String>,
+        kind: Kind,
+        #[serde(flatten)]
+        inner: Inner,
+        nested: Option<Inner>,
+        map: std::collections::BTreeMap<String, u32>,
+        list: Vec<u8>,
+    }
+
+    #[derive(Serialize, Debug, Clone)]
+    struct Inner {
+        m: u64,
+        y: f64,
+    }
+
+    proptest::proptest! {
+        /// Any mix of nulls, negative and large integers, non-finite floats, nested and
+        /// flattened objects, maps and lists lays out the same both ways.
+        #[test]
+        fn typed_path_equals_json_path(rows in proptest::collection::vec((
+            proptest::option::of(proptest::num::i64::ANY),
+            proptest::option::of(proptest::prop_oneof![proptest::num::f64::ANY, proptest::strategy::Just(f64::NAN)]),
+            proptest::option::of(proptest::bool::ANY),
+            proptest::option::of("[a-z]{0,3}"),
+            proptest::bool::ANY,
+            proptest::num::u64::ANY,
+            proptest::option::of(0.0f64..10.0),
+            proptest::collection::btree_map("[a-c]", 0u32..5, 0..3),
+        ), 0..12)) {
+            let rows: Vec<Wide> = rows
+                .into_iter()
+                .map(|(n, x, b, s, k, m, y, map)| Wide {
+                    n, x, b, s,
+                    kind: if k { Kind::A } else { Kind::B },
+                    inner: Inner { m, y: y.unwrap_or(1.5) },
+                    nested: y.map(|y| Inner { m: 1, y }),
+                    map,
+                    list: vec![1, 2],
+                })
+                .collect();
+            both("wide", &rows);
+        }
     }
 }
