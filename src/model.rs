@@ -22,7 +22,7 @@ pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 /// case so that identifiers compare case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct OrgId(Box<str>);
+pub struct OrgId(std::sync::Arc<str>);
 
 impl OrgId {
     /// Normalises a raw identifier; `None` when it is empty after trimming.
@@ -31,7 +31,7 @@ impl OrgId {
         if t.is_empty() {
             None
         } else {
-            Some(OrgId(t.to_uppercase().into_boxed_str()))
+            Some(OrgId(t.to_uppercase().into()))
         }
     }
 

@@ -3,10 +3,10 @@
 
 use super::parse::parse_decimal;
 use super::table::{Col, Headers};
-use super::{read_csv, InputFile, Interner, Ledger};
+use super::{read_csv, InputFile, Interner, Ledger, OrgIds};
 use crate::error::{Error, Problem, Reason};
-use crate::model::{Attendance, Meeting, OrgId, Status};
-use std::collections::HashSet;
+use crate::model::FastSet;
+use crate::model::{Attendance, Meeting, Status};
 
 struct Cols {
     meeting: Col,
@@ -32,7 +32,8 @@ pub(crate) fn load(
     meetings: &[Meeting],
     people: &mut Interner,
 ) -> Result<Vec<Attendance>, Error> {
-    let known: HashSet<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
+    let known: FastSet<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
+    let mut orgs = OrgIds::default();
     read_csv(file, ledger, resolve, |c, ctx, rows| {
         let meeting = ctx.get(&c.meeting);
         if !known.contains(meeting) {
@@ -85,7 +86,7 @@ pub(crate) fn load(
         Ok(Attendance {
             meeting: meeting.to_owned(),
             person: people.key(person),
-            org: OrgId::parse(ctx.get(&c.org)),
+            org: orgs.parse(ctx.get(&c.org)),
             status,
             hours,
         })

@@ -6,9 +6,11 @@
 
 use super::parse::{mentions_unrestricted, parse_amount, parse_date, parse_decimal, parse_flag};
 use super::table::{cell, Col, Headers, Row, RowCtx, Table, Unique};
-use super::{read_rows, FileLedger, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, Seen};
+use super::{
+    read_rows, FileLedger, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds, Seen,
+};
 use crate::error::{Error, Place, Problem, Reason};
-use crate::model::{Grant, OrgId, Recipient, Restriction};
+use crate::model::{Grant, Recipient, Restriction};
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -106,10 +108,11 @@ pub(crate) fn load(
     };
     let mut unique = Unique::default();
     let mut individuals = Interner::default();
+    let mut orgs = OrgIds::default();
     let mut seq: u64 = 0;
     read_rows(&table, ledger, Cols::resolve, |cols, ctx, rows| {
         seq += 1;
-        let grant = parse_row(cols, ctx, seq, rows, &mut individuals)?;
+        let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?;
         unique.check(ctx, &cols.id, "grant Identifier")?;
         record_facts(facts, cols, ctx, &grant, seq);
         Ok(grant)
@@ -122,6 +125,7 @@ fn parse_row(
     seq: u64,
     rows: &mut FileLedger,
     individuals: &mut Interner,
+    orgs: &mut OrgIds,
 ) -> Result<Grant, Problem> {
     let row = ctx.row;
     let id = c.id.get(row);
@@ -143,7 +147,7 @@ fn parse_row(
             ));
         }
     }
-    let funder = OrgId::parse(c.funder_id.get(row)).ok_or_else(|| {
+    let funder = orgs.parse(c.funder_id.get(row)).ok_or_else(|| {
         ctx.problem(
             &c.funder_id,
             Reason::new("missing-value", "Funding Org:Identifier is empty"),
@@ -152,7 +156,7 @@ fn parse_row(
     let org = c
         .recipient_id
         .as_ref()
-        .and_then(|col| OrgId::parse(col.get(row)));
+        .and_then(|col| orgs.parse(col.get(row)));
     let ind = cell(&c.individual_id, row);
     let recipient = match (org, ind.is_empty()) {
         (Some(o), true) => Recipient::Org(o),

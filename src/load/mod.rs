@@ -282,9 +282,10 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
                 // Identifiers are unique, so this order is canonical: every figure
                 // (floating-point sums included) is the same whatever order the
                 // publisher's rows came in.
-                // (A stable parallel sort: the other thread is usually done by now.)
+                // (In parallel: the other thread is usually done by now.)
+                // Unstable is exact here (identifiers are unique) and sorts in place.
                 use rayon::slice::ParallelSliceMut;
-                grants.par_sort_by(|a, b| a.id.cmp(&b.id));
+                grants.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
                 Ok::<_, Error>(grants)
             })
         },
@@ -436,7 +437,8 @@ pub(crate) fn read_rows<C, T>(
 ) -> Result<Vec<T>, Error> {
     let cols = resolve(&table::Headers::new(table))?;
     let mut rows = ledger.start(table.file);
-    let mut out = Vec::new();
+    // Sized once: growing a national grants vector by doubling briefly holds two copies.
+    let mut out = Vec::with_capacity(table.rows_hint());
     table.for_each(|place, row| -> Result<(), Error> {
         rows.read();
         let parsed = row.and_then(|row| {
@@ -591,6 +593,23 @@ fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
     entry.count += 1;
     if entry.examples.len() < ReasonCount::MAX_EXAMPLES {
         entry.examples.push(p.to_string());
+    }
+}
+
+/// Shares one [`OrgId`] between every row that names the same organisation (keyed by the
+/// cell's raw text), so a national file holds each identifier once instead of once per row.
+#[derive(Default)]
+pub(crate) struct OrgIds(FastMap<Box<str>, Option<OrgId>>);
+
+impl OrgIds {
+    /// [`OrgId::parse`], remembered.
+    pub(crate) fn parse(&mut self, raw: &str) -> Option<OrgId> {
+        if let Some(id) = self.0.get(raw) {
+            return id.clone();
+        }
+        let id = OrgId::parse(raw);
+        self.0.insert(raw.into(), id.clone());
+        id
     }
 }
 

@@ -104,6 +104,15 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// About how many records there are (an upper bound for CSV: its line breaks), to size
+    /// the vector that collects them.
+    pub fn rows_hint(&self) -> usize {
+        match &self.body {
+            Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
+            Body::Rows(rows) => rows.len(),
+        }
+    }
+
     /// Calls `f` for every record in order with its place and either its cells or the
     /// problem that makes the whole record unreadable (wrong number of fields, a field over
     /// [`MAX_FIELD_BYTES`]). Stops at the first `Err` that `f` returns.

@@ -22,3 +22,48 @@ pub fn to_json(f: &Findings) -> Result<String, Error> {
     s.push('\n');
     Ok(s)
 }
+
+/// Writes [`to_json`]'s text to `path`, streamed: the national findings.json is about 100 MB,
+/// and building it as one string first would hold it (and, while the string grows, a copy)
+/// in memory.
+pub fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
+    use std::io::Write;
+    let io = |source: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::create(path).map_err(io)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let written = if f.disclosure.public {
+        let mut v = serde_json::to_value(f)
+            .map_err(|e| Error::Internal(format!("cannot serialise findings: {e}")))?;
+        super::public::redact(&mut v);
+        serde_json::to_writer_pretty(&mut w, &v)
+    } else {
+        serde_json::to_writer_pretty(&mut w, f)
+    };
+    written.map_err(|e| match e.io_error_kind() {
+        Some(kind) => io(std::io::Error::new(kind, e.to_string())),
+        None => Error::Internal(format!("cannot serialise findings: {e}")),
+    })?;
+    w.write_all(b"\n").map_err(io)?;
+    w.flush().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn written_file_is_the_json_text() {
+        use crate::load::{load, DatasetSource, LoadOptions};
+        let data = load(&DatasetSource::Example, &LoadOptions::default()).expect("example");
+        for public in [false, true] {
+            let mut f = crate::findings::analyse(&data, &Default::default());
+            f.disclosure.public = public;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("findings.json");
+            super::write(&f, &path).expect("written");
+            let text = std::fs::read_to_string(&path).expect("read back");
+            assert_eq!(text, super::to_json(&f).expect("json"), "public: {public}");
+        }
+    }
+}
