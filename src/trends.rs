@@ -137,8 +137,10 @@ pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
 
 /// [`trends`], sharing `base`'s per-grant facts (periods, sectors) across the years.
 pub fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
+    use rayon::prelude::*;
+    // Each year is independent: computed in parallel, collected in year order.
     years(base.data)
-        .into_iter()
+        .into_par_iter()
         .filter_map(|fy| {
             let window = Window::financial_year(fy)?;
             let as_of = window.to?;

@@ -72,7 +72,21 @@ impl<'d> Context<'d> {
     /// in the dataset (SPEC.md); else today's date is never used — an empty dataset gets
     /// 1970-01-01 so output stays deterministic.
     pub fn new(data: &'d Dataset, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
-        let keys = keys::GrantKeys::new(data);
+        // Three independent passes (grants' keys, attendance keys, periods), run at once.
+        let ((keys, attendance), periods) = rayon::join(
+            || {
+                rayon::join(
+                    || keys::GrantKeys::new(data),
+                    || keys::AttendanceKeys::new(data),
+                )
+            },
+            || {
+                data.grants
+                    .iter()
+                    .map(GrantPeriod::of)
+                    .collect::<Arc<[GrantPeriod]>>()
+            },
+        );
         let base = Context {
             data,
             as_of: NaiveDate::MIN,
@@ -83,12 +97,12 @@ impl<'d> Context<'d> {
                 .map(|g| g.award_date)
                 .chain(data.meetings.iter().map(|m| m.date))
                 .max(),
-            periods: data.grants.iter().map(GrantPeriod::of).collect(),
+            periods,
             sectors: (0..data.grants.len())
                 .map(|i| keys.recipient_sector(i))
                 .collect(),
             keys: Arc::new(keys),
-            attendance: Arc::new(keys::AttendanceKeys::new(data)),
+            attendance: Arc::new(attendance),
         };
         base.at(as_of, window)
     }

@@ -155,24 +155,33 @@ pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Res
         use crate::timing::timed;
         let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
-        // findings.json and the tables are written at once; the tables one per rayon task.
-        // Errors are reported in a fixed order (findings.json, then the tables' order).
-        let (json_written, tables_written) = rayon::join(
+        // findings.json, the tables (one per task) and the charts are made at once on rayon's
+        // threads. Errors are reported in a fixed order: findings.json, the tables in their
+        // order, then the charts.
+        let ((json_written, tables_written), charts) = rayon::join(
             || {
-                timed("findings.json", || {
-                    json::write(f, &dir.join("findings.json"))
-                })
+                rayon::join(
+                    || {
+                        timed("findings.json", || {
+                            json::write(f, &dir.join("findings.json"))
+                        })
+                    },
+                    || timed("tables", || write_tables(f, &tables_dir)),
+                )
             },
-            || timed("tables", || write_tables(f, &tables_dir)),
+            || -> Result<crate::charts::Charts, Error> {
+                let charts = timed("charts (scenes)", || crate::charts::charts(f))?;
+                if opts.charts != ChartFiles::None {
+                    timed("charts (files)", || {
+                        write_charts(&charts, &dir.join("charts"), opts.charts)
+                    })?;
+                }
+                Ok(charts)
+            },
         );
         json_written?;
         tables_written?;
-        let charts = timed("charts (scenes)", || crate::charts::charts(f))?;
-        if opts.charts != ChartFiles::None {
-            timed("charts (files)", || {
-                write_charts(&charts, &dir.join("charts"), opts.charts)
-            })?;
-        }
+        let charts = charts?;
         timed("report.html", || {
             write_file(
                 &dir.join("report.html"),
