@@ -526,7 +526,6 @@ mod tests {
         assert_eq!(lines(text), vec![2, 5]);
     }
 
-    #[test]
     proptest::proptest! {
         #[test]
         fn quote_scan_agrees_with_the_byte_by_byte_scan(text in "[a\",\n\r]{0,40}") {
