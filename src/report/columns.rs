@@ -137,6 +137,34 @@ macro_rules! not_an_object {
     };
 }
 
+/// The list-like methods of a serializer that refuses lists, saying `why`.
+macro_rules! refuse_lists {
+    ($why:expr) => {
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ColumnError> {
+            Err(ColumnError($why.into()))
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ColumnError> {
+            Err(ColumnError($why.into()))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, ColumnError> {
+            Err(ColumnError($why.into()))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, ColumnError> {
+            Err(ColumnError($why.into()))
+        }
+    };
+}
+
 impl<'a> ser::Serializer for Top<'a> {
     type Ok = ();
     type Error = ColumnError;
@@ -193,28 +221,7 @@ impl<'a> ser::Serializer for Top<'a> {
             key: variant.to_owned(),
         })
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ColumnError> {
-        Err(ColumnError("a row is not an object".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ColumnError> {
-        Err(ColumnError("a row is not an object".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ColumnError> {
-        Err(ColumnError("a row is not an object".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ColumnError> {
-        Err(ColumnError("a row is not an object".into()))
-    }
+    refuse_lists!("a row is not an object");
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, ColumnError> {
         Ok(Object {
             cols: self.cols,
@@ -305,49 +312,28 @@ impl<'a> ser::SerializeMap for Object<'a> {
 /// Elements of a list: left out (lists have their own tables).
 struct Skip;
 
-impl ser::SerializeSeq for Skip {
-    type Ok = ();
-    type Error = ColumnError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ColumnError> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), ColumnError> {
-        Ok(())
-    }
+/// Each list-like serde trait for [`Skip`]: every element is ignored.
+macro_rules! skip_elements {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for Skip {
+            type Ok = ();
+            type Error = ColumnError;
+            fn $method<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ColumnError> {
+                Ok(())
+            }
+            fn end(self) -> Result<(), ColumnError> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Skip {
-    type Ok = ();
-    type Error = ColumnError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ColumnError> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), ColumnError> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Skip {
-    type Ok = ();
-    type Error = ColumnError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ColumnError> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), ColumnError> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Skip {
-    type Ok = ();
-    type Error = ColumnError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), ColumnError> {
-        Ok(())
-    }
-    fn end(self) -> Result<(), ColumnError> {
-        Ok(())
-    }
-}
+skip_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl At<'_> {
     fn set(self, cell: Cell) -> Result<(), ColumnError> {
@@ -589,28 +575,7 @@ impl ser::Serializer for KeyText {
     ) -> Result<String, ColumnError> {
         Err(ColumnError("a compound map key".into()))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ColumnError> {
-        Err(ColumnError("a compound map key".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ColumnError> {
-        Err(ColumnError("a compound map key".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ColumnError> {
-        Err(ColumnError("a compound map key".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ColumnError> {
-        Err(ColumnError("a compound map key".into()))
-    }
+    refuse_lists!("a compound map key");
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ColumnError> {
         Err(ColumnError("a compound map key".into()))
     }
