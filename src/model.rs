@@ -522,7 +522,7 @@ impl ReasonCount {
     pub const MAX_EXAMPLES: usize = 5;
 }
 
-/// How one input file was used: every row is used or rejected with a reason.
+/// How one input file was used: every row is used, or left out with a reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileQuality {
     /// The file.
@@ -531,7 +531,9 @@ pub struct FileQuality {
     pub rows_read: usize,
     /// Rows used.
     pub rows_used: usize,
-    /// Rows left out, by reason code (only with `--skip-invalid`).
+    /// Rows left out, by reason code: invalid rows (only with `--skip-invalid`; otherwise
+    /// they stop the load), and register rows an `[organisations]` mapping leaves out
+    /// (`not-mentioned`, `linked-charity`, `removed-charity`), which are never errors.
     pub rejected: BTreeMap<String, ReasonCount>,
     /// Rows used despite an odd optional field, by reason code.
     pub warnings: BTreeMap<String, ReasonCount>,
