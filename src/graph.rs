@@ -499,27 +499,26 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     }
 
     let payment_index = PaymentIndex::new(data.payments.as_deref());
-    // Each meeting with its partnership's slot, found at its first row, not once per row.
-    let mut meetings: FastMap<&str, (&Meeting, Option<u32>)> = FastMap::default();
-    for m in &data.meetings {
-        meetings.insert(m.id.as_str(), (m, None));
-    }
+    // Each meeting's partnership slot, found at its first row, not once per row; each row's
+    // meeting and sector come from the context's attendance keys.
+    let mut slots: Vec<Option<u32>> = vec![None; data.meetings.len()];
     let mut attendance: FastMap<(u32, u32), Participation> = FastMap::default();
-    for a in &data.attendance {
-        let Some((m, slot)) = meetings.get_mut(a.meeting.as_str()) else {
+    for (r, a) in data.attendance.iter().enumerate() {
+        let Some(mi) = ctx.attendance.meeting[r] else {
             continue;
         };
-        let m: &Meeting = m;
+        let m: &Meeting = &data.meetings[mi as usize];
         if !ctx.window.contains(m.date) {
             continue;
         }
-        let to = *slot.get_or_insert_with(|| b.partnership(&m.partnership, &m.partnership));
+        let to = *slots[mi as usize]
+            .get_or_insert_with(|| b.partnership(&m.partnership, &m.partnership));
         let from = match &a.org {
             Some(o) => b.org(o),
             None => b.community(),
         };
         let e = attendance.entry((from, to)).or_default();
-        let seat = Seat::new(data, &payment_index, params, m, a);
+        let seat = Seat::with_sector(ctx.attendance.sector[r], &payment_index, params, m, a);
         if e.rows == 0 {
             // An edge's rows share one organisation, so whether the split can be known is
             // settled by its first row: payments.csv given, or salaried statutory time.

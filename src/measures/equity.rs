@@ -47,7 +47,7 @@ use super::period::GrantPeriod;
 use super::stats::{median, spearman};
 use super::Context;
 use crate::config::Parameters;
-use crate::model::{Dataset, Meeting, OrgId, Pence, PersonKey, Recipient, Restriction, Sector};
+use crate::model::{Dataset, OrgId, Pence, PersonKey, Recipient, Restriction, Sector};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -334,17 +334,14 @@ fn seats_in_window<'d>(
     params: &Parameters,
 ) -> Vec<Seat<'d>> {
     let data = ctx.data;
-    let meetings: HashMap<&str, &Meeting> = data
-        .meetings
-        .iter()
-        .filter(|m| ctx.window.contains(m.date))
-        .map(|m| (m.id.as_str(), m))
-        .collect();
     data.attendance
         .iter()
-        .filter_map(|row| {
-            let m = meetings.get(row.meeting.as_str())?;
-            Some(Seat::new(data, payments, params, m, row))
+        .enumerate()
+        .filter_map(|(r, row)| {
+            let m = &data.meetings[ctx.attendance.meeting[r]? as usize];
+            ctx.window
+                .contains(m.date)
+                .then(|| Seat::with_sector(ctx.attendance.sector[r], payments, params, m, row))
         })
         .collect()
 }
