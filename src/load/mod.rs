@@ -281,9 +281,8 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
                 let mut grants = grants::load(grants_file, *format, &mut ledger, &mut facts)?;
                 // Identifiers are unique, so this order is canonical: every figure
                 // (floating-point sums included) is the same whatever order the
-                // publisher's rows came in.
-                // (In parallel: the other thread is usually done by now.)
-                // Unstable is exact here (identifiers are unique) and sorts in place.
+                // publisher's rows came in. Being unique, an unstable sort (in place) gives
+                // the same order; in parallel, as the other thread is usually done by now.
                 use rayon::slice::ParallelSliceMut;
                 grants.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
                 Ok::<_, Error>(grants)
