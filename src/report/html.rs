@@ -455,7 +455,8 @@ fn chart_explain(name: &str) -> Option<&'static str> {
 }
 
 fn table(h: &mut String, c: &Chart, n: usize) {
-    let rows = c.data.rows();
+    // Chart data is built row by row (`Table::from_rows`), so its rows are there.
+    let rows = c.data.rows().unwrap_or_default();
     if rows.is_empty() || c.columns.is_empty() {
         return;
     }

@@ -149,9 +149,9 @@ impl Table {
     }
 
     /// The rows, flattened (after disclosure control when public), of a table made by
-    /// [`Table::from_rows`]; a [`Table::typed`] table keeps columns only, and has none here.
-    pub fn rows(&self) -> &[Map<String, Value>] {
-        &self.rows
+    /// [`Table::from_rows`]; `None` for a [`Table::typed`] table, which keeps columns only.
+    pub fn rows(&self) -> Option<&[Map<String, Value>]> {
+        self.columns.is_none().then_some(&self.rows[..])
     }
 
     /// Writes the table as CSV to `path` (charts' data goes beside each chart).
