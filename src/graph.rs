@@ -1297,9 +1297,7 @@ pub fn to_json(g: &MoneyGraph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        Attendance, Grant, Organisation, Partnership, Payment, PaymentType, SectorRule, Status,
-    };
+    use crate::model::{Attendance, Partnership, Payment, PaymentType, Status};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
@@ -1310,39 +1308,20 @@ mod tests {
     }
 
     fn org(data: &mut Dataset, raw: &str, name: &str, sector: Sector) {
-        let o = Organisation {
-            id: id(raw),
-            name: name.to_owned(),
-            sector,
-            sector_rule: SectorRule::OrganisationsCsv,
-            org_type: None,
-            annual_income: None,
-            area: None,
-            led_by: Vec::new(),
-            charity_number: None,
-            company_number: None,
-        };
+        let o = crate::measures::testkit::organisation(raw, name, sector);
         data.organisations.insert(o.id.clone(), o);
     }
 
     fn grant(data: &mut Dataset, funder: &str, recipient: Recipient, pounds: i64, award: &str) {
         let n = data.grants.len();
-        data.grants.push(Grant {
-            id: format!("G{n}"),
-            amount: Pence(pounds * 100),
-            award_date: d(award),
-            funder: id(funder),
+        data.grants.push(crate::measures::testkit::plain_grant(
+            format!("G{n}"),
+            funder,
             recipient,
-            planned_start: None,
-            planned_end: None,
-            duration_months: None,
-            programme: None,
-            beneficiary_location: None,
-            regrant_type: None,
-            restriction: None,
-            unrestricted_keywords: None,
-            source_line: n as u64 + 2,
-        });
+            pounds,
+            award,
+            n as u64 + 2,
+        ));
     }
 
     fn to(raw: &str) -> Recipient {

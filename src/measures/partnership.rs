@@ -343,7 +343,7 @@ fn figures_of<'d>(
 pub(crate) mod fixture {
     use super::{partnership_figures, PartnershipFigures};
     use crate::config::Parameters;
-    use crate::measures::{Context, Window};
+    use crate::measures::{testkit, Context, Window};
     use crate::model::*;
     use chrono::{NaiveDate, NaiveTime};
 
@@ -380,21 +380,9 @@ pub(crate) mod fixture {
         }
 
         pub fn org(mut self, org: &str, name: &str, sector: Sector) -> Fixture {
-            self.data.organisations.insert(
-                id(org),
-                Organisation {
-                    id: id(org),
-                    name: name.into(),
-                    sector,
-                    sector_rule: SectorRule::OrganisationsCsv,
-                    org_type: None,
-                    annual_income: None,
-                    area: None,
-                    led_by: Vec::new(),
-                    charity_number: None,
-                    company_number: None,
-                },
-            );
+            self.data
+                .organisations
+                .insert(id(org), testkit::organisation(org, name, sector));
             self
         }
 
@@ -528,26 +516,17 @@ pub(crate) mod fixture {
             award: &str,
             programme: Option<&str>,
         ) -> Fixture {
-            let recipient = match recipient.strip_prefix("person:") {
-                Some(n) => Recipient::Individual(PersonKey(n.parse().expect("person number"))),
-                None => Recipient::Org(id(recipient)),
-            };
             let n = self.data.grants.len() + 1;
             self.data.grants.push(Grant {
-                id: format!("G{n}"),
-                amount: Pence(pounds * 100),
-                award_date: d(award),
-                funder: id(funder),
-                recipient,
-                planned_start: None,
-                planned_end: None,
-                duration_months: None,
                 programme: programme.map(str::to_owned),
-                beneficiary_location: None,
-                regrant_type: None,
-                restriction: None,
-                unrestricted_keywords: None,
-                source_line: n as u64 + 1,
+                ..testkit::plain_grant(
+                    format!("G{n}"),
+                    funder,
+                    testkit::recipient(recipient),
+                    pounds,
+                    award,
+                    n as u64 + 1,
+                )
             });
             self
         }
