@@ -355,7 +355,7 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
         let who = ctx.keys.recipient[i];
-        let e = by_sector.entry(ctx.sectors[i]).or_default();
+        let e = by_sector.entry(ctx.sector(i)).or_default();
         e.0 += 1;
         e.1 += g.amount;
         e.2.insert(who);

@@ -135,7 +135,7 @@ pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
     trends_in(&Context::new(data, None, Window::default()), params)
 }
 
-/// [`trends`], sharing `base`'s per-grant facts (periods, sectors) across the years.
+/// [`trends`], sharing `base`'s per-grant facts (periods, keys) across the years.
 pub fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
     use rayon::prelude::*;
     // Each year is independent: computed in parallel, collected in year order.
@@ -161,7 +161,7 @@ fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
         let g = &data.grants[i];
         grants += 1;
         amount += g.amount;
-        *by_sector.entry(ctx.sectors[i]).or_default() += g.amount;
+        *by_sector.entry(ctx.sector(i)).or_default() += g.amount;
     }
     let overall = concentration::overall(ctx);
     let enough_grants = grants >= MIN_GRANTS;

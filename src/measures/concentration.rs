@@ -26,7 +26,7 @@
 use super::keys::{FastMap, Party};
 use super::stats::{gini, hhi, normalised_hhi, ratio, top_share};
 use super::Context;
-use crate::model::{OrgId, Pence, Recipient, Sector};
+use crate::model::{OrgId, Pence};
 use serde::Serialize;
 
 /// Concentration figures of one set of grants.
@@ -124,28 +124,6 @@ pub struct AreaConcentration {
     pub figures: Concentration,
 }
 
-/// The area a grant falls in (see the module's reading).
-pub fn area_of<'d>(ctx: &Context<'d>, i: usize) -> Option<&'d str> {
-    let g = &ctx.data.grants[i];
-    let org_area = match &g.recipient {
-        Recipient::Org(o) => ctx
-            .data
-            .organisations
-            .get(o)
-            .and_then(|org| org.area.as_deref()),
-        Recipient::Individual(_) => None,
-    };
-    org_area.or(g.beneficiary_location.as_deref())
-}
-
-/// The sector of a grant's recipient.
-pub fn recipient_sector(ctx: &Context, r: &Recipient) -> Sector {
-    match r {
-        Recipient::Org(o) => ctx.data.sector_of(o),
-        Recipient::Individual(_) => Sector::Individual,
-    }
-}
-
 /// Computes concentration per funder, overall and per area.
 ///
 /// Accumulators are hashed while grants stream past and sorted once at the end (a sorted
@@ -159,7 +137,7 @@ pub fn concentration(ctx: &Context) -> ConcentrationFindings {
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
         let who = keys.recipient[i];
-        let vcse = ctx.sectors[i].is_vcse_side();
+        let vcse = ctx.sector(i).is_vcse_side();
         let amount = g.amount;
         per_funder[keys.funder[i] as usize]
             .get_or_insert_with(Acc::default)
@@ -203,7 +181,7 @@ pub fn overall(ctx: &Context) -> Concentration {
         acc.add(
             ctx.keys.recipient[i],
             ctx.data.grants[i].amount,
-            ctx.sectors[i].is_vcse_side(),
+            ctx.sector(i).is_vcse_side(),
         );
     }
     acc.figures()
@@ -256,7 +234,7 @@ pub fn dominance(ctx: &Context) -> DominanceFindings {
         (0..keys.areas.len()).map(|_| FastMap::default()).collect();
     for i in ctx.grants_in_window() {
         let g = &ctx.data.grants[i];
-        if !ctx.sectors[i].is_vcse_side() {
+        if !ctx.sector(i).is_vcse_side() {
             continue;
         }
         let f = keys.funder[i];
@@ -331,6 +309,7 @@ mod tests {
     use super::*;
     use crate::measures::testkit::{org, Builder};
     use crate::measures::Window;
+    use crate::model::Sector;
 
     fn data() -> crate::model::Dataset {
         Builder::default()

@@ -127,7 +127,7 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
             Party::Org(o) => Line::Org(o),
             Party::Person(_) => Line::Individuals(funder),
         };
-        let sector = ctx.sectors[i];
+        let sector = ctx.sector(i);
         let (_, acc) = accs.entry(line).or_insert_with(|| (sector, Acc::default()));
         if in_window {
             acc.total += g.amount;
@@ -267,7 +267,7 @@ pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
         })
         .collect();
     for i in ctx.active_grants() {
-        if !matches!(ctx.sectors[i], Sector::Vcse | Sector::Unknown) {
+        if !matches!(ctx.sector(i), Sector::Vcse | Sector::Unknown) {
             continue;
         }
         let end = ctx.periods[i].end;
@@ -301,7 +301,7 @@ pub fn ending_summary(ctx: &Context) -> EndingSummary {
         .unwrap_or(NaiveDate::MAX);
     let mut s = EndingSummary::default();
     for i in ctx.active_grants() {
-        if !matches!(ctx.sectors[i], Sector::Vcse | Sector::Unknown) {
+        if !matches!(ctx.sector(i), Sector::Vcse | Sector::Unknown) {
             continue;
         }
         let p = &ctx.periods[i];

@@ -156,7 +156,7 @@ pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
                 s.keyword_unrestricted += g.amount;
             }
         }
-        if ctx.sectors[i] == Sector::Vcse {
+        if ctx.sector(i) == Sector::Vcse {
             s.vcse_grants += 1;
             s.vcse_assumed += usize::from(assumed);
             s.vcse_total += g.amount;

@@ -32,7 +32,8 @@ pub struct GrantKeys {
     pub funder: Vec<u32>,
     /// `recipient[i]`: the recipient of grant `i`.
     pub recipient: Vec<Party>,
-    /// Every area a grant falls in (see [`crate::measures::concentration::area_of`]), sorted.
+    /// Every area a grant falls in, sorted: its recipient's `Area` from organisations.csv,
+    /// else its `Beneficiary Location:Name` (the reading in [`super::concentration`]).
     pub areas: Vec<String>,
     /// `area[i]`: grant `i`'s area, an index into `areas`.
     pub area: Vec<Option<u32>>,

@@ -45,7 +45,7 @@ impl Window {
 }
 
 /// What every measure reads: the data, the point in time, the window, and what is derived
-/// once per grant (its period, its recipient's sector), index-aligned with `data.grants` and
+/// once per grant (its period, its funder, recipient and area as numbers), index-aligned with `data.grants` and
 /// shared between contexts of the same dataset ([`Context::at`]).
 #[derive(Debug, Clone)]
 pub struct Context<'d> {
@@ -57,8 +57,6 @@ pub struct Context<'d> {
     pub window: Window,
     /// `periods[i]` is the period of `data.grants[i]`.
     pub periods: Arc<[GrantPeriod]>,
-    /// `sectors[i]` is the sector of `data.grants[i]`'s recipient (`individual` for people).
-    pub sectors: Arc<[Sector]>,
     /// The latest award or meeting date in the dataset.
     pub latest: Option<NaiveDate>,
     /// Every grant's funder, recipient and area as dense numbers.
@@ -98,9 +96,6 @@ impl<'d> Context<'d> {
                 .chain(data.meetings.iter().map(|m| m.date))
                 .max(),
             periods,
-            sectors: (0..data.grants.len())
-                .map(|i| keys.recipient_sector(i))
-                .collect(),
             keys: Arc::new(keys),
             attendance: Arc::new(attendance),
         };
@@ -119,11 +114,15 @@ impl<'d> Context<'d> {
             as_of,
             window,
             periods: Arc::clone(&self.periods),
-            sectors: Arc::clone(&self.sectors),
             latest: self.latest,
             keys: Arc::clone(&self.keys),
             attendance: Arc::clone(&self.attendance),
         }
+    }
+
+    /// The sector of grant `i`'s recipient (`individual` for people).
+    pub fn sector(&self, i: usize) -> Sector {
+        self.keys.recipient_sector(i)
     }
 
     /// Indices of grants awarded inside the window (flow measures).

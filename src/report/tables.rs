@@ -142,7 +142,10 @@ impl Table {
         let columns = names
             .iter()
             .zip(&cells)
-            .map(|(name, col)| column(name, col.iter().copied()))
+            .map(|(name, col)| {
+                let col: Vec<Cell> = col.iter().map(|v| v.map_or(Cell::Null, cell_of)).collect();
+                typed_column(name, &col)
+            })
             .collect();
         DataFrame::new(self.rows.len(), columns)
             .map_err(|e| Error::Internal(format!("{}: {e}", self.name)))
@@ -215,32 +218,23 @@ fn flatten(prefix: &str, m: Map<String, Value>, out: &mut Map<String, Value>) {
     }
 }
 
-/// A typed column from JSON values (see the module doc for the rules).
-fn column<'a>(name: &str, values: impl Iterator<Item = Option<&'a Value>> + Clone) -> Column {
-    let present = values.clone().flatten().filter(|v| !v.is_null());
-    let all = |f: fn(&Value) -> bool| present.clone().all(f);
-    if all(|v| v.is_i64() || v.is_u64()) && present.clone().next().is_some() {
-        let data: Vec<Option<i64>> = values.map(|v| v.and_then(Value::as_i64)).collect();
-        Column::new(name.into(), data)
-    } else if all(Value::is_number) && present.clone().next().is_some() {
-        let data: Vec<Option<f64>> = values.map(|v| v.and_then(Value::as_f64)).collect();
-        Column::new(name.into(), data)
-    } else if all(Value::is_boolean) && present.clone().next().is_some() {
-        let data: Vec<Option<bool>> = values.map(|v| v.and_then(Value::as_bool)).collect();
-        Column::new(name.into(), data)
-    } else {
-        let data: Vec<Option<String>> = values
-            .map(|v| match v {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(other) => Some(other.to_string()),
-            })
-            .collect();
-        Column::new(name.into(), data)
+/// A JSON value (a flattened row's: never an object or a list) as a cell.
+fn cell_of(v: &Value) -> Cell {
+    match v {
+        Value::Bool(b) => Cell::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Cell::U64(u),
+            (_, Some(i), _) => Cell::I64(i),
+            (_, _, Some(f)) => Cell::F64(f),
+            _ => Cell::Null,
+        },
+        Value::String(s) => Cell::Str(s.clone()),
+        Value::Null | Value::Array(_) | Value::Object(_) => Cell::Null,
     }
 }
 
-/// [`column`] for typed cells: the same rules, so both paths give the same frame.
+/// A typed column (see the module doc for the rules); both paths use it, so a JSON-built and
+/// a typed table type their columns alike.
 fn typed_column(name: &str, cells: &[Cell]) -> Column {
     let present = || cells.iter().filter(|c| **c != Cell::Null);
     let any = present().next().is_some();
