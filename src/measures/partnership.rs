@@ -150,6 +150,11 @@ struct Indexes<'d> {
     /// Per programme number: the window's grants with that title.
     programme_grants: FastMap<u32, Vec<&'d Grant>>,
     payments: PaymentIndex<'d>,
+    /// `members[p]`: the members of `data.partnerships[p]`, sorted (SPEC.md "Members":
+    /// organisations with any attendance row at its meetings in the window, plus the
+    /// fundholder).
+    members: Vec<Vec<&'d OrgId>>,
+    /// Active grants to any partnership's member.
     active: ActiveGrants<'d>,
 }
 
@@ -184,20 +189,28 @@ impl<'d> Indexes<'d> {
                 }
             }
         }
-        let members = data.partnerships.iter().flat_map(|p| {
-            let rows = meetings
-                .get(p.id.as_str())
-                .into_iter()
-                .flatten()
-                .flat_map(|(m, _)| ctx.attendance.rows_of(*m));
-            rows.filter_map(|&r| data.attendance[r as usize].org.as_ref())
-                .chain(std::iter::once(&p.fundholder))
-        });
-        let active = ActiveGrants::new(ctx, members);
+        let members: Vec<Vec<&OrgId>> = data
+            .partnerships
+            .iter()
+            .map(|p| {
+                let rows = meetings
+                    .get(p.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|(m, _)| ctx.attendance.rows_of(*m));
+                rows.filter_map(|&r| data.attendance[r as usize].org.as_ref())
+                    .chain(std::iter::once(&p.fundholder))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            })
+            .collect();
+        let active = ActiveGrants::new(ctx, members.iter().flatten().copied());
         Indexes {
             meetings,
             programme_grants,
             payments: PaymentIndex::new(data.payments.as_deref()),
+            members,
             active,
         }
     }
@@ -210,7 +223,8 @@ pub fn partnership_figures(ctx: &Context, params: &Parameters) -> Vec<Partnershi
         .data
         .partnerships
         .iter()
-        .map(|p| figures_of(ctx, params, &index, p))
+        .zip(&index.members)
+        .map(|(p, members)| figures_of(ctx, params, &index, p, members))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
@@ -221,6 +235,7 @@ fn figures_of<'d>(
     params: &Parameters,
     index: &Indexes<'d>,
     p: &'d Partnership,
+    members: &[&'d OrgId],
 ) -> PartnershipFigures {
     let data = ctx.data;
     let fh = &p.fundholder;
@@ -246,13 +261,6 @@ fn figures_of<'d>(
         })
         .collect();
 
-    let members: Vec<&OrgId> = seats
-        .iter()
-        .filter_map(|s| s.row.org.as_ref())
-        .chain(std::iter::once(fh))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     let fair_share = data
         .sources
         .attendance
@@ -300,7 +308,7 @@ fn figures_of<'d>(
         &index.active,
         &BalanceInputs {
             fundholder: fh,
-            members: &members,
+            members,
             meetings,
             seats: &seats,
             programme: programme.as_ref(),
