@@ -155,12 +155,12 @@ pub struct Summary {
     pub payments: u64,
 }
 
-/// Writes a synthetic dataset into `out`, atomically: into a temporary folder beside it,
-/// renamed into place at the end. An existing `out` is replaced only when it is empty or was
-/// written by `synth` (it holds `synth.json`).
+/// Writes a synthetic dataset into `out`, atomically: into a staging folder beside it, put
+/// in place at the end ([`crate::output`]). An existing `out` is replaced only when it is
+/// empty or was written by `synth` and holds nothing else (its manifest says so).
 pub fn generate(scale: Scale, seed: u64, out: &Path) -> Result<Summary, Error> {
     let mut summary = None;
-    crate::report::write_folder(out, "synth.json", |dir| {
+    crate::output::write_folder(out, "synth", &[], |dir| {
         summary = Some(write_dataset(scale, seed, dir)?);
         Ok(())
     })?;

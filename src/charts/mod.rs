@@ -266,6 +266,51 @@ pub fn file_stem(s: &str) -> String {
         .collect()
 }
 
+/// At most this many bytes of an identifier go into a chart's file name (with `balance_`,
+/// `-`, the hash and `.png` the name stays near 110 bytes, well under the 255 allowed).
+pub const STEM_BYTES: usize = 80;
+
+/// Distinct, bounded file stems for `ids`, in their order. Each is the id's [`file_stem`];
+/// when that is longer than [`STEM_BYTES`], or another id has the same stem (`P_1` and
+/// `P 1`), it is cut to [`STEM_BYTES`] and followed by `-` and 16 hex digits of a hash of the
+/// whole id (FNV-1a, 64 bits: the same on every machine and run). An id that is its own stem
+/// keeps it plain, so ids that were already safe keep their file names. Should two stems
+/// still meet (an id crafted to look like another's hashed stem), the later gets `-2`, `-3`….
+pub fn file_stems(ids: &[&str]) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
+    let plain: Vec<String> = ids.iter().map(|id| file_stem(id)).collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in &plain {
+        *count.entry(s.as_str()).or_default() += 1;
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    ids.iter()
+        .zip(&plain)
+        .map(|(id, stem)| {
+            let clash = count.get(stem.as_str()).is_some_and(|n| *n > 1) && stem != id;
+            let mut name = if stem.len() > STEM_BYTES || clash {
+                // file_stem's output is ASCII: any byte is a character boundary.
+                format!("{}-{:016x}", &stem[..stem.len().min(STEM_BYTES)], fnv1a(id))
+            } else {
+                stem.clone()
+            };
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{name}-{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// The 64-bit FNV-1a hash of `s` (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 pub(crate) fn table<T: serde::Serialize>(f: &Findings, rows: &[T]) -> Result<Table, Error> {
     Table::from_rows(f.disclosure.public, "chart", rows)
 }
@@ -278,6 +323,34 @@ mod tests {
     fn file_stems_are_safe() {
         assert_eq!(file_stem("P1"), "P1");
         assert_eq!(file_stem("../a b/é"), "___a_b__");
+    }
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        // From the FNV reference test suite: "" → the offset basis, "a" → af63dc4c8601ec8c.
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn file_stems_are_distinct_and_bounded() {
+        let long = "x".repeat(300);
+        let ids = ["P_1", "P 1", "P.1", "P2", long.as_str()];
+        let stems = file_stems(&ids);
+        // P_1 is its own stem and keeps it; P 1 and P.1 share it and get hashes.
+        assert_eq!(stems[0], "P_1");
+        assert_eq!(stems[1], format!("P_1-{:016x}", fnv1a("P 1")));
+        assert_eq!(stems[2], format!("P_1-{:016x}", fnv1a("P.1")));
+        assert_eq!(stems[3], "P2");
+        // 80 bytes of the id, "-", 16 hex digits: 97.
+        assert_eq!(stems[4].len(), STEM_BYTES + 17);
+        assert!(stems[4].starts_with(&"x".repeat(80)));
+        // Deterministic, and distinct even for an id made to look like a hashed stem.
+        assert_eq!(file_stems(&ids), stems);
+        let crafted = stems[1].clone();
+        let again = file_stems(&["P_1", "P 1", crafted.as_str()]);
+        assert_eq!(again[1], crafted);
+        assert_eq!(again[2], format!("{crafted}-2"));
     }
 
     /// Random small grant files: every chart lays out inside its canvas and draws as SVG,

@@ -4,7 +4,7 @@
 use super::layout::{self, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
 use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
 use super::{col, Kind};
-use super::{file_stem, sector_colour, sector_name, skip, source, table, Built, Chart, Section};
+use super::{file_stems, sector_colour, sector_name, skip, source, table, Built, Chart, Section};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
@@ -654,11 +654,17 @@ pub(super) fn balance(f: &Findings) -> Result<Vec<Built>, Error> {
         };
         return Ok(vec![skip("balance", Section::Partnerships, why)]);
     }
-    ps.iter().map(|p| balance_of(f, p)).collect()
+    // File names from the ids: distinct and bounded whatever the ids (`P_1` and `P 1`, a
+    // 300-character id).
+    let stems = file_stems(&ps.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+    ps.iter()
+        .zip(&stems)
+        .map(|(p, stem)| balance_of(f, p, stem))
+        .collect()
 }
 
-fn balance_of(f: &Findings, p: &PartnershipFigures) -> Result<Built, Error> {
-    let name = format!("balance_{}", file_stem(&p.id));
+fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built, Error> {
+    let name = format!("balance_{stem}");
     let mut members: Vec<&MemberBalance> = p.balance.iter().collect();
     members.sort_by(|a, b| {
         (b.id == p.fundholder)

@@ -60,6 +60,12 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let source = args.data.source();
     let parameters = args.measure.parameters(&source)?;
     let window = args.measure.window()?;
+    // The destination is checked, and its staging folder made, before any work.
+    let staging = fundflow::output::Staging::new(
+        &args.out,
+        "analyse",
+        &args.data.inputs(args.measure.config.as_deref()),
+    )?;
     let progress = super::progress::Progress::new(args.data.quiet);
     progress.stage("loading");
     let data = fundflow::timing::timed("load", || load(&source, &args.data.options()))?;
@@ -80,9 +86,9 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     drop(data);
     progress.stage("writing findings, tables, charts and the report");
     let _write = fundflow::timing::span("write outputs");
-    fundflow::report::write_outputs_with(
+    fundflow::report::write_outputs_into(
         &findings,
-        &args.out,
+        staging,
         &fundflow::report::OutputOptions {
             charts: args.charts.files(),
         },

@@ -9,7 +9,8 @@ use fundflow::compare::{compare, Comparison, FlagChangeKind};
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::load::{load, DatasetSource, LoadOptions};
 use fundflow::measures::Window;
-use fundflow::report::{tables::Table, write_file, write_folder};
+use fundflow::output::{write_file, Staging};
+use fundflow::report::tables::Table;
 use fundflow::trends::fy_label;
 use fundflow::Error;
 use std::fmt::Write as _;
@@ -54,6 +55,9 @@ struct Plan {
 
 pub fn run(args: &CompareArgs) -> Result<(), Error> {
     let plans = plans(args)?;
+    // The destination is checked, and its staging folder made, before any work.
+    let inputs: Vec<PathBuf> = args.datasets.iter().chain(&args.config).cloned().collect();
+    let staging = Staging::new(&args.out, "compare", &inputs)?;
     // One config for both sides, its organisations.csv mapping included: comparing under
     // different thresholds or readings would show changes that are not in the data.
     let config = config_for(args.config.as_deref(), &plans[0].source)?;
@@ -84,7 +88,8 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     };
     let c = compare(&base, &plans[0].label, &to, &plans[1].label);
 
-    write_folder(&args.out, "compare.json", |dir| {
+    {
+        let dir = staging.dir();
         let mut json = serde_json::to_string_pretty(&c)
             .map_err(|e| Error::Internal(format!("compare.json: {e}")))?;
         json.push('\n');
@@ -117,8 +122,8 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
             true,
         )?;
         write_file(&dir.join("compare.html"), html.as_bytes())?;
-        Ok(())
-    })?;
+    }
+    staging.commit()?;
     if !args.quiet {
         print!("{}", render(&c));
         eprintln!("Wrote {}/compare.json", args.out.display());

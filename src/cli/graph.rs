@@ -7,7 +7,6 @@ use fundflow::graph::{self, MoneyGraph};
 use fundflow::load::load;
 use fundflow::measures::Context;
 use fundflow::Error;
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +77,13 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
         .format
         .or_else(|| args.output.as_deref().and_then(Format::from_extension))
         .unwrap_or(Format::Dot);
+    // Never over an input, checked before any work.
+    if let Some(path) = &args.output {
+        fundflow::output::check_file_destination(
+            path,
+            &args.data.inputs(args.measure.config.as_deref()),
+        )?;
+    }
 
     let data = load(&source, &args.data.options())?;
     let ctx = Context::new(&data, args.measure.as_of, window);
@@ -91,7 +97,7 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
     };
 
     match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
+        Some(path) => fundflow::output::write_file_atomically(path, text.as_bytes())?,
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| Error::Output {
@@ -123,39 +129,4 @@ fn summary(g: &MoneyGraph, format: Format, output: Option<&Path>) -> String {
         g.money_from_original_funders(),
         g.new_money(),
     )
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a
-/// failed run never leaves a half-written file (SPEC.md "Writes are atomic").
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let fail = |e: std::io::Error| Error::Output {
-        path: path.display().to_string(),
-        source: e,
-    };
-    let name = path.file_name().ok_or_else(|| {
-        fail(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file name",
-        ))
-    })?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        // Best effort: the temporary file may not even exist.
-        let _ = fs::remove_file(&tmp);
-    }
-    written.map_err(fail)
 }

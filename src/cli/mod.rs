@@ -111,6 +111,17 @@ impl DatasetArgs {
         }
     }
 
+    /// The files and folders this run reads, for the output checks: the dataset, the grants
+    /// file and the config file (a `fundflow.toml` read from the dataset is inside it).
+    fn inputs(&self, config: Option<&Path>) -> Vec<PathBuf> {
+        self.dataset
+            .iter()
+            .chain(&self.grants)
+            .map(PathBuf::clone)
+            .chain(config.map(Path::to_path_buf))
+            .collect()
+    }
+
     fn options(&self) -> LoadOptions {
         LoadOptions {
             skip_invalid: self.skip_invalid,
@@ -238,6 +249,8 @@ pub struct ValidateArgs {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    // Interrupted runs remove their staging folder; an over-size write is an I/O error.
+    fundflow::output::clean_up_on_signals()?;
     match cli.command {
         Command::Validate(mut args) => {
             let config = config_for(args.config.as_deref(), &args.data.source())?;
@@ -297,7 +310,7 @@ fn man(out: Option<&Path>) -> Result<(), Error> {
                 pages.push((format!("{name}.1"), page));
             }
             for (file, page) in pages {
-                fundflow::report::write_file(&dir.join(file), &page)?;
+                fundflow::output::write_file(&dir.join(file), &page)?;
             }
             Ok(())
         }

@@ -1,8 +1,9 @@
 //! Renderers: one per format, all reading the same [`Findings`].
 //!
-//! [`write_outputs`] writes an output folder atomically: everything goes into a temporary
-//! folder beside `OUT`, which replaces `OUT` only when every file has been written, so a
-//! failed run leaves no half-written `OUT` (and a previous `OUT` intact).
+//! [`write_outputs`] writes an output folder atomically through [`crate::output`]:
+//! everything goes into a staging folder beside `OUT`, which replaces `OUT` only when every
+//! file has been written, so a failed run leaves no half-written `OUT` (and a previous `OUT`
+//! intact), and a folder holding anything fundflow did not write is never replaced.
 
 pub mod columns;
 pub mod html;
@@ -13,7 +14,8 @@ pub mod tables;
 use crate::charts::ChartFiles;
 use crate::error::Error;
 use crate::findings::Findings;
-use std::path::{Path, PathBuf};
+use crate::output::{make_dir, write_file, Staging};
+use std::path::Path;
 use tables::Table;
 
 /// Builds one table.
@@ -151,7 +153,18 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 
 /// [`write_outputs`] with options.
 pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
-    write_folder(out, "findings.json", |dir| {
+    write_outputs_into(f, Staging::new(out, "analyse", &[])?, opts)
+}
+
+/// Fills `staging` (made by `Staging::new(OUT, "analyse", inputs)` before the work, so a
+/// destination that would be refused is refused at once) and puts it in place of `OUT`.
+pub fn write_outputs_into(
+    f: &Findings,
+    staging: Staging,
+    opts: &OutputOptions,
+) -> Result<(), Error> {
+    let dir = staging.dir();
+    {
         use crate::timing::timed;
         let tables_dir = dir.join("tables");
         make_dir(&tables_dir)?;
@@ -188,8 +201,8 @@ pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Res
                 html::report(f, &charts, opts.charts != ChartFiles::None)?.as_bytes(),
             )
         })?;
-        Ok(())
-    })
+    }
+    staging.commit()
 }
 
 /// Writes every non-empty table of `f` into `dir`, in parallel; the first error in table
@@ -207,25 +220,6 @@ fn write_tables(f: &Findings, dir: &Path) -> Result<(), Error> {
         })
         .collect();
     results.into_iter().collect()
-}
-
-/// Fills a fresh temporary folder with `fill`, then puts it in place of `out`; on any error
-/// nothing is left behind and a previous `out` is kept. An existing non-empty `out` is only
-/// replaced when it holds `marker` (the file that shows fundflow wrote it), so a mistyped
-/// `-o` cannot wipe someone's folder.
-pub fn write_folder(
-    out: &Path,
-    marker: &str,
-    fill: impl FnOnce(&Path) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let staged = Staging::new(out, marker)?;
-    match fill(&staged.dir) {
-        Ok(()) => staged.commit(),
-        Err(e) => {
-            staged.abandon();
-            Err(e)
-        }
-    }
 }
 
 /// Writes each chart as PNG and/or SVG, with its data as CSV, into `dir`. Charts are drawn in
@@ -258,94 +252,4 @@ fn write_charts(
     use rayon::prelude::*;
     let results: Vec<Result<(), Error>> = charts.charts.par_iter().map(render).collect();
     results.into_iter().collect()
-}
-
-/// Writes a file, naming it in any error.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    std::fs::write(path, bytes).map_err(|source| Error::Output {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// Creates a folder (and its parents), naming it in any error.
-pub fn make_dir(path: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(path).map_err(|source| Error::Output {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// A temporary folder beside the output folder.
-struct Staging {
-    dir: PathBuf,
-    out: PathBuf,
-}
-
-impl Staging {
-    fn new(out: &Path, marker: &str) -> Result<Staging, Error> {
-        if out.exists() {
-            if !out.is_dir() {
-                return Err(Error::Usage(format!(
-                    "{}: exists and is not a folder; choose another -o",
-                    out.display()
-                )));
-            }
-            let empty = std::fs::read_dir(out)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if !empty && !out.join(marker).exists() {
-                return Err(Error::Usage(format!(
-                    "{}: exists and does not look like fundflow output (no {marker}); refusing to replace it",
-                    out.display()
-                )));
-            }
-        }
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        make_dir(&parent)?;
-        let dir = parent.join(format!(".{name}.fundflow-tmp-{}", std::process::id()));
-        if dir.exists() {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-        make_dir(&dir)?;
-        Ok(Staging {
-            dir,
-            out: out.to_path_buf(),
-        })
-    }
-
-    fn commit(self) -> Result<(), Error> {
-        let rename = |from: &Path, to: &Path| {
-            std::fs::rename(from, to).map_err(|source| Error::Output {
-                path: to.display().to_string(),
-                source,
-            })
-        };
-        if self.out.exists() {
-            let old = self.dir.with_extension("old");
-            rename(&self.out, &old)?;
-            if let Err(e) = rename(&self.dir, &self.out) {
-                let _ = std::fs::rename(&old, &self.out);
-                let _ = std::fs::remove_dir_all(&self.dir);
-                return Err(e);
-            }
-            let _ = std::fs::remove_dir_all(&old);
-            Ok(())
-        } else {
-            rename(&self.dir, &self.out).inspect_err(|_| {
-                let _ = std::fs::remove_dir_all(&self.dir);
-            })
-        }
-    }
-
-    fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
