@@ -533,7 +533,15 @@ fn lexical(path: &Path) -> PathBuf {
 pub fn replaceable(out: &Path, command: &str) -> Result<(), Error> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        // Nothing there yet (under a file, creating it fails later with a clear message).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(())
+        }
         Err(source) => {
             return Err(Error::Output {
                 path: out.display().to_string(),
