@@ -353,6 +353,24 @@ mod tests {
         assert_eq!(again[2], format!("{crafted}-2"));
     }
 
+    proptest::proptest! {
+        /// Whatever the ids (unique, as partnerships.csv requires): distinct names, each
+        /// within STEM_BYTES + 17 bytes plus a counter that only a crafted id needs, and the
+        /// same names on every call.
+        #[test]
+        fn file_stems_never_collide(ids in proptest::collection::btree_set("[ _.a-zA-Z0-9é/-]{0,120}", 0..12)) {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let stems = file_stems(&ids);
+            let distinct: std::collections::BTreeSet<&String> = stems.iter().collect();
+            proptest::prop_assert_eq!(distinct.len(), ids.len());
+            for s in &stems {
+                proptest::prop_assert!(s.len() <= STEM_BYTES + 17 + 3, "{}", s);
+                proptest::prop_assert!(s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            }
+            proptest::prop_assert_eq!(file_stems(&ids), stems);
+        }
+    }
+
     /// Random small grant files: every chart lays out inside its canvas and draws as SVG,
     /// whatever the data (one grant, zero amounts, one funder, many recipients).
     mod random {

@@ -183,7 +183,9 @@ fn chart_data_is_written_beside_each_chart() {
 #[test]
 fn a_grants_only_dataset_skips_the_partnership_charts_with_a_note() {
     let data = dataset(&[("grants.csv", GRANTS.as_bytes())]);
-    let out = data.path().join("out");
+    // OUT beside the dataset: inside it is refused (issue 15).
+    let outdir = tempfile::tempdir().expect("tmp");
+    let out = outdir.path().join("out");
     let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{err}");
     let files = charts_in(&out);
@@ -259,7 +261,9 @@ G1,5000,2024-04-01,GB-LAE-ONE,One Council,GB-CHC-1,Only Charity\n";
         ("attendance.csv", attendance.as_bytes()),
         ("payments.csv", payments.as_bytes()),
     ]);
-    let out = data.path().join("out");
+    // OUT beside the dataset: inside it is refused (issue 15).
+    let outdir = tempfile::tempdir().expect("tmp");
+    let out = outdir.path().join("out");
     let (code, _, err) = run(&["analyse", arg(data.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -286,7 +290,9 @@ G1,5000,2024-04-01,GB-LAE-ONE,One Council,GB-CHC-1,Only Charity\n";
 fn no_grants_at_all_draws_nothing_and_says_why() {
     let header = GRANTS.lines().next().unwrap_or("").to_owned() + "\n";
     let data = dataset(&[("grants.csv", header.as_bytes())]);
-    let out = data.path().join("out");
+    // OUT beside the dataset: inside it is refused (issue 15).
+    let outdir = tempfile::tempdir().expect("tmp");
+    let out = outdir.path().join("out");
     let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{err}");
     assert!(charts_in(&out).is_empty());
@@ -427,7 +433,9 @@ fn a_year_with_too_little_data_is_a_gap_with_its_reason_not_a_zero() {
         }
     }
     let data = dataset(&[("grants.csv", grants.as_bytes())]);
-    let out = data.path().join("out");
+    // OUT beside the dataset: inside it is refused (issue 15).
+    let outdir = tempfile::tempdir().expect("tmp");
+    let out = outdir.path().join("out");
     let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{err}");
     assert_real_chart(&out.join("charts/trends.png"));

@@ -167,7 +167,9 @@ fn data_strings_are_escaped() {
 G1,1000,2024-04-01,GB-LAE-X,<script>alert(1)</script> Council,GB-CHC-1,Tom & Jerry's \"Club\"\n\
 G2,3000,2024-05-01,GB-LAE-X,<script>alert(1)</script> Council,GB-CHC-2,Other <b>Group</b>\n";
     let data = super::support::dataset(&[("grants.csv", grants.as_bytes())]);
-    let out = data.path().join("out");
+    // OUT beside the dataset: inside it is refused (issue 15).
+    let outdir = tempfile::tempdir().expect("tmp");
+    let out = outdir.path().join("out");
     let (code, _, err) = run(&["analyse", "-q", arg(data.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{err}");
     let html = report(&out);
