@@ -33,6 +33,7 @@ pub mod graph;
 pub mod load;
 pub mod measures;
 pub mod model;
+pub mod present;
 pub mod report;
 pub mod synth;
 pub mod timing;

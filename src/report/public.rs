@@ -2,10 +2,17 @@
 //!
 //! Counts of people or of attendance rows below 8 are replaced by `null`, with a sibling
 //! `KEY_suppressed: "fewer than 8"` marker; other such counts are rounded to the nearest 5
-//! (halves up). Money, hours and shares are not changed. Applied to the serialised form, so
-//! `findings.json` and every table are redacted by the same code.
+//! (halves up). Applied to the serialised form, so `findings.json` and every table are
+//! redacted by the same code.
+//!
+//! A share or rate whose numerator or denominator is such a count is disclosed with it
+//! ([`disclose_rate`]): suppressed when either count is, otherwise computed from the rounded
+//! counts. That is done on the typed findings ([`crate::findings::Findings::disclose`]), so
+//! charts and the report show the same figures; the JSON pointers of the suppressed ones are
+//! kept and [`mark`] gives each its marker here. Money and hours are not changed.
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 /// Counts below this are suppressed.
 pub const THRESHOLD: u64 = 8;
@@ -15,12 +22,94 @@ pub const ROUND_TO: u64 = 5;
 pub const MARKER: &str = "fewer than 8";
 
 /// The rule, in words, as `findings.json` and the graph's JSON state it.
-pub const RULE: &str = "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; money is not suppressed";
+pub const RULE: &str = "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; a share or rate of such counts is suppressed with them, and otherwise computed from the rounded counts; money is not suppressed";
 
 /// One count under the rule: `None` below [`THRESHOLD`], else rounded to the nearest
 /// [`ROUND_TO`], halves up.
 pub fn disclose(count: u64) -> Option<u64> {
     (count >= THRESHOLD).then(|| (count + ROUND_TO / 2) / ROUND_TO * ROUND_TO)
+}
+
+/// A share or rate of two counts of people or attendance rows (`numerator ÷ denominator`)
+/// as published: `None` (suppressed) when either count is below [`THRESHOLD`]; otherwise the
+/// quotient of the two counts as published (each rounded by [`disclose`]), so the figure
+/// tells a reader nothing the rounded counts do not (an exact rate beside a rounded count
+/// would give the exact count back: 0.4167 of "10" rows can only be 5 of 12). METHOD.md
+/// "Disclosure control" explains the choice.
+///
+/// 5 of 6 → `None` (both below 8); 5 of 20 → `None` (the 5); 9 of 12 → 10 ÷ 10 = 1.0;
+/// 30 of 42 → 30 ÷ 40 = 0.75.
+pub fn disclose_rate(numerator: usize, denominator: usize) -> Option<f64> {
+    let n = disclose(numerator as u64)?;
+    let d = disclose(denominator as u64)?;
+    // d ≥ 10 (a count of at least 8, rounded); n ≤ d because rounding keeps order.
+    Some(n as f64 / d as f64)
+}
+
+/// The numerator behind an exact `rate` of `denominator` (rate × denominator, rounded): exact
+/// while counts stay far below 2⁵², as every count of rows does. For figures whose
+/// numerator is not kept beside them.
+pub fn numerator_of(rate: f64, denominator: usize) -> usize {
+    let n = (rate * denominator as f64).round();
+    if n.is_finite() && n >= 0.0 {
+        n as usize
+    } else {
+        0
+    }
+}
+
+/// Puts each suppressed derived figure into `v`: `suppressed` holds JSON pointers into
+/// findings.json (`/partnerships/0/seat_share`); those under `prefix` (the pointer of `v`
+/// itself, `""` for the whole document) become null with a `KEY_suppressed` marker beside
+/// them, like a suppressed count. O(marks under prefix × depth).
+pub fn mark(v: &mut Value, prefix: &str, suppressed: &BTreeSet<String>) {
+    for pointer in suppressed
+        .range::<str, _>((
+            std::ops::Bound::Included(prefix),
+            std::ops::Bound::Unbounded,
+        ))
+        .take_while(|p| p.starts_with(prefix))
+    {
+        // `/partnerships/1` is not a prefix of `/partnerships/10/...`.
+        let Some(inner) = pointer[prefix.len()..].strip_prefix('/') else {
+            continue;
+        };
+        let (parent, key) = match inner.rsplit_once('/') {
+            Some((parent, key)) => (format!("/{parent}"), key),
+            None => (String::new(), inner),
+        };
+        if let Some(Value::Object(m)) = v.pointer_mut(&parent) {
+            m.insert(key.to_owned(), Value::Null);
+            m.insert(format!("{key}_suppressed"), Value::from(MARKER));
+        }
+    }
+}
+
+/// Examples of invalid rows from attendance.csv or payments.csv, as `--public` may quote
+/// them: the value is left out (a Person ID in the wrong column is personal data), keeping
+/// file, line, column and reason. An example is `file:line:column: "value": why` (the value
+/// escaped as Rust's debug form, so a `"` inside it is `\"`). Anything that does not parse
+/// is withheld whole: when in doubt, leave it out.
+pub fn without_value(example: &str) -> String {
+    let Some((place, rest)) = example.split_once(": \"") else {
+        // No quoted value: `file:line:column: why`.
+        return example.to_owned();
+    };
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => {
+                return match rest[i + 1..].strip_prefix(": ") {
+                    Some(why) => format!("{place}: {why}"),
+                    None => format!("{place}: (withheld under --public)"),
+                };
+            }
+            _ => {}
+        }
+    }
+    format!("{place}: (withheld under --public)")
 }
 
 /// True for keys that hold counts of people or of attendance rows.
