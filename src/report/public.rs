@@ -173,6 +173,94 @@ mod tests {
     }
 
     #[test]
+    fn rates_go_with_their_counts() {
+        // 5 of 6: both below 8 → suppressed (0.8333 would say "5 of 6").
+        assert_eq!(disclose_rate(5, 6), None);
+        // 5 of 20: the numerator is below 8.
+        assert_eq!(disclose_rate(5, 20), None);
+        // 0 of 40: a count of 0 is suppressed like any count below 8.
+        assert_eq!(disclose_rate(0, 40), None);
+        // 9 of 12 → 10 ÷ 10 = 1.0 (9 → 10, 12 → 10).
+        assert_eq!(disclose_rate(9, 12), Some(1.0));
+        // 30 of 42 → 30 ÷ 40 = 0.75.
+        assert_eq!(disclose_rate(30, 42), Some(0.75));
+        // 13 of 17 → 15 ÷ 15 = 1.0 (13 → 15, 17 → 15).
+        assert_eq!(disclose_rate(13, 17), Some(1.0));
+        // The numerator behind an exact rate: 5 ÷ 6 × 6 = 5; 2 ÷ 3 × 2226.
+        assert_eq!(numerator_of(5.0 / 6.0, 6), 5);
+        assert_eq!(numerator_of(1484.0 / 2226.0, 2226), 1484);
+    }
+
+    proptest::proptest! {
+        /// A disclosed rate is a rate of the rounded counts, in [0, 1], and suppressed
+        /// exactly when a count is below 8.
+        #[test]
+        fn disclosed_rates_reveal_only_rounded_counts(den in 0usize..5000, frac in 0.0f64..=1.0) {
+            let num = (den as f64 * frac).floor() as usize;
+            match disclose_rate(num, den) {
+                None => proptest::prop_assert!(num < 8 || den < 8),
+                Some(r) => {
+                    proptest::prop_assert!(num >= 8 && den >= 8);
+                    proptest::prop_assert!((0.0..=1.0).contains(&r));
+                    let (n, d) = (disclose(num as u64), disclose(den as u64));
+                    proptest::prop_assert_eq!(Some(r), n.zip(d).map(|(n, d)| n as f64 / d as f64));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn marks_go_under_their_prefix_only() {
+        let mut v = json!({"partnerships": [
+            {"seat_share": null, "attendance_rate": {"vcse": null, "statutory": 0.5}},
+        ]});
+        let marks: BTreeSet<String> = [
+            "/partnerships/0/seat_share",
+            "/partnerships/0/attendance_rate/vcse",
+            "/partnerships/10/seat_share",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        // A row of a table is marked relative to its own pointer.
+        let mut row = v["partnerships"][0].clone();
+        mark(&mut row, "/partnerships/0", &marks);
+        assert_eq!(row["seat_share_suppressed"], MARKER);
+        assert_eq!(row["attendance_rate"]["vcse_suppressed"], MARKER);
+        assert_eq!(row["attendance_rate"]["statutory"], 0.5);
+        mark(&mut v, "", &marks);
+        assert_eq!(v["partnerships"][0], row);
+        // `/partnerships/10` is not under `/partnerships/1`.
+        let mut other = json!({"seat_share": 0.25});
+        mark(&mut other, "/partnerships/1", &marks);
+        assert_eq!(other, json!({"seat_share": 0.25}));
+    }
+
+    #[test]
+    fn invalid_row_examples_lose_their_value() {
+        assert_eq!(
+            without_value(
+                "attendance.csv:12:Status: \"PER-0001\": must be attended, apologies or absent"
+            ),
+            "attendance.csv:12:Status: must be attended, apologies or absent"
+        );
+        // An escaped quote inside the value does not end it.
+        assert_eq!(
+            without_value("payments.csv:3:Amount: \"a\\\"b\": not a number"),
+            "payments.csv:3:Amount: not a number"
+        );
+        // No value: unchanged; a value that does not close: withheld.
+        assert_eq!(
+            without_value("payments.csv:3:Amount: missing"),
+            "payments.csv:3:Amount: missing"
+        );
+        assert_eq!(
+            without_value("payments.csv:3:Amount: \"PER-1"),
+            "payments.csv:3:Amount: (withheld under --public)"
+        );
+    }
+
+    #[test]
     fn small_counts_are_suppressed_and_others_rounded() {
         let mut v = json!({
             "partnerships": [{
