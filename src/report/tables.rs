@@ -15,6 +15,13 @@ use std::path::Path;
 use super::columns::{Cell, Columns};
 use crate::error::Error;
 
+/// Where a table's rows are in findings.json (row `i`'s JSON pointer) and the pointers of
+/// the derived figures `--public` suppressed ([`Table::from_rows_marked`]).
+pub type Marks<'a> = (
+    &'a dyn Fn(usize) -> String,
+    &'a std::collections::BTreeSet<String>,
+);
+
 /// One output table: a name (the file stem) and its rows, as JSON objects or as typed
 /// columns ([`Table::typed`]).
 pub struct Table {
@@ -43,10 +50,7 @@ impl Table {
         public: bool,
         name: &'static str,
         rows: &[T],
-        marks: Option<(
-            &dyn Fn(usize) -> String,
-            &std::collections::BTreeSet<String>,
-        )>,
+        marks: Option<Marks<'_>>,
     ) -> Result<Table, Error> {
         let rows = rows
             .iter()

@@ -71,10 +71,10 @@ fn hostile() -> tempfile::TempDir {
     }
     let mut organisations = csv_line(&["Identifier", "Name", "Sector", "Led By"]);
     organisations.push_str(&csv_line(&["GB-LAE-F0", NAMES[8], "statutory", ""]));
-    for r in 0..NAMES.len() {
+    for (r, name) in NAMES.iter().enumerate() {
         organisations.push_str(&csv_line(&[
             &format!("GB-CHC-{r}"),
-            NAMES[r],
+            name,
             "vcse",
             "=tag;@tag",
         ]));
