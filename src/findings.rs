@@ -82,7 +82,10 @@ pub struct EdgeRow {
 /// Disclosure control (`--public`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Disclosure {
-    /// Counts of people or attendance rows below 8 suppressed, others rounded to 5.
+    /// Counts of people or attendance rows below 8 suppressed, others rounded to 5. Set by
+    /// [`analyse`], which then also discloses the rates derived from those counts
+    /// ([`Findings::disclose`]); setting it on findings made without it redacts the counts
+    /// only.
     pub public: bool,
     /// The rule, in words (when public).
     #[serde(skip_serializing_if = "Option::is_none")]
