@@ -362,7 +362,7 @@ impl Findings {
     /// are rounded or suppressed when serialised ([`crate::report::public::redact`]); every
     /// share or rate computed from them is done here, on the typed findings, so that
     /// findings.json, the tables, the charts' data and the report all show the disclosed
-    /// figure: [`public::disclose_rate`] of its numerator and denominator (suppressed with
+    /// figure: [`crate::report::public::disclose_rate`] of its numerator and denominator (suppressed with
     /// either count, else the quotient of the rounded counts). Each suppressed figure's JSON
     /// pointer is kept in `disclosure.suppressed` for its marker.
     ///
@@ -376,7 +376,7 @@ impl Findings {
     ///   of people is);
     /// - trends: each partnership-year's seat_share and attendance_rate (per side);
     /// - flags: PARTICIPATION-GAP and USUAL-SUSPECTS, whose value and message state such
-    ///   rates ([`Findings::disclose_flags`]).
+    ///   rates (`Findings::disclose_flags`).
     ///
     /// A figure that was already `None` (not computable) stays `None` without a marker.
     pub fn disclose(&mut self) {

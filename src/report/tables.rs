@@ -204,7 +204,7 @@ impl Table {
     }
 
     /// Writes `NAME.csv` and `NAME.parquet` into `dir`. The Parquet file keeps every text
-    /// cell as it is; the CSV neutralises formulas ([`write_csv_frame`]).
+    /// cell as it is; the CSV neutralises formulas ([`crate::present::csv_cell`]).
     pub fn write(&self, dir: &Path) -> Result<(), Error> {
         let mut df = self.to_frame()?;
         write_csv_frame(&df, &dir.join(format!("{}.csv", self.name)))?;
