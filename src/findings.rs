@@ -82,11 +82,19 @@ pub struct EdgeRow {
 /// Disclosure control (`--public`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Disclosure {
-    /// Counts of people or attendance rows below 8 suppressed, others rounded to 5.
+    /// Counts of people or attendance rows below 8 suppressed, others rounded to 5. Set by
+    /// [`analyse`], which then also discloses the rates derived from those counts
+    /// ([`Findings::disclose`]); setting it on findings made without it redacts the counts
+    /// only.
     pub public: bool,
     /// The rule, in words (when public).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
+    /// JSON pointers (`/partnerships/0/seat_share`) of the shares and rates suppressed with
+    /// the counts they derive from ([`Findings::disclose`]); each is null and gets a
+    /// `_suppressed` marker in findings.json and the tables ([`crate::report::public::mark`]).
+    #[serde(skip)]
+    pub suppressed: std::collections::BTreeSet<String>,
 }
 
 /// Totals over grants awarded in the window.
@@ -291,7 +299,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         })
         .collect();
 
-    Findings {
+    let mut f = Findings {
         schema_version: SCHEMA_VERSION,
         as_of: ctx.as_of,
         window: ctx.window,
@@ -299,6 +307,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         disclosure: Disclosure {
             public: opts.public,
             rule: opts.public.then_some(crate::report::public::RULE),
+            suppressed: Default::default(),
         },
         totals: totals(&ctx, &graph),
         funders,
@@ -340,6 +349,280 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                 figures: e.figures(),
             })
             .collect(),
+    };
+    if opts.public {
+        f.disclose();
+    }
+    f
+}
+
+impl Findings {
+    /// Disclosure control for the figures derived from counts of people or attendance rows
+    /// (`--public`, SPEC.md "Output"; METHOD.md "Disclosure control"). The counts themselves
+    /// are rounded or suppressed when serialised ([`crate::report::public::redact`]); every
+    /// share or rate computed from them is done here, on the typed findings, so that
+    /// findings.json, the tables, the charts' data and the report all show the disclosed
+    /// figure: [`crate::report::public::disclose_rate`] of its numerator and denominator (suppressed with
+    /// either count, else the quotient of the rounded counts). Each suppressed figure's JSON
+    /// pointer is kept in `disclosure.suppressed` for its marker.
+    ///
+    /// The figures, by hand (the list a test walks):
+    /// - partnerships: seat_share, attendance_rate (per side), out_of_hours_share (per side),
+    ///   attendance_by_quarter's attendance_rate (per side), each member's voice (value and
+    ///   band);
+    /// - equity: usual_suspects.top5_seat_share, covered_attendance (overall and per
+    ///   partnership: covered and uncovered attendance rates), groups' seat_share, burden's
+    ///   burden_top_decile_share (a share of hours among people: suppressed when the number
+    ///   of people is);
+    /// - trends: each partnership-year's seat_share and attendance_rate (per side);
+    /// - flags: PARTICIPATION-GAP and USUAL-SUSPECTS, whose value and message state such
+    ///   rates (`Findings::disclose_flags`).
+    ///
+    /// A figure that was already `None` (not computable) stays `None` without a marker.
+    pub fn disclose(&mut self) {
+        use crate::report::public::{disclose, disclose_rate, numerator_of};
+        let mut marks = std::collections::BTreeSet::new();
+        // Replaces `x` (when it has a value) by the disclosed rate of `num` of `den`.
+        fn rate(
+            marks: &mut std::collections::BTreeSet<String>,
+            x: &mut Option<f64>,
+            num: usize,
+            den: usize,
+            at: String,
+        ) {
+            if x.is_some() {
+                *x = disclose_rate(num, den);
+                if x.is_none() {
+                    marks.insert(at);
+                }
+            }
+        }
+        for (i, p) in self.partnerships.iter_mut().enumerate() {
+            let c = p.counts;
+            let at = |field: &str| format!("/partnerships/{i}/{field}");
+            rate(
+                &mut marks,
+                &mut p.seat_share,
+                c.fundholder_attended_rows,
+                c.attended_rows,
+                at("seat_share"),
+            );
+            rate(
+                &mut marks,
+                &mut p.attendance_rate.statutory,
+                c.attended_by_side.statutory,
+                c.rows.statutory,
+                at("attendance_rate/statutory"),
+            );
+            rate(
+                &mut marks,
+                &mut p.attendance_rate.vcse,
+                c.attended_by_side.vcse,
+                c.rows.vcse,
+                at("attendance_rate/vcse"),
+            );
+            rate(
+                &mut marks,
+                &mut p.out_of_hours_share.statutory,
+                c.out_of_hours_rows.statutory,
+                c.timed_rows.statutory,
+                at("out_of_hours_share/statutory"),
+            );
+            rate(
+                &mut marks,
+                &mut p.out_of_hours_share.vcse,
+                c.out_of_hours_rows.vcse,
+                c.timed_rows.vcse,
+                at("out_of_hours_share/vcse"),
+            );
+            for (q, x) in p.attendance_by_quarter.iter_mut().enumerate() {
+                let at = |side: &str| {
+                    format!("/partnerships/{i}/attendance_by_quarter/{q}/attendance_rate/{side}")
+                };
+                rate(
+                    &mut marks,
+                    &mut x.attendance_rate.statutory,
+                    x.attended_rows.statutory,
+                    x.attendance_rows.statutory,
+                    at("statutory"),
+                );
+                rate(
+                    &mut marks,
+                    &mut x.attendance_rate.vcse,
+                    x.attended_rows.vcse,
+                    x.attendance_rows.vcse,
+                    at("vcse"),
+                );
+            }
+            for (j, m) in p.balance.iter_mut().enumerate() {
+                let Some(voice) = m.voice.value else { continue };
+                // Voice is the member's attended rows ÷ all attended rows.
+                let own = numerator_of(voice, c.attended_rows);
+                let mut value = Some(voice);
+                rate(
+                    &mut marks,
+                    &mut value,
+                    own,
+                    c.attended_rows,
+                    format!("/partnerships/{i}/balance/{j}/voice/value"),
+                );
+                if value.is_none() {
+                    marks.insert(format!("/partnerships/{i}/balance/{j}/voice/band"));
+                }
+                m.voice = crate::measures::balance::Axis::new(value);
+            }
+        }
+        let e = &mut self.equity;
+        if let Some(us) = &mut e.usual_suspects {
+            rate(
+                &mut marks,
+                &mut us.top5_seat_share,
+                us.top5_attended_rows,
+                us.vcse_attended_rows,
+                "/equity/usual_suspects/top5_seat_share".into(),
+            );
+        }
+        if let Some(ca) = &mut e.covered_attendance {
+            let coverages = std::iter::once((
+                "/equity/covered_attendance/overall".to_owned(),
+                &mut ca.overall,
+            ))
+            .chain(ca.by_partnership.iter_mut().enumerate().map(|(k, p)| {
+                (
+                    format!("/equity/covered_attendance/by_partnership/{k}"),
+                    &mut p.coverage,
+                )
+            }));
+            for (at, c) in coverages {
+                for (x, rows, field) in [
+                    (
+                        &mut c.covered_attendance_rate,
+                        c.covered_rows,
+                        "covered_attendance_rate",
+                    ),
+                    (
+                        &mut c.uncovered_attendance_rate,
+                        c.uncovered_rows,
+                        "uncovered_attendance_rate",
+                    ),
+                ] {
+                    let (Some(r), Some(rows)) = (*x, rows) else {
+                        continue;
+                    };
+                    rate(
+                        &mut marks,
+                        x,
+                        numerator_of(r, rows),
+                        rows,
+                        format!("{at}/{field}"),
+                    );
+                }
+            }
+        }
+        for (g, x) in e.groups.iter_mut().enumerate() {
+            rate(
+                &mut marks,
+                &mut x.seat_share,
+                x.attended_rows,
+                x.vcse_attended_rows,
+                format!("/equity/groups/{g}/seat_share"),
+            );
+        }
+        for (b, x) in e.burden.iter_mut().enumerate() {
+            // A share of hours, not of counts: kept exact unless the people are suppressed.
+            if x.burden_top_decile_share.is_some() && disclose(x.people as u64).is_none() {
+                x.burden_top_decile_share = None;
+                marks.insert(format!("/equity/burden/{b}/burden_top_decile_share"));
+            }
+        }
+        for (y, year) in self.trends.iter_mut().enumerate() {
+            for (k, p) in year.partnerships.iter_mut().enumerate() {
+                let c = p.counts;
+                let at = |field: &str| format!("/trends/{y}/partnerships/{k}/{field}");
+                rate(
+                    &mut marks,
+                    &mut p.seat_share,
+                    c.fundholder_attended_rows,
+                    c.attended_rows,
+                    at("seat_share"),
+                );
+                rate(
+                    &mut marks,
+                    &mut p.attendance_rate.statutory,
+                    c.attended_by_side.statutory,
+                    c.rows.statutory,
+                    at("attendance_rate/statutory"),
+                );
+                rate(
+                    &mut marks,
+                    &mut p.attendance_rate.vcse,
+                    c.attended_by_side.vcse,
+                    c.rows.vcse,
+                    at("attendance_rate/vcse"),
+                );
+            }
+        }
+        self.disclose_flags(&mut marks);
+        for file in &mut self.data_quality.files {
+            // Invalid-row examples quote the value; a Person ID in the wrong column of these
+            // two files is personal data.
+            if file.file.ends_with("attendance.csv") || file.file.ends_with("payments.csv") {
+                for reason in file.rejected.values_mut().chain(file.warnings.values_mut()) {
+                    for ex in &mut reason.examples {
+                        *ex = crate::report::public::without_value(ex);
+                    }
+                }
+            }
+        }
+        self.disclosure.suppressed = marks;
+    }
+
+    /// The flags that state a disclosed rate (PARTICIPATION-GAP: both attendance rates and
+    /// their gap; USUAL-SUSPECTS: the top five's share of seats) take the disclosed figures:
+    /// the value becomes the published figure and the message quotes it. When a rate is
+    /// suppressed the flag stays (it was decided on the exact figures, and says only that a
+    /// threshold was crossed), its value is suppressed and its message states no figure.
+    fn disclose_flags(&mut self, marks: &mut std::collections::BTreeSet<String>) {
+        use crate::flags::{
+            equity::usual_suspects_message, partnership::participation_gap_message,
+        };
+        for (k, flag) in self.flags.iter_mut().enumerate() {
+            let published = match flag.code {
+                "PARTICIPATION-GAP" => {
+                    let Some(p) = self
+                        .partnerships
+                        .iter()
+                        .find(|p| Some(&p.id) == flag.partnership.as_ref())
+                    else {
+                        continue;
+                    };
+                    let rates = p
+                        .attendance_rate
+                        .statutory
+                        .zip(p.attendance_rate.vcse)
+                        .map(|(s, v)| (s, v, s - v));
+                    flag.message = participation_gap_message(p, rates);
+                    rates.map(|(_, _, gap)| gap)
+                }
+                "USUAL-SUSPECTS" => {
+                    let Some(us) = &self.equity.usual_suspects else {
+                        continue;
+                    };
+                    flag.message = usual_suspects_message(us, us.top5_seat_share);
+                    us.top5_seat_share
+                }
+                _ => continue,
+            };
+            match published {
+                Some(v) => flag.value = v,
+                None => {
+                    // NaN is written as null (serde_json, and the tables' rule for
+                    // non-finite floats); the pointer gives it its marker.
+                    flag.value = f64::NAN;
+                    marks.insert(format!("/flags/{k}/value"));
+                }
+            }
+        }
     }
 }
 

@@ -34,6 +34,7 @@ pub mod load;
 pub mod measures;
 pub mod model;
 pub mod output;
+pub mod present;
 pub mod report;
 pub mod synth;
 pub mod timing;

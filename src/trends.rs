@@ -94,6 +94,10 @@ pub struct PartnershipYear {
     pub attendance_rate: SideRates,
     /// Why the figures are `None`, if they are.
     pub note: Option<String>,
+    /// The counts behind the seat share and attendance rates, for disclosure control
+    /// (`--public`); not written.
+    #[serde(skip)]
+    pub counts: crate::measures::partnership::RateCounts,
 }
 
 /// `2023` → `2023-24`.
@@ -201,6 +205,7 @@ fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
                     statutory: keep(p.attendance_rate.statutory),
                     vcse: keep(p.attendance_rate.vcse),
                 },
+                counts: p.counts,
                 id: p.id,
                 name: p.name,
                 meetings: p.meetings,

@@ -5,9 +5,11 @@ mod cli {
     pub mod bad_input;
     pub mod charts;
     pub mod compare;
+    pub mod disclosure;
     pub mod encodings;
     pub mod fuzz;
     pub mod graph;
+    pub mod hostile_names;
     pub mod interop;
     pub mod output_safety;
     pub mod real_files;

@@ -291,7 +291,9 @@ impl Scene {
         self.shapes.push(Shape::Text {
             x,
             baseline,
-            text: text.to_owned(),
+            // Characters XML 1.0 forbids (C0 controls but tab, LF, CR) would make the SVG
+            // unreadable, even escaped: every chart text goes through the one rule.
+            text: crate::present::xml_text(text).into_owned(),
             size,
             bold,
             colour,

@@ -6,6 +6,7 @@ use fundflow::charts::ChartFiles;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::flags::{money, thousands, Severity};
 use fundflow::load::load;
+use fundflow::present::terminal_text;
 use fundflow::Error;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -100,7 +101,9 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// A short human summary: totals, then flags grouped by code with the top few.
+/// A short human summary: totals, then flags grouped by code with the top few. Names come
+/// from the data, so every message goes through [`terminal_text`]: an ESC or OSC sequence in
+/// an organisation's name is shown escaped, never acted on by the terminal.
 fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
     let mut s = String::new();
     let t = &f.totals;
@@ -139,7 +142,7 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
             s.push_str(&format!(
                 "    [{}] {}\n",
                 severity_word(flag.severity),
-                flag.message
+                terminal_text(&flag.message)
             ));
         }
         if flags.len() > 3 {
@@ -156,7 +159,8 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
             sk.missing.join(", ")
         ));
     }
-    let o = out.display();
+    let o = out.display().to_string();
+    let o = terminal_text(&o);
     s.push_str(&format!(
         "Wrote {o}/report.html, {o}/findings.json, {o}/tables/{}.\n",
         if charts == ChartsArg::None {

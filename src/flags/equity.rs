@@ -61,8 +61,6 @@ pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
     }
     let share = us.top5_seat_share?;
     let (severity, threshold) = band_high_is_worse(share, p.usual_suspects)?;
-    let top = us.top5.len();
-    let others = us.vcse_seat_orgs - top;
     Some(Flag {
         code: "USUAL-SUSPECTS",
         severity,
@@ -72,13 +70,21 @@ pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
         value: share,
         threshold,
         amount: None,
-        message: format!(
-            "{} organisations hold {} of all voluntary and community seats across the area's partnerships; {others} other voluntary and community {} the rest, so the same few voices are heard at every table.",
-            number_word(top),
-            percent(share),
-            if others == 1 { "organisation holds" } else { "organisations hold" },
-        ),
+        message: usual_suspects_message(us, Some(share)),
     })
+}
+
+/// USUAL-SUSPECTS' message: with the top five's share of seats, or without it when
+/// `--public` suppresses the share (it rests on fewer than 8 attendance rows).
+pub fn usual_suspects_message(us: &UsualSuspects, share: Option<f64>) -> String {
+    let top = us.top5.len();
+    let others = us.vcse_seat_orgs.saturating_sub(top);
+    format!(
+        "{} organisations hold {} of all voluntary and community seats across the area's partnerships; {others} other voluntary and community {} the rest, so the same few voices are heard at every table.",
+        number_word(top),
+        share.map_or_else(|| "a large share".to_owned(), percent),
+        if others == 1 { "organisation holds" } else { "organisations hold" },
+    )
 }
 
 /// UNDER-FUNDED-GROUP: organisations carrying a `Led By` tag get at most half (medium) or a

@@ -239,17 +239,35 @@ fn participation_gap(f: &PartnershipFigures, params: &Parameters) -> Option<Flag
     let (a_s, a_v) = ((rate_s * n_s as f64).round(), (rate_v * n_v as f64).round());
     let gap = (a_s * n_v as f64 - a_v * n_s as f64) / (n_s as f64 * n_v as f64);
     let band = band_high_is_worse(gap, params.participation_gap)?;
-    let message = format!(
-        "At {}, statutory members attended {} of the meetings they were expected at, \
-         VCSE and community members only {}: a gap of {:.0} percentage points. {} holds the \
-         partnership's money.",
-        the(&f.name),
-        percent(rate_s),
-        percent(rate_v),
-        gap * 100.0,
-        f.fundholder_name,
-    );
+    let message = participation_gap_message(f, Some((rate_s, rate_v, gap)));
     flag("PARTICIPATION-GAP", f, band, gap, None, message)
+}
+
+/// PARTICIPATION-GAP's message: with the statutory rate, the VCSE rate and the gap, or
+/// without them when `--public` suppresses a rate (it rests on fewer than 8 rows).
+pub fn participation_gap_message(
+    f: &PartnershipFigures,
+    rates_and_gap: Option<(f64, f64, f64)>,
+) -> String {
+    match rates_and_gap {
+        Some((rate_s, rate_v, gap)) => format!(
+            "At {}, statutory members attended {} of the meetings they were expected at, \
+             VCSE and community members only {}: a gap of {:.0} percentage points. {} holds the \
+             partnership's money.",
+            the(&f.name),
+            percent(rate_s),
+            percent(rate_v),
+            gap * 100.0,
+            f.fundholder_name,
+        ),
+        None => format!(
+            "At {}, VCSE and community members attended fewer of the meetings they were \
+             expected at than statutory members (the rates rest on fewer than 8 attendance \
+             rows and are not published). {} holds the partnership's money.",
+            the(&f.name),
+            f.fundholder_name,
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +324,7 @@ mod tests {
             out_of_hours_share: SideRates::default(),
             attendance_by_quarter: Vec::new(),
             balance: Vec::new(),
+            counts: Default::default(),
         }
     }
 

@@ -109,6 +109,30 @@ pub struct PartnershipFigures {
     pub attendance_by_quarter: Vec<QuarterAttendance>,
     /// Balance of power, per member, sorted by identifier.
     pub balance: Vec<MemberBalance>,
+    /// The counts of attendance rows behind the shares and rates above, for disclosure
+    /// control (`--public`); never written.
+    #[serde(skip)]
+    pub counts: RateCounts,
+}
+
+/// The counts of attendance rows behind a partnership's seat share, attendance rates,
+/// out-of-hours shares and members' voice: what `--public` decides on (SPEC.md "Output").
+/// Kept beside the figures, not written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateCounts {
+    /// Attended rows, every attendee (seat_share's and each member's voice's denominator).
+    pub attended_rows: usize,
+    /// The fundholder's attended rows (seat_share's numerator).
+    pub fundholder_attended_rows: usize,
+    /// Rows of any status, per side (attendance_rate's denominators).
+    pub rows: SideCounts,
+    /// Attended rows, per side (attendance_rate's numerators).
+    pub attended_by_side: SideCounts,
+    /// Attended rows at meetings with a start time, per side (out_of_hours_share's
+    /// denominators).
+    pub timed_rows: SideCounts,
+    /// Of those, out of hours (out_of_hours_share's numerators).
+    pub out_of_hours_rows: SideCounts,
 }
 
 /// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
@@ -343,6 +367,23 @@ fn figures_of<'d>(
         out_of_hours_share: part.out_of_hours_share,
         attendance_by_quarter: attendance_by_quarter(&seats),
         balance,
+        counts: RateCounts {
+            attended_rows: all_seats,
+            fundholder_attended_rows: fundholder_seats,
+            rows: part.attendance_rows,
+            attended_by_side: SideCounts {
+                statutory: part.statutory.attended_rows,
+                vcse: part.vcse.attended_rows,
+            },
+            timed_rows: SideCounts {
+                statutory: part.statutory.timed_rows,
+                vcse: part.vcse.timed_rows,
+            },
+            out_of_hours_rows: SideCounts {
+                statutory: part.statutory.out_of_hours_rows,
+                vcse: part.vcse.out_of_hours_rows,
+            },
+        },
     }
 }
 

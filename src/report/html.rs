@@ -117,7 +117,7 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
         f.as_of,
         escape(&window_words(f)),
         if f.disclosure.public {
-            " Published with disclosure control: counts of people or attendance rows below 8 are shown as “fewer than 8”, other such counts rounded to the nearest 5; money is not suppressed."
+            " Published with disclosure control: counts of people or attendance rows below 8 are shown as “fewer than 8”, other such counts rounded to the nearest 5; a rate or share of such counts is suppressed with them, or else worked out from the rounded counts; money is not suppressed."
         } else {
             ""
         }

@@ -13,6 +13,7 @@ pub fn to_json(f: &Findings) -> Result<String, Error> {
     let mut s = if f.disclosure.public {
         let mut v = serde_json::to_value(f).map_err(fail)?;
         super::public::redact(&mut v);
+        super::public::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_string_pretty(&v).map_err(fail)?
     } else {
         // Straight from the structs: the same text as through a `Value` (fields keep their
@@ -38,6 +39,7 @@ pub fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
         let mut v = serde_json::to_value(f)
             .map_err(|e| Error::Internal(format!("cannot serialise findings: {e}")))?;
         super::public::redact(&mut v);
+        super::public::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_writer_pretty(&mut w, &v)
     } else {
         serde_json::to_writer_pretty(&mut w, f)

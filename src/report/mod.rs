@@ -31,10 +31,22 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
     vec![
         maker(move || Table::typed(f.disclosure.public, "funders", &f.funders)),
         maker(move || Table::typed(f.disclosure.public, "recipients", &f.recipients)),
-        maker(move || Table::typed(f.disclosure.public, "partnerships", &f.partnerships)),
         maker(move || {
-            Table::typed(
-                f.disclosure.public,
+            marked(f, "partnerships", &f.partnerships, &|i| {
+                format!("/partnerships/{i}")
+            })
+        }),
+        maker(move || {
+            let at: Vec<String> = f
+                .partnerships
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| {
+                    (0..p.balance.len()).map(move |j| format!("/partnerships/{i}/balance/{j}"))
+                })
+                .collect();
+            marked(
+                f,
                 "balance",
                 &f.partnerships
                     .iter()
@@ -44,9 +56,10 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
                         member: b,
                     })
                     .collect::<Vec<_>>(),
+                &|k| at[k].clone(),
             )
         }),
-        maker(move || Table::typed(f.disclosure.public, "flags", &f.flags)),
+        maker(move || marked(f, "flags", &f.flags, &|k| format!("/flags/{k}"))),
         maker(move || Table::typed(f.disclosure.public, "sectors", &f.totals.by_sector)),
         maker(move || Table::typed(f.disclosure.public, "areas", &f.concentration.by_area)),
         maker(move || Table::typed(f.disclosure.public, "cliff_by_quarter", &f.cliff.by_quarter)),
@@ -69,20 +82,29 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
             )
         }),
         maker(move || {
-            Table::typed(
-                f.disclosure.public,
+            marked(
+                f,
                 "covered_attendance",
                 f.equity
                     .covered_attendance
                     .as_ref()
                     .map_or(&[][..], |c| &c.by_partnership[..]),
+                &|k| format!("/equity/covered_attendance/by_partnership/{k}"),
             )
         }),
-        maker(move || Table::typed(f.disclosure.public, "groups", &f.equity.groups)),
-        maker(move || Table::typed(f.disclosure.public, "burden", &f.equity.burden)),
         maker(move || {
-            Table::typed(
-                f.disclosure.public,
+            marked(f, "groups", &f.equity.groups, &|g| {
+                format!("/equity/groups/{g}")
+            })
+        }),
+        maker(move || {
+            marked(f, "burden", &f.equity.burden, &|b| {
+                format!("/equity/burden/{b}")
+            })
+        }),
+        maker(move || {
+            marked(
+                f,
                 "trends",
                 &f.trends
                     .iter()
@@ -91,11 +113,20 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
                         notes: y.notes.join("; "),
                     })
                     .collect::<Vec<_>>(),
+                &|y| format!("/trends/{y}"),
             )
         }),
         maker(move || {
-            Table::typed(
-                f.disclosure.public,
+            let at: Vec<String> = f
+                .trends
+                .iter()
+                .enumerate()
+                .flat_map(|(y, t)| {
+                    (0..t.partnerships.len()).map(move |k| format!("/trends/{y}/partnerships/{k}"))
+                })
+                .collect();
+            marked(
+                f,
                 "trends_partnerships",
                 &f.trends
                     .iter()
@@ -106,9 +137,27 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
                         partnership: p,
                     })
                     .collect::<Vec<_>>(),
+                &|k| at[k].clone(),
             )
         }),
     ]
+}
+
+/// A table whose rows are items of findings.json (row `i` at JSON pointer `at(i)`), so that
+/// under `--public` the derived figures disclosure control suppressed get their markers.
+fn marked<T: serde::Serialize>(
+    f: &Findings,
+    name: &'static str,
+    rows: &[T],
+    at: &dyn Fn(usize) -> String,
+) -> Result<Table, Error> {
+    Table::typed_marked(
+        f.disclosure.public,
+        name,
+        rows,
+        at,
+        &f.disclosure.suppressed,
+    )
 }
 
 /// The tables written under `OUT/tables/`.

@@ -15,6 +15,13 @@ use std::path::Path;
 use super::columns::{Cell, Columns};
 use crate::error::Error;
 
+/// Where a table's rows are in findings.json (row `i`'s JSON pointer) and the pointers of
+/// the derived figures `--public` suppressed ([`Table::from_rows_marked`]).
+pub type Marks<'a> = (
+    &'a dyn Fn(usize) -> String,
+    &'a std::collections::BTreeSet<String>,
+);
+
 /// One output table: a name (the file stem) and its rows, as JSON objects or as typed
 /// columns ([`Table::typed`]).
 pub struct Table {
@@ -32,13 +39,30 @@ impl Table {
         name: &'static str,
         rows: &[T],
     ) -> Result<Table, Error> {
+        Table::from_rows_marked(public, name, rows, None)
+    }
+
+    /// [`Table::from_rows`] whose rows are items of findings.json: `marks` gives the JSON
+    /// pointer of row `i` (`/partnerships/3`) and the pointers of the derived figures
+    /// disclosure control suppressed, so that each gets its `_suppressed` marker here too
+    /// ([`super::public::mark`]).
+    pub fn from_rows_marked<T: Serialize>(
+        public: bool,
+        name: &'static str,
+        rows: &[T],
+        marks: Option<Marks<'_>>,
+    ) -> Result<Table, Error> {
         let rows = rows
             .iter()
-            .map(|r| match serde_json::to_value(r) {
+            .enumerate()
+            .map(|(i, r)| match serde_json::to_value(r) {
                 Ok(Value::Object(mut m)) => {
                     if public {
                         let mut v = Value::Object(m);
                         super::public::redact(&mut v);
+                        if let Some((at, suppressed)) = marks {
+                            super::public::mark(&mut v, &at(i), suppressed);
+                        }
                         m = match v {
                             Value::Object(m) => m,
                             _ => Map::new(),
@@ -81,6 +105,23 @@ impl Table {
             rows: Vec::new(),
             columns: Some(Box::new(columns)),
         })
+    }
+
+    /// [`Table::typed`] for rows that are items of findings.json, `at(i)` being row `i`'s JSON
+    /// pointer: under `public` the suppressed derived figures get their markers
+    /// ([`Table::from_rows_marked`]).
+    pub fn typed_marked<T: Serialize>(
+        public: bool,
+        name: &'static str,
+        rows: &[T],
+        at: &dyn Fn(usize) -> String,
+        suppressed: &std::collections::BTreeSet<String>,
+    ) -> Result<Table, Error> {
+        if public {
+            Table::from_rows_marked(public, name, rows, Some((at, suppressed)))
+        } else {
+            Table::typed(public, name, rows)
+        }
     }
 
     /// Number of rows.
@@ -159,23 +200,14 @@ impl Table {
 
     /// Writes the table as CSV to `path` (charts' data goes beside each chart).
     pub fn write_csv(&self, path: &Path) -> Result<(), Error> {
-        let mut df = self.to_frame()?;
-        let mut f = create(path)?;
-        CsvWriter::new(&mut f)
-            .include_header(true)
-            .finish(&mut df)
-            .map_err(|e| output_error(path, e))
+        write_csv_frame(&self.to_frame()?, path)
     }
 
-    /// Writes `NAME.csv` and `NAME.parquet` into `dir`.
+    /// Writes `NAME.csv` and `NAME.parquet` into `dir`. The Parquet file keeps every text
+    /// cell as it is; the CSV neutralises formulas ([`crate::present::csv_cell`]).
     pub fn write(&self, dir: &Path) -> Result<(), Error> {
         let mut df = self.to_frame()?;
-        let csv_path = dir.join(format!("{}.csv", self.name));
-        let mut f = create(&csv_path)?;
-        CsvWriter::new(&mut f)
-            .include_header(true)
-            .finish(&mut df)
-            .map_err(|e| output_error(&csv_path, e))?;
+        write_csv_frame(&df, &dir.join(format!("{}.csv", self.name)))?;
         let pq_path = dir.join(format!("{}.parquet", self.name));
         let f = create(&pq_path)?;
         ParquetWriter::new(f)
@@ -184,6 +216,48 @@ impl Table {
             .map_err(|e| output_error(&pq_path, e))?;
         Ok(())
     }
+}
+
+/// Writes a frame as CSV, every CSV fundflow writes goes through here: text cells that a
+/// spreadsheet would read as a formula get a leading `'` ([`crate::present::csv_cell`]);
+/// numeric, boolean and null cells are written as they are.
+fn write_csv_frame(df: &DataFrame, path: &Path) -> Result<(), Error> {
+    let mut safe = csv_safe(df).map_err(|e| output_error(path, e))?;
+    let mut f = create(path)?;
+    CsvWriter::new(&mut f)
+        .include_header(true)
+        .finish(&mut safe)
+        .map_err(|e| output_error(path, e))
+}
+
+/// `df` with every text cell through [`crate::present::csv_cell`]; a column with nothing to
+/// neutralise is kept as it is (a cheap copy). O(cells of text columns).
+fn csv_safe(df: &DataFrame) -> polars::prelude::PolarsResult<DataFrame> {
+    use crate::present::csv_cell;
+    use polars::prelude::DataType;
+    let columns = df
+        .columns()
+        .iter()
+        .map(|col| {
+            if col.dtype() != &DataType::String {
+                return Ok(col.clone());
+            }
+            let text = col.str()?;
+            let risky = text
+                .iter()
+                .flatten()
+                .any(|s| matches!(csv_cell(s), std::borrow::Cow::Owned(_)));
+            if !risky {
+                return Ok(col.clone());
+            }
+            let cells: Vec<Option<String>> = text
+                .iter()
+                .map(|o| o.map(|s| csv_cell(s).into_owned()))
+                .collect();
+            Ok(Column::new(col.name().clone(), cells))
+        })
+        .collect::<polars::prelude::PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(df.height(), columns)
 }
 
 fn create(path: &Path) -> Result<std::fs::File, Error> {

@@ -1,0 +1,141 @@
+//! Presentation rules for text that reaches a file or a terminal: one function per kind of
+//! reader, used by every writer of that kind.
+//!
+//! A low module: it imports nothing from the crate, so any renderer (tables, charts, the
+//! report, the command line) can use it without reaching up or sideways (issue 17 grows it
+//! into the formatting layer).
+//!
+//! - [`csv_cell`]: a spreadsheet must not read a name as a formula (CSV injection).
+//! - [`xml_text`]: an SVG must stay well-formed XML 1.0 whatever a name holds.
+//! - [`terminal_text`]: a name printed on a terminal must not move the cursor, change the
+//!   title or plant a hyperlink (ESC and OSC sequences).
+
+use std::borrow::Cow;
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+/// Injection": `=`, `+`, `-`, `@`, tab and carriage return).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as written to a CSV file: a cell that a spreadsheet would read as a formula
+/// gets a leading `'` (OWASP's rule), so `=HYPERLINK(...)` shows as text and never runs.
+///
+/// Only text cells go through this (numeric columns are written as numbers, a negative number
+/// included). A text cell that is a plain decimal number (`-12`, `-0.5`) is left as it is:
+/// a spreadsheet reads it as that number, which is not a formula, and a prefix would turn a
+/// number into text. Everything else starting with one of the six characters is prefixed.
+/// O(length).
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some(c) if FORMULA_STARTS.contains(&c) && !is_plain_number(s) => {
+            Cow::Owned(format!("'{s}"))
+        }
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// `-?digits(.digits)?`: a number a spreadsheet reads as a number, with nothing after it.
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && frac.is_none_or(all_digits)
+}
+
+/// True for a character XML 1.0 allows in a document (section 2.2 "Characters"): tab, line
+/// feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up. The other C0
+/// controls, U+FFFE and U+FFFF are forbidden even as character references.
+fn xml_allows(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r'
+        | '\u{20}'..='\u{D7FF}'
+        | '\u{E000}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Text that may go into an XML 1.0 document (an SVG): every character XML forbids becomes
+/// U+FFFD (the replacement character, shown as �), so the document stays well-formed. The
+/// five special characters are left for the writer's own escaping. O(length).
+pub fn xml_text(s: &str) -> Cow<'_, str> {
+    if s.chars().all(xml_allows) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if xml_allows(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        )
+    }
+}
+
+/// Text safe to print on a terminal: every control character (C0, DEL and C1, so ESC and the
+/// CSI/OSC introducers included) is written as Rust's debug escape (`\u{1b}`, `\n`, `\t`),
+/// the rule error messages follow for the values they quote. Other characters, `£` and
+/// accents included, are printed as they are. O(length).
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_get_a_quote() {
+        for s in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(csv_cell(s), format!("'{s}"), "{s:?}");
+        }
+        // Plain text, a quote already in front, and numbers as text are left alone.
+        for s in ["Age UK", "'=x", "-12", "-0.5", "12", "", "a=b"] {
+            assert_eq!(csv_cell(s), s, "{s:?}");
+        }
+        // Not plain numbers: a sign with nothing after it, an exponent, a trailing dot.
+        for s in ["-", "-1e5", "-1.", "-.5", "+1"] {
+            assert_eq!(csv_cell(s), format!("'{s}"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn xml_forbidden_characters_are_replaced() {
+        assert_eq!(xml_text("A & B <c>"), "A & B <c>");
+        assert_eq!(xml_text("tab\tLF\nCR\r"), "tab\tLF\nCR\r");
+        assert_eq!(
+            xml_text("a\u{0}b\u{1b}c\u{1f}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+        );
+        assert_eq!(xml_text("\u{FFFE}\u{FFFF}"), "\u{FFFD}\u{FFFD}");
+        // DEL and C1 are allowed by XML 1.0 (discouraged, not forbidden).
+        assert_eq!(xml_text("\u{7f}\u{85}"), "\u{7f}\u{85}");
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        assert_eq!(terminal_text("Café £5"), "Café £5");
+        assert_eq!(
+            terminal_text("\u{1b}]8;;http://evil\u{7}link\u{1b}]8;;\u{7}"),
+            "\\u{1b}]8;;http://evil\\u{7}link\\u{1b}]8;;\\u{7}"
+        );
+        assert_eq!(terminal_text("a\nb\u{9b}c"), "a\\nb\\u{9b}c");
+        assert!(!terminal_text("\u{1b}[2J").contains('\u{1b}'));
+    }
+}
