@@ -330,7 +330,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                 missing: a.missing,
             })
             .collect(),
-        data_quality: quality(data),
+        data_quality: quality(&ctx),
         edges: graph
             .edges()
             .map(|(a, b, e)| EdgeRow {
@@ -382,11 +382,13 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
     }
 }
 
-fn quality(data: &Dataset) -> Quality {
+fn quality(ctx: &Context) -> Quality {
+    let data = ctx.data;
+    let window_grants = ctx.grants_in_window().map(|i| &data.grants[i]);
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
-        sector_inferences: crate::validate::rule_counts(data),
+        sector_inferences: crate::validate::rule_counts(data, window_grants),
     }
 }
 

@@ -11,6 +11,7 @@ mod cli {
     pub mod interop;
     pub mod real_files;
     pub mod report;
+    pub mod sectors;
     pub mod snapshots;
     pub mod support;
     pub mod synth;
