@@ -133,8 +133,9 @@ pub struct FunderRow {
     /// Concentration figures.
     #[serde(flatten)]
     pub concentration: Concentration,
-    /// VCSE-side organisations whose largest active funder it is, with dependency at or
-    /// above the DEPENDENCY medium band (whether or not the flag's guard is met).
+    /// VCSE organisations (sectors vcse and unknown, those DEPENDENCY can flag) whose
+    /// largest active funder it is, with dependency at or above the DEPENDENCY medium band
+    /// (whether or not the flag's guard is met).
     pub dependants: usize,
     /// Funding practice: grant lengths and unrestricted share.
     #[serde(flatten)]
@@ -269,7 +270,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let mut dependants: HashMap<&OrgId, usize> = HashMap::new();
     for r in &recipients {
         if let (true, Some(top), Some(d)) = (
-            r.sector.is_vcse_side(),
+            r.sector.is_vcse_organisation(),
             r.top_active_funder.as_ref(),
             r.dependency,
         ) {

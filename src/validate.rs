@@ -226,7 +226,7 @@ pub fn inference_sentences(counts: &[RuleCount], command: &str) -> Vec<String> {
         .map(|(s, k)| format!("{} {}", thousands(*k as f64), s.as_str()))
         .collect();
     let mut out = vec![format!(
-        "Sectors were inferred from the grant files for {} organisations ({}){}.",
+        "Sectors were inferred for {} organisations ({}){}.",
         thousands(n as f64),
         sectors.join(", "),
         if listed == 0 {
