@@ -522,3 +522,63 @@ impl ValidationReport {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(rule: SectorRule, sector: Sector, organisations: usize, pounds: i64) -> RuleCount {
+        RuleCount {
+            rule,
+            description: rule.describe(),
+            sector,
+            organisations,
+            amount: Pence(pounds * 100),
+        }
+    }
+
+    #[test]
+    fn inference_sentences_count_the_weakest_rules_and_their_money() {
+        let counts = [
+            count(SectorRule::OrganisationsCsv, Sector::Vcse, 4, 1_000),
+            count(SectorRule::IdPrefix, Sector::Statutory, 1, 0),
+            count(SectorRule::CharityEvidence, Sector::Vcse, 20, 500_000),
+            count(SectorRule::CompanyVoluntaryName, Sector::Vcse, 3, 12_500),
+            count(SectorRule::Company, Sector::Private, 2, 4_000),
+            count(SectorRule::NoRule, Sector::Unknown, 7, 950),
+        ];
+        let s = inference_sentences(&counts, "CMD");
+        // Inferred: 1 + 20 + 3 + 2 + 7 = 33 (the 4 from organisations.csv apart); by
+        // sector statutory 1, vcse 20 + 3 = 23, private 2, unknown 7.
+        assert_eq!(
+            s[0],
+            "Sectors were inferred for 33 organisations (1 statutory, 23 vcse, 2 private, 7 unknown); organisations.csv gave 4 more."
+        );
+        // £12,500 → "£12k" (board rounding), £950 → "£950".
+        assert!(s[1].starts_with("Weakest evidence: 3 companies (£12k) count as VCSE only"));
+        assert!(s[1].contains("; 7 organisations (£950) matched no rule"));
+        assert!(s[2].contains("`CMD`"));
+        // Nothing inferred: nothing to say.
+        assert!(inference_sentences(&counts[..1], "CMD").is_empty());
+        // Nothing weak: no "weakest" sentence, still the command.
+        let strong = inference_sentences(&counts[1..3], "CMD");
+        assert_eq!(strong.len(), 2);
+        assert!(strong[1].contains("`CMD`"));
+    }
+
+    #[test]
+    fn the_template_command_quotes_a_path_a_shell_would_split() {
+        assert_eq!(
+            template_command(Some("data/trafford")),
+            "fundflow validate data/trafford --organisations-template organisations-template.csv"
+        );
+        assert_eq!(
+            template_command(Some("my data/it's")),
+            "fundflow validate 'my data/it'\\''s' --organisations-template organisations-template.csv"
+        );
+        assert_eq!(
+            template_command(None),
+            "fundflow validate --organisations-template organisations-template.csv"
+        );
+    }
+}

@@ -759,4 +759,38 @@ mod tests {
             (Statutory, CouncilName)
         );
     }
+
+    proptest::proptest! {
+        /// Whatever the bytes, inference never panics, and case never matters: names,
+        /// types and numbers compare in any case (identifiers are upper-cased on loading).
+        #[test]
+        fn inference_ignores_case_and_never_panics(
+            id in "(GB-COH-|GB-CHC-|GB-EDU-|360G-)?[A-Za-z0-9]{0,8}",
+            name in "\\PC{0,40}",
+            org_type in proptest::option::of("\\PC{0,30}"),
+            charity in proptest::option::of("[0-9 ]{0,4}"),
+            company in proptest::option::of("[A-Za-z0-9 ]{0,8}"),
+        ) {
+            let run = |name: &str, org_type: Option<&str>, company: Option<&str>| {
+                Case {
+                    id: &id,
+                    name,
+                    org_type,
+                    charity: charity.as_deref(),
+                    company,
+                    ..Case::default()
+                }
+                .infer()
+            };
+            let upper = |s: &str| s.to_uppercase();
+            let lower = |s: &str| s.to_lowercase();
+            let a = run(&upper(&name), org_type.as_deref().map(upper).as_deref(), company.as_deref().map(upper).as_deref());
+            let b = run(&lower(&name), org_type.as_deref().map(lower).as_deref(), company.as_deref().map(lower).as_deref());
+            // Upper- and lower-casing can change a non-ASCII text's length (ß → SS); the
+            // rules' words are ASCII, so compare only when both spellings are ASCII.
+            if name.is_ascii() && org_type.as_deref().is_none_or(str::is_ascii) {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
 }

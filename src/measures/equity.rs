@@ -950,6 +950,42 @@ mod tests {
         assert_eq!(groups[2].representation_ratio, None);
     }
 
+    /// SPEC.md "VCSE organisations" = sectors vcse and unknown, in funding practice and in
+    /// groups alike (issue 16): an unregistered group (unknown) counts, a person, a private
+    /// company and a statutory body do not.
+    #[test]
+    fn vcse_organisations_are_vcse_and_unknown_in_every_lens() {
+        let mut fx = Fixture::new()
+            .org("GB-F", "Funder", Sector::Statutory)
+            .org("GB-V1", "V1", Sector::Vcse)
+            .org("360G-U1", "U1", Sector::Unknown)
+            .org("GB-P1", "P1", Sector::Private)
+            .org("GB-S1", "S1", Sector::Statutory)
+            // 12 months each (the default): £100 to V1, £300 to U1, £50 to a person,
+            // £500 to P1, £1,000 to S1.
+            .grant("GB-F", "GB-V1", 100, "2024-01-01", None)
+            .grant("GB-F", "360G-U1", 300, "2024-01-01", None)
+            .grant("GB-F", "person:1", 50, "2024-01-01", None)
+            .grant("GB-F", "GB-P1", 500, "2024-01-01", None)
+            .grant("GB-F", "GB-S1", 1000, "2024-01-01", None);
+        // U1 grows to 36 months: £300 of £400 to VCSE organisations is long, £100 short.
+        fx.data.grants[1].duration_months = Some(36.0);
+        let f = &funding_practice(&ctx(&fx))[&id("GB-F")];
+        // To VCSE organisations: V1 and U1, 2 grants, £400; short (≤ 12 months) £100 → 0.25.
+        assert_eq!((f.vcse_grants, f.vcse_amount), (2, 400.0));
+        assert!(close(f.vcse_short_term_share, 0.25));
+        // U1 carries the tag: 1 of the 2 VCSE organisations (V1, U1; GB-F is statutory)
+        // → org_share 0.5; £300 of the £400 they received → 0.75; ratio 0.75 ÷ 0.5 = 1.5.
+        if let Some(o) = fx.data.organisations.get_mut(&id("360G-U1")) {
+            o.led_by = vec!["a".to_owned()];
+        }
+        let groups = lenses(&fx).groups;
+        let a = &groups[0];
+        assert_eq!((a.organisations, a.vcse_organisations), (1, 2));
+        assert!(close(a.org_share, 0.5) && close(a.funding_share, 0.75));
+        assert!(close(a.representation_ratio, 1.5));
+    }
+
     /// P1 with five meetings; person 1 (a community member) at all five, people 2..=n at
     /// the first, and `extra_absent` more people absent from the first. Two hours each.
     fn community(n: u32, extra_absent: u32) -> Fixture {
