@@ -480,14 +480,15 @@ impl ValidationReport {
         let n = self.sectors.organisations.len();
         writeln!(
             s,
-            "\nSector of each organisation ({n} in all), by the rule that decided it"
+            "\nSector of each organisation ({n} in all), by the rule that decided it, with the money they received"
         )?;
         for r in &self.sectors.by_rule {
             writeln!(
                 s,
-                "  {:>6}  {:<10} {}",
+                "  {:>6}  {:<10} {:>8}  {}",
                 r.organisations,
                 r.sector.as_str(),
+                crate::flags::money(r.amount.pounds()),
                 r.description
             )?;
         }
@@ -502,11 +503,18 @@ impl ValidationReport {
                 continue;
             }
             writeln!(s, "  {}:", rule.describe())?;
-            for o in orgs.iter().take(5) {
+            // A name's words are the weakest evidence: every one is listed for checking
+            // (SPEC.md), not the first five.
+            let shown = if rule == SectorRule::CompanyVoluntaryName {
+                orgs.len()
+            } else {
+                5
+            };
+            for o in orgs.iter().take(shown) {
                 writeln!(s, "    {} {} → {}", o.id, o.name, o.sector)?;
             }
-            if orgs.len() > 5 {
-                writeln!(s, "    … and {} more", orgs.len() - 5)?;
+            if orgs.len() > shown {
+                writeln!(s, "    … and {} more", orgs.len() - shown)?;
             }
         }
         writeln!(
