@@ -141,8 +141,9 @@ pub struct FunderRow {
     /// Concentration figures.
     #[serde(flatten)]
     pub concentration: Concentration,
-    /// VCSE-side organisations whose largest active funder it is, with dependency at or
-    /// above the DEPENDENCY medium band (whether or not the flag's guard is met).
+    /// VCSE organisations (sectors vcse and unknown, those DEPENDENCY can flag) whose
+    /// largest active funder it is, with dependency at or above the DEPENDENCY medium band
+    /// (whether or not the flag's guard is met).
     pub dependants: usize,
     /// Funding practice: grant lengths and unrestricted share.
     #[serde(flatten)]
@@ -277,7 +278,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     let mut dependants: HashMap<&OrgId, usize> = HashMap::new();
     for r in &recipients {
         if let (true, Some(top), Some(d)) = (
-            r.sector.is_vcse_side(),
+            r.sector.is_vcse_organisation(),
             r.top_active_funder.as_ref(),
             r.dependency,
         ) {
@@ -339,7 +340,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                 missing: a.missing,
             })
             .collect(),
-        data_quality: quality(data),
+        data_quality: quality(&ctx),
         edges: graph
             .edges()
             .map(|(a, b, e)| EdgeRow {
@@ -665,11 +666,13 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
     }
 }
 
-fn quality(data: &Dataset) -> Quality {
+fn quality(ctx: &Context) -> Quality {
+    let data = ctx.data;
+    let window_grants = ctx.grants_in_window().map(|i| &data.grants[i]);
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
-        sector_inferences: crate::validate::rule_counts(data),
+        sector_inferences: crate::validate::rule_counts(data, window_grants),
     }
 }
 

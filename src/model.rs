@@ -150,9 +150,20 @@ impl Sector {
         }
     }
 
-    /// The VCSE side of SPEC.md: vcse, unknown and individual.
+    /// The VCSE side of SPEC.md: vcse, unknown and individual. Used where SPEC.md says
+    /// "VCSE side" of money or people: concentration's vcse_share, funder dominance,
+    /// participation's sides, the report's "money to the VCSE side".
     pub fn is_vcse_side(self) -> bool {
         matches!(self, Sector::Vcse | Sector::Unknown | Sector::Individual)
+    }
+
+    /// SPEC.md's "VCSE organisations" and "Who can be flagged": sectors vcse and unknown
+    /// (most unknowns in real files are unregistered community groups). Used by funding
+    /// practice's "money to VCSE" and SHORT-TERM-FUNDING, under-funded groups' org_share and
+    /// funding_share, usual suspects, DEPENDENCY and FUNDING-CLIFF, and the running/ending
+    /// figures. The one definition: no lens keeps its own copy.
+    pub fn is_vcse_organisation(self) -> bool {
+        matches!(self, Sector::Vcse | Sector::Unknown)
     }
 }
 
@@ -166,36 +177,50 @@ impl fmt::Display for Sector {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SectorRule {
-    /// A `Sector` value in organisations.csv.
+    /// Rule 1: a `Sector` value in organisations.csv.
     OrganisationsCsv,
-    /// An organisation type (organisations.csv `Type`, or a grant's `Recipient Org:Org Type`).
+    /// Rule 2: the organisation type (organisations.csv `Type`, else the latest grant's
+    /// `Recipient Org:Org Type`), education types aside.
     OrgType,
-    /// A non-empty `Recipient Org:Charity Number`.
-    CharityNumber,
-    /// The org-id prefix (`GB-LAE`, `GB-CHC`, ...).
+    /// Rule 3: a non-empty `Recipient Org:Charity Number`, or an identifier prefixed
+    /// `GB-CHC`, `GB-SC` or `GB-NIC`.
+    CharityEvidence,
+    /// Rule 4: an education type (`School/Educational Establishment`, `School`,
+    /// `University`) with no charity evidence.
+    EducationType,
+    /// Rule 5: the org-id prefix (`GB-LAE`, `GB-NHS`, `GB-REV`, ...).
     IdPrefix,
-    /// The prefix of the canonical org-id a GrantNav export gives for an organisation whose
-    /// own identifier says nothing (`360G-...` → `GB-CHC-...`).
+    /// Rule 5, beyond SPEC.md: the prefix of the canonical org-id a GrantNav export gives
+    /// for an organisation whose own identifier says nothing (`360G-...` → `GB-CHC-...`).
     CanonicalIdPrefix,
-    /// A `GB-COH` company whose name says it is a Community Interest Company.
+    /// Rule 5: a `GB-COH` company whose name says it is a Community Interest Company.
     CompanyCicName,
-    /// A `GB-COH` company with no sign of being a social enterprise.
+    /// Rule 5: a `GB-COH` company numbered `RS` or `IP` (registered and industrial and
+    /// provident societies).
+    CompanySocietyNumber,
+    /// Rule 5: a `GB-COH` company whose name has a voluntary word ("association", "trust",
+    /// "friends of", ...). The weakest evidence of a VCSE organisation.
+    CompanyVoluntaryName,
+    /// Rule 5: a `GB-COH` company with no sign of being a social enterprise.
     Company,
-    /// A name ending "Town/Parish/County/District/City/Borough Council".
+    /// Rule 6: a name ending "Town/Parish/County/District/City/Borough Council".
     CouncilName,
-    /// No rule applied.
+    /// Rule 7: no rule applied.
     NoRule,
 }
 
 impl SectorRule {
     /// Every rule, in the order they are tried.
-    pub const ALL: [SectorRule; 9] = [
+    pub const ALL: [SectorRule; 12] = [
         SectorRule::OrganisationsCsv,
         SectorRule::OrgType,
-        SectorRule::CharityNumber,
+        SectorRule::CharityEvidence,
+        SectorRule::EducationType,
         SectorRule::IdPrefix,
         SectorRule::CanonicalIdPrefix,
         SectorRule::CompanyCicName,
+        SectorRule::CompanySocietyNumber,
+        SectorRule::CompanyVoluntaryName,
         SectorRule::Company,
         SectorRule::CouncilName,
         SectorRule::NoRule,
@@ -206,10 +231,13 @@ impl SectorRule {
         match self {
             SectorRule::OrganisationsCsv => "organisations-csv",
             SectorRule::OrgType => "org-type",
-            SectorRule::CharityNumber => "charity-number",
+            SectorRule::CharityEvidence => "charity-evidence",
+            SectorRule::EducationType => "education-type",
             SectorRule::IdPrefix => "id-prefix",
             SectorRule::CanonicalIdPrefix => "canonical-id-prefix",
             SectorRule::CompanyCicName => "company-cic-name",
+            SectorRule::CompanySocietyNumber => "company-society-number",
+            SectorRule::CompanyVoluntaryName => "company-voluntary-name",
             SectorRule::Company => "company",
             SectorRule::CouncilName => "council-name",
             SectorRule::NoRule => "no-rule",
@@ -221,18 +249,34 @@ impl SectorRule {
         match self {
             SectorRule::OrganisationsCsv => "Sector given in organisations.csv",
             SectorRule::OrgType => "organisation type (organisations.csv Type or grant Org Type)",
-            SectorRule::CharityNumber => "has a charity number",
-            SectorRule::IdPrefix => "identifier prefix (GB-LAE, GB-NHS, GB-CHC, ...)",
+            SectorRule::CharityEvidence => {
+                "charity number, or a GB-CHC / GB-SC / GB-NIC identifier"
+            }
+            SectorRule::EducationType => "school or university type, no charity evidence",
+            SectorRule::IdPrefix => "identifier prefix (GB-LAE, GB-NHS, GB-EDU, GB-REV, ...)",
             SectorRule::CanonicalIdPrefix => {
                 "prefix of the canonical identifier in a GrantNav export"
             }
             SectorRule::CompanyCicName => "GB-COH company named as a CIC",
-            SectorRule::Company => "GB-COH company, not named as a CIC",
+            SectorRule::CompanySocietyNumber => {
+                "GB-COH company numbered RS or IP (a registered society)"
+            }
+            SectorRule::CompanyVoluntaryName => {
+                "GB-COH company whose name has a voluntary word (trust, club, friends of, ...)"
+            }
+            SectorRule::Company => "GB-COH company, none of the above",
             SectorRule::CouncilName => {
                 "name ends in Town/Parish/County/District/City/Borough Council"
             }
             SectorRule::NoRule => "no rule applied (most are unregistered community groups)",
         }
+    }
+
+    /// The weakest evidence: a company's name words, or nothing at all (issue 16).
+    /// The report and the terminal summary say how many organisations, and how much money,
+    /// these rules placed, and how to correct them.
+    pub fn is_weak(self) -> bool {
+        matches!(self, SectorRule::CompanyVoluntaryName | SectorRule::NoRule)
     }
 }
 
@@ -610,5 +654,14 @@ mod tests {
     fn vcse_side_is_vcse_unknown_and_individual() {
         let side: Vec<_> = Sector::ALL.iter().filter(|s| s.is_vcse_side()).collect();
         assert_eq!(side, [&Sector::Vcse, &Sector::Individual, &Sector::Unknown]);
+    }
+
+    #[test]
+    fn vcse_organisations_are_vcse_and_unknown() {
+        let orgs: Vec<_> = Sector::ALL
+            .iter()
+            .filter(|s| s.is_vcse_organisation())
+            .collect();
+        assert_eq!(orgs, [&Sector::Vcse, &Sector::Unknown]);
     }
 }

@@ -130,6 +130,9 @@ pub struct RuleCount {
     pub sector: Sector,
     /// How many organisations.
     pub organisations: usize,
+    /// The money they received (`validate`: every grant loaded; findings.json: grants
+    /// awarded in the window).
+    pub amount: Pence,
 }
 
 /// One organisation's inference.
@@ -145,21 +148,125 @@ pub struct OrgInference {
     pub rule: SectorRule,
 }
 
-/// How many organisations each sector-inference rule placed in each sector, in rule order.
-pub fn rule_counts(d: &Dataset) -> Vec<RuleCount> {
-    let mut rules: BTreeMap<(SectorRule, Sector), usize> = BTreeMap::new();
+/// How many organisations each sector-inference rule placed in each sector, in rule order,
+/// and the money `grants` gave them (grants to individuals are no organisation's).
+pub fn rule_counts<'d>(
+    d: &'d Dataset,
+    grants: impl Iterator<Item = &'d crate::model::Grant>,
+) -> Vec<RuleCount> {
+    let mut received: HashMap<&OrgId, Pence> = HashMap::new();
+    for g in grants {
+        if let Recipient::Org(o) = &g.recipient {
+            *received.entry(o).or_default() += g.amount;
+        }
+    }
+    let mut rules: BTreeMap<(SectorRule, Sector), (usize, Pence)> = BTreeMap::new();
     for o in d.organisations.values() {
-        *rules.entry((o.sector_rule, o.sector)).or_default() += 1;
+        let e = rules.entry((o.sector_rule, o.sector)).or_default();
+        e.0 += 1;
+        e.1 += received.get(&o.id).copied().unwrap_or_default();
     }
     rules
         .into_iter()
-        .map(|((rule, sector), organisations)| RuleCount {
+        .map(|((rule, sector), (organisations, amount))| RuleCount {
             rule,
             description: rule.describe(),
             sector,
             organisations,
+            amount,
         })
         .collect()
+}
+
+/// The command that writes organisations.csv with every organisation's inferred sector and
+/// rule, ready to correct (`dataset` as the user would type it; `None` for the example).
+/// A path with anything but plain characters is single-quoted, as a shell needs it.
+pub fn template_command(dataset: Option<&str>) -> String {
+    match dataset {
+        Some(d) => {
+            let plain = !d.is_empty()
+                && d.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-/+:,@=~".contains(c));
+            let shown = if plain {
+                d.to_owned()
+            } else {
+                format!("'{}'", d.replace('\'', r"'\''"))
+            };
+            format!("fundflow validate {shown} --organisations-template organisations-template.csv")
+        }
+        None => "fundflow validate --organisations-template organisations-template.csv".to_owned(),
+    }
+}
+
+/// How sectors were inferred, in plain words for the report and the terminal summary: which
+/// sectors inference gave and to how many organisations, how many (and how much money) the
+/// weakest rules placed ([`SectorRule::is_weak`]), and the command that writes the template
+/// to correct them. Empty when organisations.csv gave every sector.
+pub fn inference_sentences(counts: &[RuleCount], command: &str) -> Vec<String> {
+    use crate::flags::{money, thousands};
+    let inferred: Vec<&RuleCount> = counts
+        .iter()
+        .filter(|r| r.rule != SectorRule::OrganisationsCsv)
+        .collect();
+    let n: usize = inferred.iter().map(|r| r.organisations).sum();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut by_sector: BTreeMap<Sector, usize> = BTreeMap::new();
+    for r in &inferred {
+        *by_sector.entry(r.sector).or_default() += r.organisations;
+    }
+    let listed: usize = counts
+        .iter()
+        .filter(|r| r.rule == SectorRule::OrganisationsCsv)
+        .map(|r| r.organisations)
+        .sum();
+    let sectors: Vec<String> = by_sector
+        .iter()
+        .map(|(s, k)| format!("{} {}", thousands(*k as f64), s.as_str()))
+        .collect();
+    let mut out = vec![format!(
+        "Sectors were inferred for {} organisations ({}){}.",
+        thousands(n as f64),
+        sectors.join(", "),
+        if listed == 0 {
+            String::new()
+        } else {
+            format!("; organisations.csv gave {} more", thousands(listed as f64))
+        }
+    )];
+    let weak = |rule: SectorRule| -> (usize, Pence) {
+        inferred
+            .iter()
+            .filter(|r| r.rule == rule)
+            .fold((0, Pence(0)), |(k, m), r| {
+                (k + r.organisations, m + r.amount)
+            })
+    };
+    let (named, named_money) = weak(SectorRule::CompanyVoluntaryName);
+    let (none, none_money) = weak(SectorRule::NoRule);
+    let mut parts = Vec::new();
+    if named > 0 {
+        parts.push(format!(
+            "{} companies ({}) count as VCSE only because their name has a word such as trust, club or friends of",
+            thousands(named as f64),
+            money(named_money.pounds())
+        ));
+    }
+    if none > 0 {
+        parts.push(format!(
+            "{} organisations ({}) matched no rule and count as unknown (on the VCSE side; most are unregistered community groups)",
+            thousands(none as f64),
+            money(none_money.pounds())
+        ));
+    }
+    if !parts.is_empty() {
+        out.push(format!("Weakest evidence: {}.", parts.join("; ")));
+    }
+    out.push(format!(
+        "To check or correct a sector, write every organisation with its inferred sector and rule to a file with `{command}`, fix its Sector column and put it in the dataset folder as organisations.csv, which overrides inference."
+    ));
+    out
 }
 
 impl ValidationReport {
@@ -244,7 +351,7 @@ impl ValidationReport {
                 payments: d.payments.as_ref().map(Vec::len),
             },
             sectors: SectorInference {
-                by_rule: rule_counts(d),
+                by_rule: rule_counts(d, d.grants.iter()),
                 organisations: d
                     .organisations
                     .values()
@@ -373,14 +480,15 @@ impl ValidationReport {
         let n = self.sectors.organisations.len();
         writeln!(
             s,
-            "\nSector of each organisation ({n} in all), by the rule that decided it"
+            "\nSector of each organisation ({n} in all), by the rule that decided it, with the money they received"
         )?;
         for r in &self.sectors.by_rule {
             writeln!(
                 s,
-                "  {:>6}  {:<10} {}",
+                "  {:>6}  {:<10} {:>8}  {}",
                 r.organisations,
                 r.sector.as_str(),
+                crate::flags::money(r.amount.pounds()),
                 r.description
             )?;
         }
@@ -395,11 +503,18 @@ impl ValidationReport {
                 continue;
             }
             writeln!(s, "  {}:", rule.describe())?;
-            for o in orgs.iter().take(5) {
+            // A name's words are the weakest evidence: every one is listed for checking
+            // (SPEC.md), not the first five.
+            let shown = if rule == SectorRule::CompanyVoluntaryName {
+                orgs.len()
+            } else {
+                5
+            };
+            for o in orgs.iter().take(shown) {
                 writeln!(s, "    {} {} → {}", o.id, o.name, o.sector)?;
             }
-            if orgs.len() > 5 {
-                writeln!(s, "    … and {} more", orgs.len() - 5)?;
+            if orgs.len() > shown {
+                writeln!(s, "    … and {} more", orgs.len() - shown)?;
             }
         }
         writeln!(
@@ -413,5 +528,65 @@ impl ValidationReport {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(rule: SectorRule, sector: Sector, organisations: usize, pounds: i64) -> RuleCount {
+        RuleCount {
+            rule,
+            description: rule.describe(),
+            sector,
+            organisations,
+            amount: Pence(pounds * 100),
+        }
+    }
+
+    #[test]
+    fn inference_sentences_count_the_weakest_rules_and_their_money() {
+        let counts = [
+            count(SectorRule::OrganisationsCsv, Sector::Vcse, 4, 1_000),
+            count(SectorRule::IdPrefix, Sector::Statutory, 1, 0),
+            count(SectorRule::CharityEvidence, Sector::Vcse, 20, 500_000),
+            count(SectorRule::CompanyVoluntaryName, Sector::Vcse, 3, 12_500),
+            count(SectorRule::Company, Sector::Private, 2, 4_000),
+            count(SectorRule::NoRule, Sector::Unknown, 7, 950),
+        ];
+        let s = inference_sentences(&counts, "CMD");
+        // Inferred: 1 + 20 + 3 + 2 + 7 = 33 (the 4 from organisations.csv apart); by
+        // sector statutory 1, vcse 20 + 3 = 23, private 2, unknown 7.
+        assert_eq!(
+            s[0],
+            "Sectors were inferred for 33 organisations (1 statutory, 23 vcse, 2 private, 7 unknown); organisations.csv gave 4 more."
+        );
+        // £12,500 → "£12k" (board rounding), £950 → "£950".
+        assert!(s[1].starts_with("Weakest evidence: 3 companies (£12k) count as VCSE only"));
+        assert!(s[1].contains("; 7 organisations (£950) matched no rule"));
+        assert!(s[2].contains("`CMD`"));
+        // Nothing inferred: nothing to say.
+        assert!(inference_sentences(&counts[..1], "CMD").is_empty());
+        // Nothing weak: no "weakest" sentence, still the command.
+        let strong = inference_sentences(&counts[1..3], "CMD");
+        assert_eq!(strong.len(), 2);
+        assert!(strong[1].contains("`CMD`"));
+    }
+
+    #[test]
+    fn the_template_command_quotes_a_path_a_shell_would_split() {
+        assert_eq!(
+            template_command(Some("data/trafford")),
+            "fundflow validate data/trafford --organisations-template organisations-template.csv"
+        );
+        assert_eq!(
+            template_command(Some("my data/it's")),
+            "fundflow validate 'my data/it'\\''s' --organisations-template organisations-template.csv"
+        );
+        assert_eq!(
+            template_command(None),
+            "fundflow validate --organisations-template organisations-template.csv"
+        );
     }
 }

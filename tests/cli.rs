@@ -14,6 +14,7 @@ mod cli {
     pub mod output_safety;
     pub mod real_files;
     pub mod report;
+    pub mod sectors;
     pub mod snapshots;
     pub mod support;
     pub mod synth;

@@ -23,6 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VCSE_SIDE = ("vcse", "unknown", "individual")
 FLAGGABLE = ("vcse", "unknown")  # DEPENDENCY and FUNDING-CLIFF subjects
+VCSE_ORGS = ("vcse", "unknown")  # SPEC "VCSE organisations": money to VCSE, groups
 
 
 # ----------------------------------------------------------------------------- reading
@@ -66,35 +67,53 @@ ATTENDANCE = read("attendance.csv")
 PAYMENTS = read("payments.csv")
 
 # ----------------------------------------------------------------------------- sectors
+# SPEC.md "Sector inference" (revised): the map's SPEC.md types; education types held back.
 ORG_TYPE_SECTOR = {
     "public body": "statutory", "local authority": "statutory", "nhs": "statutory",
-    "school/educational establishment": "statutory",
+    "government department": "statutory",
     "registered charity": "vcse", "unregistered charity": "vcse", "community group": "vcse",
-    "community foundation": "vcse", "cic": "vcse", "c i c": "vcse", "c.i.c.": "vcse",
+    "community foundation": "vcse", "cic": "vcse", "c i c": "vcse",
     "community interest company": "vcse", "charitable incorporated organisation": "vcse",
-    "trust": "vcse", "company": "private",
+    "trust": "vcse", "community benefit society": "vcse",
+    "company limited by guarantee": "vcse", "registered society": "vcse",
+    "industrial and provident society": "vcse", "co-operative society": "vcse",
+    "unincorporated association": "vcse",
+    "company": "private", "private limited company": "private",
+    "company limited by shares": "private", "limited liability partnership": "private",
+    "sole trader": "private", "individual": "individual",
 }
+EDUCATION_TYPES = ("school/educational establishment", "school", "university")
 STATUTORY_PREFIXES = ("GB-LAE", "GB-LAS", "GB-LANI", "GB-PLA", "GB-NHS", "GB-GOR", "GB-GOV",
                       "GB-EDU", "GB-UKPRN")
-VCSE_PREFIXES = ("GB-CHC", "GB-SC", "GB-NIC", "GB-REV", "GB-MPR")
+CHARITY_PREFIXES = ("GB-CHC", "GB-SC", "GB-NIC")
+VCSE_PREFIXES = ("GB-REV", "GB-MPR")
+VOLUNTARY_WORDS = re.compile(
+    r"\b(association|society|club|forum|friends of|trust|foundation|charity|charitable|"
+    r"community|voluntary|volunteers?|church|mosque|temple|gurdwara|synagogue|hospice|"
+    r"scouts|guides|tenants|residents)\b", re.I)
+
+
+def type_key(t):
+    return " ".join(t.lower().replace(".", "").split())
 
 
 def is_cic_name(name):
     n = name.replace(".", "").upper()
-    return bool(re.search(r"\bC\s?I\s?C\b", n)) or "COMMUNITY INTEREST COMPANY" in n
+    return bool(re.search(r"\bCIC\b", n)) or bool(re.search(r"\bCOMMUNITY INTEREST COMPANY\b", n))
 
 
 def prefix_of(ident):
     return "-".join(ident.split("-")[:2])
 
 
-names, org_types, charity_nos = {}, defaultdict(list), defaultdict(list)
+names, org_types, charity_nos, company_nos = {}, defaultdict(list), defaultdict(list), {}
 for g in GRANTS:
     rid = g["recipient org:identifier"].upper()
     if rid:
         names.setdefault(rid, g["recipient org:name"])
         org_types[rid].append(g["recipient org:org type"])
         charity_nos[rid].append(g["recipient org:charity number"])
+        company_nos.setdefault(rid, g.get("recipient org:company number", ""))
     names.setdefault(g["funding org:identifier"].upper(), g["funding org:name"])
 
 SECTOR_RULE = {}
@@ -106,18 +125,24 @@ def sector_of(ident):
     if row and row["sector"]:
         SECTOR_RULE[ident] = "organisations.csv"
         return row["sector"].lower()
-    # READING (fundflow's, docs/METHOD.md): the org-type rule reads organisations.csv `Type`
-    # first, then "a grant's org type" = the first non-empty Org Type on the org's grants
-    # that the map knows; the example never gives one org two different types.
-    for t in ([row["type"]] if row and row.get("type") else []) + org_types.get(ident, []):
-        s = ORG_TYPE_SECTOR.get(t.strip().lower())
-        if s:
-            SECTOR_RULE[ident] = "org type"
-            return s
-    if any(c for c in charity_nos.get(ident, [])):
-        SECTOR_RULE[ident] = "charity number"
+    # SPEC: the type is organisations.csv `Type`, else the grant's Org Type (the example never
+    # gives one organisation two different types, so "the latest" is the first non-empty).
+    types = ([row["type"]] if row and row.get("type") else []) + \
+        [t for t in org_types.get(ident, []) if t]
+    key = type_key(types[0]) if types else ""
+    if re.search(r"\bcic\b|\bc i c\b|\bcommunity interest company\b", key):
+        SECTOR_RULE[ident] = "org type"
         return "vcse"
+    if key in ORG_TYPE_SECTOR:
+        SECTOR_RULE[ident] = "org type"
+        return ORG_TYPE_SECTOR[key]
     p = prefix_of(ident)
+    if any(c for c in charity_nos.get(ident, [])) or p in CHARITY_PREFIXES:
+        SECTOR_RULE[ident] = "charity evidence"
+        return "vcse"
+    if key in EDUCATION_TYPES:
+        SECTOR_RULE[ident] = "education type"
+        return "statutory"
     name = (row["name"] if row else "") or names.get(ident, "")
     if p in STATUTORY_PREFIXES:
         SECTOR_RULE[ident] = "prefix"
@@ -127,7 +152,12 @@ def sector_of(ident):
         return "vcse"
     if p == "GB-COH":
         SECTOR_RULE[ident] = "prefix+name"
-        return "vcse" if is_cic_name(name) else "private"
+        number = ident[len("GB-COH-"):]
+        if is_cic_name(name) or number[:2] in ("RS", "IP") or \
+                company_nos.get(ident, "").strip().upper()[:2] in ("RS", "IP") or \
+                VOLUNTARY_WORDS.search(name):
+            return "vcse"
+        return "private"
     if re.search(r"\b(Town|Parish|County|District|City|Borough) Council$", name.strip(), re.I):
         SECTOR_RULE[ident] = "name"
         return "statutory"
@@ -656,15 +686,15 @@ def main():
           f"{p3['uncovered_rate']:.3f} ({p3['uncovered_rows']} rows)",
           p3["covered_rate"] is not None and p3["covered_rate"] - p3["uncovered_rate"] >= 0.15)
 
-    # SHORT-TERM-FUNDING (READING: "money to VCSE" = recipients of sector vcse; also holds for
-    # the whole VCSE side).
-    fp = funding_practice(COUNCIL, ("vcse",))
+    # SHORT-TERM-FUNDING (SPEC "VCSE organisations": money to sectors vcse and unknown; also
+    # holds for the whole VCSE side).
+    fp = funding_practice(COUNCIL, VCSE_ORGS)
     fp_side = funding_practice(COUNCIL, VCSE_SIDE)
     check("SHORT-TERM-FUNDING: council", f"{fp['grants']} grants to VCSE, short_term_share "
           f"{fp['short']:.3f} (VCSE side: {fp_side['short']:.3f}); median "
           f"{fp['median_months']:g} months", fp["grants"] >= 5 and fp["short"] >= 0.8
           and fp_side["short"] >= 0.8)
-    lp = funding_practice(LOTTERY, ("vcse",))
+    lp = funding_practice(LOTTERY, VCSE_ORGS)
     check("  contrast: People's Lottery Fund mostly long-term",
           f"long_term_share {lp['long']:.3f}, short_term_share {lp['short']:.3f}, median "
           f"{lp['median_months']:g} months", lp["long"] >= 0.6 and lp["short"] < 0.8)
@@ -684,20 +714,21 @@ def main():
           f"{us['orgs']} orgs; top5_seat_share {us['top5_share']:.3f} of {us['rows']} rows; "
           f"multi_table_orgs {len(us['multi'])}", us["orgs"] >= 10 and us["top5_share"] >= 0.5)
 
-    # UNDER-FUNDED-GROUP (READING: "VCSE organisations" = sector vcse, every organisation the
-    # dataset mentions; also checked for VCSE side and for grant recipients only).
-    bm = group_lens("black-and-minoritised", ("vcse",))
-    bm2 = group_lens("black-and-minoritised", ("vcse", "unknown"))
-    bm3 = group_lens("black-and-minoritised", ("vcse",), only_recipients=True)
+    # UNDER-FUNDED-GROUP (SPEC "VCSE organisations" = sectors vcse and unknown, every
+    # organisation the dataset mentions; also checked for sector vcse only and for grant
+    # recipients only).
+    bm = group_lens("black-and-minoritised", VCSE_ORGS)
+    bm2 = group_lens("black-and-minoritised", ("vcse",))
+    bm3 = group_lens("black-and-minoritised", VCSE_ORGS, only_recipients=True)
     check("UNDER-FUNDED-GROUP: black-and-minoritised",
           f"{bm['tagged']} of {bm['orgs']} orgs ({bm['org_share']:.3f}), £{bm['money_tagged']:,.0f}"
           f" of £{bm['money_all']:,.0f} ({bm['funding_share']:.3f}): ratio {bm['ratio']:.3f} "
-          f"[vcse+unknown {bm2['ratio']:.3f}; recipients only {bm3['ratio']:.3f}]",
+          f"[vcse only {bm2['ratio']:.3f}; recipients only {bm3['ratio']:.3f}]",
           bm["tagged"] >= 5 and max(bm["ratio"], bm2["ratio"], bm3["ratio"]) <= 0.5)
-    wl = group_lens("women-led", ("vcse",))
-    wl2 = group_lens("women-led", ("vcse", "unknown"))
+    wl = group_lens("women-led", VCSE_ORGS)
+    wl2 = group_lens("women-led", ("vcse",))
     check("  contrast: women-led near parity",
-          f"{wl['tagged']} orgs, ratio {wl['ratio']:.3f} [vcse+unknown {wl2['ratio']:.3f}]",
+          f"{wl['tagged']} orgs, ratio {wl['ratio']:.3f} [vcse only {wl2['ratio']:.3f}]",
           wl["tagged"] >= 5 and 0.75 <= wl["ratio"] <= 1.33)
 
     # Over-burden of community members.
@@ -760,7 +791,7 @@ def print_flags(conc, dom, pos, pf, pflags, us, fp_council):
         for code, b, v in fl:
             flags.append((code, b, fh[pid], pid, v))
     for f in sorted({g.funder for g in G}):
-        fp = funding_practice(f, ("vcse",))
+        fp = funding_practice(f, VCSE_ORGS)
         if fp["grants"] >= 5 and fp["short"] >= 0.8:
             flags.append(("SHORT-TERM-FUNDING", "medium", f, None, fp["short"]))
     if us["orgs"] >= 10:
@@ -770,7 +801,7 @@ def print_flags(conc, dom, pos, pf, pflags, us, fp_council):
     tags = sorted({t.strip() for r in ORGS_CSV.values() for t in r["led by"].split(";")
                    if t.strip()})
     for t in tags:
-        gl = group_lens(t, ("vcse",))
+        gl = group_lens(t, VCSE_ORGS)
         if gl["tagged"] >= 5:
             b = band(gl["ratio"], 0.5, 0.25, higher_is_worse=False)
             if b:

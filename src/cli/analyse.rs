@@ -97,6 +97,14 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     progress.finish();
     if !args.data.quiet {
         eprint!("{}", summary(&findings, &args.out, args.charts));
+        let dataset = args.data.dataset.as_ref().map(|p| p.display().to_string());
+        let command = fundflow::validate::template_command(dataset.as_deref());
+        for line in fundflow::validate::inference_sentences(
+            &findings.data_quality.sector_inferences,
+            &command,
+        ) {
+            eprintln!("{line}");
+        }
     }
     Ok(())
 }

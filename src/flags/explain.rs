@@ -61,7 +61,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
     Explanation {
         code: "SHORT-TERM-FUNDING",
         title: "a funder's money to VCSE organisations is mostly short-term",
-        text: "Value: the share of the funder's money (awarded in the window) to organisations of sector vcse that is in grants of 12 months or less. Grant length = calendar months from start to end + 1 day (Planned Dates, else Duration, else 12 months).\nBand: medium ≥ 0.8 (no high band). Only with at least 5 grants to VCSE organisations.\nAlso reported per funder (not flagged): median grant length, long_term_share (grants of 36 months or more), short_term_share of all its money, and unrestricted_share with its basis (recorded from a Restriction/Unrestricted column, or inferred from the words \"unrestricted\", \"core costs\", \"core funding\" in Title or Description).\nSource: IVAR's work on flexible and multi-year funding; short grants leave organisations re-applying every year.",
+        text: "Value: the share of the funder's money (awarded in the window) to VCSE organisations (sectors vcse and unknown: most unknowns are unregistered community groups) that is in grants of 12 months or less. Grant length = calendar months from start to end + 1 day (Planned Dates, else Duration, else 12 months).\nBand: medium ≥ 0.8 (no high band). Only with at least 5 grants to VCSE organisations.\nAlso reported per funder (not flagged): median grant length, long_term_share (grants of 36 months or more), short_term_share of all its money, and unrestricted_share with its basis (recorded from a Restriction/Unrestricted column, or inferred from the words \"unrestricted\", \"core costs\", \"core funding\" in Title or Description).\nSource: IVAR's work on flexible and multi-year funding; short grants leave organisations re-applying every year.",
     },
     Explanation {
         code: "USUAL-SUSPECTS",
@@ -71,7 +71,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
     Explanation {
         code: "UNDER-FUNDED-GROUP",
         title: "organisations led by a group get less than their share of the money",
-        text: "Value: representation_ratio = funding_share ÷ org_share for a Led By tag (organisations.csv), where org_share = tagged VCSE organisations ÷ all VCSE organisations the dataset mentions, and funding_share = their grants received in the window ÷ all money to VCSE organisations. 1 is an even share; 0.5 is half of it.\nBands: medium ≤ 0.5, high ≤ 0.25. Only with at least 5 tagged organisations. The tag is in `group`.\nSource: research on funding for organisations led by Black and minoritised communities, disabled people and people with lived experience (e.g. the Ubele Initiative and Charity So White reports) found them persistently under-funded.",
+        text: "Value: representation_ratio = funding_share ÷ org_share for a Led By tag (organisations.csv), where org_share = tagged VCSE organisations ÷ all VCSE organisations (sectors vcse and unknown) the dataset mentions, and funding_share = their grants received in the window ÷ all money to VCSE organisations. 1 is an even share; 0.5 is half of it.\nBands: medium ≤ 0.5, high ≤ 0.25. Only with at least 5 tagged organisations. The tag is in `group`.\nSource: research on funding for organisations led by Black and minoritised communities, disabled people and people with lived experience (e.g. the Ubele Initiative and Charity So White reports) found them persistently under-funded.",
     },
 ];
 

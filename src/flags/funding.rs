@@ -9,7 +9,7 @@ use super::{band_high_is_worse, money, percent, possessive, Flag};
 use crate::config::Parameters;
 use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
 use crate::measures::dependency::RecipientFigures;
-use crate::model::{Dataset, Sector};
+use crate::model::Dataset;
 
 /// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
 pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parameters) -> Vec<Flag> {
@@ -81,7 +81,7 @@ fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag>
 
 /// Who DEPENDENCY and FUNDING-CLIFF apply to: VCSE-side organisations (vcse and unknown).
 fn can_be_flagged(r: &RecipientFigures) -> bool {
-    matches!(r.sector, Sector::Vcse | Sector::Unknown) && !r.id.starts_with("individuals:")
+    r.sector.is_vcse_organisation() && !r.id.starts_with("individuals:")
 }
 
 /// DEPENDENCY: dependency ≥ 0.5 / 0.75, when the basis is income or ≥ 2 funders have
@@ -188,6 +188,7 @@ mod tests {
     use crate::flags::Severity;
     use crate::measures::testkit::{date, Builder};
     use crate::measures::{concentration, dependency, Context, Window};
+    use crate::model::Sector;
 
     fn params() -> Parameters {
         Parameters::default()

@@ -159,6 +159,13 @@ fn parse_row(
         .and_then(|col| orgs.parse(col.get(row)));
     let ind = cell(&c.individual_id, row);
     let recipient = match (org, ind.is_empty()) {
+        // SPEC.md: a `Recipient Org` of type `Individual` is a person (a sole trader named
+        // as a person is still a person): the grant joins the funder's one "individuals"
+        // line, and the organisation's name and identifier are never kept. Keys are drawn
+        // apart from `Recipient Ind:Identifier`s by a prefix no published identifier has.
+        (Some(o), true) if super::sector::is_individual_type(cell(&c.org_type, row)) => {
+            Recipient::Individual(individuals.key(&format!("\0org:{o}")))
+        }
         (Some(o), true) => Recipient::Org(o),
         (None, false) => Recipient::Individual(individuals.key(ind)),
         (Some(_), false) => {

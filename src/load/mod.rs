@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use organisations::LEFT_OUT_REASONS;
-pub use sector::{infer_sector, sector_for_org_type};
+pub use sector::{classify_org_type, infer_sector};
 
 /// Where a dataset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -751,12 +751,19 @@ impl OrgFacts {
                 .unwrap_or_else(|| id.to_string());
             let csv_type = row.as_ref().and_then(|r| r.org_type.clone());
             let grant_type = g.org_type.map(|d| d.value);
+            // SPEC.md: the organisation type is organisations.csv `Type`, else the latest
+            // grant's (a Type the grants do not map is not replaced by theirs).
+            let org_type = csv_type
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .or(grant_type.as_deref());
             let (sector, sector_rule) = infer_sector(&sector::Evidence {
                 id: &id,
                 name: &name,
                 listed_sector: row.as_ref().and_then(|r| r.sector),
-                org_types: [csv_type.as_deref(), grant_type.as_deref()],
+                org_type,
                 charity_number: g.charity_number.as_deref(),
+                company_number: g.company_number.as_deref(),
                 canonical_id: g.canonical_id.as_deref(),
             });
             let (annual_income, area, led_by) = match row {

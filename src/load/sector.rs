@@ -1,18 +1,28 @@
 //! Sector inference: which side of a partnership an organisation is on.
 //!
-//! The rules of SPEC.md, tried in order; the first that applies decides, and which one it
-//! was is recorded so `validate` can list every inference for a user to correct:
+//! SPEC.md's rules, tried in order; the first that applies decides, and which one it was is
+//! recorded (as a [`SectorRule`]) so `validate` can list every inference for a user to
+//! correct:
 //!
-//! 1. `Sector` in organisations.csv.
-//! 2. An organisation type — organisations.csv `Type` first, then the latest grant's
-//!    `Recipient Org:Org Type` — found in [`sector_for_org_type`]'s map.
-//! 3. A non-empty `Recipient Org:Charity Number` → vcse (a charitable company is VCSE).
-//! 4. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]); when the identifier's
-//!    own prefix says nothing (a `360G-` id), the prefix of the canonical org-id a GrantNav
-//!    export adds (`Recipient Org: Canonical Org ID (additional data)`).
-//! 5. `GB-COH` named as a Community Interest Company → vcse; other `GB-COH` → private.
-//! 6. A name ending "Town/Parish/County/District/City/Borough Council" → statutory.
-//! 7. Otherwise unknown.
+//! 1. `Sector` in organisations.csv (`organisations-csv`).
+//! 2. The organisation type — organisations.csv `Type` when given, else the latest grant's
+//!    `Recipient Org:Org Type` — in [`classify_org_type`]'s map (`org-type`). A type naming
+//!    a CIC anywhere is vcse. Education types are held back for rule 4.
+//! 3. Charity evidence → vcse: a non-empty `Recipient Org:Charity Number`, or an identifier
+//!    prefixed [`CHARITY_PREFIXES`] (`charity-evidence`).
+//! 4. An education type (rule 2 held it back) → statutory (`education-type`).
+//! 5. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]: `id-prefix`); when the
+//!    identifier's own prefix says nothing (a `360G-` id), the canonical org-id a GrantNav
+//!    export adds (`canonical-id-prefix`, beyond SPEC.md). A `GB-COH` company is vcse when
+//!    named as a CIC (`company-cic-name`), when its company number starts `RS` or `IP`
+//!    (`company-society-number`) or when its name has one of [`VOLUNTARY_WORDS`]
+//!    (`company-voluntary-name`); otherwise private (`company`).
+//! 6. A name ending "Town/Parish/County/District/City/Borough Council" → statutory
+//!    (`council-name`).
+//! 7. Otherwise unknown (`no-rule`).
+//!
+//! A grant whose own `Recipient Org:Org Type` is `Individual` never reaches this module: the
+//! grants loader makes it a grant to an individual ([`is_individual_type`]).
 
 use crate::model::{OrgId, Sector, SectorRule};
 
@@ -21,8 +31,40 @@ pub const STATUTORY_PREFIXES: [&str; 9] = [
     "GB-LAE", "GB-LAS", "GB-LANI", "GB-PLA", "GB-NHS", "GB-GOR", "GB-GOV", "GB-EDU", "GB-UKPRN",
 ];
 
-/// Org-id prefixes of charities and other VCSE registers.
-pub const VCSE_PREFIXES: [&str; 5] = ["GB-CHC", "GB-SC", "GB-NIC", "GB-REV", "GB-MPR"];
+/// Org-id prefixes of the charity registers (England and Wales, Scotland, Northern Ireland):
+/// charity evidence, rule 3.
+pub const CHARITY_PREFIXES: [&str; 3] = ["GB-CHC", "GB-SC", "GB-NIC"];
+
+/// Other org-id prefixes of VCSE registers (rule 5): HMRC's charity reference, mutuals.
+pub const VCSE_PREFIXES: [&str; 2] = ["GB-REV", "GB-MPR"];
+
+/// Words (and one phrase) that make a `GB-COH` company's name voluntary (rule
+/// `company-voluntary-name`): whole words, any case. `friends of` is two words in a row.
+pub const VOLUNTARY_WORDS: [&str; 23] = [
+    "association",
+    "society",
+    "club",
+    "forum",
+    "friends of",
+    "trust",
+    "foundation",
+    "charity",
+    "charitable",
+    "community",
+    "voluntary",
+    "volunteer",
+    "volunteers",
+    "church",
+    "mosque",
+    "temple",
+    "gurdwara",
+    "synagogue",
+    "hospice",
+    "scouts",
+    "guides",
+    "tenants",
+    "residents",
+];
 
 /// Council name endings that mark a statutory body.
 const COUNCIL_ENDINGS: [&str; 6] = [
@@ -42,12 +84,25 @@ pub struct Evidence<'a> {
     pub name: &'a str,
     /// `Sector` from organisations.csv.
     pub listed_sector: Option<Sector>,
-    /// organisations.csv `Type`, then a grant's org type; the first that maps wins.
-    pub org_types: [Option<&'a str>; 2],
+    /// Its organisation type: organisations.csv `Type` when given, else the latest grant's
+    /// `Recipient Org:Org Type` (SPEC.md: "organisations.csv `Type`, else ...").
+    pub org_type: Option<&'a str>,
     /// A charity number from any grant.
     pub charity_number: Option<&'a str>,
+    /// A company number from any grant.
+    pub company_number: Option<&'a str>,
     /// The canonical org-id from a GrantNav export, if any.
     pub canonical_id: Option<&'a str>,
+}
+
+/// What an organisation type says (rule 2 of SPEC.md's sector inference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgTypeClass {
+    /// The type decides the sector (rule 2).
+    Sector(Sector),
+    /// `School/Educational Establishment`, `School`, `University`: statutory, but only
+    /// when there is no charity evidence (rules 3 and 4).
+    Education,
 }
 
 /// Decides a sector and records the rule that decided it.
@@ -55,284 +110,687 @@ pub fn infer_sector(e: &Evidence<'_>) -> (Sector, SectorRule) {
     if let Some(s) = e.listed_sector {
         return (s, SectorRule::OrganisationsCsv);
     }
-    if let Some(s) = e
-        .org_types
-        .iter()
-        .flatten()
-        .find_map(|t| sector_for_org_type(t))
-    {
+    let class = e.org_type.and_then(classify_org_type);
+    if let Some(OrgTypeClass::Sector(s)) = class {
         return (s, SectorRule::OrgType);
     }
-    if e.charity_number.is_some_and(|n| !n.trim().is_empty()) {
-        return (Sector::Vcse, SectorRule::CharityNumber);
+    let charity_number = e.charity_number.is_some_and(|n| !n.trim().is_empty());
+    if charity_number
+        || CHARITY_PREFIXES
+            .iter()
+            .any(|p| has_prefix(e.id.as_str(), p))
+    {
+        return (Sector::Vcse, SectorRule::CharityEvidence);
     }
+    if class == Some(OrgTypeClass::Education) {
+        return (Sector::Statutory, SectorRule::EducationType);
+    }
+    if let Some(decided) = by_prefix(e, e.id.as_str(), SectorRule::IdPrefix) {
+        return decided;
+    }
+    // Beyond SPEC.md: a GrantNav export's canonical org-id, tried only where the
+    // identifier's own prefix said nothing, so it never overrides an earlier rule.
     let canonical = e
         .canonical_id
         .map(|c| c.trim().to_uppercase())
         .filter(|c| !c.is_empty() && c != e.id.as_str());
-    let ids = std::iter::once((e.id.as_str(), SectorRule::IdPrefix)).chain(
-        canonical
-            .as_deref()
-            .map(|c| (c, SectorRule::CanonicalIdPrefix)),
-    );
-    for (id, rule) in ids {
-        if STATUTORY_PREFIXES.iter().any(|p| has_prefix(id, p)) {
-            return (Sector::Statutory, rule);
+    if let Some(c) = canonical {
+        if CHARITY_PREFIXES.iter().any(|p| has_prefix(&c, p)) {
+            return (Sector::Vcse, SectorRule::CanonicalIdPrefix);
         }
-        if VCSE_PREFIXES.iter().any(|p| has_prefix(id, p)) {
-            return (Sector::Vcse, rule);
-        }
-        if has_prefix(id, "GB-COH") {
-            return if named_as_cic(e.name) {
-                (Sector::Vcse, SectorRule::CompanyCicName)
-            } else {
-                (Sector::Private, SectorRule::Company)
-            };
+        if let Some(decided) = by_prefix(e, &c, SectorRule::CanonicalIdPrefix) {
+            return decided;
         }
     }
-    let lower = e.name.trim().to_lowercase();
-    if COUNCIL_ENDINGS.iter().any(|end| lower.ends_with(end)) {
+    if is_council_name(e.name) {
         return (Sector::Statutory, SectorRule::CouncilName);
     }
     (Sector::Unknown, SectorRule::NoRule)
 }
 
-/// `GB-CHC-123` has prefix `GB-CHC`; `GB-CHCX` does not.
+/// Rule 5 on one identifier (the organisation's own, or its canonical one): statutory and
+/// VCSE register prefixes, then the `GB-COH` company rules.
+fn by_prefix(e: &Evidence<'_>, id: &str, rule: SectorRule) -> Option<(Sector, SectorRule)> {
+    if STATUTORY_PREFIXES.iter().any(|p| has_prefix(id, p)) {
+        return Some((Sector::Statutory, rule));
+    }
+    if VCSE_PREFIXES.iter().any(|p| has_prefix(id, p)) {
+        return Some((Sector::Vcse, rule));
+    }
+    if !has_prefix(id, "GB-COH") {
+        return None;
+    }
+    let id_number = id.get("GB-COH-".len()..).unwrap_or("");
+    Some(if named_as_cic(e.name) {
+        (Sector::Vcse, SectorRule::CompanyCicName)
+    } else if is_society_number(id_number) || e.company_number.is_some_and(is_society_number) {
+        (Sector::Vcse, SectorRule::CompanySocietyNumber)
+    } else if has_voluntary_word(e.name) {
+        (Sector::Vcse, SectorRule::CompanyVoluntaryName)
+    } else {
+        (Sector::Private, SectorRule::Company)
+    })
+}
+
+/// `GB-CHC-123` has prefix `GB-CHC`; `GB-CHCX` does not. `id` is upper case (an [`OrgId`]
+/// or a canonical id upper-cased).
 fn has_prefix(id: &str, prefix: &str) -> bool {
     id.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
 }
 
-/// True when a name contains the word "CIC" or the phrase "Community Interest Company", in
-/// any case, dots ignored: "Foo C.I.C.", "Foo (CIC)" and "Foo CIC Ltd" all count.
-pub fn named_as_cic(name: &str) -> bool {
-    let cleaned: String = name.to_lowercase().chars().filter(|&c| c != '.').collect();
-    let words: Vec<&str> = cleaned
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.contains(&"cic")
-        || words
-            .windows(3)
-            .any(|w| w == ["community", "interest", "company"])
+/// A Companies House number of a registered society (`RS007220`) or an industrial and
+/// provident society (`IP12345R`): it starts `RS` or `IP`, in any case, after trimming.
+/// Literally so: `RSX1` counts (no real number looks like it), `R5007220` does not.
+pub fn is_society_number(number: &str) -> bool {
+    let n = number.trim().as_bytes();
+    n.len() >= 2 && (n[..2].eq_ignore_ascii_case(b"RS") || n[..2].eq_ignore_ascii_case(b"IP"))
 }
 
-/// The sector an organisation type implies, matched case-insensitively with dots ignored and
-/// spaces collapsed; `None` for types that say nothing about sector ("Other").
-///
-/// SPEC.md's list, plus the free-text types its organisations.csv example uses ("local
-/// authority", "ICB", "charity", "CIC", "community group") and their obvious relatives.
-pub fn sector_for_org_type(raw: &str) -> Option<Sector> {
+/// The words of `text`, lower case: runs of letters and digits (anything else separates
+/// words, so "Residents'" is "residents" and "Trust-led" is "trust", "led").
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// True when `words` holds `phrase`'s words in a row.
+fn has_phrase(words: &[String], phrase: &str) -> bool {
+    let want: Vec<&str> = phrase.split(' ').collect();
+    words
+        .windows(want.len())
+        .any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+}
+
+/// True when a name contains the word "CIC" or the phrase "Community Interest Company", in
+/// any case, dots ignored: "Foo C.I.C.", "Foo (CIC)" and "Foo CIC Ltd" all count; "Cicely
+/// Trust" and "Cicero Ltd" do not.
+pub fn named_as_cic(name: &str) -> bool {
+    let cleaned: String = name.chars().filter(|&c| c != '.').collect();
+    let w = words(&cleaned);
+    has_phrase(&w, "cic") || has_phrase(&w, "community interest company")
+}
+
+/// True when a name has one of [`VOLUNTARY_WORDS`] as a whole word (or "friends of" as two
+/// words in a row), in any case: "Trafford Parents Forum Ltd", "Cicely Trust Ltd".
+pub fn has_voluntary_word(name: &str) -> bool {
+    let w = words(name);
+    VOLUNTARY_WORDS.iter().any(|v| has_phrase(&w, v))
+}
+
+/// True when a name ends "Town/Parish/County/District/City/Borough Council" (any case).
+fn is_council_name(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    COUNCIL_ENDINGS.iter().any(|end| lower.ends_with(end))
+}
+
+/// An organisation type as compared: lower case, dots removed, runs of white space as one
+/// space, trimmed ("  C.I.C. " → "cic", "Registered   CHARITY" → "registered charity").
+pub fn org_type_key(raw: &str) -> String {
     let cleaned: String = raw.to_lowercase().chars().filter(|&c| c != '.').collect();
-    let key = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when an organisation type is `Individual` (compared as [`org_type_key`]): a
+/// `Recipient Org` of this type is a person, and the grant a grant to an individual.
+pub fn is_individual_type(raw: &str) -> bool {
+    org_type_key(raw) == "individual"
+}
+
+/// What an organisation type says, compared as [`org_type_key`]; `None` for types that say
+/// nothing about sector ("Other"), so the next rule is tried.
+///
+/// SPEC.md's list in full, plus the free-text types its organisations.csv example uses
+/// ("local authority", "ICB", "charity", "CIC", "community group") and their obvious
+/// relatives (docs/METHOD.md has the table). A type that names a CIC anywhere ("Community
+/// Interest Company Limited by Guarantee", "CIC Limited by Shares", "C.I.C. Ltd") is vcse.
+pub fn classify_org_type(raw: &str) -> Option<OrgTypeClass> {
+    let key = org_type_key(raw);
+    let w = words(&key);
+    if has_phrase(&w, "cic")
+        || has_phrase(&w, "c i c")
+        || has_phrase(&w, "community interest company")
+    {
+        return Some(OrgTypeClass::Sector(Sector::Vcse));
+    }
     let sector = match key.as_str() {
+        "school/educational establishment" | "school" | "university" => {
+            return Some(OrgTypeClass::Education)
+        }
         "public body"
         | "local authority"
-        | "council"
         | "nhs"
+        | "government department"
+        // Beyond SPEC.md's list:
+        | "council"
         | "nhs trust"
         | "nhs foundation trust"
         | "icb"
         | "integrated care board"
         | "clinical commissioning group"
-        | "school/educational establishment"
-        | "school"
-        | "university"
-        | "government department"
         | "central government"
         | "parish council"
         | "town council"
         | "statutory" => Sector::Statutory,
         "registered charity"
         | "unregistered charity"
-        | "charity"
+        | "charitable incorporated organisation"
         | "community group"
         | "community foundation"
-        | "cic"
-        | "c i c"
-        | "community interest company"
-        | "charitable incorporated organisation"
-        | "cio"
         | "trust"
+        | "community benefit society"
+        | "company limited by guarantee"
+        | "registered society"
+        | "industrial and provident society"
+        | "co-operative society"
+        | "unincorporated association"
+        // Beyond SPEC.md's list:
+        | "cooperative society"
+        | "charity"
+        | "cio"
         | "social enterprise"
         | "voluntary organisation"
-        | "community benefit society"
         | "vcse" => Sector::Vcse,
-        "company" | "private company" | "private" => Sector::Private,
+        "company"
+        | "private limited company"
+        | "company limited by shares"
+        | "limited liability partnership"
+        | "sole trader"
+        // Beyond SPEC.md's list:
+        | "private company"
+        | "private" => Sector::Private,
         "individual" => Sector::Individual,
         _ => return None,
     };
-    Some(sector)
+    Some(OrgTypeClass::Sector(sector))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Sector::*;
+    use SectorRule::*;
 
-    fn infer(
-        id: &str,
-        name: &str,
-        types: [Option<&str>; 2],
-        charity: Option<&str>,
-    ) -> (Sector, SectorRule) {
-        let id = OrgId::parse(id).unwrap_or_else(|| OrgId::parse("X").expect("literal"));
-        infer_sector(&Evidence {
-            id: &id,
-            name,
-            listed_sector: None,
-            org_types: types,
-            charity_number: charity,
-            canonical_id: None,
-        })
+    /// Evidence with nothing but what a case names.
+    #[derive(Default)]
+    struct Case<'a> {
+        id: &'a str,
+        name: &'a str,
+        listed: Option<Sector>,
+        org_type: Option<&'a str>,
+        charity: Option<&'a str>,
+        company: Option<&'a str>,
+        canonical: Option<&'a str>,
     }
 
-    fn infer_canonical(id: &str, name: &str, canonical: &str) -> (Sector, SectorRule) {
-        let id = OrgId::parse(id).unwrap_or_else(|| OrgId::parse("X").expect("literal"));
-        infer_sector(&Evidence {
-            id: &id,
+    impl Case<'_> {
+        fn infer(&self) -> (Sector, SectorRule) {
+            let id = OrgId::parse(self.id).unwrap_or_else(|| OrgId::parse("X").expect("literal"));
+            infer_sector(&Evidence {
+                id: &id,
+                name: self.name,
+                listed_sector: self.listed,
+                org_type: self.org_type,
+                charity_number: self.charity,
+                company_number: self.company,
+                canonical_id: self.canonical,
+            })
+        }
+    }
+
+    fn named(id: &str, name: &str) -> (Sector, SectorRule) {
+        Case {
+            id,
             name,
-            listed_sector: None,
-            org_types: [None, None],
-            charity_number: None,
-            canonical_id: Some(canonical),
-        })
+            ..Case::default()
+        }
+        .infer()
+    }
+
+    fn typed(id: &str, org_type: &str, charity: Option<&str>) -> (Sector, SectorRule) {
+        Case {
+            id,
+            name: "X",
+            org_type: Some(org_type),
+            charity,
+            ..Case::default()
+        }
+        .infer()
     }
 
     #[test]
-    fn grantnav_canonical_ids_decide_only_when_the_own_id_cannot() {
-        use Sector::*;
-        use SectorRule::*;
-        // A 360G- identifier says nothing; GrantNav's canonical GB-CHC id does.
-        assert_eq!(
-            infer_canonical("360G-trf-abc", "Sale Choir", "GB-CHC-1234567"),
-            (Vcse, CanonicalIdPrefix)
-        );
-        assert_eq!(
-            infer_canonical("360G-x", "Y", "gb-lae-trf"),
-            (Statutory, CanonicalIdPrefix)
-        );
-        // A canonical company: the CIC-name rule applies to it.
-        assert_eq!(
-            infer_canonical("360G-x", "Foo CIC", "GB-COH-09876543"),
-            (Vcse, CompanyCicName)
-        );
-        // The own prefix wins when it speaks.
-        assert_eq!(
-            infer_canonical("GB-LAE-TRF", "Trafford", "GB-CHC-1"),
-            (Statutory, IdPrefix)
-        );
-        // An unhelpful canonical id changes nothing.
-        assert_eq!(
-            infer_canonical("360G-x", "Sale Choir", "360G-y"),
-            (Unknown, NoRule)
-        );
-        assert_eq!(
-            infer_canonical("360G-x", "Sale Choir", " "),
-            (Unknown, NoRule)
-        );
-    }
-
-    #[test]
-    fn rules_apply_in_spec_order() {
-        use Sector::*;
-        use SectorRule::*;
-        // organisations.csv beats everything.
-        let id = OrgId::parse("GB-LAE-TRF").expect("literal");
-        let e = Evidence {
-            id: &id,
+    fn organisations_csv_beats_every_other_rule() {
+        let c = Case {
+            id: "GB-LAE-TRF",
             name: "Trafford Council",
-            listed_sector: Some(Vcse),
-            org_types: [Some("Local Authority"), None],
-            charity_number: None,
-            canonical_id: None,
+            listed: Some(Vcse),
+            org_type: Some("Local Authority"),
+            ..Case::default()
         };
-        assert_eq!(infer_sector(&e), (Vcse, OrganisationsCsv));
-        // Org type beats prefix: a school with a charity number is still a school.
+        assert_eq!(c.infer(), (Vcse, OrganisationsCsv));
+    }
+
+    #[test]
+    fn every_type_spec_lists_maps_to_its_sector() {
+        for t in [
+            "Public Body",
+            "Local Authority",
+            "NHS",
+            "Government Department",
+        ] {
+            assert_eq!(
+                classify_org_type(t),
+                Some(OrgTypeClass::Sector(Statutory)),
+                "{t}"
+            );
+        }
+        for t in [
+            "Registered Charity",
+            "Unregistered Charity",
+            "Charitable Incorporated Organisation",
+            "Community Group",
+            "Community Foundation",
+            "Trust",
+            "CIC",
+            "C I C",
+            "C.I.C.",
+            "Community Interest Company",
+            "Community Benefit Society",
+            "Company Limited by Guarantee",
+            "Registered Society",
+            "Industrial and Provident Society",
+            "Co-operative Society",
+            "Unincorporated Association",
+        ] {
+            assert_eq!(
+                classify_org_type(t),
+                Some(OrgTypeClass::Sector(Vcse)),
+                "{t}"
+            );
+        }
+        for t in [
+            "Company",
+            "Private Limited Company",
+            "Company Limited by Shares",
+            "Limited Liability Partnership",
+            "Sole Trader",
+        ] {
+            assert_eq!(
+                classify_org_type(t),
+                Some(OrgTypeClass::Sector(Private)),
+                "{t}"
+            );
+        }
+        for t in ["School/Educational Establishment", "School", "University"] {
+            assert_eq!(classify_org_type(t), Some(OrgTypeClass::Education), "{t}");
+        }
         assert_eq!(
-            infer(
-                "GB-CHC-1",
-                "X",
-                [None, Some("School/Educational Establishment")],
-                Some("1")
-            ),
-            (Statutory, OrgType)
+            classify_org_type("Individual"),
+            Some(OrgTypeClass::Sector(Individual))
         );
-        // Charity number beats a company prefix (a charitable company is VCSE).
+        assert_eq!(classify_org_type("Other"), None);
+        assert_eq!(classify_org_type(""), None);
+    }
+
+    #[test]
+    fn types_compare_without_case_dots_or_extra_spaces() {
+        // "  registered   CHARITY " → "registered charity"; "C. I. C." → "c i c";
+        // "Company Ltd. by  Guarantee" is not "company limited by guarantee" (Ltd is not
+        // expanded): unmapped, the next rule is tried.
         assert_eq!(
-            infer("GB-COH-123", "Foo Ltd", [None, None], Some("1090")),
-            (Vcse, CharityNumber)
+            org_type_key("  Registered   CHARITY "),
+            "registered charity"
+        );
+        assert_eq!(org_type_key("C. I. C."), "c i c");
+        assert_eq!(
+            org_type_key("Co-operative\tSociety."),
+            "co-operative society"
         );
         assert_eq!(
-            infer("GB-LAE-TRF", "Trafford", [None, None], None),
-            (Statutory, IdPrefix)
+            classify_org_type("  registered   CHARITY "),
+            Some(OrgTypeClass::Sector(Vcse))
         );
         assert_eq!(
-            infer("gb-nhs-qop", "x", [None, None], None),
-            (Statutory, IdPrefix)
+            classify_org_type("C. I. C."),
+            Some(OrgTypeClass::Sector(Vcse))
         );
         assert_eq!(
-            infer("GB-SC-SC012345", "x", [None, None], None),
-            (Vcse, IdPrefix)
+            classify_org_type("UNIVERSITY."),
+            Some(OrgTypeClass::Education)
+        );
+        assert_eq!(classify_org_type("Company Ltd. by  Guarantee"), None);
+        assert!(is_individual_type(" INDIVIDUAL. "));
+        assert!(!is_individual_type("Individuals' group"));
+    }
+
+    #[test]
+    fn a_type_naming_a_cic_anywhere_is_vcse() {
+        for t in [
+            "Community Interest Company Limited by Guarantee",
+            "Community Interest Company Limited by Shares",
+            "CIC Limited by Shares",
+            "C.I.C. Ltd",
+            "Company (C I C)",
+        ] {
+            assert_eq!(
+                classify_org_type(t),
+                Some(OrgTypeClass::Sector(Vcse)),
+                "{t}"
+            );
+        }
+        // "Cicero Holdings" has no CIC word; it is no type in the map either.
+        assert_eq!(classify_org_type("Cicero Holdings"), None);
+        // A CIC type beats a GB-COH prefix and a name with no voluntary word.
+        assert_eq!(
+            Case {
+                id: "GB-COH-12345678",
+                name: "Acme Ltd",
+                org_type: Some("Community Interest Company Limited by Guarantee"),
+                ..Case::default()
+            }
+            .infer(),
+            (Vcse, OrgType)
+        );
+    }
+
+    #[test]
+    fn a_school_is_statutory_only_without_charity_evidence() {
+        let school = "School/Educational Establishment";
+        // No charity number, a GB-EDU id: rule 4.
+        assert_eq!(
+            typed("GB-EDU-133843", school, None),
+            (Statutory, EducationType)
+        );
+        // A 360G id: still rule 4 (before any prefix).
+        assert_eq!(
+            typed("360G-ALWF-1", school, None),
+            (Statutory, EducationType)
+        );
+        // A charity number: rule 3 comes first.
+        assert_eq!(
+            typed("GB-EDU-133843", school, Some("1164619")),
+            (Vcse, CharityEvidence)
+        );
+        // A GB-CHC / GB-SC / GB-NIC identifier is charity evidence too.
+        assert_eq!(
+            typed("GB-CHC-1164619", school, None),
+            (Vcse, CharityEvidence)
         );
         assert_eq!(
-            infer("GB-COH-1", "Foo C.I.C.", [None, None], None),
-            (Vcse, CompanyCicName)
+            typed("GB-SC-SC015855", "School", None),
+            (Vcse, CharityEvidence)
         );
         assert_eq!(
-            infer("GB-COH-1", "Foo (CIC)", [None, None], None),
-            (Vcse, CompanyCicName)
+            typed("GB-NIC-100001", "School", None),
+            (Vcse, CharityEvidence)
+        );
+        // A blank charity number is no evidence.
+        assert_eq!(
+            typed("GB-EDU-1", school, Some("  ")),
+            (Statutory, EducationType)
+        );
+        // A university with no charity evidence, and one with.
+        assert_eq!(
+            typed("GB-UKPRN-10007814", "University", None),
+            (Statutory, EducationType)
         );
         assert_eq!(
-            infer("GB-COH-1", "Foo CIC Ltd", [None, None], None),
-            (Vcse, CompanyCicName)
+            typed("GB-COH-RC000766", "University", Some("1137453")),
+            (Vcse, CharityEvidence)
+        );
+    }
+
+    #[test]
+    fn charity_evidence_comes_after_every_other_type() {
+        // A type that maps decides first: a registered "Company" with a charity number is
+        // private by its type (rule 2 before rule 3).
+        assert_eq!(typed("GB-CHC-1", "Company", Some("1")), (Private, OrgType));
+        assert_eq!(typed("GB-CHC-1", "Public Body", None), (Statutory, OrgType));
+        // An unmapped type falls through.
+        assert_eq!(typed("GB-CHC-1", "Other", None), (Vcse, CharityEvidence));
+        // A charity number beats a company prefix (a charitable company is VCSE).
+        assert_eq!(
+            Case {
+                id: "GB-COH-01559314",
+                name: "TLC: Talk, Listen, Change",
+                charity: Some("0512710"),
+                ..Case::default()
+            }
+            .infer(),
+            (Vcse, CharityEvidence)
+        );
+        // A lookalike prefix is not the prefix.
+        assert_eq!(named("GB-CHCX-1", "x"), (Unknown, NoRule));
+    }
+
+    #[test]
+    fn register_prefixes_decide_after_types() {
+        assert_eq!(named("GB-LAE-TRF", "Trafford"), (Statutory, IdPrefix));
+        assert_eq!(named("gb-nhs-qop", "x"), (Statutory, IdPrefix));
+        assert_eq!(named("GB-EDU-1", "x"), (Statutory, IdPrefix));
+        assert_eq!(named("GB-REV-X1", "x"), (Vcse, IdPrefix));
+        assert_eq!(named("GB-MPR-1", "x"), (Vcse, IdPrefix));
+        assert_eq!(named("US-EIN-1", "x"), (Unknown, NoRule));
+    }
+
+    #[test]
+    fn companies_named_as_cics_are_vcse() {
+        for name in [
+            "Foo C.I.C.",
+            "Foo (CIC)",
+            "Foo CIC Ltd",
+            "Genesis Sale Moor CiC",
+            "Foo Community Interest Company",
+            "The Sport Business C.I.C",
+        ] {
+            assert_eq!(named("GB-COH-1", name), (Vcse, CompanyCicName), "{name}");
+        }
+        // "CIC" inside another word is not the word: "Cicely Trust Ltd" is not a CIC, but
+        // "trust" is a voluntary word; "Cicero Ltd" has neither.
+        assert_eq!(
+            named("GB-COH-1", "Cicely Trust Ltd"),
+            (Vcse, CompanyVoluntaryName)
+        );
+        assert_eq!(named("GB-COH-1", "Cicero Ltd"), (Private, Company));
+        assert_eq!(named("GB-COH-1", "Domestic Ltd"), (Private, Company));
+    }
+
+    #[test]
+    fn companies_numbered_rs_or_ip_are_societies() {
+        // From the identifier's number after GB-COH-.
+        assert_eq!(
+            named("GB-COH-RS007220", "Stretford Hub Limited"),
+            (Vcse, CompanySocietyNumber)
         );
         assert_eq!(
-            infer(
-                "GB-COH-1",
-                "Foo Community Interest Company",
-                [None, None],
-                None
-            ),
-            (Vcse, CompanyCicName)
+            named("GB-COH-IP12345R", "Acme Ltd"),
+            (Vcse, CompanySocietyNumber)
         );
+        // Lower case in the file: identifiers are stored upper case.
         assert_eq!(
-            infer("GB-COH-1", "Cicero Ltd", [None, None], None),
-            (Private, Company)
+            named("gb-coh-rs007220", "Acme Ltd"),
+            (Vcse, CompanySocietyNumber)
         );
+        // From Recipient Org:Company Number, when the identifier's number does not say.
+        let c = Case {
+            id: "GB-COH-00000001",
+            name: "Acme Ltd",
+            company: Some(" rs007220 "),
+            ..Case::default()
+        };
+        assert_eq!(c.infer(), (Vcse, CompanySocietyNumber));
+        // RS-like numbers that do not start RS or IP: a 5 for an S, a Scottish society
+        // (SP), a charitable incorporated organisation (CE), an ordinary company.
+        for id in [
+            "GB-COH-R5007220",
+            "GB-COH-SP001234",
+            "GB-COH-CE008889",
+            "GB-COH-07220000",
+        ] {
+            assert_eq!(named(id, "Acme Ltd"), (Private, Company), "{id}");
+        }
+        // Literally "starts RS": RSX1 counts (no real number looks like it).
+        assert!(is_society_number("RSX1"));
+        assert!(is_society_number("ip1"));
+        assert!(!is_society_number("R"));
+        assert!(!is_society_number(""));
+        // The number rule only applies to GB-COH identifiers.
+        let c = Case {
+            id: "360G-X-1",
+            name: "Acme",
+            company: Some("RS007220"),
+            ..Case::default()
+        };
+        assert_eq!(c.infer(), (Unknown, NoRule));
+    }
+
+    #[test]
+    fn companies_with_a_voluntary_word_are_vcse_by_the_weakest_rule() {
+        for name in [
+            "Friends of Stretford Public Hall",
+            "FRIENDS OF X LTD",
+            "Trafford Parents Forum Ltd",
+            "Islamic Society of Britain - Manchester Branch",
+            "Timperley Sports Club",
+            "Stretford Church Hall and Institute Limited",
+            "Residents' Association Ltd",
+            "Sale Volunteers Ltd",
+            "Sale Volunteer Centre",
+            "St Mary's Hospice Trading",
+            "1st Sale Scouts",
+            "Community-led Homes Ltd",
+        ] {
+            assert_eq!(
+                named("GB-COH-1", name),
+                (Vcse, CompanyVoluntaryName),
+                "{name}"
+            );
+        }
+        // Whole words only: "Trusty", "Clubhouse", "Foundations", "LifeChurch",
+        // "Friendship of" and "Friends United" have none.
+        for name in [
+            "Trusty Tools Ltd",
+            "Clubhouse Bars Ltd",
+            "Foundations Building Ltd",
+            "LifeChurch Ltd",
+            "Friendship of Sale Ltd",
+            "Friends United Ltd",
+            "Stockdales of Sale, Altrincham and District Ltd",
+        ] {
+            assert_eq!(named("GB-COH-1", name), (Private, Company), "{name}");
+        }
+        // The words only speak for GB-COH companies: a 360G club stays unknown.
+        assert_eq!(named("360G-X-1", "Sale Tennis Club"), (Unknown, NoRule));
+    }
+
+    #[test]
+    fn council_names_then_nothing() {
         assert_eq!(
-            infer("360G-x", "Sale Town Council", [None, None], None),
+            named("360G-x", "Sale Town Council"),
             (Statutory, CouncilName)
         );
         assert_eq!(
-            infer("360G-x", "Sale Choir", [None, None], None),
+            named("360G-x", "Trafford BOROUGH COUNCIL "),
+            (Statutory, CouncilName)
+        );
+        assert_eq!(
+            named("360G-x", "Council for Voluntary Service"),
             (Unknown, NoRule)
         );
-        // Unmapped type falls through to the next rule.
-        assert_eq!(
-            infer("GB-CHC-1", "x", [Some("Other"), None], None),
-            (Vcse, IdPrefix)
-        );
-        // A lookalike prefix is not the prefix.
-        assert_eq!(
-            infer("GB-CHCX-1", "x", [None, None], None),
-            (Unknown, NoRule)
-        );
+        assert_eq!(named("360G-x", "Sale Choir"), (Unknown, NoRule));
     }
 
     #[test]
-    fn org_types_match_loosely() {
-        assert_eq!(sector_for_org_type("C.I.C."), Some(Sector::Vcse));
-        assert_eq!(sector_for_org_type("C I C"), Some(Sector::Vcse));
+    fn grantnav_canonical_ids_decide_only_where_spec_rules_are_silent() {
+        let canon = |id: &str, name: &str, canonical: &str, org_type: Option<&str>| {
+            Case {
+                id,
+                name,
+                org_type,
+                canonical: Some(canonical),
+                ..Case::default()
+            }
+            .infer()
+        };
+        // A 360G- identifier says nothing; GrantNav's canonical GB-CHC id does.
         assert_eq!(
-            sector_for_org_type("  Registered   CHARITY "),
-            Some(Sector::Vcse)
+            canon("360G-trf-abc", "Sale Choir", "GB-CHC-1234567", None),
+            (Vcse, CanonicalIdPrefix)
         );
         assert_eq!(
-            sector_for_org_type("Local Authority"),
-            Some(Sector::Statutory)
+            canon("360G-x", "Y", "gb-lae-trf", None),
+            (Statutory, CanonicalIdPrefix)
         );
-        assert_eq!(sector_for_org_type("ICB"), Some(Sector::Statutory));
-        assert_eq!(sector_for_org_type("Company"), Some(Sector::Private));
-        assert_eq!(sector_for_org_type("Other"), None);
+        // A canonical company goes through the company rules.
+        assert_eq!(
+            canon("360G-x", "Foo CIC", "GB-COH-09876543", None),
+            (Vcse, CompanyCicName)
+        );
+        assert_eq!(
+            canon("360G-x", "Foo Ltd", "GB-COH-RS000001", None),
+            (Vcse, CompanySocietyNumber)
+        );
+        assert_eq!(
+            canon("360G-x", "Foo Ltd", "GB-COH-0001", None),
+            (Private, Company)
+        );
+        // It is not charity evidence: a school with a canonical GB-CHC id is still a
+        // school (rule 4 comes before any prefix).
+        assert_eq!(
+            canon("360G-x", "Y", "GB-CHC-1", Some("School")),
+            (Statutory, EducationType)
+        );
+        // The own prefix wins when it speaks.
+        assert_eq!(
+            canon("GB-LAE-TRF", "T", "GB-CHC-1", None),
+            (Statutory, IdPrefix)
+        );
+        // An unhelpful canonical id changes nothing; a council name still decides.
+        assert_eq!(
+            canon("360G-x", "Sale Choir", "360G-y", None),
+            (Unknown, NoRule)
+        );
+        assert_eq!(canon("360G-x", "Sale Choir", " ", None), (Unknown, NoRule));
+        assert_eq!(
+            canon("360G-x", "Sale Town Council", "US-EIN-1", None),
+            (Statutory, CouncilName)
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, inference never panics, and case never matters: names,
+        /// types and numbers compare in any case (identifiers are upper-cased on loading).
+        #[test]
+        fn inference_ignores_case_and_never_panics(
+            id in "(GB-COH-|GB-CHC-|GB-EDU-|360G-)?[A-Za-z0-9]{0,8}",
+            name in "\\PC{0,40}",
+            org_type in proptest::option::of("\\PC{0,30}"),
+            charity in proptest::option::of("[0-9 ]{0,4}"),
+            company in proptest::option::of("[A-Za-z0-9 ]{0,8}"),
+        ) {
+            let run = |name: &str, org_type: Option<&str>, company: Option<&str>| {
+                Case {
+                    id: &id,
+                    name,
+                    org_type,
+                    charity: charity.as_deref(),
+                    company,
+                    ..Case::default()
+                }
+                .infer()
+            };
+            let upper = |s: &str| s.to_uppercase();
+            let lower = |s: &str| s.to_lowercase();
+            let a = run(&upper(&name), org_type.as_deref().map(upper).as_deref(), company.as_deref().map(upper).as_deref());
+            let b = run(&lower(&name), org_type.as_deref().map(lower).as_deref(), company.as_deref().map(lower).as_deref());
+            // Upper- and lower-casing can change a non-ASCII text's length (ß → SS); the
+            // rules' words are ASCII, so compare only when both spellings are ASCII.
+            if name.is_ascii() && org_type.as_deref().is_none_or(str::is_ascii) {
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
     }
 }

@@ -267,7 +267,7 @@ pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
         })
         .collect();
     for i in ctx.active_grants() {
-        if !matches!(ctx.sector(i), Sector::Vcse | Sector::Unknown) {
+        if !ctx.sector(i).is_vcse_organisation() {
             continue;
         }
         let end = ctx.periods[i].end;
@@ -301,7 +301,7 @@ pub fn ending_summary(ctx: &Context) -> EndingSummary {
         .unwrap_or(NaiveDate::MAX);
     let mut s = EndingSummary::default();
     for i in ctx.active_grants() {
-        if !matches!(ctx.sector(i), Sector::Vcse | Sector::Unknown) {
+        if !ctx.sector(i).is_vcse_organisation() {
             continue;
         }
         let p = &ctx.periods[i];

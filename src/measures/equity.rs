@@ -9,8 +9,8 @@
 //!   blank then count as not unrestricted), else `keywords` when any has a Title or
 //!   Description ("unrestricted", "core costs", "core funding" as words), else `None`. Shares
 //!   are `None` when the funder's total is not positive. For SHORT-TERM-FUNDING the same
-//!   short-term share is taken over its money to organisations of sector `vcse`
-//!   (`vcse_short_term_share`, with `vcse_grants`).
+//!   short-term share is taken over its money to VCSE organisations, sectors vcse and
+//!   unknown ([`Sector::is_vcse_organisation`]; `vcse_short_term_share`, with `vcse_grants`).
 //! - **Usual suspects**, across every partnership, over attendance rows at meetings in the
 //!   window: vcse_seat_orgs = VCSE-side organisations (sector vcse or unknown) with attended
 //!   rows; top5_seat_share = attended rows of the five with most (ties to the smallest
@@ -24,8 +24,8 @@
 //!   and the meeting or a period covering its date ([`PaymentIndex::covers`]);
 //!   covered_attendance_rate = attended ÷ covered rows, likewise uncovered; both `None` when
 //!   either group has fewer than 10 rows, and everything `None` without payments.csv.
-//! - **Groups**: per `Led By` tag (trimmed, lower case, as loaded), over organisations of
-//!   sector `vcse` the dataset mentions anywhere: org_share = tagged ÷ all; funding_share =
+//! - **Groups**: per `Led By` tag (trimmed, lower case, as loaded), over VCSE organisations
+//!   (sectors vcse and unknown) the dataset mentions anywhere: org_share = tagged ÷ all; funding_share =
 //!   their grants received in the window ÷ all such money; seat_share = their attended rows ÷
 //!   all VCSE-side attended rows; representation_ratio = funding_share ÷ org_share (`None`
 //!   when no VCSE organisation carries the tag; 0 when none of them was funded).
@@ -92,13 +92,13 @@ pub struct FundingPractice {
     pub unrestricted_share: Option<f64>,
     /// How unrestricted_share is known; `None` with it.
     pub unrestricted_basis: Option<UnrestrictedBasis>,
-    /// Grants to organisations of sector vcse.
+    /// Grants to VCSE organisations (sectors vcse and unknown).
     pub vcse_grants: usize,
     /// Their amount, pounds.
     pub vcse_amount: f64,
     /// Share of that amount in grants of 12 months or less (SHORT-TERM-FUNDING's value).
     pub vcse_short_term_share: Option<f64>,
-    /// Of the grants to vcse organisations, those whose length is the 12-month default.
+    /// Of the grants to VCSE organisations, those whose length is the 12-month default.
     pub vcse_lengths_assumed: usize,
 }
 
@@ -156,7 +156,7 @@ pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
                 s.keyword_unrestricted += g.amount;
             }
         }
-        if ctx.sector(i) == Sector::Vcse {
+        if ctx.sector(i).is_vcse_organisation() {
             s.vcse_grants += 1;
             s.vcse_assumed += usize::from(assumed);
             s.vcse_total += g.amount;
@@ -348,7 +348,7 @@ fn seats_in_window<'d>(
 
 /// The VCSE side's organisation of a seat (vcse or unknown sector), if it has one.
 fn vcse_org<'d>(seat: &Seat<'d>) -> Option<&'d OrgId> {
-    if seat.side() != Some(Side::Vcse) || seat.sector == Sector::Individual {
+    if !seat.sector.is_vcse_organisation() {
         return None;
     }
     seat.row.org.as_ref()
@@ -411,9 +411,7 @@ fn usual_suspects(
     // The correlation's organisations: VCSE-side organisations with seats or money.
     let mut members: BTreeSet<&OrgId> = rows.keys().copied().collect();
     members.extend(received.iter().filter_map(|(o, amount)| {
-        let side = Side::of(data.sector_of(o));
-        (side == Some(Side::Vcse) && data.sector_of(o) != Sector::Individual && amount.0 != 0)
-            .then_some(*o)
+        (data.sector_of(o).is_vcse_organisation() && amount.0 != 0).then_some(*o)
     }));
     let organisations: Vec<SeatHolder> = members
         .iter()
@@ -537,7 +535,7 @@ fn groups(data: &Dataset, seats: &[Seat], received: &HashMap<&OrgId, Pence>) -> 
     let vcse: Vec<&crate::model::Organisation> = data
         .organisations
         .values()
-        .filter(|o| o.sector == Sector::Vcse)
+        .filter(|o| o.sector.is_vcse_organisation())
         .collect();
     let money = |o: &OrgId| received.get(o).copied().unwrap_or_default();
     let vcse_received: Pence = vcse.iter().map(|o| money(&o.id)).sum();
@@ -950,6 +948,42 @@ mod tests {
         // "c": only on a statutory body → no VCSE organisation carries it → null.
         assert_eq!(groups[2].organisations, 0);
         assert_eq!(groups[2].representation_ratio, None);
+    }
+
+    /// SPEC.md "VCSE organisations" = sectors vcse and unknown, in funding practice and in
+    /// groups alike (issue 16): an unregistered group (unknown) counts, a person, a private
+    /// company and a statutory body do not.
+    #[test]
+    fn vcse_organisations_are_vcse_and_unknown_in_every_lens() {
+        let mut fx = Fixture::new()
+            .org("GB-F", "Funder", Sector::Statutory)
+            .org("GB-V1", "V1", Sector::Vcse)
+            .org("360G-U1", "U1", Sector::Unknown)
+            .org("GB-P1", "P1", Sector::Private)
+            .org("GB-S1", "S1", Sector::Statutory)
+            // 12 months each (the default): £100 to V1, £300 to U1, £50 to a person,
+            // £500 to P1, £1,000 to S1.
+            .grant("GB-F", "GB-V1", 100, "2024-01-01", None)
+            .grant("GB-F", "360G-U1", 300, "2024-01-01", None)
+            .grant("GB-F", "person:1", 50, "2024-01-01", None)
+            .grant("GB-F", "GB-P1", 500, "2024-01-01", None)
+            .grant("GB-F", "GB-S1", 1000, "2024-01-01", None);
+        // U1 grows to 36 months: £300 of £400 to VCSE organisations is long, £100 short.
+        fx.data.grants[1].duration_months = Some(36.0);
+        let f = &funding_practice(&ctx(&fx))[&id("GB-F")];
+        // To VCSE organisations: V1 and U1, 2 grants, £400; short (≤ 12 months) £100 → 0.25.
+        assert_eq!((f.vcse_grants, f.vcse_amount), (2, 400.0));
+        assert!(close(f.vcse_short_term_share, 0.25));
+        // U1 carries the tag: 1 of the 2 VCSE organisations (V1, U1; GB-F is statutory)
+        // → org_share 0.5; £300 of the £400 they received → 0.75; ratio 0.75 ÷ 0.5 = 1.5.
+        if let Some(o) = fx.data.organisations.get_mut(&id("360G-U1")) {
+            o.led_by = vec!["a".to_owned()];
+        }
+        let groups = lenses(&fx).groups;
+        let a = &groups[0];
+        assert_eq!((a.organisations, a.vcse_organisations), (1, 2));
+        assert!(close(a.org_share, 0.5) && close(a.funding_share, 0.75));
+        assert!(close(a.representation_ratio, 1.5));
     }
 
     /// P1 with five meetings; person 1 (a community member) at all five, people 2..=n at

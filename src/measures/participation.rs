@@ -80,10 +80,12 @@ pub enum Side {
 impl Side {
     /// The side of a sector; `None` for private attendees, who are on neither side.
     pub fn of(sector: Sector) -> Option<Side> {
-        match sector {
-            Sector::Statutory => Some(Side::Statutory),
-            Sector::Vcse | Sector::Individual | Sector::Unknown => Some(Side::Vcse),
-            Sector::Private => None,
+        if sector == Sector::Statutory {
+            Some(Side::Statutory)
+        } else if sector.is_vcse_side() {
+            Some(Side::Vcse)
+        } else {
+            None
         }
     }
 }

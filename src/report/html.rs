@@ -242,14 +242,7 @@ fn at_a_glance(h: &mut String, f: &Findings) {
     let vcse: f64 = t
         .by_sector
         .iter()
-        .filter(|s| {
-            matches!(
-                s.sector,
-                crate::model::Sector::Vcse
-                    | crate::model::Sector::Unknown
-                    | crate::model::Sector::Individual
-            )
-        })
+        .filter(|s| s.sector.is_vcse_side())
         .map(|s| s.amount)
         .sum();
     if t.amount > 0.0 {
@@ -578,14 +571,22 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
     for note in &f.data_quality.notes {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(note));
     }
-    h.push_str("<h3>How sectors were decided</h3>\n<table>\n<caption>Organisations per rule (first rule that applies; organisations.csv overrides inference).</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Sector</th><th scope=\"col\" class=\"num\">Organisations</th></tr></thead>\n<tbody>\n");
+    h.push_str("<h3 id=\"sectors\">How sectors were decided</h3>\n");
+    let command = crate::validate::template_command(Some("DATASET"));
+    for sentence in
+        crate::validate::inference_sentences(&f.data_quality.sector_inferences, &command)
+    {
+        let _ = writeln!(h, "<p>{}</p>", code_spans(&escape(&sentence)));
+    }
+    h.push_str("<table>\n<caption>Organisations per rule (first rule that applies; organisations.csv overrides inference), and the money they received in the window.</caption>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Sector</th><th scope=\"col\" class=\"num\">Organisations</th><th scope=\"col\" class=\"num\">Received</th></tr></thead>\n<tbody>\n");
     for r in &f.data_quality.sector_inferences {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(r.description),
             escape(crate::charts::sector_name(r.sector)),
-            r.organisations
+            r.organisations,
+            money(r.amount.pounds())
         );
     }
     h.push_str("</tbody>\n</table>\n");
@@ -608,6 +609,19 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
             ""
         }
     );
+}
+
+/// Text between backticks as `<code>` (the text already escaped; backticks are not).
+fn code_spans(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{part}</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// The equity lenses in brief, for the method section: what each one read, or why not.

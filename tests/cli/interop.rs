@@ -265,7 +265,7 @@ fn options_for_removed_linked_and_unmentioned_rows() {
     assert_eq!(orgs["warnings"]["removed-charity"]["count"], 2);
     assert_eq!(
         sector_of(&v, "GB-CHC-1100005"),
-        Some(("vcse".into(), "id-prefix".into()))
+        Some(("vcse".into(), "charity-evidence".into()))
     );
     // Without `linked`, the trust fund repeats 1100001's number: a duplicate, exit 2.
     let d = register_with_config(

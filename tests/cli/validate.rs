@@ -115,14 +115,14 @@ fn optional_files_enable_analyses_and_the_rest_are_named_as_missing() {
         .collect();
     assert!(missing.contains(&"payments.csv") && missing.contains(&"meetings.csv"));
     assert!(analyses[0]["missing"].as_array().is_some_and(Vec::is_empty));
-    // Sectors: GB-LAE → statutory by prefix; GB-CHC → vcse by prefix; 360G- → unknown.
+    // Sectors: GB-LAE → statutory by prefix; GB-CHC → vcse, charity evidence; 360G- → unknown.
     assert_eq!(
         sector_of(&v, "GB-LAE-NBR"),
         Some(("statutory".into(), "id-prefix".into()))
     );
     assert_eq!(
         sector_of(&v, "GB-CHC-1100001"),
-        Some(("vcse".into(), "id-prefix".into()))
+        Some(("vcse".into(), "charity-evidence".into()))
     );
     assert_eq!(
         sector_of(&v, "360G-NBR-GROUP"),
