@@ -188,6 +188,8 @@ pub struct Quality {
     pub notes: Vec<String>,
     /// Organisations per sector-inference rule and sector.
     pub sector_inferences: Vec<crate::validate::RuleCount>,
+    /// Identifiers merged by organisations.csv `Same As` (empty when none).
+    pub merges: Vec<crate::model::Merge>,
 }
 
 /// How to analyse.
@@ -387,6 +389,7 @@ fn quality(data: &Dataset) -> Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
         sector_inferences: crate::validate::rule_counts(data),
+        merges: data.quality.merges.clone(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! organisations.csv: optional enrichment that overrides inference.
 //!
 //! Columns are SPEC.md's (`Identifier`, `Name`, `Sector`, `Type`, `Annual Income`, `Area`,
-//! `Led By`) unless `[organisations]` in fundflow.toml maps them
+//! `Led By`, `Same As`) unless `[organisations]` in fundflow.toml maps them
 //! ([`OrganisationsMapping`]), as for a Charity Commission register extract
 //! (`registered_charity_number`, `charity_name`, `latest_income`, ...). A mapped column
 //! must be in the file; an unmapped one is read when present.
@@ -15,7 +15,7 @@
 
 use super::parse::parse_amount;
 use super::table::{Col, Headers, RowCtx, Table};
-use super::{FileLedger, InputFile, Ledger, OrgRow};
+use super::{FileLedger, InputFile, Ledger, OrgRow, SameAs};
 use crate::config::OrganisationsMapping;
 use crate::error::{Error, Place, Problem, Reason};
 use crate::model::{OrgId, Sector};
@@ -37,6 +37,7 @@ struct Cols {
     income: Option<Col>,
     area: Option<Col>,
     led_by: Option<Col>,
+    same_as: Option<Col>,
     linked: Option<Col>,
     removed: Option<Col>,
 }
@@ -80,6 +81,7 @@ fn resolve(h: &Headers, m: Option<&OrganisationsMapping>) -> Result<Cols, Proble
             income: h.optional("Annual Income")?,
             area: h.optional("Area")?,
             led_by: h.optional("Led By")?,
+            same_as: h.optional("Same As")?,
             linked: None,
             removed: None,
         });
@@ -98,6 +100,7 @@ fn resolve(h: &Headers, m: Option<&OrganisationsMapping>) -> Result<Cols, Proble
         income: column(h, &m.income, "income", Some("Annual Income"))?,
         area: column(h, &m.area, "area", Some("Area"))?,
         led_by: column(h, &m.led_by, "led_by", Some("Led By"))?,
+        same_as: column(h, &m.same_as, "same_as", Some("Same As"))?,
         linked: column(h, &m.linked, "linked", None)?,
         removed: column(h, &m.removed, "removed", None)?,
     })
@@ -267,6 +270,19 @@ impl Reading<'_> {
             .collect();
         led_by.sort();
         led_by.dedup();
+        // A full identifier, as in every other file: the mapping's prefix is for the
+        // register's own numbers, not for what they point at. Whether the target exists, is
+        // the row itself or closes a cycle is known only once every file is read
+        // (super::merge).
+        let same_as = c.same_as.as_ref().and_then(|col| {
+            OrgId::parse(ctx.get(col)).map(|target| SameAs {
+                target,
+                file: ctx.file.to_owned(),
+                place: ctx.place.clone(),
+                column: col.name.clone(),
+                raw: ctx.get(col).to_owned(),
+            })
+        });
         Ok(Some(OrgRow {
             id,
             name: ctx.text(&c.name),
@@ -275,6 +291,7 @@ impl Reading<'_> {
             annual_income,
             area: ctx.text(&c.area),
             led_by,
+            same_as,
         }))
     }
 }
