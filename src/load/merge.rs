@@ -345,4 +345,41 @@ mod tests {
         assert!(finals.is_empty());
         assert!(messages(&invalid)[0].contains("(X → Y → X)"));
     }
+
+    proptest::proptest! {
+        /// Whatever the links (self-links, unknown targets, cycles, chains), every link is
+        /// either resolved or invalid; a resolved one ends at an identifier with no valid
+        /// link of its own, reached by following the links; and nothing merges into itself.
+        #[test]
+        fn every_link_resolves_to_a_chain_end_or_is_invalid(
+            edges in proptest::collection::btree_map(0u8..8, 0u8..10, 0..8)
+        ) {
+            let name = |n: u8| format!("ID{n}");
+            let rows: Vec<(u64, String, String)> = edges
+                .iter()
+                .enumerate()
+                .map(|(i, (f, t))| (i as u64 + 2, name(*f), name(*t)))
+                .collect();
+            let refs: Vec<(u64, &str, &str)> =
+                rows.iter().map(|(l, f, t)| (*l, f.as_str(), t.as_str())).collect();
+            let l = links(&refs);
+            // ID8 and ID9 are named by no file.
+            let named = |i: &OrgId| !matches!(i.as_str(), "ID8" | "ID9");
+            let (finals, invalid) = resolve(&l, &named);
+            let bad: BTreeSet<&OrgId> = invalid.iter().map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(finals.len() + bad.len(), l.len());
+            for (from, into) in &finals {
+                proptest::prop_assert!(from != into);
+                proptest::prop_assert!(named(into));
+                proptest::prop_assert!(!finals.contains_key(into));
+                let mut at = from;
+                let mut steps = 0;
+                while at != into {
+                    at = &l[at].target;
+                    steps += 1;
+                    proptest::prop_assert!(steps <= l.len());
+                }
+            }
+        }
+    }
 }

@@ -26,12 +26,18 @@ fn fixture() -> PathBuf {
 
 /// `fundflow analyse DIR` (no charts), findings.json parsed.
 fn analyse(dir: &Path) -> Value {
+    analyse_with_report(dir).0
+}
+
+/// `fundflow analyse DIR` (no charts): findings.json parsed, and report.html.
+fn analyse_with_report(dir: &Path) -> (Value, String) {
     let out = tempfile::tempdir().expect("tempdir");
     let o = out.path().join("out");
     let (code, _, err) = run(&["analyse", arg(dir), "-o", arg(&o), "--charts", "none", "-q"]);
     assert_eq!(code, 0, "analyse failed: {err}");
     let text = std::fs::read_to_string(o.join("findings.json")).expect("findings.json");
-    serde_json::from_str(&text).expect("JSON")
+    let html = std::fs::read_to_string(o.join("report.html")).expect("report.html");
+    (serde_json::from_str(&text).expect("JSON"), html)
 }
 
 fn row<'a>(list: &'a Value, id: &str) -> &'a Value {
@@ -72,7 +78,12 @@ fn fixture_with(organisations: Option<&str>) -> tempfile::TempDir {
 
 #[test]
 fn a_merged_organisation_is_one_row_in_every_figure() {
-    let f = analyse(&fixture());
+    let (f, html) = analyse_with_report(&fixture());
+    // The report says so in its data-quality section.
+    assert!(
+        html.contains("<li>360G-NBR-FB2, 360G-NBR-FOODBANK into GB-CHC-1000001 (Food Bank Limited): 10 rows rewritten.</li>"),
+        "merge not in the report"
+    );
     // Totals: all 8 grants, £8,500, still (3,000 + 2,000 + 1,000 + 1,000 + 500 + 500 + 200
     // + 300). Recipients: the food bank, the youth club, the art group = 3 (5 identifiers
     // before merging). Funders: council, trust, food bank = 3.
