@@ -496,4 +496,58 @@ mod tests {
         let d = load_with(text, None, Some(status)).expect("loads");
         assert!(quality(&d).warnings.is_empty());
     }
+
+    #[test]
+    fn same_as_rewrites_every_grant_and_the_merged_identifier_is_gone() {
+        // 360G-NBR-GROUP (G2, £5) is the food bank GB-CHC-1234567 (G1, £10): after merging
+        // both grants go to GB-CHC-1234567, which keeps its grant's name; organisations:
+        // council and food bank = 2. One row rewritten (G2), in grants.csv.
+        let text = "Identifier,Name,Same As\n360G-NBR-GROUP,Old name, gb-chc-1234567 \n";
+        let d = load_with(text, None, None).expect("loads");
+        let to: Vec<String> = d
+            .grants
+            .iter()
+            .map(|g| match &g.recipient {
+                crate::model::Recipient::Org(o) => o.to_string(),
+                crate::model::Recipient::Individual(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(to, ["GB-CHC-1234567", "GB-CHC-1234567"]);
+        assert_eq!(d.organisations.len(), 2);
+        assert_eq!(d.organisations[&id("GB-CHC-1234567")].name, "Food Bank");
+        let m = &d.quality.merges;
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].into, id("GB-CHC-1234567"));
+        assert_eq!(m[0].name, "Food Bank");
+        assert_eq!(m[0].from[0].id, id("360G-NBR-GROUP"));
+        assert_eq!(m[0].from[0].name, "Old name");
+        assert_eq!(m[0].rows_rewritten, 1);
+        assert_eq!(m[0].by_file.get("grants.csv"), Some(&1));
+        // The row is used (it said something true); nothing rejected.
+        assert_eq!(quality(&d).rows_used, 1);
+    }
+
+    #[test]
+    fn a_bad_same_as_is_an_invalid_row_left_out_with_skip_invalid() {
+        let text = "Identifier,Name,Same As\n360G-NBR-GROUP,Local Group,360G-NBR-GROUP\n";
+        let e = load_with(text, None, None).expect_err("strict");
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string().starts_with(
+                "organisations.csv:2:Same As: \"360G-NBR-GROUP\": Same As names the row's own Identifier"
+            ),
+            "{e}"
+        );
+        let opts = LoadOptions {
+            skip_invalid: true,
+            ..LoadOptions::default()
+        };
+        let d = load_inputs(&inputs(text, None), &opts).expect("skips");
+        // 1 read = 0 used + 1 rejected; nothing merged, the group still a recipient.
+        let q = quality(&d);
+        assert_eq!((q.rows_read, q.rows_used), (1, 0));
+        assert_eq!(count(&q.rejected, "same-as-self"), 1);
+        assert!(d.quality.merges.is_empty());
+        assert!(d.organisations.contains_key(&id("360G-NBR-GROUP")));
+    }
 }
