@@ -148,13 +148,16 @@ pub(crate) fn resolve(
                 let words = shown.join(" → ");
                 let members: Vec<OrgId> = cycle.iter().map(|id| (*id).clone()).collect();
                 for id in members {
-                    let problem = links[&id].problem(Reason::new(
-                        "same-as-cycle",
-                        format!(
-                            "Same As forms a cycle ({words}); a chain must end at an organisation without Same As"
-                        ),
-                    ));
-                    invalid.insert(id, problem);
+                    // Every identifier on the path was reached through its own link.
+                    if let Some(link) = links.get(&id) {
+                        let problem = link.problem(Reason::new(
+                            "same-as-cycle",
+                            format!(
+                                "Same As forms a cycle ({words}); a chain must end at an organisation without Same As"
+                            ),
+                        ));
+                        invalid.insert(id, problem);
+                    }
                 }
                 break;
             }
