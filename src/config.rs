@@ -193,6 +193,9 @@ pub struct OrganisationsMapping {
     pub area: Option<String>,
     /// Column holding the `Led By` tags [default: `Led By`].
     pub led_by: Option<String>,
+    /// Column holding `Same As`, the identifier this organisation is merged into
+    /// [default: `Same As`].
+    pub same_as: Option<String>,
     /// Keep only rows whose identifier another file mentions (grants, partnerships,
     /// meetings, attendance, payments); the rest are counted as `not-mentioned` and left
     /// out, so a register of 170,000 charities does not become 170,000 organisations of the
@@ -227,6 +230,7 @@ impl Default for OrganisationsMapping {
             income: None,
             area: None,
             led_by: None,
+            same_as: None,
             only_mentioned: true,
             linked: None,
             removed: None,
@@ -250,6 +254,7 @@ impl OrganisationsMapping {
             ("income", &self.income),
             ("area", &self.area),
             ("led_by", &self.led_by),
+            ("same_as", &self.same_as),
             ("linked", &self.linked),
             ("removed", &self.removed),
         ];

@@ -197,6 +197,8 @@ pub struct Quality {
     pub notes: Vec<String>,
     /// Organisations per sector-inference rule and sector.
     pub sector_inferences: Vec<crate::validate::RuleCount>,
+    /// Identifiers merged by organisations.csv `Same As` (empty when none).
+    pub merges: Vec<crate::model::Merge>,
 }
 
 /// How to analyse.
@@ -673,6 +675,7 @@ fn quality(ctx: &Context) -> Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
         sector_inferences: crate::validate::rule_counts(data, window_grants),
+        merges: data.quality.merges.clone(),
     }
 }
 

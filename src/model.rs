@@ -590,6 +590,32 @@ pub struct DataQuality {
     pub files: Vec<FileQuality>,
     /// Notes about references (e.g. a host organisation that appears only in meetings.csv).
     pub notes: Vec<String>,
+    /// Organisations merged by organisations.csv `Same As`, by target identifier.
+    pub merges: Vec<Merge>,
+}
+
+/// Identifiers merged into one organisation by organisations.csv `Same As`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merge {
+    /// The identifier they became (the end of each chain).
+    pub into: OrgId,
+    /// The merged organisation's name (the target's own).
+    pub name: String,
+    /// The identifiers merged into it, sorted, with the name each went by.
+    pub from: Vec<MergedId>,
+    /// Input rows in which at least one reference was rewritten to `into`.
+    pub rows_rewritten: usize,
+    /// The same, per input file.
+    pub by_file: BTreeMap<String, usize>,
+}
+
+/// One identifier merged into another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedId {
+    /// The identifier, as it was in the files.
+    pub id: OrgId,
+    /// The name it went by (its organisations.csv row, else its latest grant).
+    pub name: String,
 }
 
 /// A loaded, validated dataset.

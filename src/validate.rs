@@ -2,7 +2,9 @@
 //! organisation's sector was decided, so a user can correct it before analysing.
 
 use crate::load::LEFT_OUT_REASONS;
-use crate::model::{Analysis, Dataset, FileQuality, OrgId, Pence, Recipient, Sector, SectorRule};
+use crate::model::{
+    Analysis, Dataset, FileQuality, Merge, OrgId, Pence, Recipient, Sector, SectorRule,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,8 +25,192 @@ pub struct ValidationReport {
     pub partnerships: PartnershipCounts,
     /// Sector inference, per rule and per organisation.
     pub sectors: SectorInference,
+    /// Names shared by several identifiers: perhaps one body published twice (a warning;
+    /// organisations.csv `Same As` merges them).
+    pub duplicate_names: Vec<DuplicateName>,
+    /// Identifiers merged by organisations.csv `Same As`.
+    pub merges: Vec<Merge>,
     /// Notes about references between files.
     pub notes: Vec<String>,
+}
+
+/// One normalised name under several identifiers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DuplicateName {
+    /// The name after [`normalised_name`].
+    pub normalised: String,
+    /// Each identifier under it, sorted by identifier.
+    pub organisations: Vec<OrgMoney>,
+}
+
+/// An organisation and its money in all grants of the dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgMoney {
+    /// Identifier.
+    pub id: OrgId,
+    /// Name.
+    pub name: String,
+    /// Amount of the grants it received.
+    pub received: Pence,
+    /// Amount of the grants it gave.
+    pub given: Pence,
+}
+
+/// A name as compared for duplicates: lower case; apostrophes (`'`, `’`, `‘`, `` ` ``) and
+/// full stops deleted (`St. Mary's` = `St Marys`, `C.I.C.` = `CIC`); every other character
+/// that is not a letter or digit read as a space; then the words `the`, `ltd` and `limited`
+/// dropped wherever they stand, and the rest joined by single spaces. `The Foo Trust Ltd`,
+/// `FOO TRUST LIMITED` and `Foo-Trust, Ltd.` are all `foo trust`. An empty result (a name
+/// that is only those words) is never a duplicate.
+pub fn normalised_name(name: &str) -> String {
+    let spaced: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !matches!(c, '\'' | '’' | '‘' | '`' | '.'))
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    spaced
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "the" | "ltd" | "limited"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Money received and given per organisation, over every grant of the dataset.
+fn money_by_org(d: &Dataset) -> HashMap<&OrgId, (Pence, Pence)> {
+    let mut money: HashMap<&OrgId, (Pence, Pence)> = HashMap::new();
+    for g in &d.grants {
+        money.entry(&g.funder).or_default().1 += g.amount;
+        if let Recipient::Org(o) = &g.recipient {
+            money.entry(o).or_default().0 += g.amount;
+        }
+    }
+    money
+}
+
+/// Organisations (never individuals) whose names normalise alike under different
+/// identifiers, sorted by normalised name.
+pub fn duplicate_names(d: &Dataset) -> Vec<DuplicateName> {
+    let money = money_by_org(d);
+    let mut by_name: BTreeMap<String, Vec<OrgMoney>> = BTreeMap::new();
+    for o in d.organisations.values() {
+        if o.sector == Sector::Individual {
+            continue;
+        }
+        let key = normalised_name(&o.name);
+        if key.is_empty() {
+            continue;
+        }
+        let (received, given) = money.get(&o.id).copied().unwrap_or_default();
+        by_name.entry(key).or_default().push(OrgMoney {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            received,
+            given,
+        });
+    }
+    by_name
+        .into_iter()
+        .filter(|(_, orgs)| orgs.len() > 1)
+        .map(|(normalised, organisations)| DuplicateName {
+            normalised,
+            organisations,
+        })
+        .collect()
+}
+
+/// The columns of the organisations template, in order: organisations.csv's own, with
+/// `Sector Rule` and `Received` (ignored when the file is read back, as any extra column).
+pub const TEMPLATE_COLUMNS: [&str; 10] = [
+    "Identifier",
+    "Name",
+    "Sector",
+    "Sector Rule",
+    "Received",
+    "Same As",
+    "Type",
+    "Annual Income",
+    "Area",
+    "Led By",
+];
+
+/// `1234.5` pounds as `1234.50`: what organisations.csv reads back, without a `£` a
+/// spreadsheet might mangle.
+fn plain_pounds(p: Pence) -> String {
+    let sign = if p.0 < 0 { "-" } else { "" };
+    let abs = p.0.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// An organisations.csv listing every organisation the dataset names (never an
+/// individual), sorted by identifier: its name, sector and the rule that decided it, money
+/// received in all grants, and what organisations.csv already said (type, income, area,
+/// tags). Identifiers merged by `Same As` keep their rows, pointing at their target, so the
+/// file can replace the dataset's organisations.csv. UTF-8 with a byte-order mark, so a
+/// spreadsheet opens names such as `Café` as written.
+pub fn organisations_template(d: &Dataset) -> Result<OrganisationsTemplate, csv::Error> {
+    let money = money_by_org(d);
+    let mut rows: BTreeMap<&OrgId, [String; 10]> = BTreeMap::new();
+    for o in d.organisations.values() {
+        if o.sector == Sector::Individual {
+            continue;
+        }
+        let received = money.get(&o.id).map_or(Pence(0), |m| m.0);
+        rows.insert(
+            &o.id,
+            [
+                o.id.to_string(),
+                o.name.clone(),
+                o.sector.as_str().to_owned(),
+                o.sector_rule.as_str().to_owned(),
+                plain_pounds(received),
+                String::new(),
+                o.org_type.clone().unwrap_or_default(),
+                o.annual_income.map(plain_pounds).unwrap_or_default(),
+                o.area.clone().unwrap_or_default(),
+                o.led_by.join("; "),
+            ],
+        );
+    }
+    for m in &d.quality.merges {
+        for f in &m.from {
+            rows.insert(
+                &f.id,
+                [
+                    f.id.to_string(),
+                    f.name.clone(),
+                    String::new(),
+                    "same-as".to_owned(),
+                    String::new(),
+                    m.into.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            );
+        }
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(TEMPLATE_COLUMNS)?;
+    for r in rows.values() {
+        w.write_record(r)?;
+    }
+    Ok(OrganisationsTemplate {
+        csv: w.into_inner().map_err(|e| e.into_error())?,
+        rows: rows.len(),
+    })
+}
+
+/// What [`organisations_template`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationsTemplate {
+    /// The file's bytes.
+    pub csv: Vec<u8>,
+    /// Its rows, header excluded.
+    pub rows: usize,
 }
 
 /// One input file.
@@ -363,6 +549,8 @@ impl ValidationReport {
                     })
                     .collect(),
             },
+            duplicate_names: duplicate_names(d),
+            merges: d.quality.merges.clone(),
             notes: d.quality.notes.clone(),
         }
     }
@@ -519,8 +707,39 @@ impl ValidationReport {
         }
         writeln!(
             s,
-            "  (`fundflow validate --json` lists all {n}; give a Sector in organisations.csv to correct one)"
+            "  (`fundflow validate --json` lists all {n}; give a Sector in organisations.csv to correct one:\n   `fundflow validate DATASET --organisations-template organisations.csv` writes one to edit)"
         )?;
+        if !self.merges.is_empty() {
+            writeln!(s, "\nMerged by Same As in organisations.csv")?;
+            for m in &self.merges {
+                let from: Vec<&str> = m.from.iter().map(|f| f.id.as_str()).collect();
+                writeln!(
+                    s,
+                    "  {} into {} {}: {} row(s) rewritten",
+                    from.join(", "),
+                    m.into,
+                    m.name,
+                    m.rows_rewritten
+                )?;
+            }
+        }
+        if !self.duplicate_names.is_empty() {
+            writeln!(
+                s,
+                "\nWarning: one name under several identifiers ({}); if they are one body, give the others `Same As` in organisations.csv",
+                self.duplicate_names.len()
+            )?;
+            for dup in &self.duplicate_names {
+                writeln!(s, "  \"{}\"", dup.normalised)?;
+                for o in &dup.organisations {
+                    write!(s, "    {} {}: received {}", o.id, o.name, o.received)?;
+                    if o.given.0 > 0 {
+                        write!(s, ", gave {}", o.given)?;
+                    }
+                    writeln!(s)?;
+                }
+            }
+        }
         if !self.notes.is_empty() {
             writeln!(s, "\nNotes")?;
             for note in &self.notes {
@@ -588,5 +807,42 @@ mod tests {
             template_command(None),
             "fundflow validate --organisations-template organisations-template.csv"
         );
+    }
+
+    #[test]
+    fn names_normalise_without_case_punctuation_the_and_ltd() {
+        // The brief's hand cases: "The" and "Ltd"/"Limited" dropped, case ignored.
+        assert_eq!(normalised_name("The Foo Trust Ltd"), "foo trust");
+        assert_eq!(normalised_name("FOO TRUST LIMITED"), "foo trust");
+        // Punctuation: the comma and hyphen become spaces, the full stop goes.
+        assert_eq!(normalised_name("Foo-Trust, Ltd."), "foo trust");
+        assert_eq!(normalised_name("  foo   trust  "), "foo trust");
+        // Apostrophes and full stops are deleted, not spaced: one word stays one word.
+        assert_eq!(normalised_name("St. Mary's Church"), "st marys church");
+        assert_eq!(normalised_name("St Marys Church"), "st marys church");
+        assert_eq!(normalised_name("Foo C.I.C."), "foo cic");
+        // "the" is dropped wherever it stands; a word merely containing it is kept.
+        assert_eq!(
+            normalised_name("Friends of the Theatre"),
+            "friends of theatre"
+        );
+        assert_eq!(normalised_name("Limitedness Ltd"), "limitedness");
+        // Letters beyond ASCII are letters.
+        assert_eq!(normalised_name("CAFÉ Ünity"), "café ünity");
+        // Only dropped words: nothing to compare.
+        assert_eq!(normalised_name("The Ltd."), "");
+        // Different bodies stay different.
+        assert_ne!(
+            normalised_name("Foo Trust"),
+            normalised_name("Foo Trust Fund")
+        );
+    }
+
+    #[test]
+    fn pounds_are_written_plainly_for_reading_back() {
+        // 123,450 pence = £1,234.50; 5 pence = £0.05.
+        assert_eq!(plain_pounds(Pence(123_450)), "1234.50");
+        assert_eq!(plain_pounds(Pence(5)), "0.05");
+        assert_eq!(plain_pounds(Pence(0)), "0.00");
     }
 }

@@ -12,6 +12,7 @@ mod cli {
     pub mod hostile_names;
     pub mod interop;
     pub mod output_safety;
+    pub mod merge;
     pub mod real_files;
     pub mod report;
     pub mod sectors;

@@ -38,7 +38,7 @@ pub struct Cli {
 pub enum Command {
     /// Check a dataset: files found, rows used and rejected, sector of every organisation.
     #[command(
-        after_help = "Examples:\n  fundflow validate                      # the built-in example\n  fundflow validate my-area/             # a folder of CSVs\n  fundflow validate grants.json --json   # one grants file, as JSON"
+        after_help = "Examples:\n  fundflow validate                      # the built-in example\n  fundflow validate my-area/             # a folder of CSVs\n  fundflow validate grants.json --json   # one grants file, as JSON\n  fundflow validate my-area/ --organisations-template orgs.csv   # sectors to correct"
     )]
     Validate(ValidateArgs),
     /// Analyse a dataset: write findings.json, tables (CSV and Parquet), charts and report.html.
@@ -245,6 +245,14 @@ pub struct ValidateArgs {
     /// thresholds are checked too) [default: fundflow.toml in the dataset folder, if any].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Write an organisations.csv listing every organisation with its inferred sector, the
+    /// rule that decided it and the money it received, ready to correct and put back in the
+    /// dataset folder. Refuses an existing FILE (unless --force) and any input of the run.
+    #[arg(long, value_name = "FILE")]
+    pub organisations_template: Option<PathBuf>,
+    /// Replace the --organisations-template FILE if it exists (never an input of the run).
+    #[arg(long, requires = "organisations_template")]
+    pub force: bool,
 }
 
 /// Runs a parsed command line.

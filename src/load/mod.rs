@@ -13,6 +13,7 @@ pub mod encoding;
 pub mod example;
 mod grants;
 mod meetings;
+mod merge;
 mod organisations;
 pub mod parse;
 mod partnerships;
@@ -294,13 +295,13 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
             })
         },
     );
-    let grants = grants?;
+    let mut grants = grants?;
     let PartnershipFiles {
         ledger: rest_ledger,
-        partnerships,
-        meetings,
-        attendance,
-        payments,
+        mut partnerships,
+        mut meetings,
+        mut attendance,
+        mut payments,
         people,
     } = rest?;
     ledger.absorb(rest_ledger);
@@ -320,15 +321,32 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
             facts.mention(o);
         }
     }
+    // Hosts and chairs name organisations too (noted below when nothing else does).
+    let hosts_and_chairs: std::collections::HashSet<OrgId> = meetings
+        .iter()
+        .flat_map(|m| m.host.iter().chain(m.chair.iter()))
+        .cloned()
+        .collect();
     if let (Some(f), true) = (&inputs.organisations, only_mentioned) {
-        let hosts_and_chairs: std::collections::HashSet<&OrgId> = meetings
-            .iter()
-            .flat_map(|m| m.host.iter().chain(m.chair.iter()))
-            .collect();
         let mentioned = |id: &OrgId| facts.known(id) || hosts_and_chairs.contains(id);
         let rows = organisations::load(f, &mut ledger, mapping, Some(&mentioned))?;
         facts.add_organisations(rows);
     }
+    fn name(f: &Option<InputFile>) -> &str {
+        f.as_ref().map_or("", |f| f.name.as_str())
+    }
+    let mut merges = merge::apply(
+        &mut facts,
+        &mut ledger,
+        &|id| hosts_and_chairs.contains(id),
+        merge::References {
+            grants: (&grants_file.name, &mut grants),
+            partnerships: (name(&inputs.partnerships), &mut partnerships),
+            meetings: (name(&inputs.meetings), &mut meetings),
+            attendance: (name(&inputs.attendance), &mut attendance),
+            payments: (name(&inputs.payments), payments.as_mut()),
+        },
+    );
     ledger.finish()?;
 
     let mut notes = Vec::new();
@@ -351,6 +369,11 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
     }
 
     let organisations = facts.into_organisations();
+    for m in &mut merges {
+        m.name = organisations
+            .get(&m.into)
+            .map_or_else(|| m.into.to_string(), |o| o.name.clone());
+    }
     Ok(Dataset {
         sources,
         grants,
@@ -363,6 +386,7 @@ pub fn load_inputs(inputs: &Inputs, opts: &LoadOptions) -> Result<Dataset, Error
         quality: DataQuality {
             files: ledger.files,
             notes,
+            merges,
         },
     })
 }
@@ -524,6 +548,17 @@ impl Ledger {
         self.total_invalid += other.total_invalid;
     }
 
+    /// A row already counted as used in `file` turns out invalid (a `Same As` checked once
+    /// every file is read): it is rejected instead.
+    fn revoke(&mut self, file: &str, p: Problem) {
+        if let Some(idx) = self.files.iter().rposition(|f| f.file == file) {
+            let mut rows = FileLedger { ledger: self, idx };
+            let q = rows.quality();
+            q.rows_used = q.rows_used.saturating_sub(1);
+            rows.reject(p);
+        }
+    }
+
     /// Strict mode: fail with every invalid row found.
     fn finish(&mut self) -> Result<(), Error> {
         if !self.skip_invalid && self.total_invalid > 0 {
@@ -665,6 +700,17 @@ pub(crate) struct OrgRow {
     pub annual_income: Option<crate::model::Pence>,
     pub area: Option<String>,
     pub led_by: Vec<String>,
+    pub same_as: Option<SameAs>,
+}
+
+/// A `Same As` cell: the identifier it names, and where it is (for messages).
+#[derive(Debug, Clone)]
+pub(crate) struct SameAs {
+    pub target: OrgId,
+    pub file: String,
+    pub place: crate::error::Place,
+    pub column: String,
+    pub raw: String,
 }
 
 /// Everything learnt about organisations across files, for naming and sector inference.
@@ -724,6 +770,29 @@ impl OrgFacts {
         if g.canonical_id.is_none() && !s.canonical_id.is_empty() {
             g.canonical_id = Some(s.canonical_id.to_owned());
         }
+    }
+
+    /// Every `Same As` of organisations.csv, by the identifier that has it.
+    fn take_same_as(&mut self) -> BTreeMap<OrgId, SameAs> {
+        self.rows
+            .iter_mut()
+            .filter_map(|(id, r)| r.same_as.take().map(|s| (id.clone(), s)))
+            .collect()
+    }
+
+    /// Forgets an organisations.csv row (left out as invalid).
+    fn drop_row(&mut self, id: &OrgId) {
+        self.rows.remove(id);
+    }
+
+    /// Forgets an organisation merged into another, returning the name it went by (its row,
+    /// else its latest grant, else its identifier).
+    fn remove(&mut self, id: &OrgId) -> String {
+        self.mentioned.remove(id);
+        let row = self.rows.remove(id).and_then(|r| r.name);
+        let grant = self.grant_facts.remove(id).and_then(|g| g.name);
+        row.or(grant.map(|d| d.value))
+            .unwrap_or_else(|| id.to_string())
     }
 
     fn mention(&mut self, id: &OrgId) {

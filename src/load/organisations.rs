@@ -1,7 +1,7 @@
 //! organisations.csv: optional enrichment that overrides inference.
 //!
 //! Columns are SPEC.md's (`Identifier`, `Name`, `Sector`, `Type`, `Annual Income`, `Area`,
-//! `Led By`) unless `[organisations]` in fundflow.toml maps them
+//! `Led By`, `Same As`) unless `[organisations]` in fundflow.toml maps them
 //! ([`OrganisationsMapping`]), as for a Charity Commission register extract
 //! (`registered_charity_number`, `charity_name`, `latest_income`, ...). A mapped column
 //! must be in the file; an unmapped one is read when present.
@@ -15,7 +15,7 @@
 
 use super::parse::parse_amount;
 use super::table::{Col, Headers, RowCtx, Table};
-use super::{FileLedger, InputFile, Ledger, OrgRow};
+use super::{FileLedger, InputFile, Ledger, OrgRow, SameAs};
 use crate::config::OrganisationsMapping;
 use crate::error::{Error, Place, Problem, Reason};
 use crate::model::{OrgId, Sector};
@@ -37,6 +37,7 @@ struct Cols {
     income: Option<Col>,
     area: Option<Col>,
     led_by: Option<Col>,
+    same_as: Option<Col>,
     linked: Option<Col>,
     removed: Option<Col>,
 }
@@ -80,6 +81,7 @@ fn resolve(h: &Headers, m: Option<&OrganisationsMapping>) -> Result<Cols, Proble
             income: h.optional("Annual Income")?,
             area: h.optional("Area")?,
             led_by: h.optional("Led By")?,
+            same_as: h.optional("Same As")?,
             linked: None,
             removed: None,
         });
@@ -98,6 +100,7 @@ fn resolve(h: &Headers, m: Option<&OrganisationsMapping>) -> Result<Cols, Proble
         income: column(h, &m.income, "income", Some("Annual Income"))?,
         area: column(h, &m.area, "area", Some("Area"))?,
         led_by: column(h, &m.led_by, "led_by", Some("Led By"))?,
+        same_as: column(h, &m.same_as, "same_as", Some("Same As"))?,
         linked: column(h, &m.linked, "linked", None)?,
         removed: column(h, &m.removed, "removed", None)?,
     })
@@ -267,6 +270,19 @@ impl Reading<'_> {
             .collect();
         led_by.sort();
         led_by.dedup();
+        // A full identifier, as in every other file: the mapping's prefix is for the
+        // register's own numbers, not for what they point at. Whether the target exists, is
+        // the row itself or closes a cycle is known only once every file is read
+        // (super::merge).
+        let same_as = c.same_as.as_ref().and_then(|col| {
+            OrgId::parse(ctx.get(col)).map(|target| SameAs {
+                target,
+                file: ctx.file.to_owned(),
+                place: ctx.place.clone(),
+                column: col.name.clone(),
+                raw: ctx.get(col).to_owned(),
+            })
+        });
         Ok(Some(OrgRow {
             id,
             name: ctx.text(&c.name),
@@ -275,6 +291,7 @@ impl Reading<'_> {
             annual_income,
             area: ctx.text(&c.area),
             led_by,
+            same_as,
         }))
     }
 }
@@ -478,5 +495,59 @@ mod tests {
         let text = "registered_charity_number,charity_name,latest_income,charity_registration_status\n1234567,HERE,1,Registered\n";
         let d = load_with(text, None, Some(status)).expect("loads");
         assert!(quality(&d).warnings.is_empty());
+    }
+
+    #[test]
+    fn same_as_rewrites_every_grant_and_the_merged_identifier_is_gone() {
+        // 360G-NBR-GROUP (G2, £5) is the food bank GB-CHC-1234567 (G1, £10): after merging
+        // both grants go to GB-CHC-1234567, which keeps its grant's name; organisations:
+        // council and food bank = 2. One row rewritten (G2), in grants.csv.
+        let text = "Identifier,Name,Same As\n360G-NBR-GROUP,Old name, gb-chc-1234567 \n";
+        let d = load_with(text, None, None).expect("loads");
+        let to: Vec<String> = d
+            .grants
+            .iter()
+            .map(|g| match &g.recipient {
+                crate::model::Recipient::Org(o) => o.to_string(),
+                crate::model::Recipient::Individual(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(to, ["GB-CHC-1234567", "GB-CHC-1234567"]);
+        assert_eq!(d.organisations.len(), 2);
+        assert_eq!(d.organisations[&id("GB-CHC-1234567")].name, "Food Bank");
+        let m = &d.quality.merges;
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].into, id("GB-CHC-1234567"));
+        assert_eq!(m[0].name, "Food Bank");
+        assert_eq!(m[0].from[0].id, id("360G-NBR-GROUP"));
+        assert_eq!(m[0].from[0].name, "Old name");
+        assert_eq!(m[0].rows_rewritten, 1);
+        assert_eq!(m[0].by_file.get("grants.csv"), Some(&1));
+        // The row is used (it said something true); nothing rejected.
+        assert_eq!(quality(&d).rows_used, 1);
+    }
+
+    #[test]
+    fn a_bad_same_as_is_an_invalid_row_left_out_with_skip_invalid() {
+        let text = "Identifier,Name,Same As\n360G-NBR-GROUP,Local Group,360G-NBR-GROUP\n";
+        let e = load_with(text, None, None).expect_err("strict");
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string().starts_with(
+                "organisations.csv:2:Same As: \"360G-NBR-GROUP\": Same As names the row's own Identifier"
+            ),
+            "{e}"
+        );
+        let opts = LoadOptions {
+            skip_invalid: true,
+            ..LoadOptions::default()
+        };
+        let d = load_inputs(&inputs(text, None), &opts).expect("skips");
+        // 1 read = 0 used + 1 rejected; nothing merged, the group still a recipient.
+        let q = quality(&d);
+        assert_eq!((q.rows_read, q.rows_used), (1, 0));
+        assert_eq!(count(&q.rejected, "same-as-self"), 1);
+        assert!(d.quality.merges.is_empty());
+        assert!(d.organisations.contains_key(&id("360G-NBR-GROUP")));
     }
 }

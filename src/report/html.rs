@@ -518,6 +518,27 @@ fn skipped(h: &mut String, k: &SkippedChart) {
     );
 }
 
+/// Identifiers merged by organisations.csv `Same As` (nothing when none).
+fn merges(h: &mut String, f: &Findings) {
+    if f.data_quality.merges.is_empty() {
+        return;
+    }
+    h.push_str("<p>Merged by <code>Same As</code> in organisations.csv (one body published under several identifiers is counted once):</p>\n<ul>\n");
+    for m in &f.data_quality.merges {
+        let from: Vec<&str> = m.from.iter().map(|i| i.id.as_str()).collect();
+        let _ = writeln!(
+            h,
+            "<li>{} into {} ({}): {} row{} rewritten.</li>",
+            escape(&from.join(", ")),
+            escape(m.into.as_str()),
+            escape(&m.name),
+            m.rows_rewritten,
+            if m.rows_rewritten == 1 { "" } else { "s" }
+        );
+    }
+    h.push_str("</ul>\n");
+}
+
 fn method(h: &mut String, f: &Findings, charts: &Charts) {
     h.push_str(
         "<section id=\"method\">\n<h2>Data quality and method</h2>\n<h3>What was analysed</h3>\n",
@@ -545,6 +566,7 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
         );
     }
     h.push_str("</tbody>\n</table>\n");
+    merges(h, f);
     h.push_str("<h3>What was skipped, and why</h3>\n");
     if f.skipped.is_empty() && charts.skipped.is_empty() {
         h.push_str("<p>Nothing: every analysis ran and every chart had data.</p>\n");
