@@ -933,15 +933,15 @@ mod tests {
         let check =
             |o: &Path, inputs: &[PathBuf]| overlapping_input(o, &canonical_lenient(o), inputs);
         assert!(
-            check(&out, &[mydata.clone()]).is_err(),
+            check(&out, std::slice::from_ref(&mydata)).is_err(),
             "OUT holds the input"
         );
         assert!(
-            check(&mydata, &[mydata.clone()]).is_err(),
+            check(&mydata, std::slice::from_ref(&mydata)).is_err(),
             "OUT is the input"
         );
         assert!(
-            check(&data.join("new/deeper"), &[data.clone()]).is_err(),
+            check(&data.join("new/deeper"), std::slice::from_ref(&data)).is_err(),
             "OUT inside"
         );
         assert!(check(&data.join("grants.csv"), &[data.join("grants.csv")]).is_err());
