@@ -1,5 +1,6 @@
 //! Atomic output folders and files, and the rules that keep them from ever deleting a user's
-//! data. Used by the report (`analyse`), `compare` and `synth`; it imports nothing from them.
+//! data. Used by the report (`analyse`), `compare`, `synth` and `graph -o`; it imports
+//! nothing from them.
 //!
 //! **A folder is filled beside `OUT`, then swapped in.** [`Staging::new`] checks the
 //! destination *before any work is done* and creates a fresh, uniquely named folder
