@@ -71,10 +71,6 @@ fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn register(path: &Path) {
-    live().push(path.to_path_buf());
-}
-
 fn unregister(path: &Path) {
     live().retain(|p| p != path);
 }
@@ -194,6 +190,8 @@ impl Staging {
         })?;
         let prefix = staging_prefix(out);
         sweep_stale(&parent, &prefix);
+        // Created and registered under the lock: a signal cannot fall in between.
+        let mut guard = live();
         let (dir, _) = create_unique(&parent, &format!("{prefix}tmp-"), |p| {
             std::fs::create_dir(p)
         })
@@ -204,7 +202,8 @@ impl Staging {
                 parent.display()
             ))
         })?;
-        register(&dir);
+        guard.push(dir.clone());
+        drop(guard);
         let staging = Staging {
             dir,
             out: out.to_path_buf(),
@@ -762,6 +761,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let prefix = format!(".{}.fundflow-tmp-", bounded(&name, NAME_BYTES));
+    let mut guard = live();
     let (tmp, _) = create_unique(&parent_of(path), &prefix, |p| {
         std::fs::OpenOptions::new()
             .write(true)
@@ -770,7 +770,8 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             .map(drop)
     })
     .map_err(fail)?;
-    register(&tmp);
+    guard.push(tmp.clone());
+    drop(guard);
     let written = (|| {
         let mut f = std::fs::OpenOptions::new().write(true).open(&tmp)?;
         f.write_all(bytes)?;
