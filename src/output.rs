@@ -238,7 +238,7 @@ impl Staging {
             &self.dir.join(MANIFEST),
             manifest_text(self.command, &files).as_bytes(),
         )?;
-        let old = swap_in(&self.dir, &self.out, self.command)?;
+        let old = swap_in(&self.dir, &self.out, self.command, EXCHANGE)?;
         self.committed = true;
         if let Some(old) = old {
             remove_all(&old);
@@ -259,7 +259,17 @@ impl Drop for Staging {
 
 /// Puts `staged` in place of `out`. Returns where the previous `out` went (to be deleted),
 /// if there was one. Retries when a concurrent run changes `out` under it.
-fn swap_in(staged: &Path, out: &Path, command: &'static str) -> Result<Option<PathBuf>, Error> {
+/// Whether to try `renameat2(RENAME_EXCHANGE)` (Linux); elsewhere two renames.
+const EXCHANGE: bool = cfg!(any(target_os = "linux", target_os = "android"));
+
+fn swap_in(
+    staged: &Path,
+    out: &Path,
+    command: &'static str,
+    exchange: bool,
+) -> Result<Option<PathBuf>, Error> {
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = exchange;
     let fail = |source: std::io::Error| Error::Output {
         path: out.display().to_string(),
         source,
@@ -275,7 +285,7 @@ fn swap_in(staged: &Path, out: &Path, command: &'static str) -> Result<Option<Pa
         }
         replaceable(out, command)?;
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
+        if exchange {
             use rustix::fs::{renameat_with, RenameFlags, CWD};
             use rustix::io::Errno;
             match renameat_with(CWD, staged, CWD, out, RenameFlags::EXCHANGE) {
@@ -924,6 +934,38 @@ mod tests {
             assert!(!dead.exists() && !dead_old.exists());
         }
         assert!(unmarked.exists() && alive.exists());
+    }
+
+    #[test]
+    fn both_ways_of_swapping_replace_out_and_return_the_old_folder() {
+        for exchange in [true, false] {
+            let d = tempfile::tempdir().expect("tmp");
+            let out = d.path().join("out");
+            std::fs::create_dir(&out).expect("mkdir");
+            std::fs::write(out.join("findings.json"), "old").expect("write");
+            with_manifest(&out, "analyse", &["findings.json"]);
+            let staged = d.path().join(".out.fundflow-tmp-1-a");
+            std::fs::create_dir(&staged).expect("mkdir");
+            std::fs::write(staged.join("findings.json"), "new").expect("write");
+            with_manifest(&staged, "analyse", &["findings.json"]);
+            let old = swap_in(&staged, &out, "analyse", exchange)
+                .expect("swapped")
+                .expect("an old folder");
+            let read = |p: &Path| std::fs::read_to_string(p.join("findings.json")).expect("read");
+            assert_eq!(read(&out), "new", "exchange {exchange}");
+            assert_eq!(read(&old), "old", "exchange {exchange}");
+            // Into a missing OUT: one rename, nothing to delete.
+            let fresh = d.path().join("fresh");
+            assert_eq!(
+                swap_in(&old, &fresh, "analyse", exchange).expect("renamed"),
+                None
+            );
+            assert_eq!(read(&fresh), "old");
+            // A foreign OUT is refused at the swap too, and kept.
+            std::fs::write(out.join("thesis.docx"), "mine").expect("write");
+            assert!(swap_in(&fresh, &out, "analyse", exchange).is_err());
+            assert!(out.join("thesis.docx").is_file() && fresh.is_dir());
+        }
     }
 
     #[test]
