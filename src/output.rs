@@ -1,5 +1,6 @@
 //! Atomic output folders and files, and the rules that keep them from ever deleting a user's
-//! data. Used by the report (`analyse`), `compare` and `synth`; it imports nothing from them.
+//! data. Used by the report (`analyse`), `compare`, `synth` and `graph -o`; it imports
+//! nothing from them.
 //!
 //! **A folder is filled beside `OUT`, then swapped in.** [`Staging::new`] checks the
 //! destination *before any work is done* and creates a fresh, uniquely named folder
@@ -68,10 +69,6 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn register(path: &Path) {
-    live().push(path.to_path_buf());
 }
 
 fn unregister(path: &Path) {
@@ -193,6 +190,8 @@ impl Staging {
         })?;
         let prefix = staging_prefix(out);
         sweep_stale(&parent, &prefix);
+        // Created and registered under the lock: a signal cannot fall in between.
+        let mut guard = live();
         let (dir, _) = create_unique(&parent, &format!("{prefix}tmp-"), |p| {
             std::fs::create_dir(p)
         })
@@ -203,7 +202,8 @@ impl Staging {
                 parent.display()
             ))
         })?;
-        register(&dir);
+        guard.push(dir.clone());
+        drop(guard);
         let staging = Staging {
             dir,
             out: out.to_path_buf(),
@@ -238,7 +238,7 @@ impl Staging {
             &self.dir.join(MANIFEST),
             manifest_text(self.command, &files).as_bytes(),
         )?;
-        let old = swap_in(&self.dir, &self.out, self.command)?;
+        let old = swap_in(&self.dir, &self.out, self.command, EXCHANGE)?;
         self.committed = true;
         if let Some(old) = old {
             remove_all(&old);
@@ -259,7 +259,17 @@ impl Drop for Staging {
 
 /// Puts `staged` in place of `out`. Returns where the previous `out` went (to be deleted),
 /// if there was one. Retries when a concurrent run changes `out` under it.
-fn swap_in(staged: &Path, out: &Path, command: &'static str) -> Result<Option<PathBuf>, Error> {
+/// Whether to try `renameat2(RENAME_EXCHANGE)` (Linux); elsewhere two renames.
+const EXCHANGE: bool = cfg!(any(target_os = "linux", target_os = "android"));
+
+fn swap_in(
+    staged: &Path,
+    out: &Path,
+    command: &'static str,
+    exchange: bool,
+) -> Result<Option<PathBuf>, Error> {
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = exchange;
     let fail = |source: std::io::Error| Error::Output {
         path: out.display().to_string(),
         source,
@@ -275,7 +285,7 @@ fn swap_in(staged: &Path, out: &Path, command: &'static str) -> Result<Option<Pa
         }
         replaceable(out, command)?;
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
+        if exchange {
             use rustix::fs::{renameat_with, RenameFlags, CWD};
             use rustix::io::Errno;
             match renameat_with(CWD, staged, CWD, out, RenameFlags::EXCHANGE) {
@@ -761,6 +771,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let prefix = format!(".{}.fundflow-tmp-", bounded(&name, NAME_BYTES));
+    let mut guard = live();
     let (tmp, _) = create_unique(&parent_of(path), &prefix, |p| {
         std::fs::OpenOptions::new()
             .write(true)
@@ -769,7 +780,8 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
             .map(drop)
     })
     .map_err(fail)?;
-    register(&tmp);
+    guard.push(tmp.clone());
+    drop(guard);
     let written = (|| {
         let mut f = std::fs::OpenOptions::new().write(true).open(&tmp)?;
         f.write_all(bytes)?;
@@ -925,6 +937,38 @@ mod tests {
     }
 
     #[test]
+    fn both_ways_of_swapping_replace_out_and_return_the_old_folder() {
+        for exchange in [true, false] {
+            let d = tempfile::tempdir().expect("tmp");
+            let out = d.path().join("out");
+            std::fs::create_dir(&out).expect("mkdir");
+            std::fs::write(out.join("findings.json"), "old").expect("write");
+            with_manifest(&out, "analyse", &["findings.json"]);
+            let staged = d.path().join(".out.fundflow-tmp-1-a");
+            std::fs::create_dir(&staged).expect("mkdir");
+            std::fs::write(staged.join("findings.json"), "new").expect("write");
+            with_manifest(&staged, "analyse", &["findings.json"]);
+            let old = swap_in(&staged, &out, "analyse", exchange)
+                .expect("swapped")
+                .expect("an old folder");
+            let read = |p: &Path| std::fs::read_to_string(p.join("findings.json")).expect("read");
+            assert_eq!(read(&out), "new", "exchange {exchange}");
+            assert_eq!(read(&old), "old", "exchange {exchange}");
+            // Into a missing OUT: one rename, nothing to delete.
+            let fresh = d.path().join("fresh");
+            assert_eq!(
+                swap_in(&old, &fresh, "analyse", exchange).expect("renamed"),
+                None
+            );
+            assert_eq!(read(&fresh), "old");
+            // A foreign OUT is refused at the swap too, and kept.
+            std::fs::write(out.join("thesis.docx"), "mine").expect("write");
+            assert!(swap_in(&fresh, &out, "analyse", exchange).is_err());
+            assert!(out.join("thesis.docx").is_file() && fresh.is_dir());
+        }
+    }
+
+    #[test]
     fn overlaps_with_inputs_are_refused() {
         let d = folder(&["out/mydata/grants.csv", "data/grants.csv"]);
         let out = d.path().join("out");
@@ -933,15 +977,15 @@ mod tests {
         let check =
             |o: &Path, inputs: &[PathBuf]| overlapping_input(o, &canonical_lenient(o), inputs);
         assert!(
-            check(&out, &[mydata.clone()]).is_err(),
+            check(&out, std::slice::from_ref(&mydata)).is_err(),
             "OUT holds the input"
         );
         assert!(
-            check(&mydata, &[mydata.clone()]).is_err(),
+            check(&mydata, std::slice::from_ref(&mydata)).is_err(),
             "OUT is the input"
         );
         assert!(
-            check(&data.join("new/deeper"), &[data.clone()]).is_err(),
+            check(&data.join("new/deeper"), std::slice::from_ref(&data)).is_err(),
             "OUT inside"
         );
         assert!(check(&data.join("grants.csv"), &[data.join("grants.csv")]).is_err());

@@ -291,6 +291,16 @@ fn a_destination_that_cannot_be_replaced_is_refused_before_any_work() {
         assert!(err.contains(why), "-o {o}: {err}");
         assert!(!err.contains("no-such-dataset"), "-o {o}: {err}");
     }
+    // A symbolic link is not replaced (nor what it points to).
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&inside, &link).expect("symlink");
+        let (code, _, err) = run(&["analyse", arg(&missing), "-o", arg(&link)]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("symbolic link"), "{err}");
+        std::fs::remove_file(&link).expect("rm");
+    }
     assert_eq!(names(tmp.path()), ["a-file", "inside"]);
     assert_eq!(names(&inside), Vec::<String>::new());
     // synth too.
@@ -377,7 +387,7 @@ fn concurrent_runs_into_one_out_leave_one_complete_folder() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_during_a_run_leaves_no_staging_folder() {
+fn sigterm_or_sigint_during_a_run_leaves_no_staging_folder() {
     let tmp = tempfile::tempdir().expect("tmp");
     let data = tmp.path().join("data");
     assert_eq!(
@@ -385,30 +395,38 @@ fn sigterm_during_a_run_leaves_no_staging_folder() {
         0
     );
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(bin())
-        .args(["analyse", "-q"])
-        .arg(&data)
-        .arg("-o")
-        .arg(&out)
-        .spawn()
-        .expect("spawn");
-    // Wait for the staging folder to appear (made before loading), then interrupt.
-    let started = std::time::Instant::now();
-    while litter(tmp.path()).is_empty() && started.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let status = child.wait().expect("wait");
-    // 143 = 128 + SIGTERM; 0 only if the run finished before the signal arrived.
-    assert!(matches!(status.code(), Some(143 | 0)), "{status:?}");
-    assert_eq!(litter(tmp.path()), Vec::<String>::new());
-    if status.code() == Some(143) {
-        assert!(!out.exists(), "an interrupted run wrote OUT");
+    // 143 = 128 + SIGTERM (15), 130 = 128 + SIGINT (2).
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let mut child = std::process::Command::new(bin())
+            .args(["analyse", "-q"])
+            .arg(&data)
+            .arg("-o")
+            .arg(&out)
+            .spawn()
+            .expect("spawn");
+        // Wait for the staging folder to appear (made before loading), then interrupt.
+        let started = std::time::Instant::now();
+        while litter(tmp.path()).is_empty() && started.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        // 0 only if the run finished before the signal arrived.
+        assert!(
+            status.code() == Some(code) || status.code() == Some(0),
+            "SIG{signal}: {status:?}"
+        );
+        assert_eq!(litter(tmp.path()), Vec::<String>::new(), "SIG{signal}");
+        if status.code() == Some(code) {
+            assert!(!out.exists(), "an interrupted run wrote OUT");
+        } else {
+            std::fs::remove_dir_all(&out).expect("rm");
+        }
     }
 }
 
