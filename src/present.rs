@@ -33,6 +33,16 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The inverse of [`csv_cell`] for a text cell read back from a file fundflow wrote for
+/// editing (the organisations template): `'=X` → `=X`. Only a quote that [`csv_cell`] would
+/// have added is removed, so a name that really begins with `'` followed by a letter is kept.
+pub fn csv_cell_read(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if csv_cell(rest).len() != rest.len() => rest,
+        _ => s,
+    }
+}
+
 /// `-?digits(.digits)?`: a number a spreadsheet reads as a number, with nothing after it.
 fn is_plain_number(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
@@ -92,6 +102,24 @@ pub fn terminal_text(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_added_for_a_spreadsheet_is_removed_on_reading_back() {
+        for name in [
+            "=HYPERLINK(\"x\")",
+            "+44 line",
+            "-dash",
+            "@handle",
+            "\tTab",
+            "\rCR",
+        ] {
+            assert_eq!(csv_cell_read(&csv_cell(name)), name);
+        }
+        // Quotes fundflow would not have added are the name's own.
+        assert_eq!(csv_cell_read("'Tis the Season"), "'Tis the Season");
+        assert_eq!(csv_cell_read("'-12"), "'-12");
+        assert_eq!(csv_cell_read("Plain"), "Plain");
+    }
 
     #[test]
     fn formula_cells_get_a_quote() {

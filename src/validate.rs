@@ -195,8 +195,16 @@ pub fn organisations_template(d: &Dataset) -> Result<OrganisationsTemplate, csv:
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(TEMPLATE_COLUMNS)?;
+    // The template is opened in a spreadsheet: text cells get OWASP's quote like every CSV
+    // fundflow writes, and the loader takes it off again when the file is read back
+    // (present::csv_cell_read).
     for r in rows.values() {
-        w.write_record(r)?;
+        // Identifiers, the sector, the rule and plain pounds are never formulas; the free
+        // text columns (name, type, area, tags) are quoted when they could be.
+        w.write_record(r.iter().enumerate().map(|(i, c)| match i {
+            1 | 6 | 8 | 9 => crate::present::csv_cell(c).into_owned(),
+            _ => c.clone(),
+        }))?;
     }
     Ok(OrganisationsTemplate {
         csv: w.into_inner().map_err(|e| e.into_error())?,

@@ -11,8 +11,8 @@ mod cli {
     pub mod graph;
     pub mod hostile_names;
     pub mod interop;
-    pub mod output_safety;
     pub mod merge;
+    pub mod output_safety;
     pub mod real_files;
     pub mod report;
     pub mod sectors;

@@ -262,8 +262,7 @@ impl Reading<'_> {
                 }
             },
         };
-        let mut led_by: Vec<String> = ctx
-            .opt(&c.led_by)
+        let mut led_by: Vec<String> = crate::present::csv_cell_read(ctx.opt(&c.led_by))
             .split(';')
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty())
@@ -285,11 +284,18 @@ impl Reading<'_> {
         });
         Ok(Some(OrgRow {
             id,
-            name: ctx.text(&c.name),
+            // A name quoted by the organisations template (`'=X`) reads back as written.
+            name: ctx
+                .text(&c.name)
+                .map(|n| crate::present::csv_cell_read(&n).to_owned()),
             sector,
-            org_type: ctx.text(&c.kind),
+            org_type: ctx
+                .text(&c.kind)
+                .map(|t| crate::present::csv_cell_read(&t).to_owned()),
             annual_income,
-            area: ctx.text(&c.area),
+            area: ctx
+                .text(&c.area)
+                .map(|a| crate::present::csv_cell_read(&a).to_owned()),
             led_by,
             same_as,
         }))

@@ -298,3 +298,49 @@ if bad:
         .collect();
     assert!(all.contains("Nul\u{FFFD}Org"), "the C0 name is in no chart");
 }
+
+#[test]
+fn the_organisations_template_quotes_formulas_and_reads_back_the_true_names() {
+    let data = hostile();
+    let work = tempfile::tempdir().expect("tempdir");
+    let template = work.path().join("template.csv");
+    let o = fundflow()
+        .args([
+            "validate",
+            arg(data.path()),
+            "-q",
+            "--organisations-template",
+            arg(&template),
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (files, quoted) = assert_no_formulas(work.path());
+    assert_eq!(files, 1);
+    // Ten hostile names, six of them starting with a formula character, as recipients
+    // and again as funders' names: at least the six recipients are quoted.
+    assert!(quoted >= 6, "{quoted} cells quoted");
+
+    // Put back as organisations.csv, it gives the same names as the grants did.
+    std::fs::copy(&template, data.path().join("organisations.csv")).expect("copy");
+    let out = work.path().join("out");
+    let o = fundflow()
+        .args(["analyse", arg(data.path()), "-q", "-o", arg(&out)])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("findings.json")).expect("findings"),
+    )
+    .expect("json");
+    let names: Vec<&str> = f["recipients"]
+        .as_array()
+        .expect("recipients")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    // (organisations.csv cells are trimmed, so the tab and CR names come back without them.)
+    for want in &NAMES[..6] {
+        assert!(names.contains(&want.trim()), "{want:?} not in {names:?}");
+    }
+}

@@ -307,7 +307,7 @@ fn the_template_lists_every_organisation_sorted_with_sector_rule_and_money() {
     let text = template(&fixture(), &file);
     // Sorted by identifier; the merged identifiers keep a row pointing at their target;
     // the youth club's row comes back with its Sector from rule 1 (organisations-csv: its
-    // row names it, with no Sector, so it is inferred: GB-CHC → vcse, id-prefix). Money
+    // row names it, with no Sector, so it is inferred: GB-CHC → vcse, charity-evidence). Money
     // received: art group G4 1,000 + G8 300; food bank 5,700 (G1, G2, G5 and G7 to itself,
     // as the recipients table counts it); youth club 1,500; council and trust nothing.
     let lines: Vec<&str> = text.lines().collect();
@@ -329,7 +329,7 @@ fn the_template_lists_every_organisation_sorted_with_sector_rule_and_money() {
     );
     assert_eq!(
         lines[4],
-        "GB-CHC-1000001,Food Bank Limited,vcse,id-prefix,5700.00,,,,,"
+        "GB-CHC-1000001,Food Bank Limited,vcse,charity-evidence,5700.00,,,,,"
     );
     assert_eq!(lines.len(), 8, "{text}");
     // Writing it twice gives the same bytes.
@@ -512,7 +512,7 @@ fn the_template_never_replaces_an_input_and_replaces_another_file_only_with_forc
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&other)
         .expect("replaced")
-        .contains("GB-CHC-1000002,Youth Club,vcse,id-prefix,1500.00,"));
+        .contains("GB-CHC-1000002,Youth Club,vcse,charity-evidence,1500.00,"));
     // --force alone is a usage error; no temporary file is left behind.
     let (code, _, _) = run(&["validate", arg(d.path()), "--force"]);
     assert_eq!(code, 2);
@@ -534,7 +534,9 @@ fn a_bad_same_as_names_file_line_and_column_and_stops_the_run() {
         360G-NBR-FOODBANK,Food Bank,360G-NBR-FB2\n\
         360G-NBR-FB2,Food Bank (old),360G-NBR-FOODBANK\n";
     let d = fixture_with(Some(orgs));
-    let out = d.path().join("out");
+    // OUT beside the dataset: inside it would be refused before the data is read.
+    let o = tempfile::tempdir().expect("tempdir");
+    let out = o.path().join("out");
     let (code, stdout, err) = run(&["analyse", arg(d.path()), "-o", arg(&out)]);
     assert_eq!(code, 2, "{err}");
     assert!(stdout.is_empty());

@@ -260,7 +260,8 @@ G3,2500,2023-05-01,GB-LAE-NBR,Northbridge Council,GB-CHC-1100001,Good Cause,Regi
         "Marchbanks",
         "ZQXTWO",
     ];
-    let out = d.path().join("out");
+    let o = tempfile::tempdir().expect("tempdir");
+    let out = o.path().join("out");
     let (code, stdout, stderr) = run(&["analyse", arg(d.path()), "-o", arg(&out)]);
     assert_eq!(code, 0, "{stderr}");
     let mut texts = vec![stdout, stderr];
