@@ -57,7 +57,7 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Explain a flag: its definition, formula, thresholds and source (no CODE: list them).
     #[command(
-        after_help = "Examples:\n  fundflow explain              # list every flag\n  fundflow explain DEPENDENCY   # one flag's definition, thresholds and source"
+        after_help = "Examples:\n  fundflow explain              # list every flag\n  fundflow explain DEPENDENCY   # one flag's definition, formula, thresholds, source, caveats and questions to ask"
     )]
     Explain {
         /// The flag code, e.g. DEPENDENCY.
@@ -338,7 +338,7 @@ fn explain(code: Option<&str>) -> Result<(), Error> {
     match code {
         None => println!("Flags (fundflow explain CODE for one):\n{}", list()),
         Some(c) => match explain(c) {
-            Some(e) => println!("{}: {}\n\n{}", e.code, e.title, e.text),
+            Some(e) => print!("{}: {}\n\n{}", e.code, e.title, e.text()),
             None => {
                 return Err(Error::Usage(format!(
                     "no flag called {c:?}; the flags are:\n{}",

@@ -229,6 +229,24 @@ fn usage_errors_exit_2() {
     assert!(err.contains("--scale"), "{err}");
 }
 
+/// Every flag code, as `explain` lists them.
+fn out_codes() -> Vec<&'static str> {
+    vec![
+        "CONCENTRATION",
+        "FUNDER-DOMINANCE",
+        "DEPENDENCY",
+        "FUNDING-CLIFF",
+        "RETENTION",
+        "DEFAULT-HOST",
+        "DEFAULT-CHAIR",
+        "UNPAID-PARTICIPATION",
+        "PARTICIPATION-GAP",
+        "SHORT-TERM-FUNDING",
+        "USUAL-SUSPECTS",
+        "UNDER-FUNDED-GROUP",
+    ]
+}
+
 #[test]
 fn explain_lists_and_explains_flags() {
     let (code, out, _) = run(&["explain"]);
@@ -240,6 +258,30 @@ fn explain_lists_and_explains_flags() {
         out.starts_with("DEFAULT-HOST:") && out.contains("fair share"),
         "{out}"
     );
+    // Every code: definition, formula, thresholds, source, caveats and questions (issue 18).
+    for code in out_codes() {
+        let (c, text, _) = run(&["explain", code]);
+        assert_eq!(c, 0, "{code}");
+        for heading in [
+            "What it means",
+            "Formula",
+            "Thresholds",
+            "Source",
+            "Caveats",
+            "Questions to ask",
+        ] {
+            assert!(text.contains(heading), "{code}: no {heading}:\n{text}");
+        }
+        let questions = text.split("Questions to ask").nth(1).unwrap_or("");
+        assert!(
+            questions
+                .lines()
+                .filter(|l| l.trim_end().ends_with('?'))
+                .count()
+                >= 2,
+            "{code}: {text}"
+        );
+    }
     let (code, _, err) = run(&["explain", "NOPE"]);
     assert_eq!(code, 2);
     assert!(err.contains("no flag called \"NOPE\""), "{err}");
