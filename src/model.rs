@@ -190,9 +190,6 @@ pub enum SectorRule {
     EducationType,
     /// Rule 5: the org-id prefix (`GB-LAE`, `GB-NHS`, `GB-REV`, ...).
     IdPrefix,
-    /// Rule 5, beyond SPEC.md: the prefix of the canonical org-id a GrantNav export gives
-    /// for an organisation whose own identifier says nothing (`360G-...` → `GB-CHC-...`).
-    CanonicalIdPrefix,
     /// Rule 5: a `GB-COH` company whose name says it is a Community Interest Company.
     CompanyCicName,
     /// Rule 5: a `GB-COH` company numbered `RS` or `IP` (registered and industrial and
@@ -211,13 +208,12 @@ pub enum SectorRule {
 
 impl SectorRule {
     /// Every rule, in the order they are tried.
-    pub const ALL: [SectorRule; 12] = [
+    pub const ALL: [SectorRule; 11] = [
         SectorRule::OrganisationsCsv,
         SectorRule::OrgType,
         SectorRule::CharityEvidence,
         SectorRule::EducationType,
         SectorRule::IdPrefix,
-        SectorRule::CanonicalIdPrefix,
         SectorRule::CompanyCicName,
         SectorRule::CompanySocietyNumber,
         SectorRule::CompanyVoluntaryName,
@@ -234,7 +230,6 @@ impl SectorRule {
             SectorRule::CharityEvidence => "charity-evidence",
             SectorRule::EducationType => "education-type",
             SectorRule::IdPrefix => "id-prefix",
-            SectorRule::CanonicalIdPrefix => "canonical-id-prefix",
             SectorRule::CompanyCicName => "company-cic-name",
             SectorRule::CompanySocietyNumber => "company-society-number",
             SectorRule::CompanyVoluntaryName => "company-voluntary-name",
@@ -254,9 +249,6 @@ impl SectorRule {
             }
             SectorRule::EducationType => "school or university type, no charity evidence",
             SectorRule::IdPrefix => "identifier prefix (GB-LAE, GB-NHS, GB-EDU, GB-REV, ...)",
-            SectorRule::CanonicalIdPrefix => {
-                "prefix of the canonical identifier in a GrantNav export"
-            }
             SectorRule::CompanyCicName => "GB-COH company named as a CIC",
             SectorRule::CompanySocietyNumber => {
                 "GB-COH company numbered RS or IP (a registered society)"

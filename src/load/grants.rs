@@ -37,7 +37,6 @@ struct Cols {
     charity_number: Option<Col>,
     company_number: Option<Col>,
     org_type: Option<Col>,
-    canonical_id: Option<Col>,
     location: Option<Col>,
 }
 
@@ -80,7 +79,6 @@ impl Cols {
                 "Recipient Org:Organisation Type",
                 "Recipient Org:Org Type (additional data)",
             ])?,
-            canonical_id: h.optional("Recipient Org:Canonical Org ID (additional data)")?,
             location: h
                 .optional_any(&["Beneficiary Location:Name", "Beneficiary Location:0:Name"])?,
         })
@@ -342,7 +340,6 @@ fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u6
             org_type: "",
             charity_number: "",
             company_number: "",
-            canonical_id: "",
         },
     );
     if let Recipient::Org(id) = &g.recipient {
@@ -354,7 +351,6 @@ fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u6
                 org_type: cell(&c.org_type, ctx.row),
                 charity_number: cell(&c.charity_number, ctx.row),
                 company_number: cell(&c.company_number, ctx.row),
-                canonical_id: cell(&c.canonical_id, ctx.row),
             },
         );
     }

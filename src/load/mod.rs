@@ -727,7 +727,6 @@ struct GrantFacts {
     org_type: Option<Dated>,
     charity_number: Option<String>,
     company_number: Option<String>,
-    canonical_id: Option<String>,
 }
 
 /// What one grant row says about one organisation.
@@ -737,7 +736,6 @@ pub(crate) struct Seen<'a> {
     pub org_type: &'a str,
     pub charity_number: &'a str,
     pub company_number: &'a str,
-    pub canonical_id: &'a str,
 }
 
 impl OrgFacts {
@@ -766,9 +764,6 @@ impl OrgFacts {
         }
         if g.company_number.is_none() && !s.company_number.is_empty() {
             g.company_number = Some(s.company_number.to_owned());
-        }
-        if g.canonical_id.is_none() && !s.canonical_id.is_empty() {
-            g.canonical_id = Some(s.canonical_id.to_owned());
         }
     }
 
@@ -833,7 +828,6 @@ impl OrgFacts {
                 org_type,
                 charity_number: g.charity_number.as_deref(),
                 company_number: g.company_number.as_deref(),
-                canonical_id: g.canonical_id.as_deref(),
             });
             let (annual_income, area, led_by) = match row {
                 Some(r) => (r.annual_income, r.area, r.led_by),

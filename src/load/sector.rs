@@ -11,9 +11,9 @@
 //! 3. Charity evidence → vcse: a non-empty `Recipient Org:Charity Number`, or an identifier
 //!    prefixed [`CHARITY_PREFIXES`] (`charity-evidence`).
 //! 4. An education type (rule 2 held it back) → statutory (`education-type`).
-//! 5. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]: `id-prefix`); when the
-//!    identifier's own prefix says nothing (a `360G-` id), the canonical org-id a GrantNav
-//!    export adds (`canonical-id-prefix`, beyond SPEC.md). A `GB-COH` company is vcse when
+//! 5. The org-id prefix ([`STATUTORY_PREFIXES`], [`VCSE_PREFIXES`]: `id-prefix`) of the
+//!    organisation's own identifier (a GrantNav export's canonical org-id is not used:
+//!    SPEC.md speaks of the identifier, and an independent reading must agree). A `GB-COH` company is vcse when
 //!    named as a CIC (`company-cic-name`), when its company number starts `RS` or `IP`
 //!    (`company-society-number`) or when its name has one of [`VOLUNTARY_WORDS`]
 //!    (`company-voluntary-name`); otherwise private (`company`).
@@ -91,8 +91,6 @@ pub struct Evidence<'a> {
     pub charity_number: Option<&'a str>,
     /// A company number from any grant.
     pub company_number: Option<&'a str>,
-    /// The canonical org-id from a GrantNav export, if any.
-    pub canonical_id: Option<&'a str>,
 }
 
 /// What an organisation type says (rule 2 of SPEC.md's sector inference).
@@ -128,28 +126,14 @@ pub fn infer_sector(e: &Evidence<'_>) -> (Sector, SectorRule) {
     if let Some(decided) = by_prefix(e, e.id.as_str(), SectorRule::IdPrefix) {
         return decided;
     }
-    // Beyond SPEC.md: a GrantNav export's canonical org-id, tried only where the
-    // identifier's own prefix said nothing, so it never overrides an earlier rule.
-    let canonical = e
-        .canonical_id
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty() && c != e.id.as_str());
-    if let Some(c) = canonical {
-        if CHARITY_PREFIXES.iter().any(|p| has_prefix(&c, p)) {
-            return (Sector::Vcse, SectorRule::CanonicalIdPrefix);
-        }
-        if let Some(decided) = by_prefix(e, &c, SectorRule::CanonicalIdPrefix) {
-            return decided;
-        }
-    }
     if is_council_name(e.name) {
         return (Sector::Statutory, SectorRule::CouncilName);
     }
     (Sector::Unknown, SectorRule::NoRule)
 }
 
-/// Rule 5 on one identifier (the organisation's own, or its canonical one): statutory and
-/// VCSE register prefixes, then the `GB-COH` company rules.
+/// Rule 5 on the organisation's identifier: statutory and VCSE register prefixes, then the
+/// `GB-COH` company rules.
 fn by_prefix(e: &Evidence<'_>, id: &str, rule: SectorRule) -> Option<(Sector, SectorRule)> {
     if STATUTORY_PREFIXES.iter().any(|p| has_prefix(id, p)) {
         return Some((Sector::Statutory, rule));
@@ -172,8 +156,7 @@ fn by_prefix(e: &Evidence<'_>, id: &str, rule: SectorRule) -> Option<(Sector, Se
     })
 }
 
-/// `GB-CHC-123` has prefix `GB-CHC`; `GB-CHCX` does not. `id` is upper case (an [`OrgId`]
-/// or a canonical id upper-cased).
+/// `GB-CHC-123` has prefix `GB-CHC`; `GB-CHCX` does not. `id` is upper case (an [`OrgId`]).
 fn has_prefix(id: &str, prefix: &str) -> bool {
     id.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
@@ -323,7 +306,6 @@ mod tests {
         org_type: Option<&'a str>,
         charity: Option<&'a str>,
         company: Option<&'a str>,
-        canonical: Option<&'a str>,
     }
 
     impl Case<'_> {
@@ -336,7 +318,6 @@ mod tests {
                 org_type: self.org_type,
                 charity_number: self.charity,
                 company_number: self.company,
-                canonical_id: self.canonical,
             })
         }
     }
@@ -701,63 +682,6 @@ mod tests {
             (Unknown, NoRule)
         );
         assert_eq!(named("360G-x", "Sale Choir"), (Unknown, NoRule));
-    }
-
-    #[test]
-    fn grantnav_canonical_ids_decide_only_where_spec_rules_are_silent() {
-        let canon = |id: &str, name: &str, canonical: &str, org_type: Option<&str>| {
-            Case {
-                id,
-                name,
-                org_type,
-                canonical: Some(canonical),
-                ..Case::default()
-            }
-            .infer()
-        };
-        // A 360G- identifier says nothing; GrantNav's canonical GB-CHC id does.
-        assert_eq!(
-            canon("360G-trf-abc", "Sale Choir", "GB-CHC-1234567", None),
-            (Vcse, CanonicalIdPrefix)
-        );
-        assert_eq!(
-            canon("360G-x", "Y", "gb-lae-trf", None),
-            (Statutory, CanonicalIdPrefix)
-        );
-        // A canonical company goes through the company rules.
-        assert_eq!(
-            canon("360G-x", "Foo CIC", "GB-COH-09876543", None),
-            (Vcse, CompanyCicName)
-        );
-        assert_eq!(
-            canon("360G-x", "Foo Ltd", "GB-COH-RS000001", None),
-            (Vcse, CompanySocietyNumber)
-        );
-        assert_eq!(
-            canon("360G-x", "Foo Ltd", "GB-COH-0001", None),
-            (Private, Company)
-        );
-        // It is not charity evidence: a school with a canonical GB-CHC id is still a
-        // school (rule 4 comes before any prefix).
-        assert_eq!(
-            canon("360G-x", "Y", "GB-CHC-1", Some("School")),
-            (Statutory, EducationType)
-        );
-        // The own prefix wins when it speaks.
-        assert_eq!(
-            canon("GB-LAE-TRF", "T", "GB-CHC-1", None),
-            (Statutory, IdPrefix)
-        );
-        // An unhelpful canonical id changes nothing; a council name still decides.
-        assert_eq!(
-            canon("360G-x", "Sale Choir", "360G-y", None),
-            (Unknown, NoRule)
-        );
-        assert_eq!(canon("360G-x", "Sale Choir", " ", None), (Unknown, NoRule));
-        assert_eq!(
-            canon("360G-x", "Sale Town Council", "US-EIN-1", None),
-            (Statutory, CouncilName)
-        );
     }
 
     proptest::proptest! {

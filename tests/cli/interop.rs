@@ -9,10 +9,11 @@ fn a_grantnav_export_is_read_as_it_comes() {
     // 4 grants: £1,500 + £2,500 + £800 + £300 = £5,100; one of them to a person.
     assert_eq!(v["totals"]["grants"], 4);
     assert_eq!(v["totals"]["amount"], 5_100.0);
-    // The canonical org-id GrantNav adds decides a 360G- recipient's sector...
+    // The canonical org-id GrantNav adds is not used (SPEC.md's rule 5 reads the
+    // organisation's own identifier): a 360G- recipient with no other evidence is unknown...
     assert_eq!(
         sector_of(&v, "360G-TRF-CHOIR"),
-        Some(("vcse".into(), "canonical-id-prefix".into()))
+        Some(("unknown".into(), "no-rule".into()))
     );
     // ...its "Recipient Org: Org Type (additional data)" column is the org type...
     assert_eq!(
