@@ -9,8 +9,8 @@ every organisation's sector by SPEC.md's rules in order, and prints JSON:
 
 Written from SPEC.md, not from the Rust code: tests/cli/sectors.rs runs it and compares
 every organisation's sector and rule, and the money per sector, with `fundflow validate`.
-Rule names are docs/METHOD.md's. Beyond SPEC.md fundflow also reads GrantNav's canonical
-org-id; neither shared real file has that column, so it is not modelled here.
+Rule names are docs/METHOD.md's. Like SPEC.md (and fundflow), it reads the organisation's
+own identifier only, never a GrantNav canonical org-id.
 
     python3 tests/reference/sectors.py FILE [--summary]
 """
