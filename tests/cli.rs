@@ -9,6 +9,7 @@ mod cli {
     pub mod fuzz;
     pub mod graph;
     pub mod interop;
+    pub mod limits;
     pub mod real_files;
     pub mod report;
     pub mod snapshots;

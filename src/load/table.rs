@@ -31,10 +31,23 @@ impl Row for Vec<String> {
     }
 }
 
+/// Rows produced one at a time from a source too large to hold as rows (an XLSX sheet,
+/// read cell by cell), so memory follows one row, not the sheet.
+pub trait RowSource {
+    /// Calls `row` for every record in order, with its place and its cells (or the problem
+    /// that makes it unreadable), until `row` returns `false`. An `Err` is a problem with the
+    /// whole file, met part-way.
+    fn rows(
+        &self,
+        row: &mut dyn FnMut(Place, Result<Vec<String>, Problem>) -> bool,
+    ) -> Result<(), Problem>;
+}
+
 /// Where a table's rows come from.
 enum Body<'a> {
     Csv(&'a str),
     Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
+    Stream(Box<dyn RowSource + 'a>),
 }
 
 /// A header row and a body of records.
@@ -104,12 +117,30 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// A table whose rows are produced on demand by `source` (read again on every pass).
+    pub fn streamed(
+        file: &'a str,
+        headers: Vec<String>,
+        header_place: Place,
+        source: Box<dyn RowSource + 'a>,
+    ) -> Table<'a> {
+        Table {
+            file,
+            labels: headers.clone(),
+            headers,
+            header_place,
+            body: Body::Stream(source),
+        }
+    }
+
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
     /// the vector that collects them.
     pub fn rows_hint(&self) -> usize {
         match &self.body {
             Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
             Body::Rows(rows) => rows.len(),
+            // Unknown until read; the vector grows as rows come.
+            Body::Stream(_) => 0,
         }
     }
 
@@ -162,6 +193,28 @@ impl<'a> Table<'a> {
                         Some(p) => f(place.clone(), Err(p))?,
                         None => f(place.clone(), Ok(cells as &dyn Row))?,
                     }
+                }
+            }
+            Body::Stream(source) => {
+                let mut stopped: Option<E> = None;
+                source.rows(&mut |place, cells| {
+                    let done = match cells {
+                        Err(p) => f(place, Err(p)),
+                        Ok(cells) => match check_shape(self, &place, cells.len(), width, &cells) {
+                            Some(p) => f(place, Err(p)),
+                            None => f(place, Ok(&cells as &dyn Row)),
+                        },
+                    };
+                    match done {
+                        Ok(()) => true,
+                        Err(e) => {
+                            stopped = Some(e);
+                            false
+                        }
+                    }
+                })?;
+                if let Some(e) = stopped {
+                    return Err(e);
                 }
             }
         }

@@ -3,73 +3,289 @@
 //! Cells become text the way a person would type them: whole numbers without a decimal
 //! point, other numbers in their shortest exact form, dates as `YYYY-MM-DD`. The place of a
 //! row is its sheet row number, as Excel shows it.
+//!
+//! **Bounded work whatever the bytes.** An XLSX file is a zip archive of XML parts, and
+//! both the archive and the XML may lie: a 1.8 KB workbook can declare a sheet of
+//! 16,384 × 1,048,576 cells, and a 2 MB one can inflate to gigabytes. So:
+//! - before anything is parsed, every part of the archive is inflated once into nothing,
+//!   counting the bytes that actually come out (the sizes the archive declares are not
+//!   trusted), and a part larger than its limit ([`MAX_SHEET_BYTES`] for a worksheet,
+//!   [`MAX_PART_BYTES`] for shared strings, styles and every other part) or a workbook larger
+//!   than [`MAX_WORKBOOK_BYTES`] in all is refused with a clear error;
+//! - the sheet is read cell by cell (calamine's streaming cell reader), never as a
+//!   rectangle sized by its declared or actual extent, and rows are handed to the row
+//!   parser one at a time, so memory follows one row, not the sheet;
+//! - a row is as wide as the header (at most [`MAX_COLUMNS`] columns); cells beyond the
+//!   header's last column have no name, and are ignored like any extra column.
 
-use super::table::Table;
+use super::table::{RowSource, Table};
 use crate::error::{Place, Problem, Reason};
-use calamine::{Data, Reader, Xlsx};
-use std::io::Cursor;
+use calamine::{DataRef, Reader, Xlsx};
+use std::io::{Cursor, Read};
+
+/// Largest inflated size of a worksheet's XML (512 MiB): about 500,000 rows of a typical
+/// 360Giving export (the Andrew Lloyd Webber Foundation's sheet is 0.9 KB a row). Rows are
+/// streamed, so this bounds time more than memory; it also bounds the one cell calamine
+/// holds whole, so the worst case (one giant cell, held and copied) stays near 1 GiB.
+pub const MAX_SHEET_BYTES: u64 = 512 << 20;
+
+/// Largest inflated size of any other part (256 MiB). The shared strings are held in
+/// memory while the sheet is read, so this bounds memory (about 2.5 times it at worst, for
+/// a table of one-character strings).
+pub const MAX_PART_BYTES: u64 = 256 << 20;
+
+/// Largest inflated size of the whole workbook, all parts together (2 GiB).
+pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
+
+/// Most columns a header row may span (column `AMJ`). 360Giving flat exports have about
+/// 60–200; a header reaching further is a stray cell or a forged sheet, and every row would
+/// otherwise be as wide as it.
+pub const MAX_COLUMNS: usize = 1024;
 
 /// Reads the first sheet.
-pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &[u8]) -> Result<Table<'a>, Problem> {
-    let unreadable = |why: String| Problem::file(file, Reason::new("xlsx-unreadable", why));
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| unreadable(format!("not a readable XLSX workbook: {e}")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("workbook has no sheets".into()))?
-        .map_err(|e| unreadable(format!("cannot read the first sheet: {e}")))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
-    let header: Vec<String> = match rows.next() {
-        Some(cells) => cells
-            .iter()
-            .map(|c| cell_text(c).trim().to_owned())
-            .collect(),
-        None => {
-            return Err(Problem::file(
-                file,
-                Reason::new("empty-file", "the first sheet is empty"),
-            ))
-        }
+pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a>, Problem> {
+    check_inflated_sizes(file, bytes)?;
+    // The header is the first row with content; columns past the limit are not kept.
+    let sheet = Sheet {
+        file,
+        bytes,
+        width: MAX_COLUMNS,
     };
-    if header.iter().all(String::is_empty) {
+    let mut header: Option<(u32, Vec<(u32, String)>, u32)> = None;
+    sheet.cells_by_row(&mut |row, cells, last| {
+        header = Some((row, cells, last));
+        false
+    })?;
+    let Some((row, cells, last)) = header else {
+        return Err(Problem::file(
+            file,
+            Reason::new("empty-file", "the first sheet is empty"),
+        ));
+    };
+    let header_place = Place::Line(u64::from(row) + 1);
+    let last = last as usize;
+    if last >= MAX_COLUMNS {
+        return Err(Problem::at(
+            file,
+            header_place,
+            Reason::new(
+                "xlsx-too-wide",
+                format!(
+                    "the header row reaches column {} ({} columns); at most {MAX_COLUMNS} columns are read",
+                    column_name(last as u32),
+                    last + 1
+                ),
+            ),
+        ));
+    }
+    let mut headers = vec![String::new(); last + 1];
+    for (c, text) in cells {
+        headers[c as usize] = text.trim().to_owned();
+    }
+    if headers.iter().all(String::is_empty) {
         return Err(Problem::file(
             file,
             Reason::new("empty-file", "the first sheet has no header row"),
         ));
     }
-    let header_line = u64::from(first_row) + 1;
-    let body = rows
-        .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
-        .map(|(i, cells)| {
-            let line = header_line + 1 + i as u64;
-            (Place::Line(line), Ok(cells.iter().map(cell_text).collect()))
-        })
-        .collect();
-    Ok(Table::from_rows(
+    let width = headers.len();
+    Ok(Table::streamed(
         file,
-        header,
-        None,
-        Place::Line(header_line),
-        body,
+        headers,
+        header_place,
+        Box::new(Body {
+            sheet: Sheet { width, ..sheet },
+            header_row: row,
+        }),
     ))
 }
 
+/// The workbook and how wide its rows are read.
+struct Sheet<'a> {
+    file: &'a str,
+    bytes: &'a [u8],
+    /// Columns kept per row.
+    width: usize,
+}
+
+impl Sheet<'_> {
+    fn unreadable(&self, why: String) -> Problem {
+        Problem::file(self.file, Reason::new("xlsx-unreadable", why))
+    }
+
+    /// Calls `row` with each row that has a non-empty cell, in sheet order: its 0-based
+    /// row number, its non-empty cells within `width` (0-based column, text), and the last
+    /// column holding a non-empty cell (within `width` or not). Stops when `row` returns
+    /// `false`.
+    fn cells_by_row(
+        &self,
+        row: &mut dyn FnMut(u32, Vec<(u32, String)>, u32) -> bool,
+    ) -> Result<(), Problem> {
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(self.bytes))
+            .map_err(|e| self.unreadable(format!("not a readable XLSX workbook: {e}")))?;
+        let name = book
+            .sheet_names()
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.unreadable("workbook has no sheets".into()))?;
+        let mut reader = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| self.unreadable(format!("cannot read the first sheet: {e}")))?;
+        // The row being gathered: its number, its non-empty cells within `width`, and the
+        // last column holding anything. A row with a non-empty cell only beyond `width` is
+        // still a row (as a value in an unnamed column is), so that every row with content
+        // is accounted for.
+        let mut current: Option<(u32, Vec<(u32, String)>, u32)> = None;
+        loop {
+            let cell = reader
+                .next_cell()
+                .map_err(|e| self.unreadable(format!("cannot read the first sheet: {e}")))?;
+            let Some(cell) = cell else { break };
+            let (r, c) = cell.get_position();
+            let text = cell_text(cell.get_value());
+            if text.is_empty() {
+                continue;
+            }
+            if current.as_ref().map(|(cr, ..)| *cr) != Some(r) {
+                if let Some((fr, cells, last)) = current.take() {
+                    if !row(fr, cells, last) {
+                        return Ok(());
+                    }
+                }
+            }
+            let (_, cells, last) = current.get_or_insert_with(|| (r, Vec::new(), c));
+            *last = (*last).max(c);
+            if (c as usize) < self.width {
+                cells.push((c, text));
+            }
+        }
+        if let Some((fr, cells, last)) = current {
+            row(fr, cells, last);
+        }
+        Ok(())
+    }
+}
+
+/// The body of the sheet: every row after the header, as wide as the header.
+struct Body<'a> {
+    sheet: Sheet<'a>,
+    header_row: u32,
+}
+
+impl RowSource for Body<'_> {
+    fn rows(
+        &self,
+        out: &mut dyn FnMut(Place, Result<Vec<String>, Problem>) -> bool,
+    ) -> Result<(), Problem> {
+        let width = self.sheet.width;
+        let mut past_header = false;
+        self.sheet.cells_by_row(&mut |r, cells, _| {
+            if !past_header {
+                // The header is the first row with content; it was read before.
+                past_header = r == self.header_row;
+                return true;
+            }
+            let mut row = vec![String::new(); width];
+            for (c, text) in cells {
+                row[c as usize] = text;
+            }
+            out(Place::Line(u64::from(r) + 1), Ok(row))
+        })
+    }
+}
+
+/// `0` → `A`, `25` → `Z`, `26` → `AA`, `16383` → `XFD`.
+fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8_lossy(&name).into_owned()
+}
+
+/// Inflates every part of the archive into nothing, counting what comes out, and refuses a
+/// part or a workbook over its limit. What the archive declares is not trusted: the count is
+/// of bytes actually inflated, and inflation stops one byte past the limit.
+fn check_inflated_sizes(file: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let unreadable = |why: String| Problem::file(file, Reason::new("xlsx-unreadable", why));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(format!("not a readable XLSX workbook: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index(i)
+            .map_err(|e| unreadable(format!("not a readable XLSX workbook: {e}")))?;
+        if part.is_dir() {
+            continue;
+        }
+        let name = part.name().to_owned();
+        let limit = if name.starts_with("xl/worksheets/") {
+            MAX_SHEET_BYTES
+        } else {
+            MAX_PART_BYTES
+        };
+        let inflated = std::io::copy(&mut part.take(limit + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(format!("not a readable XLSX workbook: part {name}: {e}")))?;
+        if inflated > limit {
+            return Err(too_large(
+                file,
+                &format!("its part {name} inflates to more than {}", mib(limit)),
+            ));
+        }
+        total += inflated;
+        if total > MAX_WORKBOOK_BYTES {
+            return Err(too_large(
+                file,
+                &format!(
+                    "its parts inflate to more than {} in all",
+                    mib(MAX_WORKBOOK_BYTES)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn too_large(file: &str, what: &str) -> Problem {
+    Problem::file(
+        file,
+        Reason::new(
+            "xlsx-too-large",
+            format!(
+                "workbook refused: {what} (the limits are {} for a worksheet, {} for any other part, {} for the whole workbook); save the grants as CSV instead",
+                mib(MAX_SHEET_BYTES),
+                mib(MAX_PART_BYTES),
+                mib(MAX_WORKBOOK_BYTES)
+            ),
+        ),
+    )
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
 /// A cell as text.
-fn cell_text(c: &Data) -> String {
+fn cell_text(c: &DataRef) -> String {
     match c {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) if dt.is_datetime() => {
+        DataRef::Empty => String::new(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => b.to_string(),
+        // Only serials Excel itself can show (1900-01-01 ..= 9999-12-31): calamine's
+        // conversion assumes them, and a forged cell can hold any float.
+        DataRef::DateTime(dt) if dt.is_datetime() && (0.0..2_958_466.0).contains(&dt.as_f64()) => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTime(dt) => number_text(dt.as_f64()),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::DateTime(dt) => number_text(dt.as_f64()),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -91,6 +307,16 @@ mod tests {
         assert_eq!(number_text(15000.0), "15000");
         assert_eq!(number_text(1234.56), "1234.56");
         assert_eq!(number_text(0.1 + 0.2), "0.30000000000000004");
+    }
+
+    #[test]
+    fn column_names_are_excel_letters() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        // XFD: (24·26 + 6)·26 + 4 = 16384 columns, so index 16383.
+        assert_eq!(column_name(16383), "XFD");
+        assert_eq!(column_name(1023), "AMJ");
     }
 
     #[test]

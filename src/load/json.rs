@@ -1,0 +1,216 @@
+//! Reading a JSON document while noticing duplicated keys.
+//!
+//! JSON allows an object to repeat a key, and `serde_json` keeps the last value without a
+//! word: `{"amountAwarded": 100, "amountAwarded": 200}` would silently be a £200 grant. The
+//! document is read here into the same [`Value`] tree, but every repeated key is recorded
+//! with its path and both values, for the grants loader to judge by SPEC.md's bad-input
+//! rules. The first value is kept in the tree (it does not matter which: a key repeated with
+//! different values is never used, see `grants.rs`).
+//!
+//! The fast pass reads from a string and records paths only; when it found repeats, a second
+//! pass reads through a reader that counts line breaks, so each repeat can name the lines of
+//! both occurrences. O(size of the document), twice only when a key repeats.
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// A key that appears twice in one object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Repeat {
+    /// The path of the key: `grants[3].amountAwarded`.
+    pub path: String,
+    /// The first value (kept).
+    pub first: Value,
+    /// The later value.
+    pub second: Value,
+    /// The lines of the two occurrences, when known.
+    pub lines: Option<(u64, u64)>,
+}
+
+/// Parses `text` as JSON, returning the document and every repeated key.
+pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Error> {
+    let repeats = RefCell::new(Vec::new());
+    let value = {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let v = Node {
+            path: String::new(),
+            repeats: &repeats,
+            line: None,
+        }
+        .deserialize(&mut de)?;
+        de.end()?;
+        v
+    };
+    if repeats.borrow().is_empty() {
+        return Ok((value, Vec::new()));
+    }
+    // Again, counting lines, to say where each repeat is.
+    let line = Rc::new(Cell::new(1));
+    let with_lines = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_reader(LineCounter {
+        bytes: text.as_bytes(),
+        at: 0,
+        line: Rc::clone(&line),
+    });
+    Node {
+        path: String::new(),
+        repeats: &with_lines,
+        line: Some(&line),
+    }
+    .deserialize(&mut de)?;
+    Ok((value, with_lines.into_inner()))
+}
+
+/// A reader over bytes that counts the line breaks handed out.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: Rc<Cell<u64>>,
+}
+
+impl std::io::Read for LineCounter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = &self.bytes[self.at..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        let breaks = rest[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line.set(self.line.get() + breaks);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// One value being read, at `path`.
+struct Node<'r> {
+    path: String,
+    repeats: &'r RefCell<Vec<Repeat>>,
+    /// The current line, in the counting pass.
+    line: Option<&'r Rc<Cell<u64>>>,
+}
+
+impl Node<'_> {
+    fn child(&self, step: &str) -> Self {
+        let path = if self.path.is_empty() || step.starts_with('[') {
+            format!("{}{step}", self.path)
+        } else {
+            format!("{}.{step}", self.path)
+        };
+        Node {
+            path,
+            repeats: self.repeats,
+            line: self.line,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(self.child(&format!("[{}]", items.len())))? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        // The line of each key, in the counting pass.
+        let mut key_lines: HashMap<String, u64> = HashMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let line = self.line.map(|l| l.get());
+            let value = map.next_value_seed(self.child(&key))?;
+            match out.get(&key) {
+                Some(first) => {
+                    let lines = line.map(|l| (key_lines.get(&key).copied().unwrap_or(l), l));
+                    self.repeats.borrow_mut().push(Repeat {
+                        path: self.child(&key).path,
+                        first: first.clone(),
+                        second: value,
+                        lines,
+                    });
+                }
+                None => {
+                    if let Some(l) = line {
+                        key_lines.insert(key.clone(), l);
+                    }
+                    out.insert(key, value);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_keys_are_found_with_their_paths_and_lines() {
+        let text = "{\"grants\": [\n {\"id\": \"A\",\n  \"amountAwarded\": 100,\n  \"amountAwarded\": 200},\n {\"id\": \"B\", \"recipientOrganization\": [{\"id\": \"X\", \"id\": \"X\"}]}\n]}";
+        let (v, repeats) = parse(text).expect("valid JSON");
+        // The first value is kept.
+        assert_eq!(v["grants"][0]["amountAwarded"], Value::from(100));
+        assert_eq!(repeats.len(), 2);
+        assert_eq!(repeats[0].path, "grants[0].amountAwarded");
+        assert_eq!(repeats[0].first, Value::from(100));
+        assert_eq!(repeats[0].second, Value::from(200));
+        // The key opens on line 3 and is repeated on line 4.
+        assert_eq!(repeats[0].lines, Some((3, 4)));
+        assert_eq!(repeats[1].path, "grants[1].recipientOrganization[0].id");
+        assert_eq!(repeats[1].lines, Some((5, 5)));
+    }
+
+    #[test]
+    fn a_document_without_repeats_reads_as_serde_json_reads_it() {
+        let text = r#"{"grants": [{"id": "A", "n": [1, 2.5, -3, null, true, {"x": "y"}]}]}"#;
+        let (v, repeats) = parse(text).expect("valid JSON");
+        assert!(repeats.is_empty());
+        assert_eq!(v, serde_json::from_str::<Value>(text).expect("valid"));
+    }
+}
