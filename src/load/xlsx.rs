@@ -51,7 +51,7 @@ pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a
         bytes,
         width: MAX_COLUMNS,
     };
-    let mut header: Option<(u32, Vec<(u32, String)>, u32)> = None;
+    let mut header: Option<RowCells> = None;
     sheet.cells_by_row(&mut |row, cells, last| {
         header = Some((row, cells, last));
         false
@@ -100,6 +100,10 @@ pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a
     ))
 }
 
+/// A row as read: its 0-based number, its non-empty cells kept (0-based column, text), and
+/// the last column holding a non-empty cell.
+type RowCells = (u32, Vec<(u32, String)>, u32);
+
 /// The workbook and how wide its rows are read.
 struct Sheet<'a> {
     file: &'a str,
@@ -135,7 +139,7 @@ impl Sheet<'_> {
         // last column holding anything. A row with a non-empty cell only beyond `width` is
         // still a row (as a value in an unnamed column is), so that every row with content
         // is accounted for.
-        let mut current: Option<(u32, Vec<(u32, String)>, u32)> = None;
+        let mut current: Option<RowCells> = None;
         loop {
             let cell = reader
                 .next_cell()

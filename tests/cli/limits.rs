@@ -144,9 +144,13 @@ fn a_built_workbook_loads_like_the_csv() {
 
 #[test]
 fn the_xfd1048576_dimension_bomb_is_a_clear_error_under_a_memory_cap() {
-    // The 1.8 KB bomb: one cell at the sheet's last cell, the dimension declaring
-    // all 17 billion cells. It used to abort asking for 512 GiB.
-    let bomb = xlsx("A1:XFD1048576", &[("XFD1048576", "x")]);
+    // The 1.7 KB bomb: two grants and one more cell at the sheet's last cell, the
+    // dimension declaring all 17 billion cells. It used to abort asking for 512 GiB (the
+    // sheet as a rectangle of 32-byte cells). Now the far cell's row is a row with nothing
+    // under the header: strict mode lists it, under the cap.
+    let mut cells = GRANT_CELLS.to_vec();
+    cells.push(("XFD1048576", "x"));
+    let bomb = xlsx("A1:XFD1048576", &cells);
     assert!(bomb.len() < 2_000, "{} bytes", bomb.len());
     let d = dataset(&[("grants.xlsx", &bomb)]);
     let (code, err) = run_capped(&["validate", arg(d.path())]);
@@ -155,6 +159,17 @@ fn the_xfd1048576_dimension_bomb_is_a_clear_error_under_a_memory_cap() {
         !err.contains("panicked") && !err.contains("memory allocation"),
         "{err}"
     );
+    assert!(
+        err.contains("grants.xlsx:1048576:Identifier: \"\": Identifier is empty"),
+        "{err}"
+    );
+    let (code, err) = run_capped(&["validate", "--skip-invalid", arg(d.path())]);
+    assert_eq!(code, 0, "{err}");
+    // A lone cell there is the header row: 16,384 columns wide, refused by name.
+    let lone = xlsx("A1:XFD1048576", &[("XFD1048576", "x")]);
+    let d = dataset(&[("grants.xlsx", &lone)]);
+    let (code, err) = run_capped(&["validate", arg(d.path())]);
+    assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("grants.xlsx:1048576: the header row reaches column XFD (16384 columns); at most 1024 columns are read"),
         "{err}"
@@ -618,6 +633,15 @@ proptest! {
     #[test]
     fn arbitrary_xlsx_layouts_stay_under_a_memory_cap((dim, cells) in layout()) {
         let d = dataset(&[("grants.xlsx", &build(&dim, &cells))]);
+        let (code, err) = run_capped(&["validate", "--skip-invalid", arg(d.path())]);
+        prop_assert!(code == 0 || code == 2, "exit {code}: {err}");
+        prop_assert!(!err.contains("panicked"), "{err}");
+    }
+
+    /// The same for arbitrary bytes as each grants format.
+    #[test]
+    fn arbitrary_bytes_stay_under_a_memory_cap(bytes in proptest::collection::vec(any::<u8>(), 0..600), name in prop_oneof![Just("grants.csv"), Just("grants.json"), Just("grants.xlsx")]) {
+        let d = dataset(&[(name, &bytes)]);
         let (code, err) = run_capped(&["validate", "--skip-invalid", arg(d.path())]);
         prop_assert!(code == 0 || code == 2, "exit {code}: {err}");
         prop_assert!(!err.contains("panicked"), "{err}");
