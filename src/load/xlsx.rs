@@ -15,10 +15,11 @@
 //! - the sheet is read cell by cell (calamine's streaming cell reader), never as a
 //!   rectangle sized by its declared or actual extent, and rows are handed to the row
 //!   parser one at a time, so memory follows one row, not the sheet;
-//! - a row is as wide as the header (at most [`MAX_COLUMNS`] columns); cells beyond the
+//! - a row holds only the cells it has (a [`SparseRow`]), so a row of one cell costs one
+//!   cell whatever the header's width (at most [`MAX_COLUMNS`] columns); cells beyond the
 //!   header's last column have no name, and are ignored like any extra column.
 
-use super::table::{RowSource, Table};
+use super::table::{RowSource, SparseRow, Table};
 use crate::error::{Place, Problem, Reason};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::{Cursor, Read};
@@ -179,9 +180,8 @@ struct Body<'a> {
 impl RowSource for Body<'_> {
     fn rows(
         &self,
-        out: &mut dyn FnMut(Place, Result<Vec<String>, Problem>) -> bool,
+        out: &mut dyn FnMut(Place, Result<SparseRow, Problem>) -> bool,
     ) -> Result<(), Problem> {
-        let width = self.sheet.width;
         let mut past_header = false;
         self.sheet.cells_by_row(&mut |r, cells, _| {
             if !past_header {
@@ -189,11 +189,7 @@ impl RowSource for Body<'_> {
                 past_header = r == self.header_row;
                 return true;
             }
-            let mut row = vec![String::new(); width];
-            for (c, text) in cells {
-                row[c as usize] = text;
-            }
-            out(Place::Line(u64::from(r) + 1), Ok(row))
+            out(Place::Line(u64::from(r) + 1), Ok(SparseRow::new(cells)))
         })
     }
 }
