@@ -41,17 +41,23 @@ impl SparseRow {
     /// A row of `(column, text)` cells in any order; of two cells in one column the later
     /// is kept (as a spreadsheet application would show it).
     pub fn new(mut cells: Vec<(u32, String)>) -> Self {
-        // Stable: cells of one column stay in document order, so the later is last.
-        cells.sort_by_key(|(c, _)| *c);
-        let mut kept: Vec<(u32, String)> = Vec::with_capacity(cells.len());
-        for cell in cells {
-            match kept.last_mut() {
-                Some(last) if last.0 == cell.0 => *last = cell,
-                _ => kept.push(cell),
-            }
-        }
-        SparseRow(kept)
+        one_cell_per_column(&mut cells);
+        SparseRow(cells)
     }
+}
+
+/// Sorts `(column, text)` cells by column, keeping the later of two in one column (the sort
+/// is stable, so document order decides). Afterwards there is at most one cell per column.
+pub fn one_cell_per_column(cells: &mut Vec<(u32, String)>) {
+    cells.sort_by_key(|(c, _)| *c);
+    let mut kept: Vec<(u32, String)> = Vec::with_capacity(cells.len());
+    for cell in cells.drain(..) {
+        match kept.last_mut() {
+            Some(last) if last.0 == cell.0 => *last = cell,
+            _ => kept.push(cell),
+        }
+    }
+    *cells = kept;
 }
 
 impl Row for SparseRow {

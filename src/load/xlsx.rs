@@ -19,7 +19,7 @@
 //!   cell whatever the header's width (at most [`MAX_COLUMNS`] columns); cells beyond the
 //!   header's last column have no name, and are ignored like any extra column.
 
-use super::table::{RowSource, SparseRow, Table};
+use super::table::{one_cell_per_column, RowSource, SparseRow, Table};
 use crate::error::{Place, Problem, Reason};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::{Cursor, Read};
@@ -162,6 +162,12 @@ impl Sheet<'_> {
             *last = (*last).max(c);
             if (c as usize) < self.width {
                 cells.push((c, text));
+                // A forged row can name one cell a million times (`r="A2"` again and
+                // again): folded to one cell per column whenever it doubles the width, a
+                // row never holds more than 2 × width cells.
+                if cells.len() > 2 * self.width {
+                    one_cell_per_column(cells);
+                }
             }
         }
         if let Some((fr, cells, last)) = current {
