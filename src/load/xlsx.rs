@@ -10,8 +10,9 @@
 //! - before anything is parsed, every part of the archive is inflated once into nothing,
 //!   counting the bytes that actually come out (the sizes the archive declares are not
 //!   trusted), and a part larger than its limit ([`MAX_SHEET_BYTES`] for a worksheet,
-//!   [`MAX_PART_BYTES`] for shared strings, styles and every other part) or a workbook larger
-//!   than [`MAX_WORKBOOK_BYTES`] in all is refused with a clear error;
+//!   [`MAX_SHARED_STRINGS_BYTES`] for the shared strings, [`MAX_PART_BYTES`] for any other
+//!   XML part) or a workbook larger than [`MAX_WORKBOOK_BYTES`] in all is refused with a
+//!   clear error;
 //! - the sheet is read cell by cell (calamine's streaming cell reader), never as a
 //!   rectangle sized by its declared or actual extent, and rows are handed to the row
 //!   parser one at a time, so memory follows one row, not the sheet;
@@ -26,14 +27,21 @@ use std::io::{Cursor, Read};
 
 /// Largest inflated size of a worksheet's XML (512 MiB): about 500,000 rows of a typical
 /// 360Giving export (the Andrew Lloyd Webber Foundation's sheet is 0.9 KB a row). Rows are
-/// streamed, so this bounds time more than memory; it also bounds the one cell calamine
-/// holds whole, so the worst case (one giant cell, held and copied) stays near 1 GiB.
+/// streamed, so this bounds time more than memory; it also bounds the largest single cell,
+/// which calamine holds whole while it reads it.
 pub const MAX_SHEET_BYTES: u64 = 512 << 20;
 
-/// Largest inflated size of any other part (256 MiB). The shared strings are held in
-/// memory while the sheet is read, so this bounds memory (about 2.5 times it at worst, for
-/// a table of one-character strings).
-pub const MAX_PART_BYTES: u64 = 256 << 20;
+/// Largest inflated size of the shared strings (128 MiB), held in memory while the sheet
+/// is read: at worst (a table of one-character strings) about 3.4 times their XML (measured:
+/// 255 MiB of `<si><t>a</t></si>` took 870 MB), so about 435 MB. The Andrew Lloyd Webber
+/// Foundation's are 0.18 KB a row: 128 MiB is about 750,000 rows, more than a sheet holds.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
+
+/// Largest inflated size of the other XML parts calamine reads when it opens a workbook
+/// (`workbook.xml`, styles, relationships: kilobytes in real files), and of any other XML
+/// part (16 MiB). Parts calamine never reads (images, printer settings) count only towards
+/// [`MAX_WORKBOOK_BYTES`].
+pub const MAX_PART_BYTES: u64 = 16 << 20;
 
 /// Largest inflated size of the whole workbook, all parts together (2 GiB).
 pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
@@ -229,10 +237,15 @@ fn check_inflated_sizes(file: &str, bytes: &[u8]) -> Result<(), Problem> {
             continue;
         }
         let name = part.name().to_owned();
-        let limit = if name.starts_with("xl/worksheets/") {
+        let lower = name.to_ascii_lowercase();
+        let limit = if lower.starts_with("xl/worksheets/") {
             MAX_SHEET_BYTES
-        } else {
+        } else if lower == "xl/sharedstrings.xml" {
+            MAX_SHARED_STRINGS_BYTES
+        } else if lower.ends_with(".xml") || lower.ends_with(".rels") {
             MAX_PART_BYTES
+        } else {
+            MAX_WORKBOOK_BYTES
         };
         let inflated = std::io::copy(&mut part.take(limit + 1), &mut std::io::sink())
             .map_err(|e| unreadable(format!("not a readable XLSX workbook: part {name}: {e}")))?;
@@ -262,8 +275,9 @@ fn too_large(file: &str, what: &str) -> Problem {
         Reason::new(
             "xlsx-too-large",
             format!(
-                "workbook refused: {what} (the limits are {} for a worksheet, {} for any other part, {} for the whole workbook); save the grants as CSV instead",
+                "workbook refused: {what} (the limits are {} for a worksheet, {} for the shared strings, {} for any other XML part, {} for the whole workbook); save the grants as CSV instead",
                 mib(MAX_SHEET_BYTES),
+                mib(MAX_SHARED_STRINGS_BYTES),
                 mib(MAX_PART_BYTES),
                 mib(MAX_WORKBOOK_BYTES)
             ),

@@ -84,6 +84,14 @@ fn sheet_xml(dimension: &str, cells: &[CellSpec]) -> String {
 /// A workbook of one sheet whose XML is `sheet` (written by `write_sheet`, so a test can
 /// stream a large part without holding it).
 fn workbook(write_sheet: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
+    workbook_with(write_sheet, None)
+}
+
+/// [`workbook`] with one more part, `(name, writer)`.
+fn workbook_with(
+    write_sheet: impl FnOnce(&mut dyn Write),
+    extra: Option<(&str, &dyn Fn(&mut dyn Write))>,
+) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -96,6 +104,10 @@ fn workbook(write_sheet: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
     part("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
     part("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Grants\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
     part("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
+    if let Some((name, write)) = extra {
+        zip.start_file(name, opts).expect("zip part");
+        write(&mut zip);
+    }
     zip.start_file("xl/worksheets/sheet1.xml", opts)
         .expect("zip part");
     write_sheet(&mut zip);
@@ -208,6 +220,34 @@ fn a_sheet_inflating_past_its_limit_is_refused_by_what_it_inflates_to() {
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("grants.xlsx: workbook refused: its part xl/worksheets/sheet1.xml inflates to more than 512 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn shared_strings_past_their_limit_are_refused_before_they_are_held() {
+    // 129 MiB of one-character shared strings would take about 440 MB held as strings;
+    // the limit is 128 MiB of XML, checked before calamine reads them.
+    let strings = |w: &mut dyn Write| {
+        w.write_all(b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">")
+            .expect("write");
+        let si = b"<si><t>a</t></si>".repeat(1 << 16);
+        // 17 bytes × 65,536 × 130 = 138 MiB: past 128 MiB.
+        for _ in 0..130 {
+            w.write_all(&si).expect("write");
+        }
+        w.write_all(b"</sst>").expect("write");
+    };
+    let xml = sheet_xml("A1:G3", &GRANT_CELLS);
+    let bomb = workbook_with(
+        |w| w.write_all(xml.as_bytes()).expect("write"),
+        Some(("xl/sharedStrings.xml", &strings)),
+    );
+    let d = dataset(&[("grants.xlsx", &bomb)]);
+    let (code, err) = run_capped(&["validate", arg(d.path())]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("its part xl/sharedStrings.xml inflates to more than 128 MiB"),
         "{err}"
     );
 }
