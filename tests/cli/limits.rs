@@ -87,11 +87,11 @@ fn workbook(write_sheet: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
     workbook_with(write_sheet, None)
 }
 
-/// [`workbook`] with one more part, `(name, writer)`.
-fn workbook_with(
-    write_sheet: impl FnOnce(&mut dyn Write),
-    extra: Option<(&str, &dyn Fn(&mut dyn Write))>,
-) -> Vec<u8> {
+/// A part of a built workbook: its name and what writes it.
+type Part<'a> = (&'a str, &'a dyn Fn(&mut dyn Write));
+
+/// [`workbook`] with one more part.
+fn workbook_with(write_sheet: impl FnOnce(&mut dyn Write), extra: Option<Part>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
