@@ -12,7 +12,8 @@
 //!   trusted), and a part larger than its limit ([`MAX_SHEET_BYTES`] for a worksheet,
 //!   [`MAX_SHARED_STRINGS_BYTES`] for the shared strings, [`MAX_PART_BYTES`] for any other
 //!   XML part) or a workbook larger than [`MAX_WORKBOOK_BYTES`] in all is refused with a
-//!   clear error;
+//!   clear error, as is an XML part holding one tag or text longer than
+//!   [`MAX_XML_RUN_BYTES`] (the XML reader holds one whole);
 //! - the sheet is read cell by cell (calamine's streaming cell reader), never as a
 //!   rectangle sized by its declared or actual extent, and rows are handed to the row
 //!   parser one at a time, so memory follows one row, not the sheet;
@@ -20,7 +21,7 @@
 //!   cell whatever the header's width (at most [`MAX_COLUMNS`] columns); cells beyond the
 //!   header's last column have no name, and are ignored like any extra column.
 
-use super::table::{one_cell_per_column, RowSource, SparseRow, Table};
+use super::table::{one_cell_per_column, RowSource, SparseRow, Table, MAX_FIELD_BYTES};
 use crate::error::{Place, Problem, Reason};
 use calamine::{DataRef, Reader, Xlsx};
 use std::io::{Cursor, Read};
@@ -43,6 +44,11 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
 /// [`MAX_WORKBOOK_BYTES`].
 pub const MAX_PART_BYTES: u64 = 16 << 20;
 
+/// Longest tag or text in an XML part (16 MiB): the XML reader holds one whole at a time,
+/// so without this one 500 MiB cell took 1 GB. A field is at most 1 MiB
+/// ([`MAX_FIELD_BYTES`]), 6 MiB even with every character escaped (`&quot;`).
+pub const MAX_XML_RUN_BYTES: u64 = 16 << 20;
+
 /// Largest inflated size of the whole workbook, all parts together (2 GiB).
 pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
 
@@ -61,17 +67,31 @@ pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a
         width: MAX_COLUMNS,
     };
     let mut header: Option<RowCells> = None;
-    sheet.cells_by_row(&mut |row, cells, last| {
-        header = Some((row, cells, last));
+    sheet.cells_by_row(&mut |cells| {
+        header = Some(cells);
         false
     })?;
-    let Some((row, cells, last)) = header else {
+    let Some((row, cells, last, oversized)) = header else {
         return Err(Problem::file(
             file,
             Reason::new("empty-file", "the first sheet is empty"),
         ));
     };
     let header_place = Place::Line(u64::from(row) + 1);
+    if let Some((c, bytes)) = oversized {
+        return Err(Problem::at(
+            file,
+            header_place,
+            Reason::new(
+                "field-too-large",
+                format!(
+                    "header cell {}{} is {bytes} bytes; the limit is {MAX_FIELD_BYTES} bytes",
+                    column_name(c),
+                    row + 1
+                ),
+            ),
+        ));
+    }
     let last = last as usize;
     if last >= MAX_COLUMNS {
         return Err(Problem::at(
@@ -98,6 +118,7 @@ pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a
         ));
     }
     let width = headers.len();
+    let headers_for_messages = headers.clone();
     Ok(Table::streamed(
         file,
         headers,
@@ -105,13 +126,15 @@ pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a
         Box::new(Body {
             sheet: Sheet { width, ..sheet },
             header_row: row,
+            headers: headers_for_messages,
         }),
     ))
 }
 
-/// A row as read: its 0-based number, its non-empty cells kept (0-based column, text), and
-/// the last column holding a non-empty cell.
-type RowCells = (u32, Vec<(u32, String)>, u32);
+/// A row as read: its 0-based number, its non-empty cells kept (0-based column, text), the
+/// last column holding a non-empty cell, and the first cell over [`MAX_FIELD_BYTES`]
+/// (column, bytes), which is not copied.
+type RowCells = (u32, Vec<(u32, String)>, u32, Option<(u32, usize)>);
 
 /// The workbook and how wide its rows are read.
 struct Sheet<'a> {
@@ -126,14 +149,10 @@ impl Sheet<'_> {
         Problem::file(self.file, Reason::new("xlsx-unreadable", why))
     }
 
-    /// Calls `row` with each row that has a non-empty cell, in sheet order: its 0-based
-    /// row number, its non-empty cells within `width` (0-based column, text), and the last
-    /// column holding a non-empty cell (within `width` or not). Stops when `row` returns
-    /// `false`.
-    fn cells_by_row(
-        &self,
-        row: &mut dyn FnMut(u32, Vec<(u32, String)>, u32) -> bool,
-    ) -> Result<(), Problem> {
+    /// Calls `row` with each row that has a non-empty cell, in sheet order (see
+    /// [`RowCells`]; cells only within `width`, the last column whatever it is). Stops when
+    /// `row` returns `false`.
+    fn cells_by_row(&self, row: &mut dyn FnMut(RowCells) -> bool) -> Result<(), Problem> {
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(self.bytes))
             .map_err(|e| self.unreadable(format!("not a readable XLSX workbook: {e}")))?;
         let name = book
@@ -155,20 +174,32 @@ impl Sheet<'_> {
                 .map_err(|e| self.unreadable(format!("cannot read the first sheet: {e}")))?;
             let Some(cell) = cell else { break };
             let (r, c) = cell.get_position();
-            let text = cell_text(cell.get_value());
-            if text.is_empty() {
+            // A text over the field limit is refused, not copied: the sheet's one giant
+            // cell would otherwise be held twice.
+            let bytes = text_len(cell.get_value());
+            let text = if bytes > MAX_FIELD_BYTES {
+                None
+            } else {
+                Some(cell_text(cell.get_value()))
+            };
+            if text.as_ref().is_some_and(String::is_empty) {
                 continue;
             }
             if current.as_ref().map(|(cr, ..)| *cr) != Some(r) {
-                if let Some((fr, cells, last)) = current.take() {
-                    if !row(fr, cells, last) {
+                if let Some(finished) = current.take() {
+                    if !row(finished) {
                         return Ok(());
                     }
                 }
             }
-            let (_, cells, last) = current.get_or_insert_with(|| (r, Vec::new(), c));
+            let (_, cells, last, oversized) =
+                current.get_or_insert_with(|| (r, Vec::new(), c, None));
             *last = (*last).max(c);
             if (c as usize) < self.width {
+                let Some(text) = text else {
+                    oversized.get_or_insert((c, bytes));
+                    continue;
+                };
                 cells.push((c, text));
                 // A forged row can name one cell a million times (`r="A2"` again and
                 // again): folded to one cell per column whenever it doubles the width, a
@@ -178,8 +209,8 @@ impl Sheet<'_> {
                 }
             }
         }
-        if let Some((fr, cells, last)) = current {
-            row(fr, cells, last);
+        if let Some(finished) = current {
+            row(finished);
         }
         Ok(())
     }
@@ -189,6 +220,8 @@ impl Sheet<'_> {
 struct Body<'a> {
     sheet: Sheet<'a>,
     header_row: u32,
+    /// The header, to name a column in messages.
+    headers: Vec<String>,
 }
 
 impl RowSource for Body<'_> {
@@ -197,13 +230,31 @@ impl RowSource for Body<'_> {
         out: &mut dyn FnMut(Place, Result<SparseRow, Problem>) -> bool,
     ) -> Result<(), Problem> {
         let mut past_header = false;
-        self.sheet.cells_by_row(&mut |r, cells, _| {
+        self.sheet.cells_by_row(&mut |(r, cells, _, oversized)| {
             if !past_header {
                 // The header is the first row with content; it was read before.
                 past_header = r == self.header_row;
                 return true;
             }
-            out(Place::Line(u64::from(r) + 1), Ok(SparseRow::new(cells)))
+            let place = Place::Line(u64::from(r) + 1);
+            match oversized {
+                Some((c, bytes)) => {
+                    let problem = Problem::at(
+                        self.sheet.file,
+                        place.clone(),
+                        Reason::new(
+                            "field-too-large",
+                            format!("field is {bytes} bytes; the limit is {MAX_FIELD_BYTES} bytes"),
+                        ),
+                    );
+                    let named = match self.headers.get(c as usize) {
+                        Some(h) => problem.column(h),
+                        None => problem,
+                    };
+                    out(place, Err(named))
+                }
+                None => out(place, Ok(SparseRow::new(cells))),
+            }
         })
     }
 }
@@ -247,12 +298,26 @@ fn check_inflated_sizes(file: &str, bytes: &[u8]) -> Result<(), Problem> {
         } else {
             MAX_WORKBOOK_BYTES
         };
-        let inflated = std::io::copy(&mut part.take(limit + 1), &mut std::io::sink())
+        let is_xml = lower.ends_with(".xml") || lower.ends_with(".rels");
+        let (inflated, longest_run) = inflate_counting(part.take(limit + 1))
             .map_err(|e| unreadable(format!("not a readable XLSX workbook: part {name}: {e}")))?;
         if inflated > limit {
             return Err(too_large(
                 file,
                 &format!("its part {name} inflates to more than {}", mib(limit)),
+            ));
+        }
+        if is_xml && longest_run > MAX_XML_RUN_BYTES {
+            return Err(Problem::file(
+                file,
+                Reason::new(
+                    "xlsx-too-large",
+                    format!(
+                        "workbook refused: its part {name} holds a tag or a text longer than {} (a cell holds at most {} bytes)",
+                        mib(MAX_XML_RUN_BYTES),
+                        MAX_FIELD_BYTES
+                    ),
+                ),
             ));
         }
         total += inflated;
@@ -267,6 +332,32 @@ fn check_inflated_sizes(file: &str, bytes: &[u8]) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Inflates `part` into nothing: (bytes inflated, longest run of bytes between two `<`).
+/// Every XML event (a tag, or a text between tags) lies within such a run, and the XML
+/// reader holds one event at a time, so the run bounds what it holds.
+fn inflate_counting(mut part: impl Read) -> std::io::Result<(u64, u64)> {
+    let mut buf = vec![0u8; 64 << 10];
+    let (mut inflated, mut since_open, mut longest) = (0u64, 0u64, 0u64);
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        inflated += n as u64;
+        let mut from = 0;
+        for at in memchr::memchr_iter(b'<', &buf[..n]) {
+            longest = longest.max(since_open + (at - from) as u64);
+            since_open = 0;
+            from = at;
+        }
+        since_open += (n - from) as u64;
+        longest = longest.max(since_open);
+    }
+    Ok((inflated, longest))
 }
 
 fn too_large(file: &str, what: &str) -> Problem {
@@ -287,6 +378,15 @@ fn too_large(file: &str, what: &str) -> Problem {
 
 fn mib(bytes: u64) -> String {
     format!("{} MiB", bytes >> 20)
+}
+
+/// The length of a cell's text, without copying it (0 for numbers: short anyway).
+fn text_len(c: &DataRef) -> usize {
+    match c {
+        DataRef::SharedString(s) => s.len(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+        _ => 0,
+    }
 }
 
 /// A cell as text.

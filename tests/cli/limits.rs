@@ -252,6 +252,44 @@ fn shared_strings_past_their_limit_are_refused_before_they_are_held() {
     );
 }
 
+#[test]
+fn one_giant_cell_is_refused_before_it_is_held() {
+    // A sheet that is one 40 MiB inline string: the XML reader would hold it whole (a
+    // 500 MiB cell took 1 GB). No tag or text in an XML part may pass 16 MiB.
+    let giant = workbook(|w| {
+        let head = "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>";
+        w.write_all(head.as_bytes()).expect("write");
+        std::io::copy(&mut std::io::repeat(b'a').take(40 << 20), w).expect("write");
+        w.write_all(b"</t></is></c></row></sheetData></worksheet>")
+            .expect("write");
+    });
+    let d = dataset(&[("grants.xlsx", &giant)]);
+    let (code, err) = run_capped(&["validate", arg(d.path())]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("its part xl/worksheets/sheet1.xml holds a tag or a text longer than 16 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cell_over_the_field_limit_is_an_invalid_row_naming_its_size() {
+    // 2 MiB in the recipient name of the second grant: under the XML limits, over the 1 MiB
+    // field limit, as in CSV.
+    let big = "x".repeat(2 << 20);
+    let mut cells = GRANT_CELLS.to_vec();
+    cells[20] = ("G3", big.as_str());
+    let d = dataset(&[("grants.xlsx", &xlsx("A1:G3", &cells))]);
+    let (code, err) = run_capped(&["validate", arg(d.path())]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "grants.xlsx:3:Recipient Org:Name: field is 2097152 bytes; the limit is 1048576 bytes"
+        ),
+        "{err}"
+    );
+}
+
 use std::io::Read as _;
 
 /// A grants CSV of `rows` (award date, planned end, duration).
