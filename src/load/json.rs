@@ -37,7 +37,8 @@ pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Erro
     let value = {
         let mut de = serde_json::Deserializer::from_str(text);
         let v = Node {
-            path: String::new(),
+            prefix: "",
+            step: Step::Root,
             repeats: &repeats,
             line: None,
         }
@@ -57,7 +58,8 @@ pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Erro
         line: Rc::clone(&line),
     });
     Node {
-        path: String::new(),
+        prefix: "",
+        step: Step::Root,
         repeats: &with_lines,
         line: Some(&line),
     }
@@ -84,23 +86,44 @@ impl std::io::Read for LineCounter<'_> {
     }
 }
 
-/// One value being read, at `path`.
+/// One value being read: its place is its parent's path and one step. A container
+/// builds its own path once (its children need it); a scalar never does, so a list of a
+/// million numbers costs no path strings.
 struct Node<'r> {
-    path: String,
+    /// The parent's path (`""` at the root).
+    prefix: &'r str,
+    step: Step<'r>,
     repeats: &'r RefCell<Vec<Repeat>>,
     /// The current line, in the counting pass.
     line: Option<&'r Rc<Cell<u64>>>,
 }
 
-impl Node<'_> {
-    fn child(&self, step: &str) -> Self {
-        let path = if self.path.is_empty() || step.starts_with('[') {
-            format!("{}{step}", self.path)
-        } else {
-            format!("{}.{step}", self.path)
-        };
+/// The last step of a path.
+#[derive(Clone, Copy)]
+enum Step<'r> {
+    Root,
+    Key(&'r str),
+    Index(usize),
+}
+
+/// `prefix` followed by `step`: `grants` + `[3]`, `grants[3]` + `.id`.
+fn join(prefix: &str, step: Step) -> String {
+    match step {
+        Step::Root => prefix.to_owned(),
+        Step::Index(i) => format!("{prefix}[{i}]"),
+        Step::Key(k) if prefix.is_empty() => k.to_owned(),
+        Step::Key(k) => format!("{prefix}.{k}"),
+    }
+}
+
+impl<'r> Node<'r> {
+    fn child<'c>(&'c self, prefix: &'c str, step: Step<'c>) -> Node<'c>
+    where
+        'r: 'c,
+    {
         Node {
-            path,
+            prefix,
+            step,
             repeats: self.repeats,
             line: self.line,
         }
@@ -150,25 +173,27 @@ impl<'de> Visitor<'de> for Node<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let me = join(self.prefix, self.step);
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(self.child(&format!("[{}]", items.len())))? {
+        while let Some(v) = seq.next_element_seed(self.child(&me, Step::Index(items.len())))? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let me = join(self.prefix, self.step);
         let mut out = Map::new();
         // The line of each key, in the counting pass.
         let mut key_lines: HashMap<String, u64> = HashMap::new();
         while let Some(key) = map.next_key::<String>()? {
             let line = self.line.map(|l| l.get());
-            let value = map.next_value_seed(self.child(&key))?;
+            let value = map.next_value_seed(self.child(&me, Step::Key(&key)))?;
             match out.get(&key) {
                 Some(first) => {
                     let lines = line.map(|l| (key_lines.get(&key).copied().unwrap_or(l), l));
                     self.repeats.borrow_mut().push(Repeat {
-                        path: self.child(&key).path,
+                        path: join(&me, Step::Key(&key)),
                         first: first.clone(),
                         second: value,
                         lines,
