@@ -481,7 +481,14 @@ type JsonWarnings = BTreeMap<Place, Vec<Problem>>;
 /// Flattens a 360Giving JSON package `{"grants": [...]}` into a table, with the warnings
 /// its repeated keys give (see [`repeated_keys`]).
 fn json_table<'a>(file: &'a str, text: &str) -> Result<(Table<'a>, JsonWarnings), Problem> {
-    let (doc, repeats) = super::json::parse(text).map_err(|e| {
+    // The first step of every path read: the rest of a grant is skipped as it is read.
+    let mut grant_keys: Vec<&str> = JSON_FIELDS
+        .iter()
+        .map(|(_, path)| path.split(['.', '[']).next().unwrap_or(path))
+        .collect();
+    grant_keys.sort_unstable();
+    grant_keys.dedup();
+    let (doc, repeats) = super::json::parse(text, &grant_keys).map_err(|e| {
         Problem::at(
             file,
             Place::Line(e.line() as u64),

@@ -31,8 +31,15 @@ pub(crate) struct Repeat {
     pub lines: Option<(u64, u64)>,
 }
 
-/// Parses `text` as JSON, returning the document and every repeated key.
-pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Error> {
+/// Parses `text` as a 360Giving package, returning the document and every repeated key.
+/// Only what the loader reads is built: at the top level the `grants` list, and in each
+/// grant the keys in `grant_keys`; any other value is skipped as it is read (and stands as
+/// `null`, so a repeated key is still noticed), so a package padded with a huge unread
+/// field costs no memory for it.
+pub(crate) fn parse(
+    text: &str,
+    grant_keys: &[&str],
+) -> Result<(Value, Vec<Repeat>), serde_json::Error> {
     let repeats = RefCell::new(Vec::new());
     let value = {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -41,6 +48,7 @@ pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Erro
             step: Step::Root,
             repeats: &repeats,
             line: None,
+            grant_keys,
         }
         .deserialize(&mut de)?;
         de.end()?;
@@ -62,6 +70,7 @@ pub(crate) fn parse(text: &str) -> Result<(Value, Vec<Repeat>), serde_json::Erro
         step: Step::Root,
         repeats: &with_lines,
         line: Some(&line),
+        grant_keys,
     }
     .deserialize(&mut de)?;
     Ok((value, with_lines.into_inner()))
@@ -96,6 +105,8 @@ struct Node<'r> {
     repeats: &'r RefCell<Vec<Repeat>>,
     /// The current line, in the counting pass.
     line: Option<&'r Rc<Cell<u64>>>,
+    /// The keys of a grant that are read.
+    grant_keys: &'r [&'r str],
 }
 
 /// The last step of a path.
@@ -126,6 +137,7 @@ impl<'r> Node<'r> {
             step,
             repeats: self.repeats,
             line: self.line,
+            grant_keys: self.grant_keys,
         }
     }
 }
@@ -174,9 +186,23 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let me = join(self.prefix, self.step);
+        // Read: the grants list, and the first element of a list inside a grant (the only
+        // one the loader reads). A list anywhere else, or any later element, is skipped.
+        let in_grant = me.starts_with("grants[");
+        let wanted = |i: usize| me == "grants" || (in_grant && i == 0);
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(self.child(&me, Step::Index(items.len())))? {
-            items.push(v);
+        loop {
+            let i = items.len();
+            if wanted(i) {
+                match seq.next_element_seed(self.child(&me, Step::Index(i)))? {
+                    Some(v) => items.push(v),
+                    None => break,
+                }
+            } else {
+                // Nothing from here on is read: skipped, not kept.
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                break;
+            }
         }
         Ok(Value::Array(items))
     }
@@ -188,7 +214,19 @@ impl<'de> Visitor<'de> for Node<'_> {
         let mut key_lines: HashMap<String, u64> = HashMap::new();
         while let Some(key) = map.next_key::<String>()? {
             let line = self.line.map(|l| l.get());
-            let value = map.next_value_seed(self.child(&me, Step::Key(&key)))?;
+            let read = match (self.step, self.prefix) {
+                (Step::Root, _) => key == "grants",
+                (Step::Index(_), "grants") => self.grant_keys.contains(&key.as_str()),
+                // `grants` as an object, not a list: refused by the loader, so not kept.
+                (Step::Key("grants"), "") => false,
+                _ => true,
+            };
+            let value = if read {
+                map.next_value_seed(self.child(&me, Step::Key(&key)))?
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                Value::Null
+            };
             match out.get(&key) {
                 Some(first) => {
                     let lines = line.map(|l| (key_lines.get(&key).copied().unwrap_or(l), l));
@@ -218,7 +256,8 @@ mod tests {
     #[test]
     fn repeated_keys_are_found_with_their_paths_and_lines() {
         let text = "{\"grants\": [\n {\"id\": \"A\",\n  \"amountAwarded\": 100,\n  \"amountAwarded\": 200},\n {\"id\": \"B\", \"recipientOrganization\": [{\"id\": \"X\", \"id\": \"X\"}]}\n]}";
-        let (v, repeats) = parse(text).expect("valid JSON");
+        let (v, repeats) =
+            parse(text, &["id", "amountAwarded", "recipientOrganization"]).expect("valid JSON");
         // The first value is kept.
         assert_eq!(v["grants"][0]["amountAwarded"], Value::from(100));
         assert_eq!(repeats.len(), 2);
@@ -233,9 +272,23 @@ mod tests {
 
     #[test]
     fn a_document_without_repeats_reads_as_serde_json_reads_it() {
-        let text = r#"{"grants": [{"id": "A", "n": [1, 2.5, -3, null, true, {"x": "y"}]}]}"#;
-        let (v, repeats) = parse(text).expect("valid JSON");
+        let text = r#"{"grants": [{"id": "A", "n": [{"x": [2.5]}], "m": -3, "t": true, "z": null}, {"id": "B"}]}"#;
+        let (v, repeats) = parse(text, &["id", "n", "m", "t", "z"]).expect("valid JSON");
         assert!(repeats.is_empty());
         assert_eq!(v, serde_json::from_str::<Value>(text).expect("valid"));
+        // Inside a grant only a list's first element is read: the rest is skipped.
+        let (v, _) = parse(r#"{"grants": [{"n": [1, 2, 3]}]}"#, &["n"]).expect("valid JSON");
+        assert_eq!(v["grants"][0]["n"], serde_json::json!([1]));
+    }
+
+    #[test]
+    fn values_not_read_are_skipped_but_their_repeats_noticed() {
+        let text = r#"{"meta": [1, 2], "grants": [{"id": "A", "big": [0, 0, 0], "big": 1}]}"#;
+        let (v, repeats) = parse(text, &["id"]).expect("valid JSON");
+        assert_eq!(v["meta"], Value::Null);
+        assert_eq!(v["grants"][0]["id"], Value::from("A"));
+        assert_eq!(v["grants"][0]["big"], Value::Null);
+        assert_eq!(repeats.len(), 1);
+        assert_eq!(repeats[0].path, "grants[0].big");
     }
 }
