@@ -2,9 +2,9 @@
 //!
 //! JSON allows an object to repeat a key, and `serde_json` keeps the last value without a
 //! word: `{"amountAwarded": 100, "amountAwarded": 200}` would silently be a £200 grant. The
-//! document is read here into the same [`Value`] tree, but every repeated key is recorded
-//! with its path and both values, for the grants loader to judge by SPEC.md's bad-input
-//! rules. The first value is kept in the tree (it does not matter which: a key repeated with
+//! document is read here into a [`Value`] tree holding only what the loader reads (see
+//! [`parse`]), and every repeated key is recorded with its path and both values, for the
+//! grants loader to judge by SPEC.md's bad-input rules. The first value is kept in the tree (it does not matter which: a key repeated with
 //! different values is never used, see `grants.rs`).
 //!
 //! The fast pass reads from a string and records paths only; when it found repeats, a second
