@@ -26,6 +26,11 @@ pub struct Bands {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Parameters {
+    /// Where these values come from: the config file's name (never its path, so outputs do
+    /// not depend on where the dataset sits), or `built-in defaults`. Set by the reader of
+    /// the file, never by a key in it.
+    #[serde(skip_deserializing)]
+    pub config_file: String,
     /// £ per hour to value unpaid VCSE time (an assumption; METHOD.md gives its source).
     pub hourly_rate: f64,
     /// Statutory attendees attend in salaried time, so their rows are resourced.
@@ -82,6 +87,7 @@ impl Default for Parameters {
     fn default() -> Self {
         let b = |medium, high| Bands { medium, high };
         Parameters {
+            config_file: BUILT_IN.to_owned(),
             hourly_rate: 12.21,
             statutory_time_is_paid: true,
             concentration: b(0.5, 0.7),
@@ -111,6 +117,118 @@ impl Default for Parameters {
     }
 }
 
+/// [`Parameters::config_file`] when no config file was read.
+pub const BUILT_IN: &str = "built-in defaults";
+
+/// What a parameter may be: its allowed range, checked when a config file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Allowed {
+    /// A share of something: 0 to 1.
+    Share,
+    /// A ratio that can pass 1 (dependency, representation): 0 or more, finite.
+    Ratio,
+    /// Money in pounds: 0 or more, finite.
+    Money,
+}
+
+impl Allowed {
+    fn admits(self, v: f64) -> bool {
+        match self {
+            Allowed::Share => (0.0..=1.0).contains(&v),
+            Allowed::Ratio | Allowed::Money => v.is_finite() && v >= 0.0,
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Allowed::Share => "a share: a number from 0 to 1",
+            Allowed::Ratio => "a ratio: a finite number, 0 or more",
+            Allowed::Money => "money in pounds: a finite number, 0 or more",
+        }
+    }
+}
+
+impl Parameters {
+    /// Every value that is out of its range, as (key, message). Counts are unsigned
+    /// integers, so the type already keeps them at 0 or more; every floating-point value is
+    /// checked against its range (NaN and infinities fail every range), and each pair of
+    /// bands is checked for order: medium ≤ high where a flag fires at or above its
+    /// threshold, high ≤ medium for UNDER-FUNDED-GROUP, which fires at or below (SPEC.md
+    /// "Flags").
+    fn out_of_range(&self) -> Vec<(String, String)> {
+        use Allowed::{Money, Ratio, Share};
+        let mut bad = Vec::new();
+        let value = |bad: &mut Vec<(String, String)>, key: &str, v: f64, allowed: Allowed| {
+            if !allowed.admits(v) {
+                bad.push((
+                    key.to_owned(),
+                    format!("{key} = {v}: must be {}", allowed.words()),
+                ));
+            }
+        };
+        value(&mut bad, "hourly_rate", self.hourly_rate, Money);
+        value(
+            &mut bad,
+            "cliff_min_income_share",
+            self.cliff_min_income_share,
+            Ratio,
+        );
+        value(
+            &mut bad,
+            "default_fair_share_multiple",
+            self.default_fair_share_multiple,
+            Ratio,
+        );
+        value(&mut bad, "short_term", self.short_term, Share);
+        let bands: [(&str, Bands, Allowed, bool); 11] = [
+            ("concentration", self.concentration, Share, true),
+            ("dominance", self.dominance, Share, true),
+            ("dependency", self.dependency, Ratio, true),
+            ("cliff", self.cliff, Share, true),
+            ("retention", self.retention, Share, true),
+            ("default_host", self.default_host, Share, true),
+            ("default_chair", self.default_chair, Share, true),
+            ("unpaid", self.unpaid, Share, true),
+            ("participation_gap", self.participation_gap, Share, true),
+            ("usual_suspects", self.usual_suspects, Share, true),
+            ("under_funded", self.under_funded, Ratio, false),
+        ];
+        for (key, b, allowed, at_or_above) in bands {
+            value(&mut bad, &format!("{key}.medium"), b.medium, allowed);
+            value(&mut bad, &format!("{key}.high"), b.high, allowed);
+            let (in_order, rule) = if at_or_above {
+                (b.medium <= b.high, "medium must not be above high: the flag fires at or above these values, so high is the stricter")
+            } else {
+                (b.high <= b.medium, "high must not be above medium: UNDER-FUNDED-GROUP fires at or below these values, so high is the stricter")
+            };
+            // Only when both values are numbers in range: otherwise the message above says
+            // what is wrong.
+            if allowed.admits(b.medium) && allowed.admits(b.high) && !in_order {
+                bad.push((
+                    format!("{key}.medium"),
+                    format!("{key}: medium = {}, high = {}: {rule}", b.medium, b.high),
+                ));
+            }
+        }
+        bad
+    }
+}
+
+/// The 1-based line of every key in a parsed TOML document, dotted for keys inside a table
+/// (`dependency.medium`), whether written inline or as a `[dependency]` table.
+fn key_lines(text: &str, table: &toml::de::DeTable, prefix: &str, out: &mut Vec<(String, usize)>) {
+    for (k, v) in table {
+        let key = format!("{prefix}{}", k.get_ref());
+        let line = 1 + text
+            .get(..k.span().start)
+            .map_or(0, |before| before.matches('\n').count());
+        if let toml::de::DeValue::Table(inner) = v.get_ref() {
+            key_lines(text, inner, &format!("{key}."), out);
+        }
+        out.push((key, line));
+    }
+}
+
 /// Everything `fundflow.toml` holds: the parameters (flat keys at the top level, as before
 /// the mapping existed) and, optionally, the `[organisations]` column mapping.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -134,8 +252,21 @@ impl Config {
             e.to_string().trim().to_owned()
         };
         let mut root = DeTable::parse(text).map_err(located)?;
+        let mut lines = Vec::new();
+        key_lines(text, root.get_ref(), "", &mut lines);
         let table = root.get_mut().remove("organisations");
         let parameters = Parameters::deserialize(TomlDeserializer::from(root)).map_err(located)?;
+        let bad = parameters.out_of_range();
+        if !bad.is_empty() {
+            // A key left out of the file keeps its default, which is in range: every bad
+            // value was written, so it has a line (0 only if the document is not as parsed).
+            let line_of = |key: &str| lines.iter().find(|(k, _)| k == key).map_or(0, |(_, l)| *l);
+            return Err(bad
+                .iter()
+                .map(|(key, why)| format!("line {}: {why}", line_of(key)))
+                .collect::<Vec<_>>()
+                .join("\n"));
+        }
         let organisations =
             match table {
                 None => None,
@@ -317,6 +448,61 @@ mod tests {
         assert_eq!(c.organisations, None);
         // An empty file is all defaults.
         assert_eq!(Config::from_toml("").expect("empty"), Config::default());
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_with_their_line() {
+        let err = |text: &str| Config::from_toml(text).err().unwrap_or_default();
+        // NaN and infinities (TOML spells them nan and inf) fail every range.
+        let e = err("hourly_rate = nan\n");
+        assert_eq!(
+            e,
+            "line 1: hourly_rate = NaN: must be money in pounds: a finite number, 0 or more"
+        );
+        assert!(err("\nhourly_rate = inf\n").starts_with("line 2: hourly_rate = inf"));
+        assert!(err("hourly_rate = -1.0\n").contains("hourly_rate = -1"));
+        // A NaN threshold would silently remove every DEPENDENCY flag.
+        let e = err("dependency = { medium = nan, high = 0.75 }\n");
+        assert!(e.starts_with("line 1: dependency.medium = NaN"), "{e}");
+        // Written as a table, the line is the key's own.
+        let e = err("[cliff]\nmedium = 0.5\nhigh = 1.5\n");
+        assert!(
+            e.starts_with("line 3: cliff.high = 1.5: must be a share"),
+            "{e}"
+        );
+        // Medium above high, where the flag fires at or above.
+        let e = err("unpaid = { medium = 0.9, high = 0.8 }\n");
+        assert!(
+            e.contains("line 1: unpaid: medium = 0.9, high = 0.8: medium must not be above high"),
+            "{e}"
+        );
+        // UNDER-FUNDED-GROUP fires at or below: its high must not be above its medium.
+        let e = err("under_funded = { medium = 0.25, high = 0.5 }\n");
+        assert!(e.contains("high must not be above medium"), "{e}");
+        assert!(Config::from_toml("under_funded = { medium = 0.6, high = 0.3 }\n").is_ok());
+        // Ratios may pass 1; shares may not.
+        assert!(Config::from_toml("dependency = { medium = 1.0, high = 1.5 }\n").is_ok());
+        assert!(err("short_term = 1.01\n").contains("must be a share"));
+        // Every bad value is listed, each with its line.
+        let e = err("hourly_rate = -2.0\nshort_term = nan\n");
+        assert_eq!(e.lines().count(), 2, "{e}");
+        assert!(e
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("line 2: short_term")));
+        // Counts cannot be negative: the type refuses them when the file is read.
+        assert!(Config::from_toml("default_min_meetings = -1\n").is_err());
+        // The defaults are in range.
+        assert!(Parameters::default().out_of_range().is_empty());
+    }
+
+    #[test]
+    fn the_config_file_is_not_a_key() {
+        let e = Config::from_toml("config_file = \"x\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("config_file"), "{e}");
+        assert_eq!(Parameters::default().config_file, "built-in defaults");
     }
 
     #[test]

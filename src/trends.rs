@@ -114,8 +114,15 @@ pub fn fy_of(d: NaiveDate) -> i32 {
     }
 }
 
-/// Every financial year from the first to the last award or meeting date.
-fn years(data: &Dataset) -> Vec<i32> {
+/// Most financial years in the trends: the latest 30 with data back from the last award or
+/// meeting date. A board reads direction over years, not centuries; without a bound a
+/// dataset spanning 1900 to 2100 would cost 201 passes over it (and before dates were
+/// bounded, one award dated 0000 cost 10,000). Earlier years are named in a note.
+pub const MAX_TREND_YEARS: i32 = 30;
+
+/// Every financial year from the first to the last award or meeting date, at most the
+/// latest [`MAX_TREND_YEARS`]; and the years left out, if any (first, last).
+fn years(data: &Dataset) -> (Vec<i32>, Option<(i32, i32)>) {
     let dates = data
         .grants
         .iter()
@@ -128,10 +135,11 @@ fn years(data: &Dataset) -> Vec<i32> {
         hi = hi.max(fy);
     }
     if lo > hi {
-        Vec::new()
-    } else {
-        (lo..=hi).collect()
+        return (Vec::new(), None);
     }
+    let first = lo.max(hi - (MAX_TREND_YEARS - 1));
+    let left_out = (lo < first).then_some((lo, first - 1));
+    ((first..=hi).collect(), left_out)
 }
 
 /// The trend series (see the module docs). O(years × (grants + attendance)).
@@ -142,15 +150,27 @@ pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
 /// [`trends`], sharing `base`'s per-grant facts (periods, keys) across the years.
 pub fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
     use rayon::prelude::*;
+    let (years, left_out) = years(base.data);
     // Each year is independent: computed in parallel, collected in year order.
-    years(base.data)
+    let mut series: Vec<TrendYear> = years
         .into_par_iter()
         .filter_map(|fy| {
             let window = Window::financial_year(fy)?;
             let as_of = window.to?;
             Some(year(&base.at(Some(as_of), window), params, fy))
         })
-        .collect()
+        .collect();
+    if let (Some((from, to)), Some(first)) = (left_out, series.first_mut()) {
+        first.notes.insert(
+            0,
+            format!(
+                "the trends show the latest {MAX_TREND_YEARS} financial years; {} to {} (earlier dates in the data) are left out",
+                fy_label(from),
+                fy_label(to)
+            ),
+        );
+    }
+    series
 }
 
 fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
@@ -309,6 +329,33 @@ mod tests {
             .iter()
             .any(|n| n.starts_with("1 grant awarded in 2024-25")));
         assert!(!y24.complete, "2025-03-31 is after the last date");
+    }
+
+    #[test]
+    fn the_span_is_bounded_to_the_latest_years_and_the_rest_is_named() {
+        // Grants in 1900-01 and 2100-01: 201 financial years from first to last. The trends
+        // keep the latest 30, 2071-72 ..= 2100-01, and say that 1900-01 to 2070-71 are out.
+        let mut fx = straddle();
+        fx = fx.grant("GB-F", "GB-V1", 100, "1900-06-01", None).grant(
+            "GB-F",
+            "GB-V2",
+            100,
+            "2100-06-01",
+            None,
+        );
+        let t = trends(&fx.data, &Parameters::default());
+        assert_eq!(t.len(), MAX_TREND_YEARS as usize);
+        assert_eq!(t.first().map(|y| y.fy), Some(2071));
+        assert_eq!(t.last().map(|y| y.fy), Some(2100));
+        assert_eq!(
+            t[0].notes.first().map(String::as_str),
+            Some("the trends show the latest 30 financial years; 1900-01 to 2070-71 (earlier dates in the data) are left out")
+        );
+        // Within the bound nothing is left out, and no note says so.
+        let t = trends(&straddle().data, &Parameters::default());
+        assert!(t
+            .iter()
+            .all(|y| y.notes.iter().all(|n| !n.contains("left out"))));
     }
 
     #[test]

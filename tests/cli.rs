@@ -13,6 +13,7 @@ mod cli {
     pub mod interop;
     pub mod merge;
     pub mod output_safety;
+    pub mod limits;
     pub mod real_files;
     pub mod report;
     pub mod sectors;

@@ -26,10 +26,10 @@ pub struct CompareArgs {
     #[arg(value_name = "DATASET", num_args = 0..=2)]
     pub datasets: Vec<PathBuf>,
     /// The earlier UK financial year: --base 2022 is 2022-23.
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=2100))]
     pub base: Option<i32>,
     /// The later UK financial year.
-    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=2100))]
     pub to: Option<i32>,
     /// Write compare.json and the tables here (replaced atomically).
     #[arg(short, long, value_name = "OUT", default_value = "fundflow-compare")]
@@ -61,6 +61,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     // One config for both sides, its organisations.csv mapping included: comparing under
     // different thresholds or readings would show changes that are not in the data.
     let config = config_for(args.config.as_deref(), &plans[0].source)?;
+    super::say_config(args.config.as_deref(), &plans[0].source, args.quiet);
     let params = config.parameters;
     let options = LoadOptions {
         skip_invalid: args.skip_invalid,

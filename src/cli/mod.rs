@@ -145,7 +145,7 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// UK financial year: --fy 2023 is 2023-04-01..2024-03-31 (instead of --from/--to).
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=2100))]
     pub fy: Option<i32>,
     /// Thresholds, assumptions and the organisations.csv column mapping [default:
     /// fundflow.toml in the dataset folder, if any].
@@ -191,6 +191,7 @@ impl MeasureArgs {
 /// the `[organisations]` mapping to the loader (through [`DatasetArgs::options`]).
 fn configure(data: &mut DatasetArgs, measure: &mut MeasureArgs) -> Result<(), Error> {
     let config = config_for(measure.config.as_deref(), &data.source())?;
+    say_config(measure.config.as_deref(), &data.source(), data.quiet);
     measure.parameters_read = Some(config.parameters);
     data.organisations = config.organisations;
     Ok(())
@@ -212,7 +213,28 @@ fn config_for(explicit: Option<&Path>, source: &DatasetSource) -> Result<Config,
 fn read_config(path: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+    let mut config =
+        Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    // The name only: findings.json must not depend on where the file sits.
+    config.parameters.config_file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(config)
+}
+
+/// Says on stderr which config was used (unless `quiet`).
+pub(crate) fn say_config(explicit: Option<&Path>, source: &DatasetSource, quiet: bool) {
+    if quiet {
+        return;
+    }
+    match (explicit, source) {
+        (Some(c), _) => eprintln!("Config: {}", c.display()),
+        (None, DatasetSource::Path(p)) if p.join("fundflow.toml").is_file() => {
+            eprintln!("Config: {}", p.join("fundflow.toml").display())
+        }
+        _ => eprintln!("Config: {}", fundflow::config::BUILT_IN),
+    }
 }
 
 /// A `YYYY-MM-DD` date, strictly: four-digit year, two-digit month and day.
@@ -226,10 +248,12 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
                 c.is_ascii_digit()
             }
         });
-    shape_ok
+    let date = shape_ok
         .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
         .flatten()
-        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+        .ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))?;
+    // The range every input date must lie in (METHOD.md "Limits on input").
+    fundflow::load::parse::plausible_date(date).map_err(|r| format!("`{s}`: {}", r.message))
 }
 
 /// `validate` arguments.
@@ -262,6 +286,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Validate(mut args) => {
             let config = config_for(args.config.as_deref(), &args.data.source())?;
+            say_config(args.config.as_deref(), &args.data.source(), args.data.quiet);
             args.data.organisations = config.organisations;
             validate::run(&args)
         }

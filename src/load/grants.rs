@@ -10,9 +10,15 @@ use super::{
     read_rows, FileLedger, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds, Seen,
 };
 use crate::error::{Error, Place, Problem, Reason};
-use crate::model::{Grant, Recipient, Restriction};
+use crate::model::{Grant, Pence, Recipient, Restriction};
 use chrono::NaiveDate;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Longest `Planned Dates:Duration (months)` used (100 years). A longer one is a typing
+/// error (a duration of 10^9 months) and is ignored with a warning, as an odd optional
+/// field is; with start dates at most 2100, every grant then ends inside chrono's range.
+const MAX_DURATION_MONTHS: f64 = 1200.0;
 
 /// The columns read from a grants table.
 struct Cols {
@@ -93,6 +99,7 @@ pub(crate) fn load(
     facts: &mut OrgFacts,
 ) -> Result<Vec<Grant>, Error> {
     let text;
+    let mut json_warnings = JsonWarnings::new();
     let table = match format {
         GrantsFormat::Csv => {
             text = super::decoded(file)?;
@@ -100,7 +107,9 @@ pub(crate) fn load(
         }
         GrantsFormat::Json => {
             text = super::decoded(file)?;
-            json_table(&file.name, &text)?
+            let (table, warnings) = json_table(&file.name, &text)?;
+            json_warnings = warnings;
+            table
         }
         GrantsFormat::Xlsx => super::xlsx::first_sheet(&file.name, &file.bytes)?,
     };
@@ -108,13 +117,73 @@ pub(crate) fn load(
     let mut individuals = Interner::default();
     let mut orgs = OrgIds::default();
     let mut seq: u64 = 0;
-    read_rows(&table, ledger, Cols::resolve, |cols, ctx, rows| {
+    let mut total = MoneyTotal::new("grant amounts");
+    let grants = read_rows(&table, ledger, Cols::resolve, |cols, ctx, rows| {
         seq += 1;
+        for p in json_warnings.remove(ctx.place).unwrap_or_default() {
+            rows.warn(p);
+        }
         let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?;
         unique.check(ctx, &cols.id, "grant Identifier")?;
+        total.add(grant.amount, |why| ctx.problem(&cols.amount, why));
         record_facts(facts, cols, ctx, &grant, seq);
         Ok(grant)
-    })
+    })?;
+    total.check()?;
+    Ok(grants)
+}
+
+/// The running total of a file's amounts, checked. Amounts are never negative, so when the
+/// file's total fits in an `i64` of pence, the sum of any subset of them (a funder's, a
+/// sector's, a year's, an area's, a partnership's) fits too: checking this one sum when the
+/// file is read makes every later sum of its amounts safe. A total past `i64::MAX` pence
+/// (£92,233,720,368,547,758.07) is a clear error at the row where it overflowed, never a
+/// wrong figure.
+pub(crate) struct MoneyTotal {
+    what: &'static str,
+    sum: i64,
+    overflow: Option<Problem>,
+}
+
+impl MoneyTotal {
+    /// A total of `what` ("grant amounts").
+    pub(crate) fn new(what: &'static str) -> Self {
+        MoneyTotal {
+            what,
+            sum: 0,
+            overflow: None,
+        }
+    }
+
+    /// Adds a used row's amount; `at` places the problem at that row, should the total
+    /// overflow there.
+    pub(crate) fn add(&mut self, amount: Pence, at: impl FnOnce(Reason) -> Problem) {
+        if self.overflow.is_some() {
+            return;
+        }
+        match self.sum.checked_add(amount.0) {
+            Some(sum) => self.sum = sum,
+            None => {
+                self.overflow = Some(at(Reason::new(
+                    "total-overflow",
+                    format!(
+                        "the {} of this file add up past {}, the largest total fundflow can hold exactly, at this row (after {}); the file is refused rather than totalled wrongly",
+                        self.what,
+                        Pence(i64::MAX),
+                        Pence(self.sum)
+                    ),
+                )))
+            }
+        }
+    }
+
+    /// `Err` when the total overflowed.
+    pub(crate) fn check(self) -> Result<(), Error> {
+        match self.overflow {
+            Some(p) => Err(p.into()),
+            None => Ok(()),
+        }
+    }
 }
 
 fn parse_row(
@@ -256,12 +325,12 @@ fn parse_row(
             return None;
         }
         match parse_decimal(v) {
-            Some(d) if d > 0.0 => Some(d),
+            Some(d) if d > 0.0 && d <= MAX_DURATION_MONTHS => Some(d),
             _ => {
                 warn(
                     col,
                     "duration-invalid",
-                    "duration is not a positive number of months; ignored",
+                    "duration is not a positive number of months up to 1200 (100 years); ignored, the grant period falls back",
                 );
                 None
             }
@@ -396,9 +465,33 @@ const JSON_FIELDS: [(&str, &str); 22] = [
     ("Unrestricted", "unrestricted"),
 ];
 
-/// Flattens a 360Giving JSON package `{"grants": [...]}` into a table.
-fn json_table<'a>(file: &'a str, text: &str) -> Result<Table<'a>, Problem> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
+/// The flat headers whose JSON field a grant needs to be used at all: a repeated key with
+/// different values here makes the grant ambiguous, an invalid row. Any other field read
+/// is optional: a conflict there is a warning and the field is ignored.
+const JSON_NEEDED: [&str; 7] = [
+    "Identifier",
+    "Amount Awarded",
+    "Award Date",
+    "Currency",
+    "Funding Org:Identifier",
+    "Recipient Org:Identifier",
+    "Recipient Ind:Identifier",
+];
+
+/// Warnings about a JSON grant (repeated keys), by its place.
+type JsonWarnings = BTreeMap<Place, Vec<Problem>>;
+
+/// Flattens a 360Giving JSON package `{"grants": [...]}` into a table, with the warnings
+/// its repeated keys give (see [`repeated_keys`]).
+fn json_table<'a>(file: &'a str, text: &str) -> Result<(Table<'a>, JsonWarnings), Problem> {
+    // The first step of every path read: the rest of a grant is skipped as it is read.
+    let mut grant_keys: Vec<&str> = JSON_FIELDS
+        .iter()
+        .map(|(_, path)| path.split(['.', '[']).next().unwrap_or(path))
+        .collect();
+    grant_keys.sort_unstable();
+    grant_keys.dedup();
+    let (doc, repeats) = super::json::parse(text, &grant_keys).map_err(|e| {
         Problem::at(
             file,
             Place::Line(e.line() as u64),
@@ -414,6 +507,8 @@ fn json_table<'a>(file: &'a str, text: &str) -> Result<Table<'a>, Problem> {
             ),
         )
     })?;
+    let mut repeats_by_grant = repeated_keys(file, repeats)?;
+    let mut warnings = JsonWarnings::new();
     let headers = JSON_FIELDS.iter().map(|(h, _)| h.to_string()).collect();
     let labels = JSON_FIELDS.iter().map(|(_, p)| p.to_string()).collect();
     let mut rows = Vec::with_capacity(grants.len());
@@ -428,19 +523,119 @@ fn json_table<'a>(file: &'a str, text: &str) -> Result<Table<'a>, Problem> {
             rows.push((place, Err(p)));
             continue;
         }
-        let cells = JSON_FIELDS
+        let mut cells: Vec<String> = JSON_FIELDS
             .iter()
             .map(|(_, path)| json_cell(g, path))
             .collect();
-        rows.push((place, Ok(cells)));
+        let mut invalid = None;
+        for (key, r) in repeats_by_grant.remove(&i).unwrap_or_default() {
+            let covered = fields_under(&key);
+            let lines = r
+                .lines
+                .map_or(String::new(), |(a, b)| format!(" (lines {a} and {b})"));
+            let problem = |code, why: String| {
+                Problem::at(file, place.clone(), Reason::new(code, why)).column(&key)
+            };
+            if r.first == r.second || covered.is_empty() {
+                let why = if covered.is_empty() {
+                    format!("key \"{key}\" appears twice{lines}; fundflow does not read it")
+                } else {
+                    format!("key \"{key}\" appears twice with the same value{lines}")
+                };
+                warnings
+                    .entry(place.clone())
+                    .or_default()
+                    .push(problem("json-duplicate-key", why));
+                continue;
+            }
+            let both = format!("{} and {}", shown(&r.first), shown(&r.second));
+            if covered
+                .iter()
+                .any(|&j| JSON_NEEDED.contains(&JSON_FIELDS[j].0))
+            {
+                invalid.get_or_insert_with(|| {
+                    problem(
+                        "json-duplicate-key",
+                        format!("key \"{key}\" appears twice with different values, {both}{lines}; which one is meant cannot be known"),
+                    )
+                });
+            } else {
+                for &j in &covered {
+                    cells[j].clear();
+                }
+                warnings.entry(place.clone()).or_default().push(problem(
+                    "json-duplicate-key",
+                    format!(
+                        "key \"{key}\" appears twice with different values, {both}{lines}; ignored"
+                    ),
+                ));
+            }
+        }
+        match invalid {
+            Some(p) => rows.push((place, Err(p))),
+            None => rows.push((place, Ok(cells))),
+        }
     }
-    Ok(Table::from_rows(
-        file,
-        headers,
-        Some(labels),
-        Place::Line(1),
-        rows,
-    ))
+    let table = Table::from_rows(file, headers, Some(labels), Place::Line(1), rows);
+    Ok((table, warnings))
+}
+
+/// The repeated keys inside each grant, by the grant's index, with their paths relative to
+/// the grant. A repeated `grants` list with different contents is an error for the whole
+/// file (which list is meant cannot be known); other keys outside the grants are not read.
+fn repeated_keys(
+    file: &str,
+    repeats: Vec<super::json::Repeat>,
+) -> Result<BTreeMap<usize, Vec<(String, super::json::Repeat)>>, Problem> {
+    let mut by_grant: BTreeMap<usize, Vec<(String, super::json::Repeat)>> = BTreeMap::new();
+    for r in repeats {
+        let grant = r.path.strip_prefix("grants[").and_then(|rest| {
+            let (i, key) = rest.split_once("].")?;
+            Some((i.parse::<usize>().ok()?, key.to_owned()))
+        });
+        match grant {
+            Some((i, key)) => by_grant.entry(i).or_default().push((key, r)),
+            None if r.path == "grants" && r.first != r.second => {
+                let place = r.lines.map_or(Place::Line(1), |(_, b)| Place::Line(b));
+                return Err(Problem::at(
+                    file,
+                    place,
+                    Reason::new(
+                        "json-duplicate-key",
+                        "the key \"grants\" appears twice with different lists; which one is meant cannot be known",
+                    ),
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(by_grant)
+}
+
+/// The indexes of the [`JSON_FIELDS`] read from under `key` (a path relative to a grant):
+/// the field itself, or every field inside it. `[0]` steps are ignored in the comparison,
+/// as [`json_cell`] takes an object in place of a one-element list.
+fn fields_under(key: &str) -> Vec<usize> {
+    let key = key.replace("[0]", "");
+    JSON_FIELDS
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, path))| {
+            let path = path.replace("[0]", "");
+            path == key || path.starts_with(&format!("{key}."))
+        })
+        .map(|(j, _)| j)
+        .collect()
+}
+
+/// A JSON value as shown in a message (at most 40 characters).
+fn shown(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(39).collect::<String>())
+    } else {
+        s
+    }
 }
 
 /// The text of the value at `path`, `""` when absent or null.
@@ -481,6 +676,51 @@ fn json_cell(v: &Value, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_money_total_fits_up_to_i64_max_and_refuses_one_penny_more() {
+        // (MAX − 5) + 5 = MAX exactly: fits. + 1 more: overflows, at that row.
+        let at = |why: Reason| Problem::file("f.csv", why);
+        let mut t = MoneyTotal::new("grant amounts");
+        t.add(Pence(i64::MAX - 5), at);
+        t.add(Pence(5), at);
+        assert!(t.overflow.is_none());
+        assert_eq!(t.sum, i64::MAX);
+        let mut t = MoneyTotal::new("grant amounts");
+        t.add(Pence(i64::MAX - 5), at);
+        t.add(Pence(6), at);
+        let e = t.check().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            e.starts_with(
+                "f.csv: the grant amounts of this file add up past £92,233,720,368,547,758.07"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn repeated_keys_cover_the_fields_read_under_them() {
+        let names = |key: &str| -> Vec<&str> {
+            fields_under(key)
+                .iter()
+                .map(|&j| JSON_FIELDS[j].0)
+                .collect()
+        };
+        assert_eq!(names("amountAwarded"), ["Amount Awarded"]);
+        // A repeated organisation covers every field read inside it, with or without [0].
+        assert_eq!(
+            names("fundingOrganization"),
+            ["Funding Org:Identifier", "Funding Org:Name"]
+        );
+        assert_eq!(
+            names("fundingOrganization[0].id"),
+            ["Funding Org:Identifier"]
+        );
+        assert_eq!(names("fundingOrganization.id"), ["Funding Org:Identifier"]);
+        // The second element of a list is never read; nor is an unknown key.
+        assert!(names("fundingOrganization[1].id").is_empty());
+        assert!(names("amount").is_empty());
+    }
 
     #[test]
     fn json_cells_follow_360giving_paths() {

@@ -12,6 +12,7 @@ mod attendance;
 pub mod encoding;
 pub mod example;
 mod grants;
+mod json;
 mod meetings;
 mod merge;
 mod organisations;

@@ -5,7 +5,7 @@
 
 use crate::error::Reason;
 use crate::model::Pence;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 
 /// Largest number of whole-pound digits accepted: £9,999,999,999,999 is far beyond any grant,
 /// and keeps every sum of a million of them inside an `i64` of pence.
@@ -94,9 +94,35 @@ fn strip_thousands(whole: &str) -> Option<std::borrow::Cow<'_, str>> {
     Some(out.into())
 }
 
+/// First year of the plausible range every input date must lie in (1 January).
+pub const FIRST_YEAR: i32 = 1900;
+/// Last year of the plausible range (to 31 December).
+pub const LAST_YEAR: i32 = 2100;
+
+/// `Err` unless `d` lies in 1900-01-01 ..= 2100-12-31, the fixed range every date of every
+/// input (and `--as-of`, `--from`, `--to`) must lie in. Fixed rather than "today + 50
+/// years" so that the same input gives the same output whatever day it is run; wide enough
+/// for any record of real grants and for the longest planned end dates (METHOD.md "Limits
+/// on input").
+pub fn plausible_date(d: NaiveDate) -> Result<NaiveDate, Reason> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(Reason::new(
+            "date-out-of-range",
+            format!("date is outside the plausible range {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"),
+        ))
+    }
+}
+
 /// Parses a date: `YYYY-MM-DD`, an ISO date-time (`2021-04-01T00:00:00+00:00`, the date is
-/// taken), or UK `DD/MM/YYYY`. US order is never guessed: `04/13/2021` is invalid.
+/// taken), or UK `DD/MM/YYYY`. US order is never guessed: `04/13/2021` is invalid. A date
+/// outside [`plausible_date`]'s range is refused (`0000-04-01`, `9999-12-31`).
 pub fn parse_date(raw: &str) -> Result<NaiveDate, Reason> {
+    parse_calendar_date(raw).and_then(plausible_date)
+}
+
+fn parse_calendar_date(raw: &str) -> Result<NaiveDate, Reason> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(Reason::new("date-empty", "date is empty"));
@@ -311,6 +337,19 @@ mod tests {
         assert_eq!(date("2023-05-€1"), "date-invalid");
         assert_eq!(date("2023-€5-01"), "date-invalid");
         assert_eq!(date(""), "date-empty");
+    }
+
+    #[test]
+    fn implausible_dates_are_refused_at_both_ends_of_the_range() {
+        // The issue's dates: year 0 and year 9999 are real calendar dates but no grant's.
+        assert_eq!(date("0000-04-01"), "date-out-of-range");
+        assert_eq!(date("9999-12-31"), "date-out-of-range");
+        assert_eq!(date("31/12/9999"), "date-out-of-range");
+        assert_eq!(date("1899-12-31"), "date-out-of-range");
+        assert_eq!(date("2101-01-01T00:00:00Z"), "date-out-of-range");
+        // The range's own ends are inside it.
+        assert_eq!(date("1900-01-01"), "1900-01-01");
+        assert_eq!(date("2100-12-31"), "2100-12-31");
     }
 
     #[test]

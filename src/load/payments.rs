@@ -49,7 +49,8 @@ pub(crate) fn load(
 ) -> Result<Vec<Payment>, Error> {
     let known: HashSet<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
     let mut unique = Unique::default();
-    read_csv(file, ledger, resolve, |c, ctx, rows| {
+    let mut total = super::grants::MoneyTotal::new("payment amounts");
+    let payments = read_csv(file, ledger, resolve, |c, ctx, rows| {
         if ctx.get(&c.id).is_empty() {
             return Err(ctx.problem(&c.id, Reason::new("missing-value", "Payment ID is empty")));
         }
@@ -108,6 +109,7 @@ pub(crate) fn load(
         let date = parse_date(ctx.get(&c.date)).map_err(|r| ctx.problem(&c.date, r))?;
         let period = period(c, ctx, rows);
         unique.check(ctx, &c.id, "Payment ID")?;
+        total.add(amount, |why| ctx.problem(&c.amount, why));
         Ok(Payment {
             id: ctx.get(&c.id).to_owned(),
             payer,
@@ -118,7 +120,9 @@ pub(crate) fn load(
             kind,
             date,
         })
-    })
+    })?;
+    total.check()?;
+    Ok(payments)
 }
 
 /// `Period Start`..=`Period End` when both are usable and in order; otherwise a warning and

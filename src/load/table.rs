@@ -31,10 +31,62 @@ impl Row for Vec<String> {
     }
 }
 
+/// A row of a streamed table holding only its non-empty cells, sorted by column: an XLSX
+/// row names the cells it has, so a row of one cell under a header of 1,000 columns costs
+/// one cell, not 1,000.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseRow(Vec<(u32, String)>);
+
+impl SparseRow {
+    /// A row of `(column, text)` cells in any order; of two cells in one column the later
+    /// is kept (as a spreadsheet application would show it).
+    pub fn new(mut cells: Vec<(u32, String)>) -> Self {
+        one_cell_per_column(&mut cells);
+        SparseRow(cells)
+    }
+}
+
+/// Sorts `(column, text)` cells by column, keeping the later of two in one column (the sort
+/// is stable, so document order decides). Afterwards there is at most one cell per column.
+pub fn one_cell_per_column(cells: &mut Vec<(u32, String)>) {
+    cells.sort_by_key(|(c, _)| *c);
+    let mut kept: Vec<(u32, String)> = Vec::with_capacity(cells.len());
+    for cell in cells.drain(..) {
+        match kept.last_mut() {
+            Some(last) if last.0 == cell.0 => *last = cell,
+            _ => kept.push(cell),
+        }
+    }
+    *cells = kept;
+}
+
+impl Row for SparseRow {
+    fn get(&self, i: usize) -> &str {
+        let Ok(i) = u32::try_from(i) else { return "" };
+        self.0
+            .binary_search_by_key(&i, |(c, _)| *c)
+            .map_or("", |k| self.0[k].1.as_str())
+    }
+}
+
+/// Rows produced one at a time from a source too large to hold as rows (an XLSX sheet,
+/// read cell by cell), so memory follows one row, not the sheet. Every cell is within the
+/// header's width.
+pub trait RowSource {
+    /// Calls `row` for every record in order, with its place and its cells (or the problem
+    /// that makes it unreadable), until `row` returns `false`. An `Err` is a problem with the
+    /// whole file, met part-way.
+    fn rows(
+        &self,
+        row: &mut dyn FnMut(Place, Result<SparseRow, Problem>) -> bool,
+    ) -> Result<(), Problem>;
+}
+
 /// Where a table's rows come from.
 enum Body<'a> {
     Csv(&'a str),
     Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
+    Stream(Box<dyn RowSource + 'a>),
 }
 
 /// A header row and a body of records.
@@ -104,12 +156,30 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// A table whose rows are produced on demand by `source` (read again on every pass).
+    pub fn streamed(
+        file: &'a str,
+        headers: Vec<String>,
+        header_place: Place,
+        source: Box<dyn RowSource + 'a>,
+    ) -> Table<'a> {
+        Table {
+            file,
+            labels: headers.clone(),
+            headers,
+            header_place,
+            body: Body::Stream(source),
+        }
+    }
+
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
     /// the vector that collects them.
     pub fn rows_hint(&self) -> usize {
         match &self.body {
             Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
             Body::Rows(rows) => rows.len(),
+            // Unknown until read; the vector grows as rows come.
+            Body::Stream(_) => 0,
         }
     }
 
@@ -164,6 +234,33 @@ impl<'a> Table<'a> {
                     }
                 }
             }
+            Body::Stream(source) => {
+                let mut stopped: Option<E> = None;
+                source.rows(&mut |place, cells| {
+                    // Only the cells present need checking: the row is as wide as the
+                    // header by construction, and an absent cell is empty.
+                    let too_large = cells.as_ref().ok().and_then(|row| {
+                        row.0
+                            .iter()
+                            .find(|(_, text)| text.len() > MAX_FIELD_BYTES)
+                            .map(|(c, text)| field_too_large(self, &place, *c as usize, text.len()))
+                    });
+                    let done = match (cells, too_large) {
+                        (Err(p), _) | (_, Some(p)) => f(place, Err(p)),
+                        (Ok(row), None) => f(place, Ok(&row as &dyn Row)),
+                    };
+                    match done {
+                        Ok(()) => true,
+                        Err(e) => {
+                            stopped = Some(e);
+                            false
+                        }
+                    }
+                })?;
+                if let Some(e) = stopped {
+                    return Err(e);
+                }
+            }
         }
         Ok(())
     }
@@ -192,21 +289,23 @@ fn check_shape(
     }
     (0..len.min(width))
         .find(|&i| row.get(i).len() > MAX_FIELD_BYTES)
-        .map(|i| {
-            Problem::at(
-                t.file,
-                place.clone(),
-                Reason::new(
-                    "field-too-large",
-                    format!(
-                        "field is {} bytes; the limit is {} bytes",
-                        row.get(i).len(),
-                        MAX_FIELD_BYTES
-                    ),
-                ),
-            )
-            .column(&t.labels[i])
-        })
+        .map(|i| field_too_large(t, place, i, row.get(i).len()))
+}
+
+/// The problem "field `i` is `bytes` long, over [`MAX_FIELD_BYTES`]".
+fn field_too_large(t: &Table, place: &Place, i: usize, bytes: usize) -> Problem {
+    let problem = Problem::at(
+        t.file,
+        place.clone(),
+        Reason::new(
+            "field-too-large",
+            format!("field is {bytes} bytes; the limit is {MAX_FIELD_BYTES} bytes"),
+        ),
+    );
+    match t.labels.as_slice().get(i) {
+        Some(label) => problem.column(label),
+        None => problem,
+    }
 }
 
 /// Physical line numbers from byte offsets. The `csv` crate's own line count goes wrong
@@ -514,6 +613,19 @@ mod tests {
         })
         .expect("rows");
         out
+    }
+
+    #[test]
+    fn sparse_rows_read_absent_cells_as_empty_and_keep_the_later_of_two() {
+        let row = SparseRow::new(vec![
+            (5, "five".into()),
+            (0, "zero".into()),
+            (5, "five again".into()),
+        ]);
+        assert_eq!(row.get(0), "zero");
+        assert_eq!(row.get(1), "");
+        assert_eq!(row.get(5), "five again");
+        assert_eq!(row.get(usize::MAX), "");
     }
 
     #[test]

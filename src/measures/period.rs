@@ -136,6 +136,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the loader accepts (dates in 1900..=2100, durations up to 1,200 months,
+        /// any order of start and end) and beyond (durations of 10^9 months, NaN): the
+        /// period is computed with checked arithmetic, never a panic, and its figures are
+        /// finite.
+        #[test]
+        fn periods_never_overflow(
+            award in 0i64..73_414,
+            start in proptest::option::of(0i64..73_414),
+            end in proptest::option::of(0i64..73_414),
+            months in proptest::option::of(proptest::prop_oneof![0.0f64..=1200.0, proptest::num::f64::ANY]),
+            amount in 0i64..10_000_000_000_000,
+        ) {
+            // Day offsets from 1900-01-01: 73,414 days is 2100-12-31.
+            let at = |days: i64| {
+                d("1900-01-01")
+                    .checked_add_days(Days::new(days as u64))
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+            };
+            let (a, s, e) = (at(award), start.map(at), end.map(at));
+            let g = grant(amount, &a, s.as_deref(), e.as_deref(), months);
+            let p = GrantPeriod::of(&g);
+            proptest::prop_assert!(p.years.is_finite() && p.years >= 1.0);
+            proptest::prop_assert!(p.annual_value.is_finite() && p.months.is_finite());
+        }
+    }
+
     #[test]
     fn period_falls_back_in_spec_order() {
         // Planned start and end given: used as they are.

@@ -616,7 +616,7 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
     let p = &f.parameters;
     let _ = write!(
         h,
-        "<h3>Assumptions</h3>\n<ul>\n<li>Point in time (as of): {}. {}</li>\n<li>Unpaid time is valued at £{:.2} an hour (an assumption; docs/METHOD.md gives its source). Statutory attendees {} in salaried time.</li>\n<li>The VCSE side is VCSE organisations, community members attending as themselves, and organisations of unknown sector (in real files mostly unregistered community groups).</li>\n<li>A grant's annual value is its amount ÷ its length in years (at least one year); a grant is running when its period covers the as-of date.</li>\n<li>Every threshold used is in findings.json under <code>parameters</code>; <code>fundflow explain CODE</code> prints each flag's definition, formula and source. The method is in docs/METHOD.md.</li>\n<li>People are never named: attendance is aggregated to organisations and sectors{}.</li>\n</ul>\n</section>\n",
+        "<h3>Assumptions</h3>\n<ul>\n<li>Point in time (as of): {}. {}</li>\n<li>Unpaid time is valued at £{:.2} an hour (an assumption; docs/METHOD.md gives its source). Statutory attendees {} in salaried time.</li>\n<li>The VCSE side is VCSE organisations, community members attending as themselves, and organisations of unknown sector (in real files mostly unregistered community groups).</li>\n<li>A grant's annual value is its amount ÷ its length in years (at least one year); a grant is running when its period covers the as-of date.</li>\n<li>Every threshold used ({}) is in findings.json under <code>parameters</code>; <code>fundflow explain CODE</code> prints each flag's definition, formula and source. The method is in docs/METHOD.md.</li>\n<li>People are never named: attendance is aggregated to organisations and sectors{}.</li>\n</ul>\n</section>\n",
         f.as_of,
         escape(&window_words(f)),
         p.hourly_rate,
@@ -625,6 +625,7 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
         } else {
             "are not assumed to attend"
         },
+        escape(&config_words(&p.config_file)),
         if f.disclosure.public {
             ", and small counts are suppressed"
         } else {
@@ -644,6 +645,15 @@ fn code_spans(escaped: &str) -> String {
         }
     }
     out
+}
+
+/// Where the thresholds came from, in words: "from fundflow.toml", "built-in defaults".
+fn config_words(file: &str) -> String {
+    if file == crate::config::BUILT_IN {
+        file.to_owned()
+    } else {
+        format!("from {file}")
+    }
 }
 
 /// The equity lenses in brief, for the method section: what each one read, or why not.

@@ -430,8 +430,11 @@ fn window_and_config_options() {
         run(&["analyse", "-q", "--config", arg(&cfg), "-o", arg(&out)]).0,
         0
     );
-    let with_cfg = findings(&out)["parameters"].clone();
+    let mut with_cfg = findings(&out)["parameters"].clone();
+    // Recorded by name: the file's path never reaches an output.
+    assert_eq!(with_cfg["config_file"], "fundflow.example.toml");
     assert_eq!(run(&["analyse", "-q", "-o", arg(&out)]).0, 0);
+    with_cfg["config_file"] = "built-in defaults".into();
     assert_eq!(findings(&out)["parameters"], with_cfg);
     // A typo in a config key is an error, not silently ignored.
     let bad = dataset(&[("fundflow.toml", b"hourly_rte = 10\n")]);

@@ -96,6 +96,10 @@ fn no_progress_spinner_when_stderr_is_not_a_terminal() {
         .output()
         .expect("runs");
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.starts_with("fundflow: 326 grants"), "{err}");
+    // The config used comes first, then the summary.
+    assert!(
+        err.starts_with("Config: built-in defaults\nfundflow: 326 grants"),
+        "{err}"
+    );
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
 }
