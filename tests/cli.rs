@@ -11,9 +11,9 @@ mod cli {
     pub mod graph;
     pub mod hostile_names;
     pub mod interop;
+    pub mod limits;
     pub mod merge;
     pub mod output_safety;
-    pub mod limits;
     pub mod real_files;
     pub mod report;
     pub mod sectors;
