@@ -99,9 +99,32 @@ pub fn terminal_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`terminal_text`] for a report of several lines: each line's control characters are
+/// escaped, the line feeds between them kept. O(length).
+pub fn terminal_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('\n')
+            .map(terminal_text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_keeps_its_lines_and_loses_its_escapes() {
+        assert_eq!(terminal_lines("a\nb\n"), "a\nb\n");
+        assert_eq!(
+            terminal_lines("Esc\u{1b}[2J Org\nnext\ttab\n"),
+            "Esc\\u{1b}[2J Org\nnext\\ttab\n"
+        );
+    }
 
     #[test]
     fn a_quote_added_for_a_spreadsheet_is_removed_on_reading_back() {

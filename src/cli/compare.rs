@@ -126,7 +126,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     }
     staging.commit()?;
     if !args.quiet {
-        print!("{}", render(&c));
+        print!("{}", fundflow::present::terminal_lines(&render(&c)));
         eprintln!("Wrote {}/compare.json", args.out.display());
     }
     Ok(())

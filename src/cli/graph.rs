@@ -106,7 +106,10 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
             })?,
     }
     if !args.data.quiet {
-        eprint!("{}", summary(&g, format, args.output.as_deref()));
+        eprint!(
+            "{}",
+            fundflow::present::terminal_lines(&summary(&g, format, args.output.as_deref()))
+        );
     }
     Ok(())
 }

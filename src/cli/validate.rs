@@ -33,7 +33,8 @@ pub fn run(args: &ValidateArgs) -> Result<(), Error> {
     } else if args.data.quiet {
         String::new()
     } else {
-        report.render_text()
+        // Names come from the data: no ESC or OSC sequence reaches the terminal.
+        fundflow::present::terminal_lines(&report.render_text()).into_owned()
     };
     std::io::stdout()
         .write_all(out.as_bytes())

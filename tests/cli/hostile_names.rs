@@ -344,3 +344,40 @@ fn the_organisations_template_quotes_formulas_and_reads_back_the_true_names() {
         assert!(names.contains(&want.trim()), "{want:?} not in {names:?}");
     }
 }
+
+#[test]
+fn validate_compare_and_graph_print_no_escape_sequence() {
+    let data = hostile();
+    let work = tempfile::tempdir().expect("tempdir");
+    let (cmp, dot) = (work.path().join("cmp"), work.path().join("g.dot"));
+    let d = arg(data.path());
+    let runs: [&[&str]; 3] = [
+        &["validate", d],
+        &[
+            "compare",
+            d,
+            "--base",
+            "2022",
+            "--to",
+            "2023",
+            "-o",
+            arg(&cmp),
+        ],
+        &["graph", d, "--format", "dot", "-o", arg(&dot)],
+    ];
+    for args in runs {
+        let o = fundflow().args(args).output().expect("runs");
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for (what, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            assert!(
+                !bytes.contains(&0x1b) && !bytes.contains(&0x07),
+                "{args:?} printed a control character on {what}: {}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
