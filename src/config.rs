@@ -53,6 +53,9 @@ pub struct Parameters {
     pub cliff_min_active_grants: usize,
     /// ... income known and the ending annual value at least this share of it.
     pub cliff_min_income_share: f64,
+    /// FUNDING-CLIFF also needs the annual value ending to reach this floor, pounds
+    /// (SPEC.md's `cliff_min_annual`; METHOD.md gives the default's reason).
+    pub cliff_min_annual: f64,
     /// RETENTION: retained_share bands.
     pub retention: Bands,
     /// DEFAULT-HOST: host_share bands.
@@ -99,6 +102,8 @@ impl Default for Parameters {
             cliff: b(0.5, 0.8),
             cliff_min_active_grants: 2,
             cliff_min_income_share: 0.25,
+            // About a two-day-a-week post at the National Living Wage (METHOD.md).
+            cliff_min_annual: 10_000.0,
             retention: b(0.6, 0.8),
             default_host: b(0.5, 0.75),
             default_fair_share_multiple: 2.0,
@@ -167,6 +172,7 @@ impl Parameters {
             }
         };
         value(&mut bad, "hourly_rate", self.hourly_rate, Money);
+        value(&mut bad, "cliff_min_annual", self.cliff_min_annual, Money);
         value(
             &mut bad,
             "cliff_min_income_share",

@@ -781,7 +781,9 @@ def print_flags(conc, dom, pos, pf, pflags, us, fp_council):
             b = band(r["dependency"], 0.5, 0.75)
             if b:
                 flags.append(("DEPENDENCY", b, o, None, r["dependency"]))
-        if r["ending"] is not None and (r["active"] >= 2 or (
+        # SPEC.md's guard: the money floor (cliff_min_annual, £10,000 by default) and
+        # (2 active grants, or income known with the ending value at least 25% of it).
+        if r["ending"] is not None and r["ending_annual"] >= 10_000 and (r["active"] >= 2 or (
                 r["income"] and r["ending_annual"] >= 0.25 * r["income"])):
             b = band(r["ending"], 0.5, 0.8)
             if b:

@@ -113,7 +113,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         title: "most of an organisation's running grants end within a year",
         definition: "Most of the grant money a voluntary or community organisation has running ends within the next twelve months.",
         formula: "ending_12m_share = annual value of its active grants ending on or before as_of + 365 days ÷ annual value of all its active grants (active: start ≤ as_of ≤ end).",
-        thresholds: "medium ≥ 0.5, high ≥ 0.8; only for VCSE-side organisations (sectors vcse, unknown) with at least 2 active grants, or with known income where the ending annual value is at least 25% of it. A single one-year grant always ends within 12 months; short-termism itself is SHORT-TERM-FUNDING's job.",
+        thresholds: "medium ≥ 0.5, high ≥ 0.8; only for VCSE-side organisations (sectors vcse, unknown) whose annual value ending is at least £10,000 (cliff_min_annual: about a two-day-a-week post at the National Living Wage), and with at least 2 active grants, or with known income where the ending annual value is at least 25% of it. A single one-year grant always ends within 12 months; short-termism itself is SHORT-TERM-FUNDING's job.",
         source: "SPEC.md; research on short, time-limited funding (IVAR; NCVO's UK Civil Society Almanac) found it puts VCSE organisations' survival at risk.",
         caveats: &[
             "A grant that ends may already be renewed, or be about to be: the data show what was awarded, not what is planned.",

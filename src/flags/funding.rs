@@ -130,12 +130,14 @@ pub fn dependency_flags(
         .collect()
 }
 
-/// FUNDING-CLIFF: ending_12m_share ≥ 0.5 / 0.8, when ≥ 2 active grants, or income known and
-/// the ending annual value ≥ 25% of it.
+/// FUNDING-CLIFF: ending_12m_share ≥ 0.5 / 0.8, when the annual value ending reaches
+/// `cliff_min_annual` (£10,000 by default) and there are ≥ 2 active grants, or income is
+/// known and the ending annual value is ≥ 25% of it (SPEC.md's guard, both parts).
 pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag> {
     recipients
         .iter()
         .filter(|r| can_be_flagged(r))
+        .filter(|r| r.ending_12m_annual >= p.cliff_min_annual)
         .filter(|r| {
             r.active_grants >= p.cliff_min_active_grants
                 || r.annual_income
@@ -293,9 +295,52 @@ mod tests {
             .grant("F", "SMALL", 20, "2024-06-01", y)
             .build();
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
-        let flags = cliff_flags(&dependency::recipients(&ctx), &params());
+        // The money floor has its own test: here it is off, so the guard alone decides.
+        let p = Parameters {
+            cliff_min_annual: 0.0,
+            ..params()
+        };
+        let flags = cliff_flags(&dependency::recipients(&ctx), &p);
         let got: Vec<&str> = flags.iter().filter_map(|f| f.subject.as_deref()).collect();
         assert_eq!(got, ["BIG"]);
         assert_eq!(flags[0].value, 1.0);
+    }
+
+    #[test]
+    fn cliff_needs_the_ending_annual_value_to_reach_the_floor() {
+        // Two one-year grants each, all ending within 12 months of 2024-12-31 (share 1.0,
+        // two active grants: the old guard passes for all three). 2024-07-01..2025-06-30 is
+        // 365 days, so years = max(1, 365 / 365.25) = 1 and annual value = amount.
+        let y = Some(("2024-07-01", "2025-06-30"));
+        let d = Builder::default()
+            // £499 + £499 = £998 a year: the "all £998 a year", below £10,000.
+            .org("TINY", Sector::Vcse, None)
+            .grant("F", "TINY", 499, "2024-06-01", y)
+            .grant("G", "TINY", 499, "2024-06-01", y)
+            // £5,000 + £5,000 = £10,000: exactly the floor (inclusive) → flagged.
+            .org("EDGE", Sector::Vcse, None)
+            .grant("F", "EDGE", 5_000, "2024-06-01", y)
+            .grant("G", "EDGE", 5_000, "2024-06-01", y)
+            // £4,999 + £5,000 = £9,999: a pound short → not flagged.
+            .org("SHORT", Sector::Unknown, None)
+            .grant("F", "SHORT", 4_999, "2024-06-01", y)
+            .grant("G", "SHORT", 5_000, "2024-06-01", y)
+            .build();
+        let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
+        let recipients = dependency::recipients(&ctx);
+        let got = |p: &Parameters| -> Vec<String> {
+            cliff_flags(&recipients, p)
+                .iter()
+                .filter_map(|f| f.subject.as_ref().map(|s| s.to_string()))
+                .collect()
+        };
+        assert_eq!(got(&params()), ["EDGE"]);
+        // The floor is configurable: at £0 the old guard alone decides, and all three are
+        // flagged (sorted by id as recipients are).
+        let none = Parameters {
+            cliff_min_annual: 0.0,
+            ..params()
+        };
+        assert_eq!(got(&none), ["EDGE", "SHORT", "TINY"]);
     }
 }
