@@ -269,7 +269,9 @@ impl Config {
             let line_of = |key: &str| lines.iter().find(|(k, _)| k == key).map_or(0, |(_, l)| *l);
             return Err(bad
                 .iter()
-                .map(|(key, why)| format!("line {}: {why}", line_of(key)))
+                // `LINE: why`, one a value: the caller puts the file's name in front, so
+                // each reads `fundflow.toml:3: ...` like every other input error.
+                .map(|(key, why)| format!("{}: {why}", line_of(key)))
                 .collect::<Vec<_>>()
                 .join("\n"));
         }
@@ -463,23 +465,20 @@ mod tests {
         let e = err("hourly_rate = nan\n");
         assert_eq!(
             e,
-            "line 1: hourly_rate = NaN: must be money in pounds: a finite number, 0 or more"
+            "1: hourly_rate = NaN: must be money in pounds: a finite number, 0 or more"
         );
-        assert!(err("\nhourly_rate = inf\n").starts_with("line 2: hourly_rate = inf"));
+        assert!(err("\nhourly_rate = inf\n").starts_with("2: hourly_rate = inf"));
         assert!(err("hourly_rate = -1.0\n").contains("hourly_rate = -1"));
         // A NaN threshold would silently remove every DEPENDENCY flag.
         let e = err("dependency = { medium = nan, high = 0.75 }\n");
-        assert!(e.starts_with("line 1: dependency.medium = NaN"), "{e}");
+        assert!(e.starts_with("1: dependency.medium = NaN"), "{e}");
         // Written as a table, the line is the key's own.
         let e = err("[cliff]\nmedium = 0.5\nhigh = 1.5\n");
-        assert!(
-            e.starts_with("line 3: cliff.high = 1.5: must be a share"),
-            "{e}"
-        );
+        assert!(e.starts_with("3: cliff.high = 1.5: must be a share"), "{e}");
         // Medium above high, where the flag fires at or above.
         let e = err("unpaid = { medium = 0.9, high = 0.8 }\n");
         assert!(
-            e.contains("line 1: unpaid: medium = 0.9, high = 0.8: medium must not be above high"),
+            e.contains("1: unpaid: medium = 0.9, high = 0.8: medium must not be above high"),
             "{e}"
         );
         // UNDER-FUNDED-GROUP fires at or below: its high must not be above its medium.
@@ -495,7 +494,7 @@ mod tests {
         assert!(e
             .lines()
             .nth(1)
-            .is_some_and(|l| l.starts_with("line 2: short_term")));
+            .is_some_and(|l| l.starts_with("2: short_term")));
         // Counts cannot be negative: the type refuses them when the file is read.
         assert!(Config::from_toml("default_min_meetings = -1\n").is_err());
         // The defaults are in range.

@@ -213,8 +213,22 @@ fn config_for(explicit: Option<&Path>, source: &DatasetSource) -> Result<Config,
 fn read_config(path: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    let mut config =
-        Config::from_toml(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let mut config = Config::from_toml(&text).map_err(|e| {
+        // Values out of range come as `LINE: why` lines: `file:line: why`, like every
+        // other input error. A TOML syntax error carries its own line and column.
+        let located = e.lines().all(|l| {
+            l.split_once(':')
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        });
+        Error::Usage(if located {
+            e.lines()
+                .map(|l| format!("{}:{l}", path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            format!("{}: {e}", path.display())
+        })
+    })?;
     // The name only: findings.json must not depend on where the file sits.
     config.parameters.config_file = path.file_name().map_or_else(
         || path.display().to_string(),

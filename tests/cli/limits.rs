@@ -537,23 +537,23 @@ fn every_bad_config_value_is_refused_with_its_line_and_range() {
     for (toml, want) in [
         (
             "hourly_rate = nan\n",
-            "line 1: hourly_rate = NaN: must be money in pounds",
+            "fundflow.toml:1: hourly_rate = NaN: must be money in pounds",
         ),
         (
             "hourly_rate = inf\n",
-            "line 1: hourly_rate = inf: must be money",
+            "fundflow.toml:1: hourly_rate = inf: must be money",
         ),
         (
             "\nhourly_rate = -12.0\n",
-            "line 2: hourly_rate = -12: must be money",
+            "fundflow.toml:2: hourly_rate = -12: must be money",
         ),
         (
             "dependency = { medium = nan, high = 0.75 }\n",
-            "line 1: dependency.medium = NaN: must be a ratio",
+            "fundflow.toml:1: dependency.medium = NaN: must be a ratio",
         ),
         (
             "[concentration]\nmedium = 0.5\nhigh = 7\n",
-            "line 3: concentration.high = 7: must be a share",
+            "fundflow.toml:3: concentration.high = 7: must be a share",
         ),
         (
             "dominance = { medium = 0.8, high = 0.7 }\n",
@@ -565,7 +565,7 @@ fn every_bad_config_value_is_refused_with_its_line_and_range() {
         ),
         (
             "short_term = -0.1\n",
-            "line 1: short_term = -0.1: must be a share",
+            "fundflow.toml:1: short_term = -0.1: must be a share",
         ),
         (
             "cliff_min_income_share = inf\n",
@@ -584,7 +584,7 @@ fn every_bad_config_value_is_refused_with_its_line_and_range() {
         let (code, err) = with_config(toml);
         assert_eq!(code, 2, "{toml}: {err}");
         assert!(
-            err.contains("fundflow.toml: ") && err.contains(want),
+            err.contains("fundflow.toml:") && err.contains(want),
             "{toml}: {err}"
         );
     }
