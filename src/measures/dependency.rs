@@ -24,9 +24,10 @@
 //! Complexity: O(g log r).
 
 use super::keys::{FastMap, Party};
+use super::period::{quarter_label, quarter_start};
 use super::Context;
 use crate::model::{OrgId, Pence, Sector};
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
 /// Days ahead that count as "ending within 12 months".
@@ -227,24 +228,6 @@ pub struct QuarterEnding {
     pub annual_value_ending: f64,
     /// How many grants.
     pub grants: usize,
-}
-
-/// The first day of the UK financial-year quarter holding `d` (quarters start 1 April,
-/// 1 July, 1 October, 1 January).
-pub(crate) fn quarter_start(d: NaiveDate) -> Option<NaiveDate> {
-    let m = ((d.month() - 1) / 3) * 3 + 1;
-    NaiveDate::from_ymd_opt(d.year(), m, 1)
-}
-
-pub(crate) fn quarter_label(start: NaiveDate) -> String {
-    // Financial year starts in April: Apr–Jun is Q1 of FY y/y+1; Jan–Mar is Q4 of y−1/y.
-    let (fy, q) = match start.month() {
-        4 => (start.year(), 1),
-        7 => (start.year(), 2),
-        10 => (start.year(), 3),
-        _ => (start.year() - 1, 4),
-    };
-    format!("{fy}-{:02} Q{q}", (fy + 1) % 100)
 }
 
 /// Annual value of VCSE-side active grants ending per quarter, for the eight quarters from

@@ -10,6 +10,15 @@ use crate::model::{Dataset, OrgId, Organisation, Recipient, Sector};
 
 pub use crate::model::{FastMap, FastSet};
 
+/// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
+pub(crate) fn programme_key(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// A grant's recipient as a key: an organisation by number, or one person (each person
 /// separately).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,7 +47,7 @@ pub struct GrantKeys {
     /// `area[i]`: grant `i`'s area, an index into `areas`.
     pub area: Vec<Option<u32>>,
     /// `programme[i]`: grant `i`'s `Grant Programme:Title` as compared
-    /// (`partnership::programme_key`: trimmed, lower case, runs of spaces as one), numbered as in `programmes`.
+    /// ([`programme_key`]: trimmed, lower case, runs of spaces as one), numbered as in `programmes`.
     pub programme: Vec<Option<u32>>,
     /// Each compared programme title and its number.
     pub programmes: FastMap<String, u32>,
@@ -106,7 +115,7 @@ impl GrantKeys {
             .map(|g| {
                 let title = g.programme.as_deref()?;
                 *titles.entry(title).or_insert_with(|| {
-                    let key = super::partnership::programme_key(title);
+                    let key = programme_key(title);
                     let n = programmes.len() as u32;
                     (!key.is_empty()).then(|| *programmes.entry(key).or_insert(n))
                 })

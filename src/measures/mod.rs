@@ -1,6 +1,20 @@
 //! The measures of SPEC.md "Definitions", one module per family. Each is a pure function of
 //! the typed [`Dataset`] (through a [`Context`]) returning `Serialize` structs: no I/O, no
 //! printing, no global state.
+//!
+//! Layering: imports between these files point one way, down this list; no file imports one
+//! below it.
+//!
+//! 1. `stats`, `period`, `keys`: leaves; they import nothing from `measures`.
+//! 2. this file (`Context`, `Window`): `keys`, `period`.
+//! 3. `participation`: `keys`, `period`.
+//! 4. `balance`: `keys`, `participation`, `Context`.
+//! 5. `partnership`: `keys`, `participation`, `balance`, `Context`.
+//! 6. `concentration`, `dependency`, `equity`: any of 1–3 (none imports another of 6, nor
+//!    `balance` or `partnership`).
+//!
+//! `testkit` (tests only) imports nothing from `measures` but `Context` and `Window`; any
+//! file's tests may use it.
 
 pub mod balance;
 pub mod concentration;

@@ -325,7 +325,7 @@ pub struct QuarterAttendance {
 /// Attendance rate per side for each quarter holding one of the seats' meetings, in date
 /// order. O(seats · log quarters).
 pub fn attendance_by_quarter(seats: &[Seat]) -> Vec<QuarterAttendance> {
-    use super::dependency::{quarter_label, quarter_start};
+    use super::period::{quarter_label, quarter_start};
     let mut by_quarter: std::collections::BTreeMap<NaiveDate, (SideCounts, SideCounts)> =
         std::collections::BTreeMap::new();
     for seat in seats {

@@ -43,7 +43,7 @@
 
 pub use super::balance::MemberBalance;
 use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
-use super::keys::FastMap;
+use super::keys::{programme_key, FastMap};
 use super::participation::{attendance_by_quarter, participation, PaymentIndex, Seat};
 pub use super::participation::{QuarterAttendance, SideCounts, SideRates};
 use super::Context;
@@ -133,15 +133,6 @@ pub struct RateCounts {
     pub timed_rows: SideCounts,
     /// Of those, out of hours (out_of_hours_share's numerators).
     pub out_of_hours_rows: SideCounts,
-}
-
-/// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
-pub(crate) fn programme_key(title: &str) -> String {
-    title
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// Programme money for `partnership` from the window's grants carrying its title.

@@ -101,6 +101,24 @@ pub fn months_between(start: NaiveDate, end: NaiveDate) -> f64 {
         }
 }
 
+/// The first day of the UK financial-year quarter holding `d` (quarters start 1 April,
+/// 1 July, 1 October, 1 January).
+pub(crate) fn quarter_start(d: NaiveDate) -> Option<NaiveDate> {
+    let m = ((d.month() - 1) / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), m, 1)
+}
+
+pub(crate) fn quarter_label(start: NaiveDate) -> String {
+    // Financial year starts in April: Apr–Jun is Q1 of FY y/y+1; Jan–Mar is Q4 of y−1/y.
+    let (fy, q) = match start.month() {
+        4 => (start.year(), 1),
+        7 => (start.year(), 2),
+        10 => (start.year(), 3),
+        _ => (start.year() - 1, 4),
+    };
+    format!("{fy}-{:02} Q{q}", (fy + 1) % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
