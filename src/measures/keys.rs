@@ -47,7 +47,7 @@ pub struct GrantKeys {
     /// `area[i]`: grant `i`'s area, an index into `areas`.
     pub area: Vec<Option<u32>>,
     /// `programme[i]`: grant `i`'s `Grant Programme:Title` as compared
-    /// ([`programme_key`]: trimmed, lower case, runs of spaces as one), numbered as in `programmes`.
+    /// (`programme_key`: trimmed, lower case, runs of spaces as one), numbered as in `programmes`.
     pub programme: Vec<Option<u32>>,
     /// Each compared programme title and its number.
     pub programmes: FastMap<String, u32>,

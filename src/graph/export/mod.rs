@@ -115,7 +115,7 @@ impl MoneyGraph {
         d
     }
 
-    /// An edge's figures as exported: [`Edge::figures`], with counts of attendance rows
+    /// An edge's figures as exported: [`Edge::figures`](crate::graph::Edge::figures), with counts of attendance rows
     /// disclosure-controlled when [`MoneyGraph::public`] is set (a suppressed count is left
     /// out, as a figure that does not apply is).
     pub fn export_figures(&self, e: &Edge) -> EdgeFigures {
