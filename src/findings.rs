@@ -400,29 +400,48 @@ impl Findings {
                 }
             }
         }
+        // seat_share and attendance_rate per side, from their counts: a partnership's
+        // figures and each trend year's are disclosed by the same rule.
+        fn seat_and_attendance(
+            marks: &mut std::collections::BTreeSet<String>,
+            seat_share: &mut Option<f64>,
+            attendance: &mut crate::measures::participation::SideRates,
+            c: &crate::measures::partnership::RateCounts,
+            at: &str,
+        ) {
+            let rows = [
+                (
+                    seat_share,
+                    c.fundholder_attended_rows,
+                    c.attended_rows,
+                    "seat_share",
+                ),
+                (
+                    &mut attendance.statutory,
+                    c.attended_by_side.statutory,
+                    c.rows.statutory,
+                    "attendance_rate/statutory",
+                ),
+                (
+                    &mut attendance.vcse,
+                    c.attended_by_side.vcse,
+                    c.rows.vcse,
+                    "attendance_rate/vcse",
+                ),
+            ];
+            for (x, num, den, field) in rows {
+                rate(marks, x, num, den, format!("{at}/{field}"));
+            }
+        }
         for (i, p) in self.partnerships.iter_mut().enumerate() {
             let c = p.counts;
             let at = |field: &str| format!("/partnerships/{i}/{field}");
-            rate(
+            seat_and_attendance(
                 &mut marks,
                 &mut p.seat_share,
-                c.fundholder_attended_rows,
-                c.attended_rows,
-                at("seat_share"),
-            );
-            rate(
-                &mut marks,
-                &mut p.attendance_rate.statutory,
-                c.attended_by_side.statutory,
-                c.rows.statutory,
-                at("attendance_rate/statutory"),
-            );
-            rate(
-                &mut marks,
-                &mut p.attendance_rate.vcse,
-                c.attended_by_side.vcse,
-                c.rows.vcse,
-                at("attendance_rate/vcse"),
+                &mut p.attendance_rate,
+                &c,
+                &format!("/partnerships/{i}"),
             );
             rate(
                 &mut marks,
@@ -540,28 +559,12 @@ impl Findings {
         }
         for (y, year) in self.trends.iter_mut().enumerate() {
             for (k, p) in year.partnerships.iter_mut().enumerate() {
-                let c = p.counts;
-                let at = |field: &str| format!("/trends/{y}/partnerships/{k}/{field}");
-                rate(
+                seat_and_attendance(
                     &mut marks,
                     &mut p.seat_share,
-                    c.fundholder_attended_rows,
-                    c.attended_rows,
-                    at("seat_share"),
-                );
-                rate(
-                    &mut marks,
-                    &mut p.attendance_rate.statutory,
-                    c.attended_by_side.statutory,
-                    c.rows.statutory,
-                    at("attendance_rate/statutory"),
-                );
-                rate(
-                    &mut marks,
-                    &mut p.attendance_rate.vcse,
-                    c.attended_by_side.vcse,
-                    c.rows.vcse,
-                    at("attendance_rate/vcse"),
+                    &mut p.attendance_rate,
+                    &p.counts,
+                    &format!("/trends/{y}/partnerships/{k}"),
                 );
             }
         }
