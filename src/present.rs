@@ -57,7 +57,7 @@ fn is_plain_number(s: &str) -> bool {
 /// True for a character XML 1.0 allows in a document (section 2.2 "Characters"): tab, line
 /// feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up. The other C0
 /// controls, U+FFFE and U+FFFF are forbidden even as character references.
-fn xml_allows(c: char) -> bool {
+pub fn xml_allows(c: char) -> bool {
     matches!(c,
         '\t' | '\n' | '\r'
         | '\u{20}'..='\u{D7FF}'

@@ -91,9 +91,8 @@ fn xml_escape(s: &str) -> String {
             '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
-            '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}' => {
-                out.push(c)
-            }
+            // The characters XML 1.0 allows: one rule with the SVG charts' (present.rs).
+            c if crate::present::xml_allows(c) => out.push(c),
             _ => out.push('\u{FFFD}'),
         }
     }
