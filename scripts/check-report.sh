@@ -5,7 +5,9 @@
 #     forbids everything but inline images; a copy with a small check script counts any
 #     violation, i.e. any request the page tried to make);
 #   - every <img> has alt text and decodes to a non-zero size;
-#   - printed to A4 PDF, it has the expected sections (pdftotext, from poppler-utils).
+#   - printed to A4 PDF, it has the expected sections (pdftotext, from poppler-utils);
+#   - the board summary ends by page 2, its first finding on page 1 is a partnership flag,
+#     and every headline tile's text is printed whole.
 # It also keeps a screenshot and the PDF, to look at.
 #
 # Usage: scripts/check-report.sh [BINARY] [KEEP_DIR]
@@ -104,6 +106,55 @@ if command -v pdftotext > /dev/null; then
         grep -q "$s" "$keep/report.txt" || { echo "check-report: PDF lacks \"$s\"" >&2; exit 1; }
     done
     echo "check-report: PDF has $pages A4 pages ($size bytes) and every section"
+    # The board summary (issue 18): it ends on page 2 or earlier, the first finding on page 1
+    # is a partnership flag, and every headline tile's text is in the printed pages.
+    for k in $(seq 1 "$pages"); do
+        pdftotext -f "$k" -l "$k" "$keep/report.pdf" "$keep/page-$k.txt"
+    done
+    python3 - "$out/report.html" "$keep" "$pages" <<'PY'
+import html, re, sys
+page_html, keep, pages = sys.argv[1], sys.argv[2], int(sys.argv[3])
+doc = open(page_html, encoding="utf-8").read()
+text = [open(f"{keep}/page-{k}.txt", encoding="utf-8").read() for k in range(1, pages + 1)]
+squash = lambda s: re.sub(r"\s+", "", s)
+fail = []
+# Where the summary ends: its closing note, and the appendix heading after it.
+end_marker = "Findings are chosen in a fixed order"
+end_page = next((k + 1 for k, t in enumerate(text) if squash(end_marker) in squash(t)), None)
+if end_page is None or end_page > 2:
+    fail.append(f"the summary ends on page {end_page}, not by page 2")
+appendix = next((k + 1 for k, t in enumerate(text) if "Appendix" in t), None)
+if appendix is None or (end_page and appendix <= end_page - 1):
+    fail.append(f"the appendix starts on page {appendix}")
+# The first finding on page 1 is a partnership flag.
+partnership = ["DEFAULT-HOST", "DEFAULT-CHAIR", "UNPAID-PARTICIPATION", "PARTICIPATION-GAP", "RETENTION"]
+codes = re.findall(r'<li data-code="([A-Z-]+)">', doc)
+allcodes = partnership + ["DEPENDENCY", "FUNDING-CLIFF", "CONCENTRATION", "FUNDER-DOMINANCE",
+                          "SHORT-TERM-FUNDING", "UNDER-FUNDED-GROUP", "USUAL-SUSPECTS"]
+first = min(((text[0].find(c), c) for c in allcodes if c in text[0]), default=(None, None))[1]
+if not codes:
+    fail.append("no findings in the summary")
+elif first not in partnership:
+    fail.append(f"the first finding on page 1 is {first}, not a partnership flag")
+# Every tile's text, whole, in the first two pages. The tiles are a grid, which pdftotext
+# reads row by row across the columns, so each tile's words are counted rather than read as
+# one run of text: every word of every tile must be printed (a clipped tile loses words).
+from collections import Counter
+glance = re.search(r'<section id="glance".*?</section>', doc, re.S)
+tiles = re.findall(r"<li>(.*?)</li>", glance.group(0), re.S) if glance else []
+printed = Counter("".join(text[:2]).split())
+if not tiles:
+    fail.append("no headline tiles")
+needed = Counter()
+for t in tiles:
+    needed.update(html.unescape(re.sub(r"<[^>]+>", " ", t)).split())
+missing = needed - printed
+if missing:
+    fail.append(f"tile words not printed on pages 1-2: {sorted(missing.elements())}")
+print(f"check-report: summary ends on page {end_page}, {len(codes)} findings, first on page 1 {first}, {len(tiles)} tiles printed whole")
+if fail:
+    sys.exit("check-report: FAILED: " + "; ".join(fail))
+PY
 elif [ "${CI:-}" = "true" ]; then
     echo "check-report: pdftotext missing (install poppler-utils)" >&2
     exit 1

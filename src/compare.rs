@@ -134,6 +134,27 @@ pub struct FlagChange {
     pub to_severity: Option<Severity>,
     /// The message of the newer flag (the base's when it cleared).
     pub message: String,
+    /// For a cleared flag: why it is not raised on the other side.
+    pub cleared_because: Option<ClearedBecause>,
+    /// For a cleared flag: the reason in words, with the figure now when there is one.
+    pub why: Option<String>,
+}
+
+/// Why a flag raised on the base side is not raised on the other (issue 18: "the
+/// partnership just received no programme money" is not the same as "retention fell").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClearedBecause {
+    /// The figure is measured on the other side and is below the flag's threshold: a real
+    /// change.
+    BelowThreshold,
+    /// The figure is measured and still crosses the threshold, but the flag's condition no
+    /// longer holds (too few recipients, funders, meetings, rows, grants or tagged
+    /// organisations to judge).
+    TooLittleToJudge,
+    /// Nothing to measure on the other side: the subject is absent, or the figure cannot be
+    /// computed (no programme money, no meetings with a host, no running grants, …).
+    NothingToMeasure,
 }
 
 /// An organisation found on one side only.
@@ -464,7 +485,14 @@ pub fn compare(base: &Findings, base_label: &str, to: &Findings, to_label: &str)
             base_severity: x.map(|f| f.severity),
             to_severity: y.map(|f| f.severity),
             message: newest.message.clone(),
+            cleared_because: None,
+            why: None,
         });
+        if let (FlagChangeKind::Cleared, Some(x), Some(last)) = (change, x, flags.last_mut()) {
+            let (because, why) = why_cleared(to, x);
+            last.cleared_because = Some(because);
+            last.why = Some(why);
+        }
     }
     flags.sort_by(|x, y| {
         (x.change, x.code, &x.subject, &x.partnership, &x.group).cmp(&(
@@ -502,6 +530,174 @@ pub fn compare(base: &Findings, base_label: &str, to: &Findings, to_label: &str)
         flags,
         only_in_base: only(&oa, &ob),
         only_in_to: only(&ob, &oa),
+    }
+}
+
+/// Why `flag` (raised on the base side) is not raised in `to`: its figure for the same
+/// subject on the other side, against the flag's bar there. The flag's own condition ("only
+/// when") is not re-implemented: a figure that still crosses the bar means the condition is
+/// what stopped it.
+fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
+    use crate::flags::percent;
+    let p = &to.parameters;
+    let partnership = || {
+        to.partnerships
+            .iter()
+            .find(|x| Some(&x.id) == flag.partnership.as_ref())
+    };
+    let recipient = || {
+        to.recipients
+            .iter()
+            .find(|r| Some(&r.id) == flag.subject.as_ref())
+    };
+    let funder = || {
+        to.funders
+            .iter()
+            .find(|f| Some(f.id.as_str()) == flag.subject.as_deref())
+    };
+    // (figure on the other side, the bar it must reach, higher is worse, what is missing
+    // when there is no figure).
+    let (value, bar, high_is_worse, missing): (Option<f64>, f64, bool, &str) = match flag.code {
+        "CONCENTRATION" => (
+            funder().and_then(|f| f.concentration.top5_share),
+            p.concentration.medium,
+            true,
+            "the funder made no grants in the window",
+        ),
+        "FUNDER-DOMINANCE" => {
+            let d = if flag.group.is_none() {
+                Some(&to.dominance.overall)
+            } else {
+                to.dominance.by_area.iter().find(|d| d.area == flag.group)
+            };
+            (
+                d.and_then(|d| {
+                    d.funders
+                        .iter()
+                        .find(|f| Some(f.id.as_str()) == flag.subject.as_deref())
+                        .map(|f| f.share)
+                }),
+                p.dominance.medium,
+                true,
+                "the funder gave nothing to the VCSE side there",
+            )
+        }
+        "DEPENDENCY" => (
+            recipient().and_then(|r| r.dependency),
+            p.dependency.medium,
+            true,
+            "the organisation has no grants running at the as-of date",
+        ),
+        "FUNDING-CLIFF" => (
+            recipient().and_then(|r| r.ending_12m_share),
+            p.cliff.medium,
+            true,
+            "the organisation has no grants running at the as-of date",
+        ),
+        "RETENTION" => (
+            partnership().and_then(|x| x.retained_share),
+            p.retention.medium,
+            true,
+            "no programme money reached the fundholder",
+        ),
+        "DEFAULT-HOST" => (
+            partnership().and_then(|x| x.host_share),
+            partnership()
+                .and_then(|x| x.fair_share)
+                .map_or(p.default_host.medium, |fs| {
+                    p.default_host
+                        .medium
+                        .max(p.default_fair_share_multiple * fs)
+                        .min(p.default_host.high)
+                }),
+            true,
+            "no meetings with a host were recorded",
+        ),
+        "DEFAULT-CHAIR" => (
+            partnership().and_then(|x| x.chair_share),
+            partnership()
+                .and_then(|x| x.fair_share)
+                .map_or(p.default_chair.medium, |fs| {
+                    p.default_chair
+                        .medium
+                        .max(p.default_fair_share_multiple * fs)
+                        .min(p.default_chair.high)
+                }),
+            true,
+            "no meetings with a chair were recorded",
+        ),
+        "UNPAID-PARTICIPATION" => (
+            partnership().and_then(|x| x.vcse_unpaid_share),
+            p.unpaid.medium,
+            true,
+            "no VCSE-side hours were recorded, or payment is unknown",
+        ),
+        "PARTICIPATION-GAP" => (
+            partnership().and_then(|x| {
+                x.attendance_rate
+                    .statutory
+                    .zip(x.attendance_rate.vcse)
+                    .map(|(s, v)| s - v)
+            }),
+            p.participation_gap.medium,
+            true,
+            "attendance rates are not known for both sides",
+        ),
+        "SHORT-TERM-FUNDING" => (
+            funder().and_then(|f| f.practice.vcse_short_term_share),
+            p.short_term,
+            true,
+            "the funder made no grants to VCSE organisations",
+        ),
+        "USUAL-SUSPECTS" => (
+            to.equity
+                .usual_suspects
+                .as_ref()
+                .and_then(|u| u.top5_seat_share),
+            p.usual_suspects.medium,
+            true,
+            "no VCSE-side seats were recorded",
+        ),
+        "UNDER-FUNDED-GROUP" => (
+            to.equity
+                .groups
+                .iter()
+                .find(|g| Some(&g.tag) == flag.group.as_ref())
+                .and_then(|g| g.representation_ratio),
+            p.under_funded.medium,
+            false,
+            "no organisations carry the tag, or none was funded",
+        ),
+        _ => (None, 0.0, true, "the figure is not measured"),
+    };
+    let shown = |v: f64| match flag.code {
+        "PARTICIPATION-GAP" => format!("{:.0} points", v * 100.0),
+        "UNDER-FUNDED-GROUP" => format!("{v:.2}"),
+        _ => percent(v),
+    };
+    match value.filter(|v| v.is_finite()) {
+        None => (
+            ClearedBecause::NothingToMeasure,
+            format!("nothing to measure: {missing}"),
+        ),
+        Some(v) if (high_is_worse && v < bar) || (!high_is_worse && v > bar) => (
+            ClearedBecause::BelowThreshold,
+            format!(
+                "the figure is now {}, {} the threshold of {}",
+                shown(v),
+                if high_is_worse { "below" } else { "above" },
+                shown(bar)
+            ),
+        ),
+        Some(v) => (
+            ClearedBecause::TooLittleToJudge,
+            format!(
+                "the figure is still {} (threshold {}), but there is too little to judge by the flag's rule (see fundflow explain {})",
+                shown(v),
+                shown(bar),
+                flag.code
+            ),
+        ),
     }
 }
 
@@ -600,10 +796,65 @@ mod tests {
         );
         assert_eq!(c.flags[0].to_severity, Some(Severity::High));
         assert_eq!(c.flags[1].base_severity, Some(Severity::Medium));
+        // Why it cleared: every grant now runs three years, so F's short-term share of money
+        // to VCSE is 0, below SHORT-TERM-FUNDING's 0.8.
+        assert_eq!(
+            c.flags[1].cleared_because,
+            Some(ClearedBecause::BelowThreshold)
+        );
+        assert_eq!(
+            c.flags[1].why.as_deref(),
+            Some("the figure is now 0%, below the threshold of 80%")
+        );
+        assert_eq!((c.flags[0].cleared_because, &c.flags[0].why), (None, &None));
         // Money is the same £1,500 on both sides.
         let amount = c.figures.iter().find(|x| x.figure == "amount");
         assert!(amount
             .is_some_and(|x| x.change == Some(0.0) && x.words == "Money awarded stayed at £1.5k."));
+    }
+
+    #[test]
+    fn a_cleared_flag_says_whether_there_was_anything_to_measure() {
+        let old = findings(&snapshot(false)); // SHORT-TERM-FUNDING on F: 5 one-year grants.
+                                              // Four one-year grants to VCSE: the share is still 1.0 ≥ 0.8, but 4 < 5 grants.
+        let mut b = Builder::default().org("F", Sector::Statutory, None);
+        for v in 1..=4 {
+            b = b.org(&format!("V{v}"), Sector::Vcse, None).grant(
+                "F",
+                &format!("V{v}"),
+                300,
+                "2024-01-01",
+                None,
+            );
+        }
+        let fewer = findings(&b.build());
+        let c = compare(&old, "a", &fewer, "b");
+        let x = c.flags.iter().find(|x| x.code == "SHORT-TERM-FUNDING");
+        assert_eq!(
+            x.and_then(|x| x.cleared_because),
+            Some(ClearedBecause::TooLittleToJudge)
+        );
+        assert!(x
+            .and_then(|x| x.why.as_deref())
+            .is_some_and(|w| w.starts_with("the figure is still 100% (threshold 80%)")));
+        // F gives only to a council: nothing to VCSE organisations, nothing to measure.
+        let none = findings(
+            &Builder::default()
+                .org("F", Sector::Statutory, None)
+                .org("C", Sector::Statutory, None)
+                .grant("F", "C", 300, "2024-01-01", None)
+                .build(),
+        );
+        let c = compare(&old, "a", &none, "b");
+        let x = c.flags.iter().find(|x| x.code == "SHORT-TERM-FUNDING");
+        assert_eq!(
+            x.and_then(|x| x.cleared_because),
+            Some(ClearedBecause::NothingToMeasure)
+        );
+        assert_eq!(
+            x.and_then(|x| x.why.as_deref()),
+            Some("nothing to measure: the funder made no grants to VCSE organisations")
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Findings {
     pub trends: Vec<crate::trends::TrendYear>,
     /// Flags, sorted (high first, then code, subject, partnership).
     pub flags: Vec<Flag>,
+    /// What a board should read first: at most eight flags in a documented priority, each
+    /// with a question to ask ([`crate::summary`]).
+    pub summary: crate::summary::BoardSummary,
     /// Analyses not run, and the file each lacked.
     pub skipped: Vec<Skipped>,
     /// How every input row was used, and how sectors were decided.
@@ -218,6 +221,11 @@ pub struct AnalyseOptions {
 pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     use crate::timing::timed;
     let ctx = timed("context", || Context::new(data, opts.as_of, opts.window));
+    let as_of_basis = match (opts.as_of, opts.window.to) {
+        (Some(_), _) => crate::summary::AsOfBasis::Given,
+        (None, Some(_)) => crate::summary::AsOfBasis::WindowEnd,
+        (None, None) => crate::summary::AsOfBasis::LatestInData,
+    };
     let p = &opts.parameters;
     // The measures are independent pure functions of the context: run them on rayon's
     // threads (work-stealing balances them); each result is the same as run alone.
@@ -264,7 +272,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     flags.extend(flags::funding::concentration_flags(data, &conc, p));
     flags.extend(flags::funding::dominance_flags(data, &dominance, p));
     flags.extend(flags::funding::dependency_flags(data, &recipients, p));
-    flags.extend(flags::funding::cliff_flags(&recipients, p));
+    flags.extend(flags::funding::cliff_flags(&recipients, p, ctx.as_of));
     flags.extend(flags::partnership::partnership_flags(&partnerships, p));
     flags.extend(flags::equity::short_term_flags(data, &practice, p));
     flags.extend(
@@ -332,6 +340,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         equity: lenses,
         trends,
         flags,
+        summary: crate::summary::board_summary(&[], as_of_basis),
         skipped: data
             .sources
             .analyses()
@@ -356,6 +365,9 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     if opts.public {
         f.disclose();
     }
+    // After disclosure, so the summary states the published figures.
+    f.summary = crate::summary::board_summary(&f.flags, as_of_basis);
+    f.summary.warnings = crate::summary::warnings(f.as_of, as_of_basis, &f.cliff.overall);
     f
 }
 

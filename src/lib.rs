@@ -36,6 +36,7 @@ pub mod model;
 pub mod output;
 pub mod present;
 pub mod report;
+pub mod summary;
 pub mod synth;
 pub mod timing;
 pub mod trends;

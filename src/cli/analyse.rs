@@ -109,10 +109,13 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// A short human summary: totals, then flags grouped by code with the top few. Names come
-/// from the data, so every message goes through [`terminal_text`]: an ESC or OSC sequence in
-/// an organisation's name is shown escaped, never acted on by the terminal.
+/// A short human summary: totals, then what the board should know (the findings' summary,
+/// in its priority order, each with its question), then the count of the other flags by code
+/// in the same order. Names come from the data, so every message goes through
+/// [`terminal_text`]: an ESC or OSC sequence in an organisation's name is shown escaped,
+/// never acted on by the terminal.
 fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
+    use fundflow::summary::{priority, severity_word};
     let mut s = String::new();
     let t = &f.totals;
     s.push_str(&format!(
@@ -123,42 +126,53 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         thousands(t.recipients as f64),
         f.as_of
     ));
-    let mut by_code: BTreeMap<&str, Vec<&fundflow::flags::Flag>> = BTreeMap::new();
-    for flag in &f.flags {
-        by_code.entry(flag.code).or_default().push(flag);
-    }
     let high = f
         .flags
         .iter()
         .filter(|x| x.severity == Severity::High)
         .count();
     s.push_str(&format!(
-        "{} flags ({} high):\n",
+        "{} flags ({} high){}\n",
         thousands(f.flags.len() as f64),
-        thousands(high as f64)
+        thousands(high as f64),
+        if f.summary.findings.is_empty() {
+            "."
+        } else {
+            ". What the board should know:"
+        }
     ));
-    for (code, flags) in &by_code {
-        let mut ranked = flags.clone();
-        ranked.sort_by(|a, b| {
-            b.amount
-                .unwrap_or(0.0)
-                .total_cmp(&a.amount.unwrap_or(0.0))
-                .then(a.severity.cmp(&b.severity))
-        });
-        s.push_str(&format!("  {code} ({}):\n", flags.len()));
-        for flag in ranked.iter().take(3) {
-            s.push_str(&format!(
-                "    [{}] {}\n",
-                severity_word(flag.severity),
-                terminal_text(&flag.message)
-            ));
+    for (k, item) in f.summary.findings.iter().enumerate() {
+        let Some(flag) = f.flags.get(item.flag) else {
+            continue;
+        };
+        s.push_str(&format!(
+            "  {}. [{}] {}: {}\n     Ask: {}\n",
+            k + 1,
+            severity_word(flag.severity),
+            flag.code,
+            terminal_text(&flag.message),
+            item.question
+        ));
+    }
+    if f.summary.more > 0 {
+        let mut rest: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+        for (i, flag) in f.flags.iter().enumerate() {
+            if !f.summary.findings.iter().any(|x| x.flag == i) {
+                *rest.entry((priority(flag.code).0, flag.code)).or_default() += 1;
+            }
         }
-        if flags.len() > 3 {
-            s.push_str(&format!(
-                "    … and {} more in findings.json\n",
-                flags.len() - 3
-            ));
-        }
+        let list: Vec<String> = rest
+            .iter()
+            .map(|((_, code), n)| format!("{code} {n}"))
+            .collect();
+        s.push_str(&format!(
+            "  … and {} more ({}) in report.html's appendix and findings.json.\n",
+            thousands(f.summary.more as f64),
+            list.join(", ")
+        ));
+    }
+    for w in &f.summary.warnings {
+        s.push_str(&format!("Note: {w}\n"));
     }
     for sk in &f.skipped {
         s.push_str(&format!(
@@ -178,11 +192,4 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         }
     ));
     s
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "high",
-        Severity::Medium => "medium",
-    }
 }

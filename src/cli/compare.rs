@@ -267,7 +267,11 @@ fn render(c: &Comparison) -> String {
         };
         let what = match f.change {
             FlagChangeKind::Appeared => format!("appeared [{}]", sev(f.to_severity)),
-            FlagChangeKind::Cleared => format!("cleared (was {})", sev(f.base_severity)),
+            FlagChangeKind::Cleared => format!(
+                "cleared (was {}; {})",
+                sev(f.base_severity),
+                f.why.as_deref().unwrap_or("reason unknown")
+            ),
             FlagChangeKind::Severity => {
                 format!("{} → {}", sev(f.base_severity), sev(f.to_severity))
             }

@@ -132,8 +132,13 @@ pub fn dependency_flags(
 
 /// FUNDING-CLIFF: ending_12m_share ≥ 0.5 / 0.8, when the annual value ending reaches
 /// `cliff_min_annual` (£10,000 by default) and there are ≥ 2 active grants, or income is
-/// known and the ending annual value is ≥ 25% of it (SPEC.md's guard, both parts).
-pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag> {
+/// known and the ending annual value is ≥ 25% of it (SPEC.md's guard, both parts). The
+/// message says apart how much of the ending money ends on `as_of` itself.
+pub fn cliff_flags(
+    recipients: &[RecipientFigures],
+    p: &Parameters,
+    as_of: chrono::NaiveDate,
+) -> Vec<Flag> {
     recipients
         .iter()
         .filter(|r| can_be_flagged(r))
@@ -173,8 +178,18 @@ pub fn cliff_flags(recipients: &[RecipientFigures], p: &Parameters) -> Vec<Flag>
                             money(r.active_annual)
                         )
                     };
+                    let today = if r.ending_on_as_of_annual <= 0.0 {
+                        String::new()
+                    } else if r.ending_on_as_of_annual >= r.ending_12m_annual {
+                        format!(" All of it ends on {as_of}, the as-of date itself.")
+                    } else {
+                        format!(
+                            " {} a year of it ends on {as_of}, the as-of date itself.",
+                            money(r.ending_on_as_of_annual)
+                        )
+                    };
                     format!(
-                        "{} of {} running grant funding ends within the next 12 months: {amounts}.",
+                        "{} of {} running grant funding ends within the next 12 months: {amounts}.{today}",
                         percent(share),
                         possessive(&r.name),
                     )
@@ -300,7 +315,7 @@ mod tests {
             cliff_min_annual: 0.0,
             ..params()
         };
-        let flags = cliff_flags(&dependency::recipients(&ctx), &p);
+        let flags = cliff_flags(&dependency::recipients(&ctx), &p, ctx.as_of);
         let got: Vec<&str> = flags.iter().filter_map(|f| f.subject.as_deref()).collect();
         assert_eq!(got, ["BIG"]);
         assert_eq!(flags[0].value, 1.0);
@@ -329,7 +344,7 @@ mod tests {
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
         let recipients = dependency::recipients(&ctx);
         let got = |p: &Parameters| -> Vec<String> {
-            cliff_flags(&recipients, p)
+            cliff_flags(&recipients, p, ctx.as_of)
                 .iter()
                 .filter_map(|f| f.subject.as_ref().map(|s| s.to_string()))
                 .collect()
@@ -342,5 +357,80 @@ mod tests {
             ..params()
         };
         assert_eq!(got(&none), ["EDGE", "SHORT", "TINY"]);
+    }
+
+    #[test]
+    fn cliff_says_apart_what_ends_on_the_as_of_date() {
+        // as_of 2025-03-31. GONE: two grants of £6,000 ending on 2025-03-31 itself (all of
+        // its £12,000 ending). PART: £6,000 ending on 2025-03-31 and £6,000 on 2025-09-30:
+        // £12,000 ending of which £6,000 on the as-of date. Each grant runs 365 days (years =
+        // max(1, 365 / 365.25) = 1), so annual value = amount.
+        let d = Builder::default()
+            .org("GONE", Sector::Vcse, None)
+            .grant(
+                "F",
+                "GONE",
+                6_000,
+                "2024-03-01",
+                Some(("2024-04-01", "2025-03-31")),
+            )
+            .grant(
+                "G",
+                "GONE",
+                6_000,
+                "2024-03-01",
+                Some(("2024-04-01", "2025-03-31")),
+            )
+            .org("PART", Sector::Vcse, None)
+            .grant(
+                "F",
+                "PART",
+                6_000,
+                "2024-03-01",
+                Some(("2024-04-01", "2025-03-31")),
+            )
+            .grant(
+                "G",
+                "PART",
+                6_000,
+                "2024-09-01",
+                Some(("2024-10-01", "2025-09-30")),
+            )
+            .build();
+        let ctx = Context::new(&d, Some(date("2025-03-31")), Window::default());
+        let recipients = dependency::recipients(&ctx);
+        let r = |id: &str| recipients.iter().find(|r| r.id == id).expect(id);
+        assert_eq!(r("GONE").ending_on_as_of_annual, 12_000.0);
+        assert_eq!(r("PART").ending_on_as_of_annual, 6_000.0);
+        assert_eq!(r("PART").ending_12m_annual, 12_000.0);
+        let flags = cliff_flags(&recipients, &params(), ctx.as_of);
+        assert_eq!(flags.len(), 2);
+        assert!(
+            flags[0]
+                .message
+                .ends_with("All of it ends on 2025-03-31, the as-of date itself."),
+            "{}",
+            flags[0].message
+        );
+        assert!(
+            flags[1]
+                .message
+                .ends_with("£6.0k a year of it ends on 2025-03-31, the as-of date itself."),
+            "{}",
+            flags[1].message
+        );
+        // The area's figure: £18,000 of the £24,000 ending ends on the as-of date.
+        let s = dependency::ending_summary(&ctx);
+        assert_eq!(
+            (s.ending_12m_annual, s.ending_on_as_of_annual),
+            (24_000.0, 18_000.0)
+        );
+        // A day later nothing ends on the as-of date (GONE's and PART's first grants have
+        // ended; PART's second runs to 2025-09-30).
+        let later = Context::new(&d, Some(date("2025-04-01")), Window::default());
+        assert_eq!(
+            dependency::ending_summary(&later).ending_on_as_of_annual,
+            0.0
+        );
     }
 }

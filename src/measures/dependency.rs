@@ -13,6 +13,11 @@
 //!   and dependency is `None` on both bases.
 //! - ending_12m_share = annual value of active grants ending on or before as_of + 365 days ÷
 //!   annual value of all its active grants (`None` without active grants).
+//! - ending_on_as_of_annual: the part of ending_12m_annual from grants ending on as_of itself,
+//!   reported apart (issue 18): when as_of is the last date in the data, grants ending that
+//!   day may be where the data stops rather than a cliff ahead, and when it is a date the
+//!   user chose they are money stopping tomorrow. SPEC.md's ending_12m_share still counts
+//!   them (an active grant ends on or before the horizon), so the figure is unchanged.
 //!
 //! Listed: every organisation that received a grant in the window, and every organisation
 //! with a grant active at as_of even if none fell in the window (total 0). Grants to
@@ -72,6 +77,8 @@ pub struct RecipientFigures {
     pub ending_12m_annual: f64,
     /// Its share of all active annual value.
     pub ending_12m_share: Option<f64>,
+    /// Of ending_12m_annual, the annual value of grants ending on as_of itself, pounds.
+    pub ending_on_as_of_annual: f64,
 }
 
 #[derive(Default)]
@@ -84,6 +91,7 @@ struct Acc {
     active: FastMap<u32, f64>,
     active_grants: usize,
     ending: f64,
+    ending_on_as_of: f64,
     /// All active annual value, summed in the same order as `ending` so that a recipient
     /// whose every grant ends soon gets exactly 1, not 1.0000000000000002.
     active_total: f64,
@@ -141,6 +149,9 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
             acc.active_grants += 1;
             if p.end <= horizon {
                 acc.ending += p.annual_value;
+            }
+            if p.end == ctx.as_of {
+                acc.ending_on_as_of += p.annual_value;
             }
         }
     }
@@ -211,6 +222,7 @@ fn figures(
         ending_12m_annual: acc.ending,
         // A part of a sum of positives cannot exceed it; `min` only guards rounding.
         ending_12m_share: (active_annual > 0.0).then(|| (acc.ending / active_annual).min(1.0)),
+        ending_on_as_of_annual: acc.ending_on_as_of,
         id,
     }
 }
@@ -274,6 +286,8 @@ pub struct EndingSummary {
     pub ending_12m_annual: f64,
     /// ending_12m_annual ÷ active_annual (`None` with nothing running).
     pub ending_12m_share: Option<f64>,
+    /// Of ending_12m_annual, the annual value of grants ending on as_of itself, pounds.
+    pub ending_on_as_of_annual: f64,
 }
 
 /// The [`EndingSummary`] at `ctx.as_of`. O(grants).
@@ -292,6 +306,9 @@ pub fn ending_summary(ctx: &Context) -> EndingSummary {
         s.active_annual += p.annual_value;
         if p.end <= horizon {
             s.ending_12m_annual += p.annual_value;
+        }
+        if p.end == ctx.as_of {
+            s.ending_on_as_of_annual += p.annual_value;
         }
     }
     s.ending_12m_share = (s.active_annual > 0.0).then(|| s.ending_12m_annual / s.active_annual);

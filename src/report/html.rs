@@ -85,12 +85,18 @@ th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { border-left: 4px solid var(--rule); padding: .3rem .8rem; color: var(--muted); }
 nav ol { columns: 2; font-size: .95rem; }
+ol.board { padding-left: 1.4rem; } ol.board li { margin: .45rem 0; } ol.board p { margin: 0; }
+ol.board .ask { color: var(--muted); font-size: .92rem; }
+.code { font-family: "DejaVu Sans Mono", monospace; font-size: .75rem; border: 1px solid var(--rule); padding: 0 .25rem; margin-right: .3rem; }
 @page { size: A4; margin: 15mm 14mm 16mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
   h2 { break-before: page; }
-  #headlines h2 { break-before: avoid; }
+  #summary h2, #headlines h2 { break-before: avoid; }
+  #appendix { break-before: page; }
+  ol.board li { break-inside: avoid; }
+  .figures { grid-template-columns: repeat(3, 1fr); }
   h2, h3 { break-after: avoid; }
   figure, tr, .figures li { break-inside: avoid; }
   figure img { border: none; width: auto; height: auto; max-width: 100%; max-height: 150mm; }
@@ -109,26 +115,31 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
     );
     let _ = write!(
         h,
-        "<header>\n<h1>Where the money goes, and who carries partnership work</h1>\n<p class=\"lede\">{} grants worth {} from {} funders to {} recipients, as of {}.</p>\n<p class=\"meta\">{}{}</p>\n</header>\n",
+        "<header>\n<h1>Where the money goes, and who carries partnership work</h1>\n<p class=\"lede\">{} grants worth {} from {} funders to {} recipients, as of {}.</p>\n<p class=\"meta scope\">{}{}</p>\n</header>\n<main>\n",
         crate::charts::thousands(t.grants as f64),
         money(t.amount),
         t.funders,
         t.recipients,
         f.as_of,
-        escape(&window_words(f)),
+        escape(&scope_words(f)),
         if f.disclosure.public {
             " Published with disclosure control: counts of people or attendance rows below 8 are shown as “fewer than 8”, other such counts rounded to the nearest 5; a rate or share of such counts is suppressed with them, or else worked out from the rounded counts; money is not suppressed."
         } else {
             ""
         }
     );
+    // Pages 1–2: the summary.
+    h.push_str("<section id=\"summary\" aria-label=\"Summary for the board\">\n");
+    at_a_glance(&mut h, f);
+    board_findings(&mut h, f);
+    h.push_str("</section>\n");
+    // The appendix: every flag, chart, table and the method.
+    h.push_str("<div id=\"appendix\">\n<h2 class=\"appendix\">Appendix: every finding, chart and table</h2>\n");
     h.push_str("<nav aria-label=\"Contents\">\n<ol>\n<li><a href=\"#headlines\">Headline findings</a></li>\n");
     for s in SECTIONS {
         let _ = writeln!(h, "<li><a href=\"#{}\">{}</a></li>", s.id, s.heading);
     }
-    h.push_str("<li><a href=\"#method\">Data quality and method</a></li>\n</ol>\n</nav>\n<main>\n");
-
-    at_a_glance(&mut h, f);
+    h.push_str("<li><a href=\"#method\">Data quality and method</a></li>\n</ol>\n</nav>\n");
     headlines(&mut h, f);
     let mut figure = 0;
     for s in SECTIONS {
@@ -150,7 +161,7 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
         h.push_str("</section>\n");
     }
     method(&mut h, f, charts);
-    h.push_str("</main>\n</body>\n</html>\n");
+    h.push_str("</div>\n</main>\n</body>\n</html>\n");
     Ok(h)
 }
 
@@ -174,6 +185,88 @@ fn window_words(f: &Findings) -> String {
         "{w}; grants running at {} for dependency and funding cliffs.",
         f.as_of
     )
+}
+
+/// The scope line under the title: the files, the window, how as_of was chosen and what was
+/// inferred.
+fn scope_words(f: &Findings) -> String {
+    use crate::summary::AsOfBasis;
+    let files: Vec<&str> = f
+        .data_quality
+        .files
+        .iter()
+        .map(|q| {
+            std::path::Path::new(&q.file)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(&q.file)
+        })
+        .collect();
+    let mut out = String::new();
+    if !files.is_empty() {
+        let _ = write!(out, "Data: {}. ", files.join(", "));
+    }
+    out.push_str(&window_words(f));
+    let _ = write!(
+        out,
+        " As of {}: {}.",
+        f.as_of,
+        match f.summary.as_of_basis {
+            AsOfBasis::Given => "the date given",
+            AsOfBasis::WindowEnd => "the end of the window",
+            AsOfBasis::LatestInData =>
+                "the latest date in the data, not a date chosen for this paper",
+        }
+    );
+    if let Some(first) =
+        crate::validate::inference_sentences(&f.data_quality.sector_inferences, "").first()
+    {
+        let _ = write!(out, " {first}");
+    }
+    out
+}
+
+/// "What the board should know": the summary's findings in priority order, each with its
+/// figure and a question to ask, then how many more are in the appendix.
+fn board_findings(h: &mut String, f: &Findings) {
+    h.push_str("<section id=\"board\">\n<h2>What the board should know</h2>\n");
+    if f.summary.findings.is_empty() {
+        h.push_str("<p>No flags were raised at the thresholds used (listed in findings.json under <code>parameters</code>).</p>\n</section>\n");
+        return;
+    }
+    h.push_str("<ol class=\"board\">\n");
+    for item in &f.summary.findings {
+        let Some(flag) = f.flags.get(item.flag) else {
+            continue;
+        };
+        let sev = crate::summary::severity_word(flag.severity);
+        let _ = writeln!(
+            h,
+            "<li data-code=\"{code}\"><p><span class=\"code\">{code}</span> <span class=\"sev {sev}\">{sev}</span>{figure}{}</p><p class=\"ask\"><strong>Ask:</strong> {}</p></li>",
+            escape(&flag.message),
+            escape(item.question),
+            code = escape(flag.code),
+            // The figure leads, unless the message already opens with it.
+            figure = item
+                .figure
+                .as_ref()
+                .filter(|x| !flag.message.starts_with(x.as_str()))
+                .map_or(String::new(), |x| format!("<strong class=\"figure\">{}</strong> ", escape(x))),
+        );
+    }
+    h.push_str("</ol>\n");
+    if f.summary.more > 0 {
+        let _ = writeln!(
+            h,
+            "<p class=\"more\">… and {} more flag{} in the appendix (<a href=\"#headlines\">Headline findings</a>), in findings.json and tables/flags.csv.</p>",
+            crate::charts::thousands(f.summary.more as f64),
+            if f.summary.more == 1 { "" } else { "s" }
+        );
+    }
+    for w in &f.summary.warnings {
+        let _ = writeln!(h, "<p class=\"note warning\">{}</p>", escape(w));
+    }
+    h.push_str("<p class=\"meta\">Findings are chosen in a fixed order: partnership power and participation first, then money, then the equity lenses; within a kind of finding, the most money at stake first. Each is a threshold crossed by a measured figure; <code>fundflow explain CODE</code> gives its definition, caveats and source.</p>\n</section>\n");
 }
 
 struct SectionText {
@@ -385,11 +478,57 @@ fn headlines(h: &mut String, f: &Findings) {
     h.push_str("</section>\n");
 }
 
-/// Key partnership figures before the partnership charts.
+/// Key partnership figures before the partnership charts: the unpaid time tiles, then who
+/// hosts, chairs and hosts decisions, and when meetings are held (the out-of-hours share per
+/// side), which are otherwise only in findings.json.
 fn partnership_figures(h: &mut String, f: &Findings) {
     if f.partnerships.is_empty() {
         return;
     }
+    unpaid_tiles(h, f);
+    power_table(h, f);
+}
+
+/// One partnership share for a table: the disclosure marker when `--public` suppressed it,
+/// a dash when it cannot be computed.
+fn share_cell(f: &Findings, k: usize, field: &str, v: Option<f64>) -> String {
+    if f.disclosure
+        .suppressed
+        .contains(&format!("/partnerships/{k}/{field}"))
+    {
+        return crate::report::public::MARKER.to_owned();
+    }
+    v.map_or("–".into(), percent)
+}
+
+fn power_table(h: &mut String, f: &Findings) {
+    h.push_str("<table class=\"power\">\n<caption>Who hosts, chairs and hosts the decisions, and when meetings are held. Shares are of the meetings with a host or chair recorded; out of hours means starting before 09:00 or from 17:00, as a share of each side's attended places at meetings with a start time. SPEC.md sets no flag on the decision-meeting host share: it is shown, not flagged (docs/METHOD.md).</caption>\n<thead><tr><th scope=\"col\">Partnership</th><th scope=\"col\">Fundholder</th><th scope=\"col\" class=\"num\">Meetings</th><th scope=\"col\" class=\"num\">Hosted by the fundholder</th><th scope=\"col\" class=\"num\">Chaired by the fundholder</th><th scope=\"col\" class=\"num\">Decision meetings hosted by the fundholder</th><th scope=\"col\" class=\"num\">Out of hours: statutory</th><th scope=\"col\" class=\"num\">Out of hours: VCSE side</th></tr></thead>\n<tbody>\n");
+    for (k, p) in f.partnerships.iter().enumerate().take(TABLE_ROWS) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&p.name),
+            escape(&p.fundholder_name),
+            crate::charts::thousands(p.meetings as f64),
+            share_cell(f, k, "host_share", p.host_share),
+            share_cell(f, k, "chair_share", p.chair_share),
+            share_cell(f, k, "decision_host_share", p.decision_host_share),
+            share_cell(f, k, "out_of_hours_share/statutory", p.out_of_hours_share.statutory),
+            share_cell(f, k, "out_of_hours_share/vcse", p.out_of_hours_share.vcse),
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if f.partnerships.len() > TABLE_ROWS {
+        let _ = writeln!(
+            h,
+            "<p class=\"meta\">… and {} more partnerships in tables/partnerships.csv.</p>",
+            f.partnerships.len() - TABLE_ROWS
+        );
+    }
+}
+
+/// Each partnership's unpaid VCSE-side time, as tiles.
+fn unpaid_tiles(h: &mut String, f: &Findings) {
     h.push_str("<ul class=\"figures\">\n");
     for p in f.partnerships.iter().take(12) {
         let words = match p.unpaid_value {
@@ -792,7 +931,11 @@ pub fn compare_report(
                 FlagChangeKind::Severity => {
                     format!("{} → {}: ", sev(x.base_severity), sev(x.to_severity))
                 }
-                _ => String::new(),
+                FlagChangeKind::Cleared => x
+                    .why
+                    .as_ref()
+                    .map_or(String::new(), |w| format!("cleared because {w}. Was: ")),
+                FlagChangeKind::Appeared => String::new(),
             };
             let class = if shown == "none" { "medium" } else { shown };
             let _ = writeln!(

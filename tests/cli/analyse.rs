@@ -22,7 +22,20 @@ fn the_example_is_analysed_into_json_and_tables() {
         "data goes to files, the summary to stderr"
     );
     assert!(err.contains("flags ("), "{err}");
+    // The terminal leads with the board summary, in the report's order, each with a question.
+    assert!(err.contains("What the board should know:"), "{err}");
     let f = findings(&out);
+    let items = f["summary"]["findings"].as_array().expect("summary");
+    let mut last = 0;
+    for (k, item) in items.iter().enumerate() {
+        let code = item["code"].as_str().expect("code");
+        let at = err
+            .find(&format!("  {}. [", k + 1))
+            .unwrap_or_else(|| panic!("item {} missing: {err}", k + 1));
+        assert!(at > last && err[at..].contains(code), "{err}");
+        last = at;
+    }
+    assert_eq!(err.matches("     Ask: ").count(), items.len(), "{err}");
     assert_eq!(f["schema_version"], 1);
     // as_of = the latest award or meeting date: the last meeting, 2025-03-31.
     assert_eq!(f["as_of"], "2025-03-31");

@@ -76,6 +76,10 @@ fn the_report_is_self_contained_and_accessible() {
 
     // Headline findings come first, high flags before medium, and every section is there.
     let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(
+        at("What the board should know</h2>") < at("Appendix: every finding, chart and table</h2>")
+    );
+    assert!(at("Appendix: every finding, chart and table</h2>") < at("Headline findings</h2>"));
     assert!(at("Headline findings</h2>") < at("Where the money goes</h2>"));
     for s in [
         "How concentrated the money is</h2>",
@@ -108,8 +112,10 @@ fn the_report_is_self_contained_and_accessible() {
     }
     assert!(at("<h3>Equity lenses</h3>") > at("Data quality and method</h2>"));
     assert!(html.contains("docs/METHOD.md, sections “Equity lenses” and “Trends”"));
-    let first_high = at("<span class=\"sev high\">");
-    let first_medium = at("<span class=\"sev medium\">");
+    // In the appendix's headline findings, high flags come before medium ones.
+    let headlines = &html[at("<section id=\"headlines\">")..];
+    let first_high = headlines.find("<span class=\"sev high\">");
+    let first_medium = headlines.find("<span class=\"sev medium\">");
     assert!(first_high < first_medium);
     // The hourly rate assumption is stated.
     assert!(html.contains("an hour (an assumption"));
@@ -177,4 +183,68 @@ G2,3000,2024-05-01,GB-LAE-X,<script>alert(1)</script> Council,GB-CHC-2,Other <b>
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Council"));
     assert!(html.contains("Tom &amp; Jerry&#39;s &quot;Club&quot;"));
     assert!(!html.contains("<b>Group</b>"));
+}
+
+#[test]
+fn the_report_opens_with_a_board_summary_in_priority_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["analyse", "-q", "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    let html = report(&out);
+    let f: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("findings.json")).expect("findings.json"),
+    )
+    .expect("json");
+    let summary = &html[html.find("<section id=\"board\">").expect("board")
+        ..html.find("<div id=\"appendix\">").expect("appendix")];
+    let codes: Vec<&str> = summary
+        .match_indices("<li data-code=\"")
+        .map(|(i, m)| {
+            let rest = &summary[i + m.len()..];
+            &rest[..rest.find('"').unwrap_or(0)]
+        })
+        .collect();
+    // At most eight; the example has partnership flags, so the first is one; priority order
+    // never goes back (partnership codes, then money, then equity).
+    let priority = [
+        "DEFAULT-HOST",
+        "DEFAULT-CHAIR",
+        "UNPAID-PARTICIPATION",
+        "PARTICIPATION-GAP",
+        "RETENTION",
+        "DEPENDENCY",
+        "FUNDING-CLIFF",
+        "CONCENTRATION",
+        "FUNDER-DOMINANCE",
+        "SHORT-TERM-FUNDING",
+        "UNDER-FUNDED-GROUP",
+        "USUAL-SUSPECTS",
+    ];
+    let rank = |c: &str| priority.iter().position(|p| *p == c).expect(c);
+    assert!(!codes.is_empty() && codes.len() <= 8, "{codes:?}");
+    assert!(rank(codes[0]) < 5, "{codes:?}");
+    assert!(
+        codes.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{codes:?}"
+    );
+    // One question per finding; the rest counted, and the count is findings.json's.
+    assert_eq!(
+        summary.matches("<strong>Ask:</strong>").count(),
+        codes.len()
+    );
+    let flags = f["flags"].as_array().map_or(0, Vec::len);
+    assert_eq!(f["summary"]["more"], flags - codes.len());
+    assert!(summary.contains(&format!(
+        "… and {} more flags in the appendix",
+        flags - codes.len()
+    )));
+    // The example gives no --as-of: the summary says the date is where the data stops.
+    assert_eq!(f["summary"]["as_of_basis"], "latest_in_data");
+    assert!(summary.contains("the latest date in the data"));
+    // The scope line says how as_of was chosen.
+    assert!(html.contains("As of 2025-03-31: the latest date in the data"));
+    // The decision-meeting host share and the out-of-hours shares are in the report.
+    assert!(html.contains("Decision meetings hosted by the fundholder"));
+    assert!(html.contains("Out of hours: VCSE side"));
 }
