@@ -124,12 +124,12 @@ pub struct Totals {
 pub struct SectorTotal {
     /// The sector.
     pub sector: Sector,
-    /// Grants.
-    pub grants: usize,
+    /// Grants (to people, for the individual sector: disclosed under `--public`).
+    pub grants: crate::disclosure::Count,
     /// Amount, pounds.
     pub amount: f64,
-    /// Distinct recipients.
-    pub recipients: usize,
+    /// Distinct recipients (people, for the individual sector).
+    pub recipients: crate::disclosure::Count,
 }
 
 /// One funder's row.
@@ -374,7 +374,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
 impl Findings {
     /// Disclosure control for the figures derived from counts of people or attendance rows
     /// (`--public`, SPEC.md "Output"; METHOD.md "Disclosure control"). The counts themselves
-    /// are rounded or suppressed when serialised ([`crate::report::public::redact`]); every
+    /// are rounded or suppressed when serialised ([`crate::disclosure`]); every
     /// share or rate computed from them is done here, on the typed findings, so that
     /// findings.json, the tables, the charts' data and the report all show the disclosed
     /// figure: [`crate::report::public::disclose_rate`] of its numerator and denominator (suppressed with
@@ -673,11 +673,14 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
         recipients: recipients.len(),
         by_sector: by_sector
             .into_iter()
-            .map(|(sector, (grants, amount, r))| SectorTotal {
-                sector,
-                grants,
-                amount: amount.pounds(),
-                recipients: r.len(),
+            .map(|(sector, (grants, amount, r))| {
+                let people = sector == Sector::Individual;
+                SectorTotal {
+                    sector,
+                    grants: crate::disclosure::Count { n: grants, people },
+                    amount: amount.pounds(),
+                    recipients: crate::disclosure::Count { n: r.len(), people },
+                }
             })
             .collect(),
     }

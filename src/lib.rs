@@ -26,6 +26,7 @@
 pub mod charts;
 pub mod compare;
 pub mod config;
+pub mod disclosure;
 pub mod error;
 pub mod findings;
 pub mod flags;

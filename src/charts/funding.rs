@@ -34,8 +34,8 @@ struct SectorRow {
     sector: Sector,
     amount: f64,
     share: Option<f64>,
-    grants: usize,
-    recipients: usize,
+    grants: crate::disclosure::Count,
+    recipients: crate::disclosure::Count,
 }
 
 /// Funding by recipient sector.

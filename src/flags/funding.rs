@@ -144,7 +144,7 @@ pub fn cliff_flags(
         .filter(|r| can_be_flagged(r))
         .filter(|r| r.ending_12m_annual >= p.cliff_min_annual)
         .filter(|r| {
-            r.active_grants >= p.cliff_min_active_grants
+            r.active_grants.n >= p.cliff_min_active_grants
                 || r.annual_income
                     .is_some_and(|inc| r.ending_12m_annual >= p.cliff_min_income_share * inc)
         })
@@ -163,8 +163,8 @@ pub fn cliff_flags(
                 message: {
                     let grants = format!(
                         "{} grant{}",
-                        r.active_grants,
-                        if r.active_grants == 1 { "" } else { "s" }
+                        r.active_grants.n,
+                        if r.active_grants.n == 1 { "" } else { "s" }
                     );
                     let amounts = if money(r.ending_12m_annual) == money(r.active_annual) {
                         format!(

@@ -309,9 +309,11 @@ pub struct EdgeFigures {
     pub payments: Option<u64>,
     /// Attendance rows, any status.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::disclosure::people_opt_u64")]
     pub rows: Option<u64>,
     /// Attended rows.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::disclosure::people_opt_u64")]
     pub attended: Option<u64>,
     /// Hours attended.
     #[serde(skip_serializing_if = "Option::is_none")]

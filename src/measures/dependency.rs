@@ -49,8 +49,9 @@ pub struct RecipientFigures {
     pub sector: Sector,
     /// Money awarded in the window, pounds.
     pub total: f64,
-    /// Grants awarded in the window.
-    pub grants: usize,
+    /// Grants awarded in the window (grants to people on an `individuals:` line: disclosed
+    /// under `--public`).
+    pub grants: crate::disclosure::Count,
     /// Distinct funders in the window.
     pub funders: usize,
     /// The funder giving most in the window.
@@ -59,8 +60,8 @@ pub struct RecipientFigures {
     pub top_funder_share: Option<f64>,
     /// Annual value of grants active at as_of, pounds.
     pub active_annual: f64,
-    /// Active grants at as_of.
-    pub active_grants: usize,
+    /// Active grants at as_of (to people on an `individuals:` line).
+    pub active_grants: crate::disclosure::Count,
     /// Funders with active grants at as_of.
     pub active_funders: usize,
     /// The largest active funder.
@@ -205,14 +206,20 @@ fn figures(
         name,
         sector,
         total: acc.total.pounds(),
-        grants: acc.grants,
+        grants: crate::disclosure::Count {
+            n: acc.grants,
+            people: individuals,
+        },
         funders: acc.by_funder.len(),
         top_funder: top.map(|(f, _)| ctx.keys.orgs[f as usize].clone()),
         top_funder_share: top
             .filter(|_| acc.total.0 > 0)
             .map(|(_, v)| v.0 as f64 / acc.total.0 as f64),
         active_annual,
-        active_grants: acc.active_grants,
+        active_grants: crate::disclosure::Count {
+            n: acc.active_grants,
+            people: individuals,
+        },
         active_funders: acc.active.len(),
         top_active_funder: top_active.map(|(f, _)| ctx.keys.orgs[f as usize].clone()),
         top_active_annual: top_active.map_or(0.0, |(_, v)| v),
@@ -390,7 +397,7 @@ mod tests {
         let expected = 100.0 / (100.0 + 300.0 * 365.25 / 1095.0);
         assert!((r.ending_12m_share.unwrap_or(0.0) - expected).abs() < 1e-12);
         // B was awarded before the window: not in total, but active, so counted here.
-        assert_eq!((r.total, r.grants, r.active_grants), (100.0, 1, 2));
+        assert_eq!((r.total, r.grants.n, r.active_grants.n), (100.0, 1, 2));
         // The quarter table: A ends 2025-06-30, in 2025-26 Q1 (Apr–Jun 2025); B ends beyond
         // the eight quarters from 2024-25 Q3.
         let q = cliff_by_quarter(&ctx);
@@ -418,7 +425,11 @@ mod tests {
         let ind = find(&r, "individuals:F");
         assert_eq!(
             (ind.grants, ind.total, ind.sector),
-            (2, 12.0, Sector::Individual)
+            (
+                crate::disclosure::Count { n: 2, people: true },
+                12.0,
+                Sector::Individual
+            )
         );
         assert_eq!(ind.dependency, None);
         assert_eq!(r.len(), 2);

@@ -207,6 +207,7 @@ pub struct SeatHolder {
     /// Sector (vcse or unknown).
     pub sector: Sector,
     /// Attended rows across every partnership.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub attended_rows: usize,
     /// Partnerships with at least one attended row.
     pub partnerships: usize,
@@ -220,10 +221,12 @@ pub struct UsualSuspects {
     /// VCSE-side organisations with attended rows.
     pub vcse_seat_orgs: usize,
     /// All VCSE-side attended rows, community members' included.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub vcse_attended_rows: usize,
     /// The five organisations with most attended rows, most first.
     pub top5: Vec<OrgId>,
     /// Their attended rows.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub top5_attended_rows: usize,
     /// top5_attended_rows ÷ vcse_attended_rows.
     pub top5_seat_share: Option<f64>,
@@ -241,8 +244,10 @@ pub struct UsualSuspects {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Coverage {
     /// VCSE-side rows (any status) covered by a payment; `None` without payments.csv.
+    #[serde(serialize_with = "crate::disclosure::people_opt")]
     pub covered_rows: Option<usize>,
     /// VCSE-side rows not covered.
+    #[serde(serialize_with = "crate::disclosure::people_opt")]
     pub uncovered_rows: Option<usize>,
     /// Attended ÷ covered rows (`None` when either group has fewer than 10 rows).
     pub covered_attendance_rate: Option<f64>,
@@ -289,8 +294,10 @@ pub struct GroupFigures {
     /// received ÷ vcse_received.
     pub funding_share: Option<f64>,
     /// Attended rows of the tagged organisations.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub attended_rows: usize,
     /// All VCSE-side attended rows.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub vcse_attended_rows: usize,
     /// attended_rows ÷ vcse_attended_rows (`None` without attendance).
     pub seat_share: Option<f64>,
@@ -306,6 +313,7 @@ pub struct Burden {
     /// Its name.
     pub name: String,
     /// Community members with any attendance row.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub people: usize,
     /// Their unpaid attended hours (`None` without payments.csv).
     pub unpaid_hours: Option<f64>,

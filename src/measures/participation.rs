@@ -63,8 +63,10 @@ pub struct SideRates {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SideCounts {
     /// The statutory side.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub statutory: usize,
     /// The VCSE side (vcse, individual, unknown).
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub vcse: usize,
 }
 
@@ -253,22 +255,28 @@ impl<'d> Seat<'d> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SideParticipation {
     /// Rows of any status.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub rows: usize,
     /// Attended rows.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub attended_rows: usize,
     /// Hours of attended rows.
     pub hours: f64,
     /// Attended rows whose time was resourced (`None` when payment is unknown).
+    #[serde(serialize_with = "crate::disclosure::people_opt")]
     pub resourced_rows: Option<usize>,
     /// Attended rows given unpaid.
+    #[serde(serialize_with = "crate::disclosure::people_opt")]
     pub unpaid_rows: Option<usize>,
     /// Hours of resourced attended rows.
     pub resourced_hours: Option<f64>,
     /// Hours of unpaid attended rows.
     pub unpaid_hours: Option<f64>,
     /// Attended rows at meetings with a start time.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub timed_rows: usize,
     /// Of those, rows at meetings starting before 09:00 or from 17:00.
+    #[serde(serialize_with = "crate::disclosure::people")]
     pub out_of_hours_rows: usize,
 }
 

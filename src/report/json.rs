@@ -11,8 +11,7 @@ use crate::findings::Findings;
 pub fn to_json(f: &Findings) -> Result<String, Error> {
     let fail = |e: serde_json::Error| Error::Internal(format!("cannot serialise findings: {e}"));
     let mut s = if f.disclosure.public {
-        let mut v = serde_json::to_value(f).map_err(fail)?;
-        super::public::redact(&mut v);
+        let mut v = crate::disclosure::to_public_value(f).map_err(fail)?;
         super::public::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_string_pretty(&v).map_err(fail)?
     } else {
@@ -36,9 +35,8 @@ pub fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
     let file = std::fs::File::create(path).map_err(io)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let written = if f.disclosure.public {
-        let mut v = serde_json::to_value(f)
+        let mut v = crate::disclosure::to_public_value(f)
             .map_err(|e| Error::Internal(format!("cannot serialise findings: {e}")))?;
-        super::public::redact(&mut v);
         super::public::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_writer_pretty(&mut w, &v)
     } else {

@@ -2,8 +2,8 @@
 //!
 //! Counts of people or of attendance rows below 8 are replaced by `null`, with a sibling
 //! `KEY_suppressed: "fewer than 8"` marker; other such counts are rounded to the nearest 5
-//! (halves up). Applied to the serialised form, so `findings.json` and every table are
-//! redacted by the same code.
+//! (halves up). Which numbers are such counts is decided by their type
+//! ([`crate::disclosure`]), when `findings.json` and every table are serialised.
 //!
 //! A share or rate whose numerator or denominator is such a count is disclosed with it
 //! ([`disclose_rate`]): suppressed when either count is, otherwise computed from the rounded
@@ -11,7 +11,7 @@
 //! charts and the report show the same figures; the JSON pointers of the suppressed ones are
 //! kept and [`mark`] gives each its marker here. Money and hours are not changed.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Counts below this are suppressed.
@@ -110,47 +110,6 @@ pub fn without_value(example: &str) -> String {
         }
     }
     format!("{place}: (withheld under --public)")
-}
-
-/// True for keys that hold counts of people or of attendance rows.
-pub fn is_people_count(key: &str) -> bool {
-    key == "rows" || key.ends_with("_rows") || key == "attended" || key == "people"
-}
-
-/// Redacts every people or attendance-row count in `v`, at any depth.
-pub fn redact(v: &mut Value) {
-    match v {
-        Value::Object(map) => redact_object(map, false),
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
-}
-
-fn redact_object(map: &mut Map<String, Value>, all_counts: bool) {
-    let keys: Vec<String> = map.keys().cloned().collect();
-    for key in keys {
-        let counts = all_counts || is_people_count(&key);
-        let Some(value) = map.get_mut(&key) else {
-            continue;
-        };
-        match value {
-            Value::Number(n) if counts => {
-                if let Some(c) = n.as_u64() {
-                    match disclose(c) {
-                        Some(shown) => *value = Value::from(shown),
-                        None => {
-                            *value = Value::Null;
-                            map.insert(format!("{key}_suppressed"), Value::from(MARKER));
-                        }
-                    }
-                }
-            }
-            // `attendance_rows: {statutory: 3, vcse: 40}`: every count inside.
-            Value::Object(inner) => redact_object(inner, counts),
-            Value::Array(items) => items.iter_mut().for_each(redact),
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
@@ -258,32 +217,5 @@ mod tests {
             without_value("payments.csv:3:Amount: \"PER-1"),
             "payments.csv:3:Amount: (withheld under --public)"
         );
-    }
-
-    #[test]
-    fn small_counts_are_suppressed_and_others_rounded() {
-        let mut v = json!({
-            "partnerships": [{
-                "id": "P1",
-                "members": 3,
-                "vcse_hours": 7.5,
-                "attendance_rows": {"statutory": 7, "vcse": 42},
-                "balance": [{"attended_rows": 8, "voice": 0.1}],
-            }],
-            "edges": [{"rows": 12, "attended": 0, "amount": 5.0}],
-        });
-        redact(&mut v);
-        let p = &v["partnerships"][0];
-        // 7 < 8 → null with a marker; 42 → 40 (nearest 5); 8 → 10 (7.5 rounds up... 8 is
-        // nearer 10 than 5); members (organisations) and hours are untouched.
-        assert_eq!(p["attendance_rows"]["statutory"], Value::Null);
-        assert_eq!(p["attendance_rows"]["statutory_suppressed"], MARKER);
-        assert_eq!(p["attendance_rows"]["vcse"], 40);
-        assert_eq!(p["balance"][0]["attended_rows"], 10);
-        assert_eq!(p["members"], 3);
-        assert_eq!(p["vcse_hours"], 7.5);
-        assert_eq!(v["edges"][0]["rows"], 10);
-        assert_eq!(v["edges"][0]["attended"], Value::Null);
-        assert_eq!(v["edges"][0]["amount"], 5.0);
     }
 }

@@ -55,25 +55,30 @@ impl Table {
         let rows = rows
             .iter()
             .enumerate()
-            .map(|(i, r)| match serde_json::to_value(r) {
-                Ok(Value::Object(mut m)) => {
-                    if public {
-                        let mut v = Value::Object(m);
-                        super::public::redact(&mut v);
-                        if let Some((at, suppressed)) = marks {
-                            super::public::mark(&mut v, &at(i), suppressed);
+            .map(|(i, r)| {
+                match if public {
+                    crate::disclosure::to_public_value(r)
+                } else {
+                    serde_json::to_value(r)
+                } {
+                    Ok(Value::Object(mut m)) => {
+                        if public {
+                            let mut v = Value::Object(m);
+                            if let Some((at, suppressed)) = marks {
+                                super::public::mark(&mut v, &at(i), suppressed);
+                            }
+                            m = match v {
+                                Value::Object(m) => m,
+                                _ => Map::new(),
+                            };
                         }
-                        m = match v {
-                            Value::Object(m) => m,
-                            _ => Map::new(),
-                        };
+                        let mut flat = Map::new();
+                        flatten("", m, &mut flat);
+                        Ok(flat)
                     }
-                    let mut flat = Map::new();
-                    flatten("", m, &mut flat);
-                    Ok(flat)
+                    Ok(_) => Err(Error::Internal(format!("{name}: a row is not an object"))),
+                    Err(e) => Err(Error::Internal(format!("{name}: {e}"))),
                 }
-                Ok(_) => Err(Error::Internal(format!("{name}: a row is not an object"))),
-                Err(e) => Err(Error::Internal(format!("{name}: {e}"))),
             })
             .collect::<Result<_, _>>()?;
         Ok(Table {

@@ -416,3 +416,164 @@ fn public_quotes_no_value_from_invalid_attendance_or_payment_rows() {
         "{examples:?}"
     );
 }
+
+/// Whether a figure at `path` (a JSON pointer into findings.json, or `TABLE/COLUMN`) is a
+/// count of people or attendance rows: the oracle for the walk below, written from the
+/// outputs' side (names as published), independently of the `PeopleCount` annotations in
+/// the code that decide what is redacted.
+fn is_people_count(path: &str, sector_or_id: &str) -> bool {
+    let key = path.rsplit(['/', '.']).next().unwrap_or("");
+    if path.starts_with("/parameters") {
+        return false; // thresholds such as participation_gap_min_rows count nothing
+    }
+    let rows = key == "rows" || key.ends_with("_rows") || key == "attended" || key == "people";
+    // attendance_rows.statutory, attended_rows_vcse, …: a side of a count of rows.
+    let side_of_rows = path.contains("_rows") && (key == "statutory" || key == "vcse");
+    // Grants to people and people funded: the individual sector's line and a funder's
+    // `individuals:` line.
+    let individuals = (sector_or_id == "individual" || sector_or_id.starts_with("individuals:"))
+        && matches!(key, "grants" | "recipients" | "active_grants");
+    rows || side_of_rows || individuals
+}
+
+/// Checks one published count: null or a multiple of 5 ≥ 10.
+fn disclosed(v: &Value) -> bool {
+    v.is_null() || v.as_u64().is_some_and(|n| n >= 10 && n % 5 == 0)
+}
+
+/// Walks every figure of `v` (findings.json), collecting counts of people that are not
+/// disclosed; `context` is the nearest `sector` or `id` above.
+fn walk(v: &Value, path: &str, context: &str, bad: &mut Vec<String>, seen: &mut usize) {
+    match v {
+        Value::Object(m) => {
+            let here = m
+                .get("sector")
+                .or_else(|| m.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or(context);
+            for (k, x) in m {
+                let p = format!("{path}/{k}");
+                if (x.is_number() || x.is_null()) && is_people_count(&p, here) {
+                    *seen += 1;
+                    // null: suppressed (with its marker) or not computable (without payments.csv).
+                    if !disclosed(x) {
+                        bad.push(format!("{p} = {x}"));
+                    }
+                } else {
+                    walk(x, &p, here, bad, seen);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                walk(x, &format!("{path}/{i}"), context, bad, seen);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every count of people in every table CSV under `dir` that is not disclosed.
+fn table_counts(dir: &Path, bad: &mut Vec<String>, seen: &mut usize) {
+    for p in files_under(dir) {
+        if p.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let name = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let mut r = csv::Reader::from_path(&p).expect("csv");
+        let headers: Vec<String> = r
+            .headers()
+            .expect("headers")
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        for rec in r.records() {
+            let rec = rec.expect("record");
+            let context = headers
+                .iter()
+                .position(|h| h == "sector" || h == "id")
+                .and_then(|i| rec.get(i))
+                .unwrap_or("")
+                .to_owned();
+            for (h, cell) in headers.iter().zip(rec.iter()) {
+                if !is_people_count(&format!("{name}/{h}"), &context) {
+                    continue;
+                }
+                *seen += 1;
+                let v = if cell.is_empty() {
+                    Value::Null
+                } else {
+                    cell.parse::<u64>().map_or(Value::from(cell), Value::from)
+                };
+                if !disclosed(&v) {
+                    bad.push(format!("{}: {h} = {cell}", p.display()));
+                }
+            }
+        }
+    }
+}
+
+/// Three grants to people from one funder: a count of people below 8.
+fn three_people() -> tempfile::TempDir {
+    dataset(&[(
+        "grants.csv",
+        b"Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name,Recipient Ind:Identifier\n\
+G1,1000,2023-04-01,GB-LAE-NBR,Northbridge Council,GB-CHC-1100001,Good Cause,\n\
+G2,200,2023-05-01,GB-CHC-1190001,Community Foundation,,,IND-1\n\
+G3,200,2023-05-02,GB-CHC-1190001,Community Foundation,,,IND-2\n\
+G4,200,2023-05-03,GB-CHC-1190001,Community Foundation,,,IND-3\n",
+    )])
+}
+
+#[test]
+fn every_count_of_people_is_disclosed_whatever_its_name() {
+    // Issue 17: the counts are found from the outputs' side (every key or column that names
+    // rows, attendance or people, and the grants and recipients that are people), in
+    // findings.json and every table, on the example, on five attended of six rows and on
+    // three grants to people; each must be null with its marker or a multiple of 5 ≥ 10.
+    let five = five_of_six();
+    let three = three_people();
+    let mut total = 0;
+    for data in [None, Some(five.path()), Some(three.path())] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("out");
+        let mut args = vec!["analyse", "-q", "--public", "-o", arg(&out)];
+        if let Some(d) = data {
+            args.insert(1, arg(d));
+        }
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let (mut bad, mut seen) = (Vec::new(), 0);
+        walk(
+            &read_json(&out.join("findings.json")),
+            "",
+            "",
+            &mut bad,
+            &mut seen,
+        );
+        table_counts(&out.join("tables"), &mut bad, &mut seen);
+        table_counts(&out.join("charts"), &mut bad, &mut seen);
+        assert!(bad.is_empty(), "{data:?}: not disclosed: {bad:#?}");
+        total += seen;
+        if data == Some(three.path()) {
+            // The three people: suppressed in the sector line and the funder's line.
+            let f = read_json(&out.join("findings.json"));
+            let ind = f["totals"]["by_sector"]
+                .as_array()
+                .and_then(|s| s.iter().find(|x| x["sector"] == "individual"))
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(ind["recipients"], Value::Null, "{ind}");
+            assert_eq!(ind["recipients_suppressed"], MARKER);
+            assert_eq!(ind["grants_suppressed"], MARKER);
+            // A threshold is not a count: published as set.
+            assert_eq!(f["parameters"]["participation_gap_min_rows"], 10);
+        }
+    }
+    // The walk found counts to check (not a test that cannot fail).
+    assert!(total > 100, "only {total} counts found");
+}
