@@ -8,6 +8,7 @@
 //! better placed to say so than a rule. Shares change by percentage points.
 
 use crate::findings::Findings;
+use crate::flags::Code;
 use crate::flags::{money, percent, thousands, Flag, Severity};
 use crate::measures::Window;
 use crate::model::Sector;
@@ -121,7 +122,7 @@ pub struct FlagChange {
     /// What happened.
     pub change: FlagChangeKind,
     /// The flag's code.
-    pub code: &'static str,
+    pub code: Code,
     /// Its subject.
     pub subject: Option<String>,
     /// Its partnership.
@@ -406,7 +407,7 @@ fn words(
     }
 }
 
-type FlagKey = (&'static str, Option<String>, Option<String>, Option<String>);
+type FlagKey = (Code, Option<String>, Option<String>, Option<String>);
 
 fn flag_key(f: &Flag) -> FlagKey {
     (
@@ -558,13 +559,13 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
     // (figure on the other side, the bar it must reach, higher is worse, what is missing
     // when there is no figure).
     let (value, bar, high_is_worse, missing): (Option<f64>, f64, bool, &str) = match flag.code {
-        "CONCENTRATION" => (
+        Code::Concentration => (
             funder().and_then(|f| f.concentration.top5_share),
             p.concentration.medium,
             true,
             "the funder made no grants in the window",
         ),
-        "FUNDER-DOMINANCE" => {
+        Code::FunderDominance => {
             let d = if flag.group.is_none() {
                 Some(&to.dominance.overall)
             } else {
@@ -582,25 +583,25 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
                 "the funder gave nothing to the VCSE side there",
             )
         }
-        "DEPENDENCY" => (
+        Code::Dependency => (
             recipient().and_then(|r| r.dependency),
             p.dependency.medium,
             true,
             "the organisation has no grants running at the as-of date",
         ),
-        "FUNDING-CLIFF" => (
+        Code::FundingCliff => (
             recipient().and_then(|r| r.ending_12m_share),
             p.cliff.medium,
             true,
             "the organisation has no grants running at the as-of date",
         ),
-        "RETENTION" => (
+        Code::Retention => (
             partnership().and_then(|x| x.retained_share),
             p.retention.medium,
             true,
             "no programme money reached the fundholder",
         ),
-        "DEFAULT-HOST" => (
+        Code::DefaultHost => (
             partnership().and_then(|x| x.host_share),
             partnership()
                 .and_then(|x| x.fair_share)
@@ -613,7 +614,7 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             true,
             "no meetings with a host were recorded",
         ),
-        "DEFAULT-CHAIR" => (
+        Code::DefaultChair => (
             partnership().and_then(|x| x.chair_share),
             partnership()
                 .and_then(|x| x.fair_share)
@@ -626,13 +627,13 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             true,
             "no meetings with a chair were recorded",
         ),
-        "UNPAID-PARTICIPATION" => (
+        Code::UnpaidParticipation => (
             partnership().and_then(|x| x.vcse_unpaid_share),
             p.unpaid.medium,
             true,
             "no VCSE-side hours were recorded, or payment is unknown",
         ),
-        "PARTICIPATION-GAP" => (
+        Code::ParticipationGap => (
             partnership().and_then(|x| {
                 x.attendance_rate
                     .statutory
@@ -643,13 +644,13 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             true,
             "attendance rates are not known for both sides",
         ),
-        "SHORT-TERM-FUNDING" => (
+        Code::ShortTermFunding => (
             funder().and_then(|f| f.practice.vcse_short_term_share),
             p.short_term,
             true,
             "the funder made no grants to VCSE organisations",
         ),
-        "USUAL-SUSPECTS" => (
+        Code::UsualSuspects => (
             to.equity
                 .usual_suspects
                 .as_ref()
@@ -658,7 +659,7 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             true,
             "no VCSE-side seats were recorded",
         ),
-        "UNDER-FUNDED-GROUP" => (
+        Code::UnderFundedGroup => (
             to.equity
                 .groups
                 .iter()
@@ -668,11 +669,10 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             false,
             "no organisations carry the tag, or none was funded",
         ),
-        _ => (None, 0.0, true, "the figure is not measured"),
     };
     let shown = |v: f64| match flag.code {
-        "PARTICIPATION-GAP" => format!("{:.0} points", v * 100.0),
-        "UNDER-FUNDED-GROUP" => format!("{v:.2}"),
+        Code::ParticipationGap => format!("{:.0} points", v * 100.0),
+        Code::UnderFundedGroup => format!("{v:.2}"),
         _ => percent(v),
     };
     match value.filter(|v| v.is_finite()) {
@@ -782,7 +782,7 @@ mod tests {
         // 5 grants). New: three-year grants clear it; V1's income of £120 against F's
         // £300 ÷ (1,096 ÷ 365.25) = £99.98 a year gives dependency 0.83 on the income basis
         // → DEPENDENCY high appears.
-        let summary: Vec<(FlagChangeKind, &str, Option<&str>)> = c
+        let summary: Vec<(FlagChangeKind, Code, Option<&str>)> = c
             .flags
             .iter()
             .map(|f| (f.change, f.code, f.subject.as_deref()))
@@ -790,8 +790,8 @@ mod tests {
         assert_eq!(
             summary,
             [
-                (FlagChangeKind::Appeared, "DEPENDENCY", Some("V1")),
-                (FlagChangeKind::Cleared, "SHORT-TERM-FUNDING", Some("F")),
+                (FlagChangeKind::Appeared, Code::Dependency, Some("V1")),
+                (FlagChangeKind::Cleared, Code::ShortTermFunding, Some("F")),
             ]
         );
         assert_eq!(c.flags[0].to_severity, Some(Severity::High));
@@ -829,7 +829,7 @@ mod tests {
         }
         let fewer = findings(&b.build());
         let c = compare(&old, "a", &fewer, "b");
-        let x = c.flags.iter().find(|x| x.code == "SHORT-TERM-FUNDING");
+        let x = c.flags.iter().find(|x| x.code == Code::ShortTermFunding);
         assert_eq!(
             x.and_then(|x| x.cleared_because),
             Some(ClearedBecause::TooLittleToJudge)
@@ -846,7 +846,7 @@ mod tests {
                 .build(),
         );
         let c = compare(&old, "a", &none, "b");
-        let x = c.flags.iter().find(|x| x.code == "SHORT-TERM-FUNDING");
+        let x = c.flags.iter().find(|x| x.code == Code::ShortTermFunding);
         assert_eq!(
             x.and_then(|x| x.cleared_because),
             Some(ClearedBecause::NothingToMeasure)

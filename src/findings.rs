@@ -3,6 +3,7 @@
 //! number in the JSON.
 
 use crate::config::Parameters;
+use crate::flags::Code;
 use crate::flags::{self, Flag};
 use crate::measures::concentration::{
     self, Concentration, ConcentrationFindings, DominanceFindings,
@@ -606,7 +607,7 @@ impl Findings {
         };
         for (k, flag) in self.flags.iter_mut().enumerate() {
             let published = match flag.code {
-                "PARTICIPATION-GAP" => {
+                Code::ParticipationGap => {
                     let Some(p) = self
                         .partnerships
                         .iter()
@@ -622,7 +623,7 @@ impl Findings {
                     flag.message = participation_gap_message(p, rates);
                     rates.map(|(_, _, gap)| gap)
                 }
-                "USUAL-SUSPECTS" => {
+                Code::UsualSuspects => {
                     let Some(us) = &self.equity.usual_suspects else {
                         continue;
                     };

@@ -22,6 +22,7 @@
 //!
 //! Complexity: O(f log f) for f flags.
 
+use crate::flags::Code;
 use crate::flags::{explain, Flag, Severity};
 use serde::Serialize;
 
@@ -41,23 +42,23 @@ pub enum Theme {
 }
 
 /// Every flag code in summary priority order, with its theme.
-pub const PRIORITY: [(&str, Theme); 12] = [
-    ("DEFAULT-HOST", Theme::Partnership),
-    ("DEFAULT-CHAIR", Theme::Partnership),
-    ("UNPAID-PARTICIPATION", Theme::Partnership),
-    ("PARTICIPATION-GAP", Theme::Partnership),
-    ("RETENTION", Theme::Partnership),
-    ("DEPENDENCY", Theme::Money),
-    ("FUNDING-CLIFF", Theme::Money),
-    ("CONCENTRATION", Theme::Money),
-    ("FUNDER-DOMINANCE", Theme::Money),
-    ("SHORT-TERM-FUNDING", Theme::Equity),
-    ("UNDER-FUNDED-GROUP", Theme::Equity),
-    ("USUAL-SUSPECTS", Theme::Equity),
+pub const PRIORITY: [(Code, Theme); 12] = [
+    (Code::DefaultHost, Theme::Partnership),
+    (Code::DefaultChair, Theme::Partnership),
+    (Code::UnpaidParticipation, Theme::Partnership),
+    (Code::ParticipationGap, Theme::Partnership),
+    (Code::Retention, Theme::Partnership),
+    (Code::Dependency, Theme::Money),
+    (Code::FundingCliff, Theme::Money),
+    (Code::Concentration, Theme::Money),
+    (Code::FunderDominance, Theme::Money),
+    (Code::ShortTermFunding, Theme::Equity),
+    (Code::UnderFundedGroup, Theme::Equity),
+    (Code::UsualSuspects, Theme::Equity),
 ];
 
 /// A code's place in [`PRIORITY`] and its theme (an unknown code sorts last, as equity).
-pub fn priority(code: &str) -> (usize, Theme) {
+pub fn priority(code: Code) -> (usize, Theme) {
     PRIORITY
         .iter()
         .position(|(c, _)| *c == code)
@@ -70,7 +71,7 @@ pub struct SummaryFinding {
     /// Its index in `flags`.
     pub flag: usize,
     /// The flag's code.
-    pub code: &'static str,
+    pub code: Code,
     /// What it is about.
     pub theme: Theme,
     /// The flag's figure as the summary states it (`None` when suppressed under `--public`).
@@ -126,7 +127,7 @@ pub fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
     let order = ranked(flags);
     let mut chosen: Vec<usize> = Vec::new();
     // Pass 1: each code's leading flag.
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<Code> = Vec::new();
     for &i in &order {
         if chosen.len() == MAX_FINDINGS {
             break;
@@ -148,7 +149,7 @@ pub fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
     // Shown in priority order.
     let rank_of = |i: usize| order.iter().position(|&j| j == i).unwrap_or(usize::MAX);
     chosen.sort_by_key(|&i| rank_of(i));
-    let mut per_code: Vec<(&str, usize)> = Vec::new();
+    let mut per_code: Vec<(Code, usize)> = Vec::new();
     let findings = chosen
         .into_iter()
         .map(|i| {
@@ -163,7 +164,7 @@ pub fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
                     0
                 }
             };
-            let questions = explain::explain(f.code).map_or(&[][..], |e| e.questions);
+            let questions = explain::explanation(f.code).questions;
             SummaryFinding {
                 flag: i,
                 code: f.code,
@@ -218,8 +219,8 @@ pub fn figure(f: &Flag) -> Option<String> {
         return None;
     }
     Some(match f.code {
-        "PARTICIPATION-GAP" => format!("{:.0} points", f.value * 100.0),
-        "UNDER-FUNDED-GROUP" => format!("{:.2} of a fair share", f.value),
+        Code::ParticipationGap => format!("{:.0} points", f.value * 100.0),
+        Code::UnderFundedGroup => format!("{:.2} of a fair share", f.value),
         _ => crate::flags::percent(f.value),
     })
 }
@@ -236,7 +237,7 @@ pub fn severity_word(s: Severity) -> &'static str {
 mod tests {
     use super::*;
 
-    fn flag(code: &'static str, severity: Severity, amount: Option<f64>, subject: &str) -> Flag {
+    fn flag(code: Code, severity: Severity, amount: Option<f64>, subject: &str) -> Flag {
         Flag {
             code,
             severity,
@@ -266,16 +267,16 @@ mod tests {
         for k in 0..10 {
             // Amounts 1000, 2000, … 10000: the largest (k = 9) leads FUNDING-CLIFF.
             flags.push(flag(
-                "FUNDING-CLIFF",
+                Code::FundingCliff,
                 High,
                 Some(1000.0 * (k + 1) as f64),
                 &format!("c{k}"),
             ));
         }
-        flags.push(flag("USUAL-SUSPECTS", High, None, "u")); // 10
-        flags.push(flag("DEFAULT-HOST", Medium, None, "h1")); // 11
-        flags.push(flag("DEFAULT-HOST", High, None, "h2")); // 12
-        flags.push(flag("DEPENDENCY", Medium, Some(50.0), "d")); // 13
+        flags.push(flag(Code::UsualSuspects, High, None, "u")); // 10
+        flags.push(flag(Code::DefaultHost, Medium, None, "h1")); // 11
+        flags.push(flag(Code::DefaultHost, High, None, "h2")); // 12
+        flags.push(flag(Code::Dependency, Medium, Some(50.0), "d")); // 13
         let s = board_summary(&flags, AsOfBasis::Given);
         // Pass 1 takes one per code: DEFAULT-HOST (h2, high first), DEPENDENCY,
         // FUNDING-CLIFF (c9, £10,000), USUAL-SUSPECTS = 4. Pass 2 fills 4 more in
@@ -288,9 +289,7 @@ mod tests {
         assert_eq!(shown, ["h2", "h1", "d", "c9", "c8", "c7", "c6", "u"]);
         assert_eq!(s.more, 14 - 8);
         // Questions: DEFAULT-HOST's first and second questions, in turn.
-        let q = explain::explain("DEFAULT-HOST")
-            .map(|e| e.questions)
-            .unwrap_or_default();
+        let q = explain::explanation(Code::DefaultHost).questions;
         assert_eq!(s.findings[0].question, q[0]);
         assert_eq!(s.findings[1].question, q[1]);
         assert_eq!(s.findings[0].theme, Theme::Partnership);
@@ -299,13 +298,13 @@ mod tests {
 
     #[test]
     fn figures_read_as_a_board_reads_them() {
-        let mut f = flag("PARTICIPATION-GAP", Severity::High, None, "p");
+        let mut f = flag(Code::ParticipationGap, Severity::High, None, "p");
         f.value = 0.3749; // 37.49 points → "37 points"
         assert_eq!(figure(&f).as_deref(), Some("37 points"));
-        f.code = "UNDER-FUNDED-GROUP";
+        f.code = Code::UnderFundedGroup;
         f.value = 0.4; // representation ratio 0.4 → "0.40 of a fair share"
         assert_eq!(figure(&f).as_deref(), Some("0.40 of a fair share"));
-        f.code = "DEPENDENCY";
+        f.code = Code::Dependency;
         f.value = 0.755; // 75.5% → "76%" (rounded half away from zero by format)
         assert_eq!(figure(&f).as_deref(), Some("76%"));
         f.value = f64::NAN; // suppressed under --public
@@ -370,8 +369,8 @@ mod tests {
                 proptest::prop_assert!(priority(w[0].code).0 <= priority(w[1].code).0);
             }
             // Every code raised appears, up to eight codes.
-            let mut codes_raised: Vec<&str> = flags.iter().map(|f| f.code).collect();
-            codes_raised.sort_by_key(|c| priority(c).0);
+            let mut codes_raised: Vec<Code> = flags.iter().map(|f| f.code).collect();
+            codes_raised.sort_by_key(|c| priority(*c).0);
             codes_raised.dedup();
             for c in codes_raised.iter().take(MAX_FINDINGS) {
                 proptest::prop_assert!(s.findings.iter().any(|x| x.code == *c));

@@ -155,7 +155,7 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         ));
     }
     if f.summary.more > 0 {
-        let mut rest: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+        let mut rest: BTreeMap<(usize, fundflow::flags::Code), usize> = BTreeMap::new();
         for (i, flag) in f.flags.iter().enumerate() {
             if !f.summary.findings.iter().any(|x| x.flag == i) {
                 *rest.entry((priority(flag.code).0, flag.code)).or_default() += 1;

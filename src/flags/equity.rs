@@ -1,5 +1,6 @@
 //! Flags from the equity lenses: SHORT-TERM-FUNDING, USUAL-SUSPECTS, UNDER-FUNDED-GROUP.
 
+use super::Code;
 use super::{band_high_is_worse, band_low_is_worse, money, percent, Flag, Severity};
 use crate::config::Parameters;
 use crate::measures::equity::{FundingPractice, GroupFigures, UsualSuspects};
@@ -32,7 +33,7 @@ pub fn short_term_flags(
                 ),
             };
             Some(Flag {
-                code: "SHORT-TERM-FUNDING",
+                code: Code::ShortTermFunding,
                 severity: Severity::Medium,
                 subject: Some(id.to_string()),
                 partnership: None,
@@ -62,7 +63,7 @@ pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
     let share = us.top5_seat_share?;
     let (severity, threshold) = band_high_is_worse(share, p.usual_suspects)?;
     Some(Flag {
-        code: "USUAL-SUSPECTS",
+        code: Code::UsualSuspects,
         severity,
         subject: None,
         partnership: None,
@@ -98,7 +99,7 @@ pub fn under_funded_flags(groups: &[GroupFigures], p: &Parameters) -> Vec<Flag> 
             let ratio = g.representation_ratio?;
             let (severity, threshold) = band_low_is_worse(ratio, p.under_funded)?;
             Some(Flag {
-                code: "UNDER-FUNDED-GROUP",
+                code: Code::UnderFundedGroup,
                 severity,
                 subject: None,
                 partnership: None,

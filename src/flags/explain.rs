@@ -11,10 +11,12 @@
 //! conversation a board can have, not to pass a verdict: every flag is a threshold crossed
 //! by a measured figure, and the caveats say what the figure cannot see.
 
+use super::Code;
+
 /// One flag's explanation.
 pub struct Explanation {
     /// The code.
-    pub code: &'static str,
+    pub code: Code,
     /// One line: what it is about.
     pub title: &'static str,
     /// What it means, in words.
@@ -59,7 +61,7 @@ const PARTNERSHIP_RESEARCH: &str = "Research on statutory–VCSE partnerships (t
 /// Every flag, in SPEC.md's order.
 pub const EXPLANATIONS: [Explanation; 12] = [
     Explanation {
-        code: "CONCENTRATION",
+        code: Code::Concentration,
         title: "a funder's money goes mostly to a few recipients",
         definition: "Most of one funder's money went to its five largest recipients.",
         formula: "top5_share = the five largest recipients' totals ÷ the funder's total awarded in the window. Recipients are aggregated by identifier; each individual counts separately. Also reported, not flagged: HHI = Σ (100·sᵢ)² and the Gini coefficient over recipients' totals.",
@@ -76,7 +78,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "FUNDER-DOMINANCE",
+        code: Code::FunderDominance,
         title: "one funder provides most of the money reaching the VCSE side",
         definition: "One funder provides most of the money that reaches voluntary, community and social enterprise organisations and individuals in the area.",
         formula: "the largest funder's share of all money awarded in the window to VCSE-side recipients (sectors vcse, unknown and individual); for the whole dataset and for each area (the area is in `group`). Ties go to the smallest identifier.",
@@ -92,7 +94,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "DEPENDENCY",
+        code: Code::Dependency,
         title: "a VCSE organisation relies on one funder",
         definition: "One funder provides most of a voluntary or community organisation's running grant money (or of its income, when income is known).",
         formula: "dependency = the annual value of grants active at as_of from its largest funder ÷ its annual income (organisations.csv; basis income), or ÷ all its active annual value when income is unknown (basis recorded). Annual value = amount ÷ max(1, grant days ÷ 365.25).",
@@ -109,7 +111,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "FUNDING-CLIFF",
+        code: Code::FundingCliff,
         title: "most of an organisation's running grants end within a year",
         definition: "Most of the grant money a voluntary or community organisation has running ends within the next twelve months.",
         formula: "ending_12m_share = annual value of its active grants ending on or before as_of + 365 days ÷ annual value of all its active grants (active: start ≤ as_of ≤ end).",
@@ -126,7 +128,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "RETENTION",
+        code: Code::Retention,
         title: "a fundholder keeps most of a partnership's programme money",
         definition: "The partner holding the partnership's programme money kept most of it instead of passing it on to the other partners.",
         formula: "retained_share = 1 − programme money the fundholder passed on ÷ programme money it received (grants with the partnership's Programme title, awarded in the window).",
@@ -143,7 +145,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "DEFAULT-HOST",
+        code: Code::DefaultHost,
         title: "the fundholder hosts the partnership's meetings by default",
         definition: "The partner that holds the money hosts most of the partnership's meetings, far more than an even share.",
         formula: "host_share = meetings hosted by the fundholder ÷ meetings with a recorded host (in the window); fair share = 1 ÷ members (members: organisations with attendance rows, plus the fundholder).",
@@ -159,7 +161,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "DEFAULT-CHAIR",
+        code: Code::DefaultChair,
         title: "the fundholder chairs the partnership's meetings by default",
         definition: "Someone from the partner that holds the money chairs most of the partnership's meetings.",
         formula: "chair_share = meetings chaired by someone from the fundholder ÷ meetings with a recorded chair (in the window).",
@@ -175,7 +177,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "UNPAID-PARTICIPATION",
+        code: Code::UnpaidParticipation,
         title: "VCSE and community members give their time unpaid",
         definition: "Most of the time VCSE and community members spend at the partnership's meetings is unpaid, while statutory colleagues attend in salaried time.",
         formula: "vcse_unpaid_share = hours of attended VCSE-side rows (sectors vcse, individual, unknown) that were not resourced ÷ all such hours. A row is resourced when the attendee is statutory (salaried time) or a payment other than expenses names the person or their organisation and names that meeting or has a period covering its date. unpaid_value = unpaid hours × the hourly rate (default £12.21, the National Living Wage from April 2025: a floor, not a valuation).",
@@ -192,7 +194,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "PARTICIPATION-GAP",
+        code: Code::ParticipationGap,
         title: "VCSE members attend less than statutory members",
         definition: "VCSE members turn up to fewer of the meetings they are expected at than statutory members do.",
         formula: "statutory attendance rate − VCSE-side attendance rate, where a rate is attended rows ÷ all attendance rows (attended, apologies, absent) of that side.",
@@ -208,7 +210,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "SHORT-TERM-FUNDING",
+        code: Code::ShortTermFunding,
         title: "a funder's money to VCSE organisations is mostly short-term",
         definition: "Almost all of a funder's money to voluntary and community organisations is in grants of a year or less.",
         formula: "the share of the funder's money awarded in the window to VCSE organisations (sectors vcse and unknown) that is in grants of 12 months or less. Grant length = calendar months from start to end + 1 day (Planned Dates, else Duration, else 12 months). Also reported per funder, not flagged: median grant length, long_term_share (36 months or more), short_term_share of all its money, and unrestricted_share with its basis.",
@@ -225,7 +227,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "USUAL-SUSPECTS",
+        code: Code::UsualSuspects,
         title: "the same few VCSE organisations hold most seats",
         definition: "A handful of voluntary organisations hold most of the VCSE seats across the area's partnerships.",
         formula: "top5_seat_share = attended rows of the 5 VCSE-side organisations with most (ties to the smallest identifier) ÷ all VCSE-side attended rows across every partnership, community members' rows included. Also reported: organisations at 3 or more tables, and Spearman's rank correlation between seats and money received (null below 5 organisations).",
@@ -241,7 +243,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
         ],
     },
     Explanation {
-        code: "UNDER-FUNDED-GROUP",
+        code: Code::UnderFundedGroup,
         title: "organisations led by a group get less than their share of the money",
         definition: "Organisations led by a group (a Led By tag in organisations.csv) receive a smaller share of the money than their share of the organisations.",
         formula: "representation_ratio = funding_share ÷ org_share for a Led By tag, where org_share = tagged VCSE organisations ÷ all VCSE organisations the dataset mentions (sectors vcse and unknown), and funding_share = their grants received in the window ÷ all money to VCSE organisations. 1 is an even share; 0.5 is half of it.",
@@ -259,11 +261,18 @@ pub const EXPLANATIONS: [Explanation; 12] = [
     },
 ];
 
-/// The explanation of a code, matched case-insensitively.
+/// The explanation of a code named in text, matched case-insensitively
+/// ([`Code::parse`]).
 pub fn explain(code: &str) -> Option<&'static Explanation> {
+    Code::parse(code).map(explanation)
+}
+
+/// The explanation of a code (every code has one: a test checks it).
+pub fn explanation(code: Code) -> &'static Explanation {
     EXPLANATIONS
         .iter()
-        .find(|e| e.code.eq_ignore_ascii_case(code.trim()))
+        .find(|e| e.code == code)
+        .unwrap_or(&EXPLANATIONS[0])
 }
 
 #[cfg(test)]
@@ -272,10 +281,13 @@ mod tests {
 
     #[test]
     fn every_code_is_explained_once() {
-        let mut codes: Vec<&str> = EXPLANATIONS.iter().map(|e| e.code).collect();
+        let mut codes: Vec<Code> = EXPLANATIONS.iter().map(|e| e.code).collect();
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), 12);
+        for c in Code::ALL {
+            assert_eq!(explanation(c).code, c);
+        }
         assert!(explain("dependency").is_some_and(|e| e.thresholds.contains("0.75")));
         assert!(explain("NOPE").is_none());
     }
@@ -331,21 +343,21 @@ mod tests {
         // The numbers quoted are the defaults of config::Parameters, so a change of default
         // that forgets the explanation fails here.
         let p = crate::config::Parameters::default();
-        let quoted = |code: &str, x: f64| {
-            let e = explain(code).expect("known code");
+        let quoted = |code: Code, x: f64| {
+            let e = explanation(code);
             assert!(
                 e.thresholds.contains(&format!("{x}")),
                 "{code}: {x} not in {:?}",
                 e.thresholds
             );
         };
-        quoted("DEPENDENCY", p.dependency.medium);
-        quoted("DEPENDENCY", p.dependency.high);
-        quoted("FUNDING-CLIFF", p.cliff.medium);
-        quoted("FUNDING-CLIFF", p.cliff.high);
-        quoted("CONCENTRATION", p.concentration.medium);
-        quoted("CONCENTRATION", p.concentration.high);
-        quoted("RETENTION", p.retention.medium);
-        quoted("RETENTION", p.retention.high);
+        quoted(Code::Dependency, p.dependency.medium);
+        quoted(Code::Dependency, p.dependency.high);
+        quoted(Code::FundingCliff, p.cliff.medium);
+        quoted(Code::FundingCliff, p.cliff.high);
+        quoted(Code::Concentration, p.concentration.medium);
+        quoted(Code::Concentration, p.concentration.high);
+        quoted(Code::Retention, p.retention.medium);
+        quoted(Code::Retention, p.retention.high);
     }
 }

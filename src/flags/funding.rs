@@ -5,6 +5,7 @@
 //! HHI = 10 000 / n, so antitrust bands would call every small, even-handed funder
 //! "concentrated"; a board reads "five organisations got 76% of the money" directly.
 
+use super::Code;
 use super::{band_high_is_worse, money, percent, possessive, Flag};
 use crate::config::Parameters;
 use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
@@ -20,7 +21,7 @@ pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parame
             let top5 = f.figures.top5_share?;
             let (severity, threshold) = band_high_is_worse(top5, p.concentration)?;
             Some(Flag {
-                code: "CONCENTRATION",
+                code: Code::Concentration,
                 severity,
                 subject: Some(f.id.to_string()),
                 partnership: None,
@@ -60,7 +61,7 @@ fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag>
         .as_ref()
         .map_or_else(String::new, |a| format!(" in {a}"));
     Some(Flag {
-        code: "FUNDER-DOMINANCE",
+        code: Code::FunderDominance,
         severity,
         subject: Some(top.to_string()),
         partnership: None,
@@ -110,7 +111,7 @@ pub fn dependency_flags(
                 ),
             };
             Some(Flag {
-                code: "DEPENDENCY",
+                code: Code::Dependency,
                 severity,
                 subject: Some(r.id.clone()),
                 partnership: None,
@@ -152,7 +153,7 @@ pub fn cliff_flags(
             let share = r.ending_12m_share?;
             let (severity, threshold) = band_high_is_worse(share, p.cliff)?;
             Some(Flag {
-                code: "FUNDING-CLIFF",
+                code: Code::FundingCliff,
                 severity,
                 subject: Some(r.id.clone()),
                 partnership: None,

@@ -22,11 +22,109 @@ pub enum Severity {
     Medium,
 }
 
+/// A flag's rule (SPEC.md "Flags"), serialised as its code, e.g. `DEPENDENCY`. Ordered by
+/// that text, as flags have always been sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// A funder's money held by its five largest recipients.
+    Concentration,
+    /// One funder provides most of the money to the VCSE side.
+    FunderDominance,
+    /// A VCSE organisation depends on one funder.
+    Dependency,
+    /// A VCSE organisation's running funding ends within 12 months.
+    FundingCliff,
+    /// The fundholder keeps the programme money.
+    Retention,
+    /// The fundholder hosts the meetings.
+    DefaultHost,
+    /// The fundholder chairs the meetings.
+    DefaultChair,
+    /// VCSE members give their time unpaid.
+    UnpaidParticipation,
+    /// VCSE members attend less than statutory members.
+    ParticipationGap,
+    /// A funder's money to VCSE organisations is short-term.
+    ShortTermFunding,
+    /// The same few organisations hold the VCSE seats.
+    UsualSuspects,
+    /// Organisations led by a group get less than their share.
+    UnderFundedGroup,
+}
+
+impl Code {
+    /// Every code, in SPEC.md's order.
+    pub const ALL: [Code; 12] = [
+        Code::Concentration,
+        Code::FunderDominance,
+        Code::Dependency,
+        Code::FundingCliff,
+        Code::Retention,
+        Code::DefaultHost,
+        Code::DefaultChair,
+        Code::UnpaidParticipation,
+        Code::ParticipationGap,
+        Code::ShortTermFunding,
+        Code::UsualSuspects,
+        Code::UnderFundedGroup,
+    ];
+
+    /// The code as SPEC.md writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Concentration => "CONCENTRATION",
+            Code::FunderDominance => "FUNDER-DOMINANCE",
+            Code::Dependency => "DEPENDENCY",
+            Code::FundingCliff => "FUNDING-CLIFF",
+            Code::Retention => "RETENTION",
+            Code::DefaultHost => "DEFAULT-HOST",
+            Code::DefaultChair => "DEFAULT-CHAIR",
+            Code::UnpaidParticipation => "UNPAID-PARTICIPATION",
+            Code::ParticipationGap => "PARTICIPATION-GAP",
+            Code::ShortTermFunding => "SHORT-TERM-FUNDING",
+            Code::UsualSuspects => "USUAL-SUSPECTS",
+            Code::UnderFundedGroup => "UNDER-FUNDED-GROUP",
+        }
+    }
+
+    /// The code named by `s`, case-insensitively and ignoring surrounding space (`fundflow
+    /// explain dependency`): the one place a code is read from text.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Code) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Code) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Flag {
     /// The rule, e.g. `DEPENDENCY`.
-    pub code: &'static str,
+    pub code: Code,
     /// high or medium.
     pub severity: Severity,
     /// The organisation it is about (org identifier), or `None` for a whole-area flag.
@@ -150,6 +248,25 @@ mod tests {
         assert_eq!(band_low_is_worse(0.5, low), Some((Severity::Medium, 0.5)));
         assert_eq!(band_low_is_worse(0.25, low), Some((Severity::High, 0.25)));
         assert_eq!(band_low_is_worse(0.51, low), None);
+    }
+
+    #[test]
+    fn codes_read_back_and_sort_as_text() {
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+            assert_eq!(
+                Code::parse(&format!(" {} ", c.as_str().to_lowercase())),
+                Some(c)
+            );
+        }
+        assert_eq!(Code::parse("NOPE"), None);
+        // Sorted by their text, as flags were sorted when codes were strings.
+        let mut codes = Code::ALL;
+        codes.sort();
+        let text: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        let mut sorted = text.clone();
+        sorted.sort_unstable();
+        assert_eq!(text, sorted);
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! Complexity: O(partnerships). Sources: SPEC.md "Flags" (thresholds); the patterns are from
 //! the King's Fund and IVAR work on statutory–VCSE partnerships cited in SPEC.md.
 
+use super::Code;
 use super::{band_high_is_worse, money, percent, sort_flags, Flag, Severity};
 use crate::config::{Bands, Parameters};
 use crate::measures::partnership::PartnershipFigures;
@@ -52,7 +53,7 @@ pub fn partnership_flags(figures: &[PartnershipFigures], params: &Parameters) ->
 }
 
 fn flag(
-    code: &'static str,
+    code: Code,
     f: &PartnershipFigures,
     (severity, threshold): (Severity, f64),
     value: f64,
@@ -105,7 +106,7 @@ fn retention(f: &PartnershipFigures, params: &Parameters) -> Option<Flag> {
         the(&f.name),
         money(passed_on),
     );
-    flag("RETENTION", f, band, retained, Some(received), message)
+    flag(Code::Retention, f, band, retained, Some(received), message)
 }
 
 #[derive(Clone, Copy)]
@@ -118,7 +119,7 @@ enum Role {
 fn defaulting(f: &PartnershipFigures, params: &Parameters, role: Role) -> Option<Flag> {
     let (code, bands, share, by_fundholder, recorded, verb) = match role {
         Role::Host => (
-            "DEFAULT-HOST",
+            Code::DefaultHost,
             params.default_host,
             f.host_share,
             f.hosted_by_fundholder,
@@ -126,7 +127,7 @@ fn defaulting(f: &PartnershipFigures, params: &Parameters, role: Role) -> Option
             "hosted",
         ),
         Role::Chair => (
-            "DEFAULT-CHAIR",
+            Code::DefaultChair,
             params.default_chair,
             f.chair_share,
             f.chaired_by_fundholder,
@@ -217,7 +218,7 @@ fn unpaid_participation(f: &PartnershipFigures, params: &Parameters) -> Option<F
         f.fundholder_name,
     );
     flag(
-        "UNPAID-PARTICIPATION",
+        Code::UnpaidParticipation,
         f,
         band,
         share,
@@ -240,7 +241,7 @@ fn participation_gap(f: &PartnershipFigures, params: &Parameters) -> Option<Flag
     let gap = (a_s * n_v as f64 - a_v * n_s as f64) / (n_s as f64 * n_v as f64);
     let band = band_high_is_worse(gap, params.participation_gap)?;
     let message = participation_gap_message(f, Some((rate_s, rate_v, gap)));
-    flag("PARTICIPATION-GAP", f, band, gap, None, message)
+    flag(Code::ParticipationGap, f, band, gap, None, message)
 }
 
 /// PARTICIPATION-GAP's message: with the statutory rate, the VCSE rate and the gap, or
@@ -280,7 +281,7 @@ mod tests {
         a.is_some_and(|a| (a - b).abs() < 5e-4)
     }
 
-    fn severity_of(flags: &[Flag], code: &str) -> Option<(Severity, f64)> {
+    fn severity_of(flags: &[Flag], code: Code) -> Option<(Severity, f64)> {
         flags
             .iter()
             .find(|f| f.code == code)
@@ -345,7 +346,7 @@ mod tests {
         f.retained_share = Some(0.6);
         let flags = flags_of(f.clone());
         assert_eq!(
-            severity_of(&flags, "RETENTION"),
+            severity_of(&flags, Code::Retention),
             Some((Severity::Medium, 0.6))
         );
         let flag = &flags[0];
@@ -362,15 +363,15 @@ mod tests {
         );
         f.retained_share = Some(0.8);
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "RETENTION"),
+            severity_of(&flags_of(f.clone()), Code::Retention),
             Some((Severity::High, 0.8))
         );
         f.retained_share = Some(0.5999);
-        assert_eq!(severity_of(&flags_of(f.clone()), "RETENTION"), None);
+        assert_eq!(severity_of(&flags_of(f.clone()), Code::Retention), None);
         // Only when programme_received > 0.
         f.retained_share = Some(0.9);
         f.programme_received = Some(0.0);
-        assert_eq!(severity_of(&flags_of(f), "RETENTION"), None);
+        assert_eq!(severity_of(&flags_of(f), Code::Retention), None);
     }
 
     #[test]
@@ -385,7 +386,7 @@ mod tests {
         ) = (4, 4, 3, Some(0.75));
         let flags = flags_of(f.clone());
         assert_eq!(
-            severity_of(&flags, "DEFAULT-HOST"),
+            severity_of(&flags, Code::DefaultHost),
             Some((Severity::High, 0.75))
         );
         assert_eq!(
@@ -397,7 +398,7 @@ mod tests {
         // Only 3 meetings with a host (3 of 3): no flag.
         let mut g = f.clone();
         (g.meetings_with_host, g.host_share) = (3, Some(1.0));
-        assert_eq!(severity_of(&flags_of(g), "DEFAULT-HOST"), None);
+        assert_eq!(severity_of(&flags_of(g), Code::DefaultHost), None);
         // 2 of 4 = 0.5 with 4 members: 0.5 ≥ 2 × 0.25, medium (threshold 0.5).
         (
             f.hosted_by_fundholder,
@@ -406,12 +407,12 @@ mod tests {
             f.fair_share,
         ) = (2, Some(0.5), 4, Some(0.25));
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "DEFAULT-HOST"),
+            severity_of(&flags_of(f.clone()), Code::DefaultHost),
             Some((Severity::Medium, 0.5))
         );
         // With 3 members the fair share is 1/3: 0.5 < 2/3, no flag.
         (f.members, f.fair_share) = (3, Some(1.0 / 3.0));
-        assert_eq!(severity_of(&flags_of(f.clone()), "DEFAULT-HOST"), None);
+        assert_eq!(severity_of(&flags_of(f.clone()), Code::DefaultHost), None);
         // 3 of 5 = 0.6 with 3 members: 0.6 < 0.667 still; 4 of 6 = 0.667 ≥ 2/3: medium,
         // and the bar reported is 2/3, the one that bound.
         (
@@ -420,15 +421,15 @@ mod tests {
             f.hosted_by_fundholder,
             f.host_share,
         ) = (6, 6, 4, Some(4.0 / 6.0));
-        let medium = severity_of(&flags_of(f.clone()), "DEFAULT-HOST").expect("medium");
+        let medium = severity_of(&flags_of(f.clone()), Code::DefaultHost).expect("medium");
         assert_eq!(medium.0, Severity::Medium);
         assert!((medium.1 - 2.0 / 3.0).abs() < 1e-12);
         // Fair share unknown (no attendance.csv): medium cannot be judged; high still can.
         f.fair_share = None;
-        assert_eq!(severity_of(&flags_of(f.clone()), "DEFAULT-HOST"), None);
+        assert_eq!(severity_of(&flags_of(f.clone()), Code::DefaultHost), None);
         (f.hosted_by_fundholder, f.host_share) = (5, Some(5.0 / 6.0));
         assert_eq!(
-            severity_of(&flags_of(f), "DEFAULT-HOST").map(|s| s.0),
+            severity_of(&flags_of(f), Code::DefaultHost).map(|s| s.0),
             Some(Severity::High)
         );
         // No host recorded: no share, no flag.
@@ -448,7 +449,7 @@ mod tests {
         ) = (32, 19, Some(19.0 / 32.0));
         let flags = flags_of(f.clone());
         assert_eq!(
-            severity_of(&flags, "DEFAULT-CHAIR"),
+            severity_of(&flags, Code::DefaultChair),
             Some((Severity::Medium, 0.5))
         );
         assert_eq!(
@@ -462,7 +463,7 @@ mod tests {
             f.chair_share,
         ) = (4, 3, Some(0.75));
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "DEFAULT-CHAIR"),
+            severity_of(&flags_of(f.clone()), Code::DefaultChair),
             Some((Severity::High, 0.75))
         );
         (
@@ -470,7 +471,7 @@ mod tests {
             f.chaired_by_fundholder,
             f.chair_share,
         ) = (3, 3, Some(1.0));
-        assert_eq!(severity_of(&flags_of(f), "DEFAULT-CHAIR"), None);
+        assert_eq!(severity_of(&flags_of(f), Code::DefaultChair), None);
     }
 
     #[test]
@@ -484,7 +485,7 @@ mod tests {
         ) = (472.0, Some(472.0), Some(1.0), Some(5_763.12));
         let flags = flags_of(f.clone());
         assert_eq!(
-            severity_of(&flags, "UNPAID-PARTICIPATION"),
+            severity_of(&flags, Code::UnpaidParticipation),
             Some((Severity::High, 0.8))
         );
         assert_eq!(flags[0].amount, Some(5_763.12));
@@ -497,12 +498,12 @@ mod tests {
         // 50 of 100 h: medium, inclusive; 0.8 exactly: high.
         (f.vcse_hours, f.vcse_unpaid_hours, f.vcse_unpaid_share) = (100.0, Some(50.0), Some(0.5));
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "UNPAID-PARTICIPATION"),
+            severity_of(&flags_of(f.clone()), Code::UnpaidParticipation),
             Some((Severity::Medium, 0.5))
         );
         f.vcse_unpaid_share = Some(0.8);
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "UNPAID-PARTICIPATION"),
+            severity_of(&flags_of(f.clone()), Code::UnpaidParticipation),
             Some((Severity::High, 0.8))
         );
         f.vcse_unpaid_share = Some(0.49);
@@ -525,7 +526,7 @@ mod tests {
         };
         let flags = flags_of(f.clone());
         assert_eq!(
-            severity_of(&flags, "PARTICIPATION-GAP"),
+            severity_of(&flags, Code::ParticipationGap),
             Some((Severity::Medium, 0.2))
         );
         assert_eq!(flags[0].value, 0.2);
@@ -545,7 +546,7 @@ mod tests {
             vcse: Some(0.5),
         };
         assert_eq!(
-            severity_of(&flags_of(f.clone()), "PARTICIPATION-GAP"),
+            severity_of(&flags_of(f.clone()), Code::ParticipationGap),
             Some((Severity::High, 0.35))
         );
         // VCSE members attending more is no gap.
@@ -569,7 +570,7 @@ mod tests {
             vcse: 10,
         };
         assert_eq!(
-            severity_of(&flags_of(f), "PARTICIPATION-GAP"),
+            severity_of(&flags_of(f), Code::ParticipationGap),
             Some((Severity::High, 0.35))
         );
     }
@@ -630,7 +631,7 @@ mod tests {
 
         // check.py --flags: nine partnership flags.
         let flags = partnership_flags(&figs, &params);
-        let got: Vec<(Severity, &str, &str)> = flags
+        let got: Vec<(Severity, Code, &str)> = flags
             .iter()
             .map(|f| (f.severity, f.code, f.partnership.as_deref().unwrap_or("")))
             .collect();
@@ -638,15 +639,15 @@ mod tests {
         assert_eq!(
             got,
             [
-                (High, "DEFAULT-CHAIR", "P1"),
-                (High, "DEFAULT-HOST", "P1"),
-                (High, "PARTICIPATION-GAP", "P1"),
-                (High, "RETENTION", "P1"),
-                (High, "UNPAID-PARTICIPATION", "P1"),
-                (Medium, "DEFAULT-HOST", "P3"),
-                (Medium, "PARTICIPATION-GAP", "P3"),
-                (Medium, "RETENTION", "P3"),
-                (Medium, "UNPAID-PARTICIPATION", "P3"),
+                (High, Code::DefaultChair, "P1"),
+                (High, Code::DefaultHost, "P1"),
+                (High, Code::ParticipationGap, "P1"),
+                (High, Code::Retention, "P1"),
+                (High, Code::UnpaidParticipation, "P1"),
+                (Medium, Code::DefaultHost, "P3"),
+                (Medium, Code::ParticipationGap, "P3"),
+                (Medium, Code::Retention, "P3"),
+                (Medium, Code::UnpaidParticipation, "P3"),
             ]
         );
         let subjects: Vec<&str> = flags.iter().filter_map(|f| f.subject.as_deref()).collect();

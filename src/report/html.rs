@@ -245,7 +245,7 @@ fn board_findings(h: &mut String, f: &Findings) {
             "<li data-code=\"{code}\"><p><span class=\"code\">{code}</span> <span class=\"sev {sev}\">{sev}</span>{figure}{}</p><p class=\"ask\"><strong>Ask:</strong> {}</p></li>",
             escape(&flag.message),
             escape(item.question),
-            code = escape(flag.code),
+            code = escape(flag.code.as_str()),
             // The figure leads, unless the message already opens with it.
             figure = item
                 .figure
@@ -425,11 +425,11 @@ fn headlines(h: &mut String, f: &Findings) {
         f.flags.len(),
         if f.flags.len() == 1 { " was" } else { "s were" }
     );
-    let mut groups: BTreeMap<&str, Vec<&Flag>> = BTreeMap::new();
+    let mut groups: BTreeMap<crate::flags::Code, Vec<&Flag>> = BTreeMap::new();
     for x in &f.flags {
         groups.entry(x.code).or_default().push(x);
     }
-    let mut order: Vec<(&str, Vec<&Flag>)> = groups.into_iter().collect();
+    let mut order: Vec<(crate::flags::Code, Vec<&Flag>)> = groups.into_iter().collect();
     order.sort_by_key(|(code, v)| {
         let highs = v.iter().filter(|x| x.severity == Severity::High).count();
         (highs == 0, std::cmp::Reverse(v.len()), *code)
@@ -439,11 +439,11 @@ fn headlines(h: &mut String, f: &Findings) {
             .iter()
             .filter(|x| x.severity == Severity::High)
             .count();
-        let title = crate::flags::explain::explain(code).map_or("", |e| e.title);
+        let title = crate::flags::explain::explanation(code).title;
         let _ = writeln!(
             h,
             "<h3>{} — {} <span class=\"meta\">({} flag{}, {highs} high)</span></h3>",
-            escape(code),
+            escape(code.as_str()),
             escape(title),
             flags.len(),
             if flags.len() == 1 { "" } else { "s" }
@@ -471,7 +471,7 @@ fn headlines(h: &mut String, f: &Findings) {
                 h,
                 "<p class=\"meta\">… and {} more {} flags in findings.json and tables/flags.csv.</p>",
                 flags.len() - FLAGS_PER_CODE,
-                escape(code)
+                escape(code.as_str())
             );
         }
     }
@@ -941,7 +941,7 @@ pub fn compare_report(
             let _ = writeln!(
                 h,
                 "<li><span class=\"sev {class}\">{shown}</span>{} {}{}</li>",
-                escape(x.code),
+                escape(x.code.as_str()),
                 escape(&what),
                 escape(&x.message)
             );
