@@ -556,6 +556,18 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             .iter()
             .find(|f| Some(f.id.as_str()) == flag.subject.as_deref())
     };
+    // DEFAULT-HOST's and DEFAULT-CHAIR's medium bar: the larger of the band and twice the
+    // fair share, but never above the high band (which needs the share alone).
+    let default_bar = |bands: crate::config::Bands| {
+        partnership()
+            .and_then(|x| x.fair_share)
+            .map_or(bands.medium, |fs| {
+                bands
+                    .medium
+                    .max(p.default_fair_share_multiple * fs)
+                    .min(bands.high)
+            })
+    };
     // (figure on the other side, the bar it must reach, higher is worse, what is missing
     // when there is no figure).
     let (value, bar, high_is_worse, missing): (Option<f64>, f64, bool, &str) = match flag.code {
@@ -603,27 +615,13 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
         ),
         Code::DefaultHost => (
             partnership().and_then(|x| x.host_share),
-            partnership()
-                .and_then(|x| x.fair_share)
-                .map_or(p.default_host.medium, |fs| {
-                    p.default_host
-                        .medium
-                        .max(p.default_fair_share_multiple * fs)
-                        .min(p.default_host.high)
-                }),
+            default_bar(p.default_host),
             true,
             "no meetings with a host were recorded",
         ),
         Code::DefaultChair => (
             partnership().and_then(|x| x.chair_share),
-            partnership()
-                .and_then(|x| x.fair_share)
-                .map_or(p.default_chair.medium, |fs| {
-                    p.default_chair
-                        .medium
-                        .max(p.default_fair_share_multiple * fs)
-                        .min(p.default_chair.high)
-                }),
+            default_bar(p.default_chair),
             true,
             "no meetings with a chair were recorded",
         ),
