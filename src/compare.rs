@@ -425,7 +425,7 @@ fn org_refs(f: &Findings) -> BTreeMap<String, String> {
     }
     for r in &f.recipients {
         // "individuals:FUNDER" lines stand for people, not an organisation.
-        if !r.id.starts_with("individuals:") {
+        if !crate::model::NodeId::is_individuals(&r.id) {
             m.insert(r.id.clone(), r.name.clone());
         }
     }

@@ -18,6 +18,53 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedSt
 /// A hash set with the same hasher as [`FastMap`].
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
+/// What a node id of the graph (and a line of the recipients list) stands for. Ids are text
+/// in every output: an organisation's identifier, `individuals:ORG` for the people funded by
+/// (or, for `individuals:community`, attending as themselves) ORG, `partnership:ID` for a
+/// partnership. This is the one place those prefixes are written and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeId<'a> {
+    /// An organisation.
+    Organisation(&'a str),
+    /// People funded by (or attending through) `via`; never listed one by one.
+    Individuals {
+        /// The funder's identifier, or `community`.
+        via: &'a str,
+    },
+    /// A partnership.
+    Partnership(&'a str),
+}
+
+impl<'a> NodeId<'a> {
+    const INDIVIDUALS: &'static str = "individuals:";
+    const PARTNERSHIP: &'static str = "partnership:";
+
+    /// Reads an id.
+    pub fn parse(id: &'a str) -> NodeId<'a> {
+        if let Some(via) = id.strip_prefix(Self::INDIVIDUALS) {
+            NodeId::Individuals { via }
+        } else if let Some(p) = id.strip_prefix(Self::PARTNERSHIP) {
+            NodeId::Partnership(p)
+        } else {
+            NodeId::Organisation(id)
+        }
+    }
+
+    /// Whether `id` stands for people rather than an organisation or a partnership.
+    pub fn is_individuals(id: &str) -> bool {
+        matches!(NodeId::parse(id), NodeId::Individuals { .. })
+    }
+
+    /// The id as text.
+    pub fn text(self) -> String {
+        match self {
+            NodeId::Organisation(id) => id.to_owned(),
+            NodeId::Individuals { via } => format!("{}{via}", Self::INDIVIDUALS),
+            NodeId::Partnership(id) => format!("{}{id}", Self::PARTNERSHIP),
+        }
+    }
+}
+
 /// An organisation identifier (360Giving org-id such as `GB-CHC-1015648`), trimmed and upper
 /// case so that identifiers compare case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -658,6 +705,26 @@ mod tests {
     fn org_ids_compare_case_insensitively_after_trim() {
         assert_eq!(OrgId::parse(" gb-chc-123 "), OrgId::parse("GB-CHC-123"));
         assert_eq!(OrgId::parse("   "), None);
+    }
+
+    #[test]
+    fn node_ids_read_back() {
+        for id in [
+            "GB-CHC-1",
+            "individuals:GB-LAE-NBR",
+            "individuals:community",
+            "partnership:P 1",
+        ] {
+            assert_eq!(NodeId::parse(id).text(), id);
+        }
+        assert_eq!(
+            NodeId::parse("individuals:GB-LAE-NBR"),
+            NodeId::Individuals { via: "GB-LAE-NBR" }
+        );
+        assert_eq!(NodeId::parse("partnership:P1"), NodeId::Partnership("P1"));
+        assert!(NodeId::is_individuals("individuals:community"));
+        // An organisation whose identifier merely contains the word is an organisation.
+        assert!(!NodeId::is_individuals("GB-COH-individuals:1"));
     }
 
     #[test]

@@ -82,7 +82,7 @@ fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag>
 
 /// Who DEPENDENCY and FUNDING-CLIFF apply to: VCSE-side organisations (vcse and unknown).
 fn can_be_flagged(r: &RecipientFigures) -> bool {
-    r.sector.is_vcse_organisation() && !r.id.starts_with("individuals:")
+    r.sector.is_vcse_organisation() && !crate::model::NodeId::is_individuals(&r.id)
 }
 
 /// DEPENDENCY: dependency ≥ 0.5 / 0.75, when the basis is income or ≥ 2 funders have

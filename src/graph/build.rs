@@ -212,7 +212,7 @@ impl Builder<'_> {
     }
 
     fn partnership(&mut self, id: &str, name: &str) -> u32 {
-        let key = format!("partnership:{id}");
+        let key = crate::model::NodeId::Partnership(id).text();
         if let Some(&slot) = self.slots.get(key.as_str()) {
             return slot;
         }
@@ -230,7 +230,7 @@ impl Builder<'_> {
         if let Some(&slot) = self.individuals.get(&via_slot) {
             return slot;
         }
-        let key = format!("individuals:{via}");
+        let key = crate::model::NodeId::Individuals { via: via.as_str() }.text();
         let slot = match self.slots.get(key.as_str()) {
             Some(&slot) => slot,
             None => {

@@ -164,7 +164,13 @@ pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
                     let id = &keys.orgs[o as usize];
                     (id.to_string(), ctx.data.organisations.get(id))
                 }
-                Line::Individuals(f) => (format!("individuals:{}", keys.orgs[f as usize]), None),
+                Line::Individuals(f) => (
+                    crate::model::NodeId::Individuals {
+                        via: keys.orgs[f as usize].as_str(),
+                    }
+                    .text(),
+                    None,
+                ),
             };
             figures(ctx, id, sector, org, acc)
         })
@@ -180,13 +186,18 @@ fn figures(
     org: Option<&crate::model::Organisation>,
     acc: Acc,
 ) -> RecipientFigures {
-    let individuals = id.starts_with("individuals:");
-    let name = if individuals {
-        let funder = id.trim_start_matches("individuals:");
-        let funder_name = OrgId::parse(funder).map_or(funder.to_owned(), |f| ctx.data.name_of(&f));
-        format!("Individuals funded by {funder_name}")
-    } else {
-        org.map_or_else(|| id.clone(), |o| o.name.clone())
+    let via = match crate::model::NodeId::parse(&id) {
+        crate::model::NodeId::Individuals { via } => Some(via),
+        _ => None,
+    };
+    let individuals = via.is_some();
+    let name = match via {
+        Some(funder) => {
+            let funder_name =
+                OrgId::parse(funder).map_or(funder.to_owned(), |f| ctx.data.name_of(&f));
+            format!("Individuals funded by {funder_name}")
+        }
+        None => org.map_or_else(|| id.clone(), |o| o.name.clone()),
     };
     let top = largest(&acc.by_funder);
     let top_active = largest(&acc.active);
