@@ -100,6 +100,10 @@ pub struct FigureChange {
     pub to: Option<f64>,
     /// to − base, when both are known.
     pub change: Option<f64>,
+    /// Whether the figure moved as a reader sees it: false when both sides show the same
+    /// displayed value (17.6% and 18.4% both show as 18%), true otherwise — also when a side
+    /// has no figure, which is news in itself.
+    pub moved: bool,
     /// The change in a sentence.
     pub words: String,
 }
@@ -455,6 +459,9 @@ pub fn compare(base: &Findings, base_label: &str, to: &Findings, to_label: &str)
             Some(FigureChange {
                 words: words(&spec.label, spec.unit, va, vb, (base_label, to_label)),
                 change: va.zip(vb).map(|(x, y)| y - x + 0.0),
+                moved: va
+                    .zip(vb)
+                    .is_none_or(|(x, y)| spec.unit.format(x) != spec.unit.format(y)),
                 figure: spec.figure,
                 partnership: spec.partnership,
                 label: spec.label,
@@ -765,6 +772,9 @@ mod tests {
                 x.change
             );
             assert!(x.base == x.to, "{}", x.figure);
+            // The same value on both sides has not moved (a figure with no value on either
+            // side is reported, so it counts as moved).
+            assert_eq!(x.moved, x.base.is_none(), "{}", x.figure);
         }
         assert!(c.flags.is_empty());
         assert!(c.only_in_base.is_empty() && c.only_in_to.is_empty());

@@ -233,7 +233,7 @@ fn render(c: &Comparison) -> String {
     let moved: Vec<&str> = c
         .figures
         .iter()
-        .filter(|f| f.change.is_none_or(|d| d != 0.0) && !f.words.contains("stayed at"))
+        .filter(|f| f.moved)
         .map(|f| f.words.as_str())
         .collect();
     let _ = writeln!(s, "\nWhat changed:");

@@ -867,7 +867,7 @@ pub fn compare_report(
     let moved: Vec<&str> = c
         .figures
         .iter()
-        .filter(|f| f.change.is_none_or(|d| d != 0.0) && !f.words.contains("stayed at"))
+        .filter(|f| f.moved)
         .map(|f| f.words.as_str())
         .collect();
     if moved.is_empty() {
