@@ -9,8 +9,7 @@ use fundflow::compare::{compare, Comparison, FlagChangeKind};
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::load::{load, DatasetSource, LoadOptions};
 use fundflow::measures::Window;
-use fundflow::output::{write_file, Staging};
-use fundflow::report::tables::Table;
+use fundflow::output::Staging;
 use fundflow::trends::fy_label;
 use fundflow::Error;
 use std::fmt::Write as _;
@@ -89,42 +88,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     };
     let c = compare(&base, &plans[0].label, &to, &plans[1].label);
 
-    {
-        let dir = staging.dir();
-        let mut json = serde_json::to_string_pretty(&c)
-            .map_err(|e| Error::Internal(format!("compare.json: {e}")))?;
-        json.push('\n');
-        write_file(&dir.join("compare.json"), json.as_bytes())?;
-        for t in [
-            Table::from_rows(false, "compare", &c.figures)?,
-            Table::from_rows(false, "compare_flags", &c.flags)?,
-        ] {
-            if !t.is_empty() {
-                t.write(dir)?;
-            }
-        }
-        // The change chart (PNG, SVG and its data) and compare.html beside the tables.
-        let chart = fundflow::charts::compare::changes(&c)?;
-        if let Ok(ch) = &chart {
-            let failed = |e: String| Error::Internal(format!("chart {}: {e}", ch.name));
-            write_file(
-                &dir.join(format!("{}.png", ch.name)),
-                &ch.scene.png().map_err(failed)?,
-            )?;
-            write_file(
-                &dir.join(format!("{}.svg", ch.name)),
-                ch.scene.svg().map_err(failed)?.as_bytes(),
-            )?;
-            ch.data.write_csv(&dir.join(format!("{}.csv", ch.name)))?;
-        }
-        let html = fundflow::report::html::compare_report(
-            &c,
-            chart.as_ref().map_err(String::as_str),
-            true,
-        )?;
-        write_file(&dir.join("compare.html"), html.as_bytes())?;
-    }
-    staging.commit()?;
+    fundflow::report::write_comparison_into(&c, staging)?;
     if !args.quiet {
         print!("{}", fundflow::present::terminal_lines(&render(&c)));
         eprintln!("Wrote {}/compare.json", args.out.display());

@@ -205,6 +205,46 @@ pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Res
     write_outputs_into(f, Staging::new(out, "analyse", &[])?, opts)
 }
 
+/// Writes `fundflow compare`'s folder into `staging` (made by `Staging::new(OUT, "compare",
+/// inputs)` before the work) and puts it in place of `OUT`: `compare.json`, `compare.csv` and
+/// `compare_flags.csv` (+ Parquet, each only when it has rows), the change chart
+/// `compare_shares.png`/`.svg`/`.csv` when there is a share to chart, and `compare.html`.
+pub fn write_comparison_into(
+    c: &crate::compare::Comparison,
+    staging: Staging,
+) -> Result<(), Error> {
+    let dir = staging.dir();
+    let mut json = serde_json::to_string_pretty(c)
+        .map_err(|e| Error::Internal(format!("compare.json: {e}")))?;
+    json.push('\n');
+    write_file(&dir.join("compare.json"), json.as_bytes())?;
+    for t in [
+        Table::from_rows(false, "compare", &c.figures)?,
+        Table::from_rows(false, "compare_flags", &c.flags)?,
+    ] {
+        if !t.is_empty() {
+            t.write(dir)?;
+        }
+    }
+    // The change chart (PNG, SVG and its data) and compare.html beside the tables.
+    let chart = crate::charts::compare::changes(c)?;
+    if let Ok(ch) = &chart {
+        let failed = |e: String| Error::Internal(format!("chart {}: {e}", ch.name));
+        write_file(
+            &dir.join(format!("{}.png", ch.name)),
+            &ch.scene.png().map_err(failed)?,
+        )?;
+        write_file(
+            &dir.join(format!("{}.svg", ch.name)),
+            ch.scene.svg().map_err(failed)?.as_bytes(),
+        )?;
+        ch.data.write_csv(&dir.join(format!("{}.csv", ch.name)))?;
+    }
+    let html = html::compare_report(c, chart.as_ref().map_err(String::as_str), true)?;
+    write_file(&dir.join("compare.html"), html.as_bytes())?;
+    staging.commit()
+}
+
 /// Fills `staging` (made by `Staging::new(OUT, "analyse", inputs)` before the work, so a
 /// destination that would be refused is refused at once) and puts it in place of `OUT`.
 pub fn write_outputs_into(
