@@ -96,7 +96,7 @@ pub struct Disclosure {
     pub rule: Option<&'static str>,
     /// JSON pointers (`/partnerships/0/seat_share`) of the shares and rates suppressed with
     /// the counts they derive from ([`Findings::disclose`]); each is null and gets a
-    /// `_suppressed` marker in findings.json and the tables ([`crate::report::public::mark`]).
+    /// `_suppressed` marker in findings.json and the tables ([`crate::disclosure::mark`]).
     #[serde(skip)]
     pub suppressed: std::collections::BTreeSet<String>,
 }
@@ -318,7 +318,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         parameters: p.clone(),
         disclosure: Disclosure {
             public: opts.public,
-            rule: opts.public.then_some(crate::report::public::RULE),
+            rule: opts.public.then_some(crate::disclosure::RULE),
             suppressed: Default::default(),
         },
         totals: totals(&ctx, &graph),
@@ -378,7 +378,7 @@ impl Findings {
     /// are rounded or suppressed when serialised ([`crate::disclosure`]); every
     /// share or rate computed from them is done here, on the typed findings, so that
     /// findings.json, the tables, the charts' data and the report all show the disclosed
-    /// figure: [`crate::report::public::disclose_rate`] of its numerator and denominator (suppressed with
+    /// figure: [`crate::disclosure::disclose_rate`] of its numerator and denominator (suppressed with
     /// either count, else the quotient of the rounded counts). Each suppressed figure's JSON
     /// pointer is kept in `disclosure.suppressed` for its marker.
     ///
@@ -396,7 +396,7 @@ impl Findings {
     ///
     /// A figure that was already `None` (not computable) stays `None` without a marker.
     pub fn disclose(&mut self) {
-        use crate::report::public::{disclose, disclose_rate, numerator_of};
+        use crate::disclosure::{disclose, disclose_rate, numerator_of};
         let mut marks = std::collections::BTreeSet::new();
         // Replaces `x` (when it has a value) by the disclosed rate of `num` of `den`.
         fn rate(
@@ -588,7 +588,7 @@ impl Findings {
             if file.file.ends_with("attendance.csv") || file.file.ends_with("payments.csv") {
                 for reason in file.rejected.values_mut().chain(file.warnings.values_mut()) {
                     for ex in &mut reason.examples {
-                        *ex = crate::report::public::without_value(ex);
+                        *ex = crate::disclosure::without_value(ex);
                     }
                 }
             }

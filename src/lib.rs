@@ -39,6 +39,7 @@ pub mod present;
 pub mod report;
 pub mod summary;
 pub mod synth;
+pub mod table;
 pub mod timing;
 pub mod trends;
 pub mod validate;

@@ -7,7 +7,7 @@ use super::{col, Chart, Kind, Section};
 use crate::compare::{Comparison, FigureChange, Unit};
 use crate::error::Error;
 use crate::flags::percent;
-use crate::report::tables::Table;
+use crate::table::Table;
 
 /// Partnerships shown at most.
 const MAX_PARTNERSHIPS: usize = super::partnership::MAX_PARTNERSHIPS;

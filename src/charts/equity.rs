@@ -29,9 +29,9 @@ fn number_word(n: usize) -> String {
 /// A count of people as the report may show it (disclosure control under `--public`).
 fn people(f: &Findings, n: usize) -> String {
     let shown = if f.disclosure.public {
-        match crate::report::public::disclose(n as u64) {
+        match crate::disclosure::disclose(n as u64) {
             Some(x) => format!("about {x}"),
-            None => crate::report::public::MARKER.to_owned(),
+            None => crate::disclosure::MARKER.to_owned(),
         }
     } else {
         n.to_string()

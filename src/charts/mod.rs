@@ -32,7 +32,7 @@ mod trends;
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::model::Sector;
-use crate::report::tables::Table;
+use crate::table::Table;
 pub use layout::thousands;
 use scene::{Rgb, Scene};
 

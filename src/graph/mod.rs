@@ -370,7 +370,7 @@ pub struct MoneyGraph {
     /// The window for grants, payments and meetings.
     pub window: Window,
     /// `--public`: exports disclosure-control counts of attendance rows (SPEC.md "Output";
-    /// [`crate::report::public`]): below 8 left out, others rounded to the nearest 5.
+    /// [`crate::disclosure`]): below 8 left out, others rounded to the nearest 5.
     pub public: bool,
 }
 

@@ -496,7 +496,7 @@ fn share_cell(f: &Findings, k: usize, field: &str, v: Option<f64>) -> String {
         .suppressed
         .contains(&format!("/partnerships/{k}/{field}"))
     {
-        return crate::report::public::MARKER.to_owned();
+        return crate::disclosure::MARKER.to_owned();
     }
     v.map_or("–".into(), percent)
 }

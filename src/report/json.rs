@@ -12,7 +12,7 @@ pub fn to_json(f: &Findings) -> Result<String, Error> {
     let fail = |e: serde_json::Error| Error::Internal(format!("cannot serialise findings: {e}"));
     let mut s = if f.disclosure.public {
         let mut v = crate::disclosure::to_public_value(f).map_err(fail)?;
-        super::public::mark(&mut v, "", &f.disclosure.suppressed);
+        crate::disclosure::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_string_pretty(&v).map_err(fail)?
     } else {
         // Straight from the structs: the same text as through a `Value` (fields keep their
@@ -37,7 +37,7 @@ pub fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
     let written = if f.disclosure.public {
         let mut v = crate::disclosure::to_public_value(f)
             .map_err(|e| Error::Internal(format!("cannot serialise findings: {e}")))?;
-        super::public::mark(&mut v, "", &f.disclosure.suppressed);
+        crate::disclosure::mark(&mut v, "", &f.disclosure.suppressed);
         serde_json::to_writer_pretty(&mut w, &v)
     } else {
         serde_json::to_writer_pretty(&mut w, f)

@@ -34,7 +34,7 @@ pub fn to_dot(g: &MoneyGraph) -> String {
     let _ = writeln!(s, "// fundflow money and participation graph");
     let _ = writeln!(s, "// as of {}; window: {}", g.as_of, g.window_text());
     if g.public {
-        let _ = writeln!(s, "// disclosure control: {}", crate::report::public::RULE);
+        let _ = writeln!(s, "// disclosure control: {}", crate::disclosure::RULE);
     }
     s.push_str("digraph \"fundflow\" {\n");
     s.push_str("  graph [rankdir=\"LR\", fontname=\"Helvetica\"];\n");

@@ -42,7 +42,7 @@ pub fn to_json(g: &MoneyGraph) -> String {
     let doc = JsonGraph {
         as_of: g.as_of,
         window: g.window,
-        disclosure: g.public.then_some(crate::report::public::RULE),
+        disclosure: g.public.then_some(crate::disclosure::RULE),
         nodes: g
             .nodes()
             .map(|n| JsonNode {

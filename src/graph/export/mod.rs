@@ -109,7 +109,7 @@ impl MoneyGraph {
         );
         if self.public {
             d.push_str("; disclosure control: ");
-            d.push_str(crate::report::public::RULE);
+            d.push_str(crate::disclosure::RULE);
         }
         d
     }
@@ -120,8 +120,8 @@ impl MoneyGraph {
     pub fn export_figures(&self, e: &Edge) -> EdgeFigures {
         let mut f = e.figures();
         if self.public {
-            f.rows = f.rows.and_then(crate::report::public::disclose);
-            f.attended = f.attended.and_then(crate::report::public::disclose);
+            f.rows = f.rows.and_then(crate::disclosure::disclose);
+            f.attended = f.attended.and_then(crate::disclosure::disclose);
         }
         f
     }

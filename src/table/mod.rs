@@ -12,8 +12,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-use super::columns::{Cell, Columns};
+pub mod columns;
+
 use crate::error::Error;
+use columns::{Cell, Columns};
 
 /// Where a table's rows are in findings.json (row `i`'s JSON pointer) and the pointers of
 /// the derived figures `--public` suppressed ([`Table::from_rows_marked`]).
@@ -33,7 +35,7 @@ pub struct Table {
 
 impl Table {
     /// A table from any serialisable rows; `public` applies disclosure control
-    /// ([`super::public`]) before flattening.
+    /// ([`crate::disclosure`]) before flattening.
     pub fn from_rows<T: Serialize>(
         public: bool,
         name: &'static str,
@@ -45,7 +47,7 @@ impl Table {
     /// [`Table::from_rows`] whose rows are items of findings.json: `marks` gives the JSON
     /// pointer of row `i` (`/partnerships/3`) and the pointers of the derived figures
     /// disclosure control suppressed, so that each gets its `_suppressed` marker here too
-    /// ([`super::public::mark`]).
+    /// ([`crate::disclosure::mark`]).
     pub fn from_rows_marked<T: Serialize>(
         public: bool,
         name: &'static str,
@@ -65,7 +67,7 @@ impl Table {
                         if public {
                             let mut v = Value::Object(m);
                             if let Some((at, suppressed)) = marks {
-                                super::public::mark(&mut v, &at(i), suppressed);
+                                crate::disclosure::mark(&mut v, &at(i), suppressed);
                             }
                             m = match v {
                                 Value::Object(m) => m,
@@ -89,7 +91,7 @@ impl Table {
     }
 
     /// The same table as [`Table::from_rows`], laid out straight into typed columns
-    /// ([`super::columns`]) without a JSON value per row: for the large output tables. With
+    /// ([`columns`]) without a JSON value per row: for the large output tables. With
     /// `public`, disclosure control works on JSON, so this is [`Table::from_rows`].
     pub fn typed<T: Serialize>(
         public: bool,

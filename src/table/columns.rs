@@ -1,5 +1,5 @@
 //! Rows serialised straight into columns (issue 6): the same flattening and typing as
-//! [`mod@super::tables`]' JSON path (nested objects become `parent_child` columns, lists are left
+//! [`mod@super`]'s JSON path (nested objects become `parent_child` columns, lists are left
 //! out, `None` and non-finite floats are null), without building a `serde_json::Value` per
 //! row. A national edges table has half a million rows; as JSON maps (a `String` key per
 //! cell) it took over half a gigabyte and most of the time spent writing tables.
