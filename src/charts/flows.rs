@@ -29,13 +29,15 @@ enum Node {
     /// those bands never pass behind an intermediary.
     Direct,
     Intermediary(usize),
+    /// The intermediaries beyond the largest [`MAX_INTERMEDIARIES`], together.
+    OtherIntermediaries,
     Recipients(Sector),
 }
 
 fn column(n: &Node) -> usize {
     match n {
         Node::Funders(_) => 0,
-        Node::Direct | Node::Intermediary(_) => 1,
+        Node::Direct | Node::Intermediary(_) | Node::OtherIntermediaries => 1,
         Node::Recipients(_) => 2,
     }
 }
@@ -47,8 +49,20 @@ struct FlowRow {
     amount: f64,
 }
 
-pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
-    const NAME: &str = "flows";
+/// The flows the chart draws, and the named intermediaries (largest first).
+struct Flows<'f> {
+    flows: BTreeMap<(Node, Node), f64>,
+    inter: Vec<&'f crate::graph::Intermediary>,
+    /// Intermediaries beyond [`MAX_INTERMEDIARIES`], drawn as one middle node.
+    others: usize,
+}
+
+/// Every grant edge as a flow, and each intermediary's own money (what it gave beyond what
+/// it received in the window) as a flow from its sector's funders into it, so the funder
+/// column is the money awarded by original funders, each pound once:
+/// Σ grants from organisations that are not intermediaries + Σ max(0, given − received)
+/// = all awards − Σ min(received, given) = `totals.awarded_by_original_funders`.
+fn build(f: &Findings) -> Flows<'_> {
     let mut sector_of: HashMap<&str, Sector> = HashMap::new();
     for r in &f.recipients {
         sector_of.insert(r.id.as_str(), r.sector);
@@ -65,33 +79,107 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
     };
     let mut inter: Vec<&crate::graph::Intermediary> = f.regranting.intermediaries.iter().collect();
     inter.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
-    inter.truncate(MAX_INTERMEDIARIES);
-    let index: HashMap<&str, usize> = inter
+    let others = inter.len().saturating_sub(MAX_INTERMEDIARIES);
+    // Every intermediary has a middle node: its own, or the one of all the others.
+    let middle: HashMap<&str, Node> = inter
         .iter()
         .enumerate()
-        .map(|(i, x)| (x.id.as_str(), i))
+        .map(|(i, x)| {
+            let n = if i < MAX_INTERMEDIARIES {
+                Node::Intermediary(i)
+            } else {
+                Node::OtherIntermediaries
+            };
+            (x.id.as_str(), n)
+        })
         .collect();
+    inter.truncate(MAX_INTERMEDIARIES);
 
     let mut flows: BTreeMap<(Node, Node), f64> = BTreeMap::new();
+    // Received and given per intermediary, from the same edges (a grant to itself is
+    // neither: it goes straight across, from its sector's funders).
+    let mut received: HashMap<&str, f64> = HashMap::new();
+    let mut given: HashMap<&str, f64> = HashMap::new();
     for e in f.edges.iter().filter(|e| e.kind == "grant") {
         let Some(amount) = e.figures.amount.filter(|a| *a > 0.0) else {
             continue;
         };
-        let from = match index.get(e.source.as_str()) {
-            Some(i) => Node::Intermediary(*i),
-            None => Node::Funders(sector(&e.source)),
+        let own = e.source == e.target;
+        let from = match middle.get(e.source.as_str()) {
+            Some(n) if !own => {
+                *given.entry(e.source.as_str()).or_default() += amount;
+                n.clone()
+            }
+            _ => Node::Funders(sector(&e.source)),
         };
-        let to = match (&from, index.get(e.target.as_str())) {
-            (Node::Funders(_), Some(i)) => Node::Intermediary(*i),
+        if !own && middle.contains_key(e.target.as_str()) {
+            *received.entry(e.target.as_str()).or_default() += amount;
+        }
+        let to = match (&from, middle.get(e.target.as_str())) {
+            (Node::Funders(_), Some(n)) if !own => n.clone(),
             _ => Node::Recipients(sector(&e.target)),
         };
-        if !inter.is_empty() && matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
+        if !middle.is_empty() && matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
             *flows.entry((from, Node::Direct)).or_default() += amount;
             *flows.entry((Node::Direct, to)).or_default() += amount;
         } else {
             *flows.entry((from, to)).or_default() += amount;
         }
     }
+    // Own money: an intermediary is taken to pass on what it received first (METHOD.md).
+    let mut ids: Vec<&&str> = middle.keys().collect();
+    ids.sort();
+    for id in ids {
+        let own =
+            given.get(*id).copied().unwrap_or(0.0) - received.get(*id).copied().unwrap_or(0.0);
+        if own > 0.0 {
+            if let Some(n) = middle.get(*id) {
+                *flows
+                    .entry((Node::Funders(sector(id)), n.clone()))
+                    .or_default() += own;
+            }
+        }
+    }
+    Flows {
+        flows,
+        inter,
+        others,
+    }
+}
+
+/// The money in the funder column: the flows out of the funder nodes.
+fn funder_column(flows: &BTreeMap<(Node, Node), f64>) -> f64 {
+    flows
+        .iter()
+        .filter(|((a, _), _)| matches!(a, Node::Funders(_)))
+        .map(|(_, v)| v)
+        .sum()
+}
+
+pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
+    const NAME: &str = "flows";
+    let Flows {
+        flows,
+        inter,
+        others,
+    } = build(f);
+    let sector = |id: &str| {
+        if id.starts_with("individuals:") {
+            Sector::Individual
+        } else {
+            f.recipients
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.sector)
+                .or_else(|| {
+                    f.funders
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.sector)
+                })
+                .unwrap_or(Sector::Unknown)
+        }
+    };
     if flows.is_empty() {
         return Ok(skip(
             NAME,
@@ -129,11 +217,12 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
         Node::Funders(s) => format!("{} funders", sector_name(*s)),
         Node::Direct => "Direct to recipients".to_owned(),
         Node::Intermediary(i) => inter.get(*i).map_or(String::new(), |x| x.name.clone()),
+        Node::OtherIntermediaries => format!("{others} other intermediaries"),
         Node::Recipients(s) => sector_name(*s).to_owned(),
     };
     let colour = |n: &Node| match n {
         Node::Funders(s) | Node::Recipients(s) => sector_colour(*s),
-        Node::Direct => Rgb(0xBB, 0xBB, 0xBB),
+        Node::Direct | Node::OtherIntermediaries => Rgb(0xBB, 0xBB, 0xBB),
         Node::Intermediary(i) => sector_colour(
             inter
                 .get(*i)
@@ -142,6 +231,7 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
     };
 
     let total_awarded = f.totals.amount;
+    let new_money = funder_column(&flows);
     let passed_on = (f.totals.amount - f.totals.awarded_by_original_funders).max(0.0);
     let title = if inter.is_empty() {
         let (s, v) = columns[0]
@@ -168,9 +258,19 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
         )
     };
     let subtitle = format!(
-        "Grants awarded in the window, from funders (left, by sector) through organisations that both receive and give grants (middle{}) to recipients (right, by sector). Band width is proportional to money.",
+        "Grants awarded in the window, from funders (left, by sector) through organisations that both receive and give grants (middle{}) to recipients (right, by sector). Band width is proportional to money. The funder column is the money put in by its original funders, {}, each pound counted once: an intermediary's own money (what it gave beyond what it received) enters there under its sector.{}",
         if f.regranting.intermediaries.len() > MAX_INTERMEDIARIES {
-            format!(", the largest {MAX_INTERMEDIARIES}")
+            format!(", the largest {MAX_INTERMEDIARIES}; the rest together")
+        } else {
+            String::new()
+        },
+        money(new_money),
+        if passed_on > 0.0 {
+            format!(
+                " A further {} was money passed on, so {} was awarded in all.",
+                money(passed_on),
+                money(total_awarded)
+            )
         } else {
             String::new()
         }
@@ -208,8 +308,9 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
             yy += h + gaps[c];
         }
     }
+    let funders_head = format!("Funders · {}", money(new_money));
     for (c, head) in [
-        "Funders",
+        funders_head.as_str(),
         if inter.is_empty() {
             ""
         } else {
@@ -443,7 +544,67 @@ fn ribbon(xa: i32, a0: i32, xb: i32, b0: i32, h: i32) -> Vec<(i32, i32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::ribbon;
+    use super::{build, funder_column, ribbon};
+    use crate::findings::{analyse, AnalyseOptions, Findings};
+    use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+    use proptest::prelude::*;
+
+    /// Findings of grants (funder, recipient, pounds, day) among organisations GB-CHC-0…
+    /// that both give and receive, so intermediaries (and chains of them) arise.
+    fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<Findings> {
+        let mut text = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
+        for (i, (f, r, pounds, day)) in grants.iter().enumerate() {
+            let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)?
+                .checked_add_days(chrono::Days::new(u64::from(*day)))?;
+            text.push_str(&format!(
+                "G{i},{pounds},{date},GB-CHC-{f},Org {f},GB-CHC-{r},Org {r}\n"
+            ));
+        }
+        let inputs = Inputs {
+            grants: Some((
+                InputFile {
+                    name: "grants.csv".into(),
+                    bytes: std::borrow::Cow::Owned(text.into_bytes()),
+                },
+                GrantsFormat::Csv,
+            )),
+            ..Inputs::default()
+        };
+        let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
+        Some(analyse(&d, &AnalyseOptions::default()))
+    }
+
+    #[test]
+    fn the_funder_column_counts_each_pound_once_by_hand() {
+        // A gives B £100; B gives C £70 and D £50 (£20 of its own); E gives F £30.
+        // All awards 250; B received 100, gave 120: min 100, so original funders 150.
+        // Funder column: A → B 100 + E → F 30 (not intermediaries) + B's own 120 − 100 = 20
+        // = 150.
+        let f = findings(&[(1, 2, 100, 0), (2, 3, 70, 1), (2, 4, 50, 2), (5, 6, 30, 3)])
+            .expect("loads");
+        assert_eq!(f.totals.amount, 250.0);
+        assert_eq!(f.totals.awarded_by_original_funders, 150.0);
+        assert_eq!(funder_column(&build(&f).flows), 150.0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The funder column is the money awarded by original funders, each pound once,
+        /// whatever the chains, self-grants and number of intermediaries (ids 0–15, so
+        /// more than MAX_INTERMEDIARIES can arise).
+        #[test]
+        fn the_funder_column_is_the_money_awarded_by_original_funders(
+            grants in proptest::collection::vec((0u8..16, 0u8..16, 1u16..5_000, 0u16..700), 1..60),
+        ) {
+            let f = findings(&grants).ok_or_else(|| TestCaseError::fail("the grants did not load"))?;
+            let column = funder_column(&build(&f).flows);
+            prop_assert!(
+                (column - f.totals.awarded_by_original_funders).abs() < 0.005,
+                "{column} vs {}",
+                f.totals.awarded_by_original_funders
+            );
+        }
+    }
 
     #[test]
     fn a_ribbon_joins_its_ends() {

@@ -16,6 +16,21 @@ use std::collections::{BTreeMap, HashMap};
 /// Grey for "others" bars (lighter than the unknown sector's grey, so they differ).
 const OTHERS: Rgb = Rgb(0xCC, 0xCC, 0xCC);
 
+/// Funders in stacked bars, in order of money: hues apart and relative luminance (as
+/// [`Rgb::luminance`]) 0.09, 0.22, 0.36, 0.48, 0.61, 0.75, so each is a distinct grey when
+/// printed in black and white (every pair, and [`OTHER_FUNDERS`], at least 0.12 apart).
+const FUNDER_PALETTE: [Rgb; 6] = [
+    Rgb(0x14, 0x12, 0x4A), // navy
+    Rgb(0xA0, 0x1A, 0x30), // crimson
+    Rgb(0x12, 0x70, 0x60), // teal
+    Rgb(0xE2, 0x68, 0x0A), // orange
+    Rgb(0x5B, 0xA8, 0xE0), // sky blue
+    Rgb(0xE6, 0xC2, 0x38), // yellow
+];
+
+/// "Other funders" in stacked bars: a light grey (luminance 0.89).
+const OTHER_FUNDERS: Rgb = Rgb(0xE2, 0xE2, 0xE2);
+
 fn share(part: f64, whole: f64) -> Option<f64> {
     (whole > 0.0).then(|| part / whole)
 }
@@ -311,8 +326,8 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
     }
     let funder_of: HashMap<&str, &crate::findings::FunderRow> =
         f.funders.iter().map(|x| (x.id.as_str(), x)).collect();
-    // Colour: the funder's sector colour, in up to three shades per sector for the funders
-    // giving most to these recipients; the rest are "other funders".
+    // Colour: a categorical palette, distinct in greyscale as well as in hue, for the
+    // funders giving most to these recipients; the rest are "other funders".
     let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
     for m in &by_recipient {
         for (k, v) in m {
@@ -321,20 +336,9 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
     }
     let mut ranked: Vec<(&str, f64)> = weight.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut per_sector: BTreeMap<Sector, usize> = BTreeMap::new();
     let mut colour_of: HashMap<&str, Rgb> = HashMap::new();
     let mut legend: Vec<(String, Rgb)> = Vec::new();
-    for (id, _) in &ranked {
-        if colour_of.len() >= 6 {
-            break;
-        }
-        let sector = funder_of.get(id).map_or(Sector::Unknown, |x| x.sector);
-        let k = per_sector.entry(sector).or_default();
-        if *k >= 3 {
-            continue;
-        }
-        let c = sector_colour(sector).lighten([0.0, 0.4, 0.7][*k]);
-        *k += 1;
+    for ((id, _), c) in ranked.iter().zip(FUNDER_PALETTE) {
         colour_of.insert(id, c);
         let name = funder_of
             .get(id)
@@ -343,7 +347,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
     }
     let has_other = ranked.iter().any(|(id, _)| !colour_of.contains_key(id));
     if has_other {
-        legend.push(("Other funders".into(), OTHERS));
+        legend.push(("Other funders".into(), OTHER_FUNDERS));
     }
     let mut data = Vec::new();
     let bars: Vec<Bar> = recipients
@@ -371,7 +375,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
                 }
             }
             if other > 0.0 {
-                segs.push((other, OTHERS));
+                segs.push((other, OTHER_FUNDERS));
             }
             Bar {
                 label: r.name.clone(),
@@ -395,7 +399,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
         top.name,
         money(top.total)
     );
-    let subtitle = "Money awarded in the window to the largest recipients, split by funder (shades of each funder's sector colour). The square before each name is the recipient's sector.";
+    let subtitle = "Money awarded in the window to the largest recipients, split by funder (the six funders giving most to them in colours of their own, the rest grey). The square before each name is the recipient's sector.";
     let mut scene = Scene::new(WIDTH as u32, 0);
     let y = layout::header(&mut scene, &title, subtitle);
     let y = layout::legend(&mut scene, y, &legend);
@@ -573,4 +577,57 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
             col("grants", "Grants", Kind::Number),
         ],
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Rgb, FUNDER_PALETTE, OTHER_FUNDERS};
+
+    /// Hue in degrees (0–360) of a colour with some chroma.
+    fn hue(c: Rgb) -> f64 {
+        let (r, g, b) = (
+            f64::from(c.0) / 255.0,
+            f64::from(c.1) / 255.0,
+            f64::from(c.2) / 255.0,
+        );
+        let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+        let d = max - min;
+        let h = if max == r {
+            ((g - b) / d).rem_euclid(6.0)
+        } else if max == g {
+            (b - r) / d + 2.0
+        } else {
+            (r - g) / d + 4.0
+        };
+        h * 60.0
+    }
+
+    #[test]
+    fn funder_colours_differ_in_greyscale_and_in_hue() {
+        // Luminance by hand, 0.2126 R + 0.7152 G + 0.0722 B over 255: navy (20, 18, 74)
+        // → (4.25 + 12.87 + 5.34) / 255 = 0.088; the yellow (230, 194, 56) → 0.752; the grey
+        // 226 → 0.886.
+        assert!((FUNDER_PALETTE[0].luminance() - 0.088).abs() < 0.001);
+        assert!((FUNDER_PALETTE[5].luminance() - 0.752).abs() < 0.001);
+        assert!((OTHER_FUNDERS.luminance() - 0.886).abs() < 0.001);
+        let all: Vec<Rgb> = FUNDER_PALETTE
+            .iter()
+            .copied()
+            .chain([OTHER_FUNDERS])
+            .collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                let step = (a.luminance() - b.luminance()).abs();
+                assert!(step >= 0.12, "{a:?} {b:?}: {step}");
+            }
+        }
+        // The colours (the grey aside) are at least 20° of hue apart, on the circle.
+        for (i, a) in FUNDER_PALETTE.iter().enumerate() {
+            for b in &FUNDER_PALETTE[i + 1..] {
+                let d = (hue(*a) - hue(*b)).abs();
+                let d = d.min(360.0 - d);
+                assert!(d >= 20.0, "{a:?} {b:?}: {d}°");
+            }
+        }
+    }
 }

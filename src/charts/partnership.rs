@@ -8,6 +8,7 @@ use super::{file_stems, sector_colour, sector_name, skip, source, table, Built, 
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
+use crate::measures::balance::{self, AxisSpec, Direction};
 use crate::measures::partnership::{MemberBalance, PartnershipFigures, QuarterAttendance};
 use crate::model::Sector;
 use serde::Serialize;
@@ -619,21 +620,34 @@ const BAND_FILL: [Rgb; 6] = [
     Rgb(0x25, 0x25, 0x25),
 ];
 
-type AxisOf = fn(&MemberBalance) -> crate::measures::balance::Axis;
+/// The axes as drawn, from the measure: every one darker = more power (burdens drawn as
+/// 1 − value).
+const DIMENSIONS: &[AxisSpec] = &balance::AXES;
 
-const DIMENSIONS: [(&str, AxisOf); 5] = [
-    ("Funding share", |m| m.funding_share),
-    ("Authority", |m| m.authority),
-    ("Voice (seats)", |m| m.voice),
-    ("Unpaid time", |m| m.unpaid_share),
-    ("Dependency on fundholder", |m| m.dependency_on_fundholder),
-];
+/// Extra space between the power axes and the burdens drawn as their complements.
+const GROUP_GAP: i32 = 30;
 
 #[derive(Serialize)]
 struct BalanceRow<'a> {
     partnership: &'a str,
     #[serde(flatten)]
     member: &'a MemberBalance,
+    /// The bands drawn for the two burdens (1 − value, banded): rising with power.
+    paid_time_band: Option<u8>,
+    independence_band: Option<u8>,
+}
+
+/// The fundholder's power axes (not the burdens) in the top bands (4–5), and how many of
+/// them are measured.
+fn fundholder_top_bands(fh: Option<&MemberBalance>) -> (usize, usize) {
+    fh.map_or((0, 0), |m| {
+        let bands: Vec<u8> = DIMENSIONS
+            .iter()
+            .filter(|a| a.direction == Direction::Power)
+            .filter_map(|a| a.power_band(m))
+            .collect();
+        (bands.iter().filter(|b| **b >= 4).count(), bands.len())
+    })
 }
 
 /// One balance-of-power heatmap per partnership.
@@ -643,7 +657,7 @@ pub(super) fn balance(f: &Findings) -> Result<Vec<Built>, Error> {
         .filter(|p| {
             p.balance
                 .iter()
-                .any(|m| DIMENSIONS.iter().any(|(_, get)| get(m).band.is_some()))
+                .any(|m| DIMENSIONS.iter().any(|a| a.power_band(m).is_some()))
         })
         .collect();
     if ps.is_empty() {
@@ -680,23 +694,25 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     let all = members.len();
     members.truncate(MAX_MEMBERS);
     let fh = p.balance.iter().find(|m| m.id == p.fundholder);
-    let (top, measured) = fh.map_or((0, 0), |m| {
-        let bands: Vec<u8> = DIMENSIONS.iter().filter_map(|(_, g)| g(m).band).collect();
-        (bands.iter().filter(|b| **b >= 4).count(), bands.len())
-    });
+    let (top, measured) = fundholder_top_bands(fh);
     let title = if top > 0 {
         format!(
             "{}: the fundholder, {}, is in the top bands (4–5) on {top} of {measured} measured dimensions of power",
             p.name, p.fundholder_name
         )
+    } else if measured > 0 {
+        format!(
+            "{}: the fundholder, {}, is not in the top bands on any of {measured} measured dimensions of power",
+            p.name, p.fundholder_name
+        )
     } else {
         format!(
-            "{}: the fundholder, {}, is not in the top bands on any dimension of power",
+            "{}: the balance of power among its members, {} the fundholder",
             p.name, p.fundholder_name
         )
     };
     let subtitle = format!(
-        "Each member on five dimensions of power, banded 0–5 (value × 5, rounded), shown side by side and never averaged into one score. Funding: share of programme money; authority: meetings hosted or chaired; voice: share of seats taken; unpaid time: share of its hours unpaid; dependency: the fundholder's grants ÷ its income.{}",
+        "Each member on three dimensions of power and two burdens, banded 0–5 (value × 5, rounded), shown side by side and never averaged into one score; darker is more power on every column. Funding: share of programme money; authority: meetings hosted or chaired; voice: share of seats taken. The burdens are drawn the other way up: paid time = 1 − the share of its hours unpaid; independence = 1 − the fundholder's grants ÷ its income. The title counts the three dimensions of power only.{}",
         if all > MAX_MEMBERS {
             format!(" The fundholder and the {} members with most seats, of {all}.", MAX_MEMBERS - 1)
         } else {
@@ -706,21 +722,37 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     let mut scene = Scene::new(WIDTH as u32, 0);
     let mut y = layout::header(&mut scene, &title, &subtitle);
     let legend: Vec<(String, Rgb)> = (0..6)
-        .map(|b| (format!("band {b}"), BAND_FILL[b]))
+        .map(|b| {
+            let words = match b {
+                0 => "band 0 (least power)".to_owned(),
+                5 => "band 5 (most power)".to_owned(),
+                _ => format!("band {b}"),
+            };
+            (words, BAND_FILL[b])
+        })
         .collect();
     y = layout::legend(&mut scene, y, &legend);
     let cell_w = 216;
-    let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32;
+    let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32 - GROUP_GAP;
+    // Left edge of column i: the burdens sit GROUP_GAP further right.
+    let cell_x = |i: usize| {
+        x0 + cell_w * i as i32
+            + if DIMENSIONS[i].direction == Direction::Burden {
+                GROUP_GAP
+            } else {
+                0
+            }
+    };
     let name_w = x0 - MARGIN - 40 - 10;
     let cell_h = 70;
     // Column heads, wrapped to the cell.
     let head_lines: Vec<Vec<String>> = DIMENSIONS
         .iter()
-        .map(|(h, _)| super::scene::wrap(h, SMALL - 2.0, true, cell_w - 8))
+        .map(|a| super::scene::wrap(a.drawn, SMALL - 2.0, true, cell_w - 8))
         .collect();
     let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
     for (i, lines) in head_lines.iter().enumerate() {
-        let cx = x0 + cell_w * i as i32 + cell_w / 2;
+        let cx = cell_x(i) + cell_w / 2;
         let start = y + head_h - 38 * lines.len() as i32;
         for (k, l) in lines.iter().enumerate() {
             scene.styled_text(
@@ -758,16 +790,18 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             INK,
             Align::Left,
         );
-        for (i, (_, get)) in DIMENSIONS.iter().enumerate() {
-            let a = get(m);
-            let (cx0, cx1) = (x0 + cell_w * i as i32 + 3, x0 + cell_w * (i as i32 + 1) - 3);
+        for (i, axis) in DIMENSIONS.iter().enumerate() {
+            let (cx0, cx1) = (cell_x(i) + 3, cell_x(i) + cell_w - 3);
             let (cy0, cy1) = (y + 3, y + cell_h - 3);
-            match a.band {
+            match axis.power_band(m) {
                 Some(b) => {
                     let fill = BAND_FILL[usize::from(b.min(5))];
                     scene.rect((cx0, cy0), (cx1, cy1), fill);
                     let ink = if fill.luminance() < 0.5 { WHITE } else { INK };
-                    let text = format!("{b} · {}", a.value.map_or(String::new(), percent));
+                    let text = format!(
+                        "{b} · {}",
+                        axis.drawn_value(m).map_or(String::new(), percent)
+                    );
                     scene.styled_text(
                         (cx0 + cx1) / 2,
                         (cy0 + cy1) / 2 + 12,
@@ -794,26 +828,29 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
         }
         y += cell_h;
     }
-    scene.styled_text(
-        MARGIN,
-        y + 44,
-        "Cells show band · value. n/a: not measurable (e.g. the fundholder's dependency on itself, or unpaid time without payments.csv).",
+    let note = super::scene::wrap(
+        "Cells show band · value drawn. n/a: not measurable (the fundholder's independence from itself; a statutory member's independence when its income is not known; paid time without payments.csv).",
         SMALL - 4.0,
         false,
-        MUTED,
-        Align::Left,
+        WIDTH - 2 * MARGIN,
     );
-    layout::footer(&mut scene, y + 50, &source(f));
+    for line in &note {
+        y += 38;
+        scene.styled_text(MARGIN, y + 6, line, SMALL - 4.0, false, MUTED, Align::Left);
+    }
+    layout::footer(&mut scene, y + 12, &source(f));
     let rows: Vec<BalanceRow> = p
         .balance
         .iter()
         .map(|m| BalanceRow {
             partnership: &p.id,
             member: m,
+            paid_time_band: balance::AXES[3].power_band(m),
+            independence_band: balance::AXES[4].power_band(m),
         })
         .collect();
     let alt = format!(
-        "Heatmap of the balance of power in {}: {} members by five dimensions, bands 0 to 5. {}",
+        "Heatmap of the balance of power in {}: {} members by three dimensions of power and two burdens drawn as paid time and independence, bands 0 to 5, higher is more power. {}",
         p.name,
         members.len(),
         members
@@ -824,10 +861,10 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
                 m.name,
                 DIMENSIONS
                     .iter()
-                    .map(|(h, g)| format!(
+                    .map(|a| format!(
                         "{} {}",
-                        h.to_lowercase(),
-                        g(m).band.map_or("n/a".into(), |b| format!("band {b}"))
+                        a.drawn.to_lowercase(),
+                        a.power_band(m).map_or("n/a".into(), |b| format!("band {b}"))
                     ))
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -849,8 +886,12 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             col("funding_share_band", "Funding", Kind::Number),
             col("authority_band", "Authority", Kind::Number),
             col("voice_band", "Voice", Kind::Number),
-            col("unpaid_share_band", "Unpaid time", Kind::Number),
-            col("dependency_on_fundholder_band", "Dependency", Kind::Number),
+            col("paid_time_band", "Paid time", Kind::Number),
+            col(
+                "independence_band",
+                "Independence from the fundholder",
+                Kind::Number,
+            ),
         ],
     }))
 }

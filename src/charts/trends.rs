@@ -248,24 +248,27 @@ pub(super) fn trends(f: &Findings) -> Result<Built, Error> {
         });
     }
 
-    // Words.
+    // Words: the title quotes complete years only.
     let (first, last) = (&years[0], &years[n - 1]);
-    let title = match (first.vcse_share, last.vcse_share) {
-        (Some(a), Some(b)) => format!(
-            "The VCSE side's share of the money {} from {} in {} to {} in {}",
-            if (b - a).abs() < 0.005 {
-                "stayed level,"
-            } else if b > a {
-                "rose"
-            } else {
-                "fell"
-            },
-            percent(a),
-            first.label,
-            percent(b),
-            last.label
-        ),
-        _ => format!(
+    let title = match share_ends(years) {
+        Some((a, b)) => {
+            let (va, vb) = (a.vcse_share.unwrap_or(0.0), b.vcse_share.unwrap_or(0.0));
+            format!(
+                "The VCSE side's share of the money {} from {} in {} to {} in {}",
+                if (vb - va).abs() < 0.005 {
+                    "stayed level,"
+                } else if vb > va {
+                    "rose"
+                } else {
+                    "fell"
+                },
+                percent(va),
+                a.label,
+                percent(vb),
+                b.label
+            )
+        }
+        None => format!(
             "Headline figures per financial year, {} to {}",
             first.label, last.label
         ),
@@ -355,6 +358,19 @@ pub(super) fn trends(f: &Findings) -> Result<Built, Error> {
             col("note", "Why missing", Kind::Text),
         ],
     }))
+}
+
+/// The first and last years the title may quote a VCSE share from: complete years (the
+/// data runs past their 31 March, [`TrendYear::complete`]) with a share (a year with fewer
+/// than [`crate::trends::MIN_GRANTS`] grants has none). `None` unless there are two such
+/// years, so a title never quotes a part year, or a year of too few grants.
+fn share_ends(years: &[TrendYear]) -> Option<(&TrendYear, &TrendYear)> {
+    let mut quotable = years
+        .iter()
+        .filter(|y| y.complete && y.vcse_share.is_some());
+    let first = quotable.next()?;
+    let last = quotable.next_back()?;
+    Some((first, last))
 }
 
 fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[TrendYear]) {
@@ -544,5 +560,66 @@ fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[T
                 Align::Centre,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_ends;
+    use crate::measures::Window;
+    use crate::trends::{fy_label, TrendYear};
+    use std::collections::BTreeMap;
+
+    fn year(fy: i32, complete: bool, grants: usize, vcse_share: Option<f64>) -> TrendYear {
+        let as_of = chrono::NaiveDate::from_ymd_opt(fy + 1, 3, 31).expect("a date");
+        TrendYear {
+            fy,
+            label: fy_label(fy),
+            window: Window::default(),
+            as_of,
+            complete,
+            grants,
+            amount: 0.0,
+            amount_by_sector: BTreeMap::new(),
+            hhi: None,
+            gini: None,
+            vcse_share,
+            active_grants: 0,
+            active_annual: 0.0,
+            ending_12m_annual: 0.0,
+            ending_12m_share: None,
+            meetings: 0,
+            notes: Vec::new(),
+            partnerships: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_title_quotes_complete_years_with_a_share_only() {
+        // As the Trafford file: 2021-22 and 2022-23 complete; 2023-24 complete but 4 grants
+        // (no share); 2024-25 a part year of 5 grants with a share of 100%.
+        let years = [
+            year(2021, true, 50, Some(0.93)),
+            year(2022, true, 95, Some(0.90)),
+            year(2023, true, 4, None),
+            year(2024, false, 5, Some(1.0)),
+        ];
+        let (a, b) = share_ends(&years).expect("two complete years");
+        assert_eq!((a.label.as_str(), b.label.as_str()), ("2021-22", "2022-23"));
+        // A part year first is skipped too (data starting mid-year is marked complete by
+        // the measure, but the rule holds whatever is marked).
+        let years = [
+            year(2021, false, 9, Some(0.5)),
+            year(2022, true, 9, Some(0.6)),
+            year(2023, true, 9, Some(0.7)),
+        ];
+        let (a, b) = share_ends(&years).expect("two complete years");
+        assert_eq!((a.fy, b.fy), (2022, 2023));
+        // One quotable year: no comparison in the title.
+        let years = [
+            year(2022, true, 9, Some(0.6)),
+            year(2023, false, 9, Some(0.7)),
+        ];
+        assert!(share_ends(&years).is_none());
     }
 }

@@ -17,7 +17,8 @@
 //! - **unpaid_share** = its unpaid attended hours ÷ its attended hours.
 //! - **dependency_on_fundholder** = the annual value of the fundholder's grants to it that are
 //!   active at as_of (awarded on or before as_of) ÷ its annual income when known (basis
-//!   `income`), else ÷ the annual value of all its active grants (basis `recorded`).
+//!   `income`), else ÷ the annual value of all its active grants (basis `recorded`; not for
+//!   statutory members, below).
 //!
 //! band = round(value × 5), halves up, clamped to 0–5: 0.5 → 3 (2.5 rounds up), 0.29 → 1,
 //! 1.0 → 5. A value within 1e-9 of a half rounds up, so that the binary representation of a
@@ -25,8 +26,16 @@
 //!
 //! Edge cases: no meetings → authority `None`; no attended rows → voice `None`; no attended
 //! hours, or any of its rows with unknown payment (no payments.csv) → unpaid_share `None`; no
-//! programme or a programme total of £0 → funding_share `None`; the fundholder itself, or a
-//! member with neither income nor active grants → dependency `None`.
+//! programme or a programme total of £0 → funding_share `None`; the fundholder itself, a
+//! member with neither income nor active grants, or a statutory member whose income is not
+//! known → dependency `None`.
+//!
+//! Reading: a statutory member's recorded grants are a sliver of its money (a council or an
+//! NHS body is funded by taxation and allocations that never appear in a grants file), so
+//! "the fundholder's share of its recorded grants" says nothing about how far it depends on
+//! the fundholder: one recorded grant from the fundholder would read as 100% dependency.
+//! For a statutory member the `recorded` basis is therefore not used; its dependency is
+//! known only when organisations.csv gives its annual income (basis `income`).
 //!
 //! Reading: funding_share's programme total is the money the fundholder received under the
 //! programme (SPEC.md "programme money"), so the fundholder's own share is its retained
@@ -42,6 +51,14 @@
 //!
 //! Reading: unpaid_share is known for a statutory member without payments.csv when statutory
 //! time counts as paid (every row resourced: 0), and `None` for other members.
+//!
+//! Direction: funding_share, authority and voice are **power** (more is more power);
+//! unpaid_share and dependency_on_fundholder are **burdens** (more is less power). The chart
+//! draws every axis so that a darker cell is more power: a burden is drawn as 1 − value
+//! ("paid time", "independence from the fundholder"), clamped to 0–1, and banded like the
+//! others. [`AXES`] lists the five axes with their direction and what is drawn, and
+//! [`AxisSpec::power_band`] is the band the chart draws, so "every drawn band rises with
+//! power" is a property of the data that tests check, not of the renderer.
 //!
 //! Complexity: O(s + m · (k + g_m)) for s seats, m members, k meetings and g_m active grants
 //! per member, after the O(g) [`ActiveGrants`] index is built once for the dataset.
@@ -110,6 +127,84 @@ pub struct MemberBalance {
     pub dependency_basis: Option<&'static str>,
 }
 
+/// Whether more of an axis means more power or less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// More is more power (funding share, authority, voice).
+    Power,
+    /// More is less power (unpaid share, dependency on the fundholder): drawn as 1 − value.
+    Burden,
+}
+
+/// One axis as the balance-of-power chart draws it.
+#[derive(Debug, Clone, Copy)]
+pub struct AxisSpec {
+    /// The field of [`MemberBalance`] (and of findings.json) it is read from.
+    pub key: &'static str,
+    /// What is drawn, in words: for a burden, its complement ("Paid time").
+    pub drawn: &'static str,
+    /// Power or burden.
+    pub direction: Direction,
+    /// The axis of a member.
+    pub get: fn(&MemberBalance) -> Axis,
+}
+
+impl AxisSpec {
+    /// The value drawn: the value for a power axis; 1 − value, clamped to 0–1, for a
+    /// burden (a dependency above 1, grants larger than the income recorded, is drawn as 0
+    /// independence).
+    pub fn drawn_value(&self, m: &MemberBalance) -> Option<f64> {
+        let v = (self.get)(m).value?;
+        Some(match self.direction {
+            Direction::Power => v,
+            Direction::Burden => (1.0 - v).clamp(0.0, 1.0),
+        })
+    }
+
+    /// The band drawn, 0–5, rising with power: [`band`] of [`AxisSpec::drawn_value`]. For a
+    /// burden this is band(1 − value), not 5 − band(value) (they differ at halves: 0.1 →
+    /// band(0.9) = 5 but 5 − band(0.1) = 4), so the band always matches the value shown.
+    pub fn power_band(&self, m: &MemberBalance) -> Option<u8> {
+        self.drawn_value(m).map(band)
+    }
+}
+
+/// The five axes in the order the chart draws them: the three power axes, then the two
+/// burdens drawn as their complements. Darker (a higher [`AxisSpec::power_band`]) is more
+/// power on every one.
+pub const AXES: [AxisSpec; 5] = [
+    AxisSpec {
+        key: "funding_share",
+        drawn: "Funding share",
+        direction: Direction::Power,
+        get: |m| m.funding_share,
+    },
+    AxisSpec {
+        key: "authority",
+        drawn: "Authority",
+        direction: Direction::Power,
+        get: |m| m.authority,
+    },
+    AxisSpec {
+        key: "voice",
+        drawn: "Voice (seats)",
+        direction: Direction::Power,
+        get: |m| m.voice,
+    },
+    AxisSpec {
+        key: "unpaid_share",
+        drawn: "Paid time",
+        direction: Direction::Burden,
+        get: |m| m.unpaid_share,
+    },
+    AxisSpec {
+        key: "dependency_on_fundholder",
+        drawn: "Independence from the fundholder",
+        direction: Direction::Burden,
+        get: |m| m.dependency_on_fundholder,
+    },
+];
+
 /// Programme money for one partnership in the window (SPEC.md "Partnership money").
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgrammeMoney {
@@ -168,7 +263,8 @@ impl<'d> ActiveGrants<'d> {
         ActiveGrants { by_recipient }
     }
 
-    /// The member's dependency on `funder` and its basis (`income` or `recorded`).
+    /// The member's dependency on `funder` and its basis (`income` or `recorded`; a
+    /// statutory member only on `income`).
     pub fn dependency_on(
         &self,
         ctx: &Context,
@@ -191,9 +287,11 @@ impl<'d> ActiveGrants<'d> {
             .get(member)
             .and_then(|o| o.annual_income)
             .filter(|p| p.0 > 0);
+        let statutory = ctx.data.sector_of(member) == Sector::Statutory;
         match income {
             Some(inc) => (Some(from_funder / inc.pounds()), Some("income")),
-            None if all > 0.0 => (Some(from_funder / all), Some("recorded")),
+            // A statutory body's recorded grants are not its income (module doc).
+            None if all > 0.0 && !statutory => (Some(from_funder / all), Some("recorded")),
             None => (None, None),
         }
     }
@@ -442,6 +540,99 @@ mod tests {
     }
 
     #[test]
+    fn drawn_bands_rise_with_power_by_hand() {
+        use super::{Direction, AXES};
+        let f = partnership().one();
+        let [v1, v2, fh] = &f.balance[..] else {
+            panic!("three members")
+        };
+        let drawn = |m: &super::MemberBalance| -> Vec<Option<u8>> {
+            AXES.iter().map(|a| a.power_band(m)).collect()
+        };
+        // Power axes as computed (each_axis_by_hand); burdens drawn as 1 − value:
+        // paid time: F 1 − 0 = 1 → 5; V1 1 − 4/6 = 1/3 → 1.67 → 2; V2 1 − 1 = 0 → 0.
+        // Independence: F n/a (the fundholder); V1 1 − 0.5 = 0.5 → 2.5 → 3;
+        // V2 1 − 0.29 = 0.71 → 3.55 → 4.
+        assert_eq!(drawn(fh), [Some(3), Some(4), Some(2), Some(5), None]);
+        assert_eq!(drawn(v1), [Some(2), Some(3), Some(2), Some(2), Some(3)]);
+        assert_eq!(drawn(v2), [Some(1), Some(0), Some(1), Some(0), Some(4)]);
+        // Three power axes, then two burdens (the chart's CSV reads AXES[3] and AXES[4]).
+        let keys: Vec<&str> = AXES.iter().map(|a| a.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "funding_share",
+                "authority",
+                "voice",
+                "unpaid_share",
+                "dependency_on_fundholder"
+            ]
+        );
+        let dirs: Vec<Direction> = AXES.iter().map(|a| a.direction).collect();
+        assert_eq!(
+            dirs,
+            [
+                Direction::Power,
+                Direction::Power,
+                Direction::Power,
+                Direction::Burden,
+                Direction::Burden
+            ]
+        );
+        // Every axis, every pair of members: more power → a band at least as high.
+        for a in &AXES {
+            for x in &f.balance {
+                for y in &f.balance {
+                    let (Some(vx), Some(vy)) = ((a.get)(x).value, (a.get)(y).value) else {
+                        continue;
+                    };
+                    let more_power = match a.direction {
+                        Direction::Power => vx >= vy,
+                        Direction::Burden => vx <= vy,
+                    };
+                    if more_power {
+                        assert!(
+                            a.power_band(x) >= a.power_band(y),
+                            "{} {} {}",
+                            a.key,
+                            x.id,
+                            y.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_statutory_members_dependency_needs_its_income() {
+        // S, a statutory member, attends once and has one active grant, £300 from F: on
+        // the recorded basis it would depend on F 300 ÷ 300 = 100%. Not used: None.
+        const S: &str = "GB-NHS-S";
+        let base = || {
+            Fixture::new()
+                .org(F, "Fundholder Council", Sector::Statutory)
+                .org(S, "Health Body", Sector::Statutory)
+                .partnership("P1", F, None)
+                .meeting("M1", "2024-04-10", Some(F), Some(F))
+                .row(1, Some(F), Status::Attended)
+                .row(2, Some(S), Status::Attended)
+                // 2024-03-01..2025-02-28: 365 days, one year, so £300 a year.
+                .grant(F, S, 300, "2024-03-01", None)
+        };
+        let f = base().one();
+        let s = f.balance.iter().find(|b| b.id == S).expect("S is a member");
+        assert_eq!(s.dependency_on_fundholder, super::Axis::default());
+        assert_eq!(s.dependency_basis, None);
+        // With its income known, £1,200 a year: 300 ÷ 1,200 = 0.25 (1.25 → band 1).
+        let g = base().income(S, 1_200).one();
+        let s = g.balance.iter().find(|b| b.id == S).expect("S is a member");
+        assert_eq!(s.dependency_on_fundholder.value, Some(0.25));
+        assert_eq!(s.dependency_on_fundholder.band, Some(1));
+        assert_eq!(s.dependency_basis, Some("income"));
+    }
+
+    #[test]
     fn unknowns_stay_unknown() {
         // Without payments.csv only the statutory fundholder's unpaid share is known (0).
         let f = partnership().without_payments().one();
@@ -480,5 +671,40 @@ mod tests {
         assert_eq!(f.retained_share, Some(-0.25));
         let shares: Vec<Option<f64>> = f.balance.iter().map(|b| b.funding_share.value).collect();
         assert_eq!(shares, [Some(1.0), Some(0.0)]);
+    }
+
+    fn member(v: f64) -> super::MemberBalance {
+        let a = super::Axis::new(Some(v));
+        super::MemberBalance {
+            id: String::new(),
+            name: String::new(),
+            sector: Sector::Vcse,
+            funding_share: a,
+            authority: a,
+            voice: a,
+            unpaid_share: a,
+            dependency_on_fundholder: a,
+            dependency_basis: None,
+        }
+    }
+
+    proptest::proptest! {
+        /// Every axis's drawn band rises with power: for two values a ≤ b (dependency can
+        /// exceed 1), a power axis draws b at least as dark, a burden draws a at least as
+        /// dark; every drawn band is 0–5.
+        #[test]
+        fn every_drawn_band_rises_with_power(a in 0.0f64..2.0, b in 0.0f64..2.0) {
+            use super::{Direction, AXES};
+            let (lo, hi) = (a.min(b), a.max(b));
+            let (ml, mh) = (member(lo), member(hi));
+            for axis in &AXES {
+                let (bl, bh) = (axis.power_band(&ml), axis.power_band(&mh));
+                proptest::prop_assert!(bl.is_some_and(|x| x <= 5) && bh.is_some_and(|x| x <= 5));
+                match axis.direction {
+                    Direction::Power => proptest::prop_assert!(bh >= bl, "{}", axis.key),
+                    Direction::Burden => proptest::prop_assert!(bl >= bh, "{}", axis.key),
+                }
+            }
+        }
     }
 }
