@@ -359,7 +359,83 @@ pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
     .sorted()
 }
 
+/// One row of `tables/payments.csv`: a block's money and hours (its payer and sector lists
+/// are in findings.json).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaymentRow<'a> {
+    /// `partnership`, `not tied to one partnership` or `overall`.
+    pub scope: &'static str,
+    /// `Partnership ID` (empty for the other scopes).
+    pub partnership: &'a str,
+    /// Its name (empty for the other scopes).
+    pub name: &'a str,
+    /// The money and hours.
+    #[serde(flatten)]
+    pub paid: PaidRow,
+    /// See [`PartnershipPaid::pays_per_attended_meeting`] (`None` for the other scopes).
+    pub pays_per_attended_meeting: Option<bool>,
+}
+
+/// A block's money and hours without its lists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaidRow {
+    /// Σ amount, pounds.
+    pub paid: Option<f64>,
+    /// Involvement, pounds.
+    pub involvement: Option<f64>,
+    /// Backfill, pounds.
+    pub backfill: Option<f64>,
+    /// Honoraria, pounds.
+    pub honorarium: Option<f64>,
+    /// Expenses, pounds.
+    pub expenses: Option<f64>,
+    /// Hours covered.
+    pub covered_hours: Option<f64>,
+    /// (paid − expenses) ÷ covered hours.
+    pub per_covered_hour: Option<f64>,
+}
+
+impl From<&Paid> for PaidRow {
+    fn from(p: &Paid) -> PaidRow {
+        PaidRow {
+            paid: p.paid,
+            involvement: p.involvement,
+            backfill: p.backfill,
+            honorarium: p.honorarium,
+            expenses: p.expenses,
+            covered_hours: p.covered_hours,
+            per_covered_hour: p.per_covered_hour,
+        }
+    }
+}
+
 impl Payments {
+    /// The rows of `tables/payments.csv`: each partnership by id, then the payments not tied
+    /// to one, then overall.
+    pub fn rows(&self) -> Vec<PaymentRow<'_>> {
+        let block = |scope, paid: &Paid| PaymentRow {
+            scope,
+            partnership: "",
+            name: "",
+            paid: paid.into(),
+            pays_per_attended_meeting: None,
+        };
+        self.by_partnership
+            .iter()
+            .map(|p| PaymentRow {
+                scope: "partnership",
+                partnership: &p.partnership,
+                name: &p.name,
+                paid: (&p.paid).into(),
+                pays_per_attended_meeting: p.pays_per_attended_meeting,
+            })
+            .chain([
+                block("not tied to one partnership", &self.not_tied),
+                block("overall", &self.overall),
+            ])
+            .collect()
+    }
+
     fn sorted(mut self) -> Payments {
         self.by_partnership
             .sort_by(|a, b| a.partnership.cmp(&b.partnership));
