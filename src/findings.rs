@@ -41,6 +41,11 @@ pub struct Findings {
     pub recipients: Vec<RecipientFigures>,
     /// Per partnership.
     pub partnerships: Vec<PartnershipFigures>,
+    /// Paid participation in pounds: by type, payer and payee's sector, with the hours the
+    /// payments covered, per partnership, not tied to one, and overall
+    /// ([`crate::measures::payments`]). Money and hours only: nothing here is a count of
+    /// people, so `--public` leaves it as is.
+    pub payments: crate::measures::payments::Payments,
     /// Concentration of the whole dataset and per area.
     pub concentration: ConcentrationSummary,
     /// Funder dominance of money to the VCSE side.
@@ -325,6 +330,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         funders,
         recipients,
         partnerships,
+        payments: crate::measures::payments::payments(&ctx, p),
         concentration: ConcentrationSummary {
             overall: conc.overall,
             by_area: conc.by_area,

@@ -14,6 +14,7 @@ mod cli {
     pub mod limits;
     pub mod merge;
     pub mod output_safety;
+    pub mod payments;
     pub mod real_files;
     pub mod report;
     pub mod sectors;

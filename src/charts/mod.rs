@@ -25,6 +25,7 @@ mod funding;
 mod layout;
 mod lorenz;
 mod partnership;
+pub mod payments;
 pub mod png;
 pub mod scene;
 mod trends;
@@ -184,6 +185,7 @@ pub fn charts(f: &Findings) -> Result<Charts, Error> {
         partnership::defaulting(f)?,
         partnership::hours(f)?,
         partnership::attendance(f)?,
+        payments::payments(f)?,
     ];
     built.extend(partnership::balance(f)?);
     built.extend([

@@ -12,6 +12,7 @@
 //! 5. `partnership`: `keys`, `participation`, `balance`, `Context`.
 //! 6. `concentration`, `dependency`, `equity`: any of 1–3 (none imports another of 6, nor
 //!    `balance` or `partnership`).
+//! 7. `payments`: `keys`, `participation`, `Context` (nothing imports it but findings).
 //!
 //! `testkit` (tests only) imports nothing from `measures` but `Context` and `Window`; any
 //! file's tests may use it.
@@ -23,6 +24,7 @@ pub mod equity;
 pub mod keys;
 pub mod participation;
 pub mod partnership;
+pub mod payments;
 pub mod period;
 pub mod stats;
 #[cfg(test)]

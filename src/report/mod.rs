@@ -63,6 +63,7 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
             )
         }),
         maker(move || marked(f, "flags", &f.flags, &|k| format!("/flags/{k}"))),
+        maker(move || Table::typed(f.disclosure.public, "payments", &f.payments.rows())),
         maker(move || Table::typed(f.disclosure.public, "sectors", &f.totals.by_sector)),
         maker(move || Table::typed(f.disclosure.public, "areas", &f.concentration.by_area)),
         maker(move || Table::typed(f.disclosure.public, "cliff_by_quarter", &f.cliff.by_quarter)),

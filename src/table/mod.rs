@@ -454,6 +454,7 @@ mod tests {
         both("recipients", &f.recipients);
         both("partnerships", &f.partnerships);
         both("flags", &f.flags);
+        both("payments", &f.payments.rows());
         both("sectors", &f.totals.by_sector);
         both("areas", &f.concentration.by_area);
         both("cliff", &f.cliff.by_quarter);

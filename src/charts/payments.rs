@@ -1,0 +1,243 @@
+//! Paid participation in pounds (issue 18, item 3): per partnership, money paid by type
+//! beside the value of the VCSE-side hours given unpaid, and the payments not tied to one
+//! partnership. Drawn from findings.json's `payments` and each partnership's
+//! `unpaid_value` only.
+
+use super::layout::{self, Bar, Bars, Format, LABEL, WIDTH};
+use super::partnership::MAX_PARTNERSHIPS;
+use super::scene::text_width;
+use super::scene::{Rgb, Scene};
+use super::{col, skip, source, table, Built, Chart, Kind, Section};
+use crate::error::Error;
+use crate::findings::Findings;
+use crate::flags::money;
+use crate::measures::payments::Paid;
+use serde::Serialize;
+
+const NAME: &str = "participation_payments";
+
+/// Okabe–Ito colours, one per payment type (distinct in greyscale too: blue, orange,
+/// bluish green, reddish purple differ in lightness), and grey for unpaid time.
+const TYPES: [(&str, &str); 4] = [
+    ("involvement", "#0072B2"),
+    ("backfill", "#E69F00"),
+    ("honorarium", "#009E73"),
+    ("expenses", "#CC79A7"),
+];
+const UNPAID: Rgb = Rgb(0x99, 0x99, 0x99);
+
+#[derive(Serialize)]
+struct Row<'a> {
+    partnership: &'a str,
+    name: &'a str,
+    paid: Option<f64>,
+    involvement: Option<f64>,
+    backfill: Option<f64>,
+    honorarium: Option<f64>,
+    expenses: Option<f64>,
+    unpaid_value: Option<f64>,
+}
+
+fn by_type(p: &Paid) -> [f64; 4] {
+    [p.involvement, p.backfill, p.honorarium, p.expenses].map(|x| x.unwrap_or(0.0))
+}
+
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The sentence naming the partnerships that pay per attended meeting (where covered rows
+/// attend by construction), from findings' `pays_per_attended_meeting`; `None` when there
+/// are none or payments are unknown.
+pub fn per_meeting_sentence(f: &Findings) -> Option<String> {
+    let names: Vec<&str> = f
+        .payments
+        .per_attended_meeting()
+        .map(|p| p.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "{} {} per attended meeting: there every covered VCSE-side attendance was attended by construction, so its covered attendance rate says nothing about whether pay changes who turns up.",
+            list(&names),
+            if names.len() == 1 { "pays" } else { "pay" }
+        )
+    })
+}
+
+/// Money paid by type per partnership beside the value of unpaid VCSE-side time.
+pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
+    let Some(total) = f.payments.overall.paid else {
+        return Ok(skip(
+            NAME,
+            Section::Partnerships,
+            "no payments.csv: money paid for participation is unknown",
+        ));
+    };
+    if f.partnerships.is_empty() {
+        return Ok(skip(
+            NAME,
+            Section::Partnerships,
+            "no partnerships in the data (partnerships.csv is needed)",
+        ));
+    }
+    let shown: Vec<_> = f
+        .payments
+        .by_partnership
+        .iter()
+        .take(MAX_PARTNERSHIPS)
+        .collect();
+    let unpaid_of = |id: &str| {
+        f.partnerships
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.unpaid_value)
+    };
+    let unpaid_total: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();
+    let title = match unpaid_total {
+        Some(u) => format!(
+            "{} was paid for participation; VCSE-side time given unpaid was worth {}",
+            money(total),
+            money(u)
+        ),
+        None => format!("{} was paid for participation", money(total)),
+    };
+    let mut subtitle = format!(
+        "Money paid in the window by type (payments naming a meeting count for its partnership; standing payments for a period are not tied to one), beside the unpaid VCSE-side hours valued at £{:.2} an hour (an assumption; see the method). Expenses are money paid but buy no time.",
+        f.parameters.hourly_rate
+    );
+    if let Some(s) = per_meeting_sentence(f) {
+        subtitle.push(' ');
+        subtitle.push_str(&s);
+    }
+    let mut scene = Scene::new(WIDTH as u32, 0);
+    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let mut legend: Vec<(String, Rgb)> = TYPES
+        .iter()
+        .map(|(t, c)| ((*t).to_owned(), Rgb::hex(c)))
+        .collect();
+    legend.push(("unpaid time, valued".into(), UNPAID));
+    y = layout::legend(&mut scene, y, &legend);
+
+    let mut groups: Vec<(String, &Paid, Option<f64>)> = shown
+        .iter()
+        .map(|p| (p.name.clone(), &p.paid, unpaid_of(&p.partnership)))
+        .collect();
+    if f.payments.not_tied.paid.is_some_and(|x| x > 0.0) {
+        groups.push((
+            "Not tied to one partnership".into(),
+            &f.payments.not_tied,
+            None,
+        ));
+    }
+    let max = groups
+        .iter()
+        .map(|(_, p, u)| p.paid.unwrap_or(0.0).max(u.unwrap_or(0.0)))
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let n = groups.len();
+    for (gi, (name, paid, unpaid)) in groups.iter().enumerate() {
+        y = layout::subheading(&mut scene, y, name);
+        let mut bars = vec![Bar {
+            label: "Paid".into(),
+            swatch: None,
+            segments: by_type(paid)
+                .iter()
+                .zip(TYPES)
+                .map(|(v, (_, c))| (*v, Rgb::hex(c)))
+                .collect(),
+            value: money(paid.paid.unwrap_or(0.0)),
+        }];
+        if gi < shown.len() {
+            bars.push(Bar {
+                label: "Unpaid time".into(),
+                swatch: None,
+                segments: vec![(unpaid.unwrap_or(0.0), UNPAID)],
+                value: unpaid.map_or("not known".into(), money),
+            });
+        }
+        let last = gi + 1 == n;
+        y = layout::hbars(
+            &mut scene,
+            y,
+            &Bars {
+                bars: &bars,
+                max,
+                format: Some(Format::Money),
+                axis: if last { "Pounds" } else { "" },
+                bar_height: 40,
+                label_width: text_width("Unpaid time", LABEL, false),
+                axis_ticks: last,
+                ..Bars::default()
+            },
+        );
+    }
+    layout::footer(&mut scene, y, &source(f));
+
+    let mut rows: Vec<Row> = shown
+        .iter()
+        .map(|p| Row {
+            partnership: &p.partnership,
+            name: &p.name,
+            paid: p.paid.paid,
+            involvement: p.paid.involvement,
+            backfill: p.paid.backfill,
+            honorarium: p.paid.honorarium,
+            expenses: p.paid.expenses,
+            unpaid_value: unpaid_of(&p.partnership),
+        })
+        .collect();
+    let nt = &f.payments.not_tied;
+    rows.push(Row {
+        partnership: "",
+        name: "Not tied to one partnership",
+        paid: nt.paid,
+        involvement: nt.involvement,
+        backfill: nt.backfill,
+        honorarium: nt.honorarium,
+        expenses: nt.expenses,
+        unpaid_value: None,
+    });
+    let alt = format!(
+        "Bar charts of money paid for participation per partnership, by type, beside the value of unpaid VCSE-side time. {} {}",
+        groups
+            .iter()
+            .map(|(name, p, u)| {
+                let [i, b, h, e] = by_type(p);
+                format!(
+                    "{name}: paid {} (involvement {}, backfill {}, honorarium {}, expenses {}){}.",
+                    money(p.paid.unwrap_or(0.0)),
+                    money(i),
+                    money(b),
+                    money(h),
+                    money(e),
+                    u.map(|u| format!("; unpaid time worth {}", money(u)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        per_meeting_sentence(f).unwrap_or_default()
+    );
+    Ok(Built::Chart(Chart {
+        label: "Money paid for participation".into(),
+        name: NAME.into(),
+        section: Section::Partnerships,
+        title,
+        alt: alt.trim_end().to_owned(),
+        scene,
+        data: table(f, &rows)?,
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("paid", "Paid", Kind::Money),
+            col("involvement", "Involvement", Kind::Money),
+            col("backfill", "Backfill", Kind::Money),
+            col("honorarium", "Honoraria", Kind::Money),
+            col("expenses", "Expenses", Kind::Money),
+            col("unpaid_value", "Unpaid time, valued", Kind::Money),
+        ],
+    }))
+}
