@@ -901,6 +901,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn table_numbers_by_hand() {
+        // 2755430.4 rounds to 2,755,430; -4.6 rounds to -5.
+        assert_eq!(pounds(2_755_430.4), "£2,755,430");
+        assert_eq!(pounds(-4.6), "-£5");
+        assert_eq!(pounds(0.4), "£0");
+        // 153.50 → 15350 hundredths → "153" and "50" → trailing zero dropped → 153.5.
+        assert_eq!(decimal(153.5), "153.5");
+        // 1234.567 → 123457 hundredths → 1,234 and 57.
+        assert_eq!(decimal(1234.567), "1,234.57");
+        assert_eq!(decimal(332.0), "332");
+        assert_eq!(decimal(0.81), "0.81");
+        assert_eq!(decimal(-0.004), "0");
+        assert_eq!(
+            trend_figure("amount_statutory").map(|x| x.0),
+            Some("Awarded to statutory bodies")
+        );
+        assert!(trend_figure("nonsense").is_none());
+    }
+
+    #[test]
     fn escaping_covers_the_five_characters() {
         assert_eq!(
             escape("<a href=\"x\">Tom & Jerry's</a>"),
