@@ -3,6 +3,7 @@
 mod cli {
     pub mod analyse;
     pub mod bad_input;
+    pub mod chart_text;
     pub mod charts;
     pub mod compare;
     pub mod disclosure;

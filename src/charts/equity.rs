@@ -3,7 +3,9 @@
 //! and the unpaid time carried by community members.
 
 use super::layout::{self, Band, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{
+    label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE,
+};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
 use crate::error::Error;
@@ -215,16 +217,26 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
     let mut last = i32::MIN;
     for (o, x, yy) in named {
         let size = SMALL;
-        let label = fit(&o.name, size, true, 520);
-        let w = text_width(&label, size, true);
-        let baseline = (yy + 11).max(last + 40).min(axis_y - 8);
-        last = baseline;
+        // A name wraps to two lines of up to 520 px, or as wide as two lines need (up to
+        // 900 px), before anything is shortened.
+        let max = two_line_width(&o.name, size, true).clamp(520, 900);
+        let lines = label_lines(&o.name, size, true, max);
+        let w = lines
+            .iter()
+            .map(|l| text_width(l, size, true))
+            .max()
+            .unwrap_or(0);
+        let n = lines.len() as i32;
+        let baseline = (yy + 11).max(last + 40).min(axis_y - 8 - 40 * (n - 1));
+        last = baseline + 40 * (n - 1);
         let (tx, align) = if x + 24 + w > x1 {
             (x - 24, Align::Right)
         } else {
             (x + 24, Align::Left)
         };
-        scene.styled_text(tx, baseline, &label, size, true, INK, align);
+        for (k, line) in lines.iter().enumerate() {
+            scene.styled_text(tx, baseline + 40 * k as i32, line, size, true, INK, align);
+        }
     }
     let y = axis_y + 40;
     scene.styled_text(
@@ -566,21 +578,10 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
             },
         );
         if let Some(n) = &note {
-            scene.styled_text(
-                MARGIN,
-                y + 20,
-                &fit(
-                    &format!("No rate: {n}."),
-                    SMALL - 4.0,
-                    false,
-                    WIDTH - 2 * MARGIN,
-                ),
-                SMALL - 4.0,
-                false,
-                MUTED,
-                Align::Left,
-            );
-            y += 36;
+            for line in wrap(&format!("No rate: {n}."), SMALL, false, WIDTH - 2 * MARGIN) {
+                scene.styled_text(MARGIN, y + 20, &line, SMALL, false, MUTED, Align::Left);
+                y += 40;
+            }
         }
         rows.push(CoverageRow {
             partnership: id,

@@ -535,8 +535,8 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         scene.styled_text(
             c,
             bottom + 120,
-            &fit(&n, SMALL - 4.0, false, slot - 8),
-            SMALL - 4.0,
+            &fit(&n, SMALL, false, slot - 8),
+            SMALL,
             false,
             MUTED,
             Align::Centre,

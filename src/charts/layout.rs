@@ -3,9 +3,13 @@
 //!
 //! Sizes are pixels on an 1800-pixel-wide canvas: at the 300 dpi the PNG declares, that is
 //! 15 cm, the text width of an A4 page; labels are 36–40 px (about 9 pt there) so they stay
-//! readable when a chart is shrunk to half size on screen.
+//! readable when a chart is shrunk to half size on screen, and no text is smaller than 34 px
+//! (8 pt there: [`super::scene::min_text_px`]). Names are never cut short when they fit on two
+//! lines: bar labels wrap and the label column widens to [`super::scene::two_line_width`].
 
-use super::scene::{fit, text_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{
+    fit, label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE,
+};
 
 /// Canvas width.
 pub const WIDTH: i32 = 1800;
@@ -17,8 +21,8 @@ pub const TITLE: f64 = 52.0;
 pub const SUBTITLE: f64 = 36.0;
 /// Label font size.
 pub const LABEL: f64 = 38.0;
-/// Small print (source line, tick labels).
-pub const SMALL: f64 = 32.0;
+/// Small print (source line, tick labels): the 8-pt floor at 15 cm.
+pub const SMALL: f64 = 34.0;
 
 /// Draws the title (bold, wrapped) and subtitle (wrapped); returns the y below them.
 pub fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
@@ -75,22 +79,19 @@ pub fn darker(c: Rgb) -> Rgb {
 /// Draws the source line at `y` and sets the scene height below it.
 pub fn footer(scene: &mut Scene, y: i32, source: &str) {
     let y = y + 30;
-    for (i, line) in wrap(source, SMALL - 4.0, false, WIDTH - 2 * MARGIN)
-        .iter()
-        .enumerate()
-    {
+    let lines = wrap(source, SMALL, false, WIDTH - 2 * MARGIN);
+    for (i, line) in lines.iter().enumerate() {
         scene.styled_text(
             MARGIN,
-            y + 34 * (i as i32 + 1),
+            y + 40 * (i as i32 + 1),
             line,
-            SMALL - 4.0,
+            SMALL,
             false,
             MUTED,
             Align::Left,
         );
     }
-    let lines = wrap(source, SMALL - 4.0, false, WIDTH - 2 * MARGIN).len() as i32;
-    scene.height = (y + 34 * lines + MARGIN / 2).max(400) as u32;
+    scene.height = (y + 40 * lines.len() as i32 + MARGIN / 2).max(400) as u32;
 }
 
 /// Round tick values from 0 to at least `max` (about five of them, steps of 1, 2 or 5 × 10ⁿ).
@@ -201,7 +202,8 @@ pub struct Bars<'a> {
     pub bands: &'a [Band],
     /// Bar thickness.
     pub bar_height: i32,
-    /// Width reserved for labels (0: as wide as the longest, up to 38% of the canvas).
+    /// Width reserved for labels (0: as wide as the longest, up to 38% of the canvas). Either
+    /// way the column widens, up to half the canvas, until every label fits on two lines.
     pub label_width: i32,
     /// Draw the x axis ticks (false inside small multiples except the last).
     pub axis_ticks: bool,
@@ -210,21 +212,22 @@ pub struct Bars<'a> {
 /// Draws horizontal bars from `y`; returns the y below them (and their axis).
 pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
     let bar_h = if o.bar_height > 0 { o.bar_height } else { 50 };
-    let row = bar_h + 22;
     let swatch_w = if o.bars.iter().any(|b| b.swatch.is_some()) {
         40
     } else {
         0
     };
-    let label_w = if o.label_width > 0 {
-        o.label_width
+    let label_w = bar_label_width(o.bars.iter().map(|b| b.label.as_str()), o.label_width);
+    let labels: Vec<Vec<String>> = o
+        .bars
+        .iter()
+        .map(|b| label_lines(&b.label, LABEL, false, label_w))
+        .collect();
+    // Two lines of a label are LABEL_LINE apart; a row holding them is at least 96 px.
+    let row = if labels.iter().any(|l| l.len() > 1) {
+        (bar_h + 22).max(LABEL_LINE + 52)
     } else {
-        o.bars
-            .iter()
-            .map(|b| text_width(&b.label, LABEL, false))
-            .max()
-            .unwrap_or(0)
-            .min(WIDTH * 38 / 100)
+        bar_h + 22
     };
     let value_w = o
         .bars
@@ -270,7 +273,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
         scene.line(vec![(x_of(*t), top), (x_of(*t), bottom)], GRID, 2);
     }
     for (i, bar) in o.bars.iter().enumerate() {
-        let by = top + row * i as i32 + 11;
+        let by = top + row * i as i32 + (row - bar_h) / 2;
         if let Some(c) = bar.swatch {
             scene.rect_outlined(
                 (MARGIN, by + bar_h / 2 - 13),
@@ -279,8 +282,17 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
                 darker(c),
             );
         }
-        let label = fit(&bar.label, LABEL, false, label_w);
-        scene.text(x0 - 24, by + bar_h / 2 + 13, &label, LABEL, Align::Right);
+        let lines = &labels[i];
+        let first = by + bar_h / 2 + 13 - LABEL_LINE * (lines.len() as i32 - 1) / 2;
+        for (k, line) in lines.iter().enumerate() {
+            scene.text(
+                x0 - 24,
+                first + LABEL_LINE * k as i32,
+                line,
+                LABEL,
+                Align::Right,
+            );
+        }
         let mut acc = 0.0;
         for (v, c) in &bar.segments {
             if *v <= 0.0 {
@@ -358,6 +370,30 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
     y + 16
 }
 
+/// Distance between the baselines of a two-line label.
+pub const LABEL_LINE: i32 = 44;
+
+/// The width of a bar-label column: `asked` (0: the longest label, up to 38% of the
+/// canvas), widened up to half the canvas until every label fits on two lines
+/// ([`two_line_width`]). Other charts with a column of names use it too.
+pub fn bar_label_width<'a>(labels: impl Iterator<Item = &'a str> + Clone, asked: i32) -> i32 {
+    let longest = labels
+        .clone()
+        .map(|l| text_width(l, LABEL, false))
+        .max()
+        .unwrap_or(0);
+    let two_lines = labels
+        .map(|l| text_width(l, LABEL, false).min(two_line_width(l, LABEL, false)))
+        .max()
+        .unwrap_or(0);
+    let base = if asked > 0 {
+        asked
+    } else {
+        longest.min(WIDTH * 38 / 100)
+    };
+    base.max(two_lines.min(WIDTH / 2))
+}
+
 /// Horizontal grid lines at `ticks` from `x0` to `x1`, each labelled in `format` to the
 /// left of `x0`; `y_of` maps a value to its row.
 pub fn y_grid(
@@ -383,16 +419,11 @@ pub fn y_grid(
 
 /// A sub-heading inside a chart (one per partnership in small multiples).
 pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
-    let y = y + 56;
-    scene.styled_text(
-        MARGIN,
-        y,
-        &fit(text, LABEL + 2.0, true, WIDTH - 2 * MARGIN),
-        LABEL + 2.0,
-        true,
-        INK,
-        Align::Left,
-    );
+    let mut y = y;
+    for line in label_lines(text, LABEL + 2.0, true, WIDTH - 2 * MARGIN) {
+        y += 56;
+        scene.styled_text(MARGIN, y, &line, LABEL + 2.0, true, INK, Align::Left);
+    }
     y + 16
 }
 

@@ -134,9 +134,24 @@ pub struct Scene {
     pub shapes: Vec<Shape>,
 }
 
-/// Width in pixels of `text` at `size`, in the bundled font.
+/// The smallest font size, in pixels, that prints at 8 pt when a chart `width` pixels wide
+/// is printed 15 cm wide (the text width of an A4 page): a pixel is then 150 ÷ `width` mm
+/// and 8 pt is 8 ÷ 72 inch = 2.822 mm, so the size is 2.822 × `width` ÷ 150 (33.9 px on the
+/// 1800-pixel canvas).
+pub fn min_text_px(width: u32) -> f64 {
+    8.0 / 72.0 * 25.4 * f64::from(width) / 150.0
+}
+
+/// The floor every chart text is drawn and measured at: 34 px, at least
+/// [`min_text_px`] of the 1800-pixel canvas every chart uses. A smaller size asked for is
+/// raised to it by [`Scene::styled_text`] and [`text_width`] alike, so text is measured at the
+/// size it is drawn.
+pub const MIN_TEXT: f64 = 34.0;
+
+/// Width in pixels of `text` at `size` (raised to [`MIN_TEXT`]), in the bundled font.
 pub fn text_width(text: &str, size: f64, bold: bool) -> i32 {
     font::register();
+    let size = size.max(MIN_TEXT);
     let style = if bold {
         FontStyle::Bold
     } else {
@@ -148,9 +163,14 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> i32 {
         .unwrap_or_else(|_| (text.chars().count() as f64 * size * 0.6) as i32)
 }
 
-/// `text` shortened with an ellipsis to fit `max` pixels.
+/// `text` shortened with an ellipsis to fit `max` pixels. Not for names: a name goes
+/// through [`label_lines`], which wraps it to two lines first.
 pub fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
-    if text_width(text, size, bold) <= max {
+    fit_with(text, max, &|s: &str| text_width(s, size, bold))
+}
+
+fn fit_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> String {
+    if measure(text) <= max {
         return text.to_owned();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -158,7 +178,7 @@ pub fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
     while n > 0 {
         n -= 1;
         let s: String = chars[..n].iter().collect::<String>().trim_end().to_owned() + "…";
-        if text_width(&s, size, bold) <= max {
+        if measure(&s) <= max {
             return s;
         }
     }
@@ -168,6 +188,16 @@ pub fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
 /// Splits `text` into lines of at most `max` pixels (words are not broken; a single word
 /// longer than a line is shortened).
 pub fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
+    let measure = |s: &str| text_width(s, size, bold);
+    wrap_with(text, max, &measure)
+        .into_iter()
+        .map(|l| fit_with(&l, max, &measure))
+        .collect()
+}
+
+/// Greedy word wrap under any measure; lines are not shortened (a word longer than `max`
+/// is a line of its own).
+fn wrap_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -176,7 +206,7 @@ pub fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if text_width(&candidate, size, bold) <= max || line.is_empty() {
+        if measure(&candidate) <= max || line.is_empty() {
             line = candidate;
         } else {
             lines.push(std::mem::take(&mut line));
@@ -187,9 +217,43 @@ pub fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
         lines.push(line);
     }
     lines
-        .into_iter()
-        .map(|l| fit(&l, size, bold, max))
-        .collect()
+}
+
+/// A name as at most two lines of at most `max` pixels: wrapped at spaces, and shortened
+/// with an ellipsis only when two lines cannot hold it (then the second line is). With
+/// `max` ≥ [`two_line_width`] of the name nothing is shortened.
+pub fn label_lines(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
+    label_lines_with(text, max, &|s: &str| text_width(s, size, bold))
+}
+
+fn label_lines_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> Vec<String> {
+    let lines = wrap_with(text, max, measure);
+    if lines.len() <= 2 && lines.iter().all(|l| measure(l) <= max) {
+        return lines;
+    }
+    if lines.len() == 1 {
+        return vec![fit_with(&lines[0], max, measure)];
+    }
+    let first = fit_with(&lines[0], max, measure);
+    let rest = lines[1..].join(" ");
+    vec![first, fit_with(&rest, max, measure)]
+}
+
+/// The narrowest width, in pixels, at which `text` fits on at most two lines broken at
+/// spaces: the smallest, over the places it can be broken, of the wider of the two halves
+/// (and the whole text's width when it is one word).
+pub fn two_line_width(text: &str, size: f64, bold: bool) -> i32 {
+    two_line_width_with(text, &|s: &str| text_width(s, size, bold))
+}
+
+fn two_line_width_with(text: &str, measure: &dyn Fn(&str) -> i32) -> i32 {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut best = measure(&words.join(" "));
+    for k in 1..words.len() {
+        let w = measure(&words[..k].join(" ")).max(measure(&words[k..].join(" ")));
+        best = best.min(w);
+    }
+    best
 }
 
 impl Scene {
@@ -288,6 +352,8 @@ impl Scene {
         if text.is_empty() {
             return;
         }
+        // Raised to the print floor (see [`MIN_TEXT`]); `text_width` measures at the same size.
+        let size = size.max(MIN_TEXT).max(min_text_px(self.width));
         self.shapes.push(Shape::Text {
             x,
             baseline,
@@ -299,6 +365,28 @@ impl Scene {
             colour,
             align,
         });
+    }
+
+    /// The smallest font size of any text drawn, in pixels (`None` without text).
+    pub fn min_text_size(&self) -> Option<f64> {
+        self.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { size, .. } => Some(*size),
+                _ => None,
+            })
+            .reduce(f64::min)
+    }
+
+    /// Every text drawn, in drawing order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The scene as PNG bytes (8-bit RGB).
@@ -443,6 +531,64 @@ mod tests {
         let lines = wrap("one two three four five six seven", 40.0, false, 300);
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| text_width(l, 40.0, false) <= 300));
+    }
+
+    /// A monospace measure for hand-worked widths: 10 px a character.
+    fn mono(s: &str) -> i32 {
+        10 * s.chars().count() as i32
+    }
+
+    #[test]
+    fn wrapping_by_hand() {
+        // "NHS Northbridge Integrated Care Board" is 37 characters = 370 px.
+        let name = "NHS Northbridge Integrated Care Board";
+        // Break points: "NHS" 30 | 330; "NHS Northbridge" 150 | "Integrated Care Board" 210;
+        // "NHS Northbridge Integrated" 260 | "Care Board" 100; "… Care" 310 | "Board" 50.
+        // Narrowest two-line width: min(370, 330, 210, 260, 310) = 210.
+        assert_eq!(two_line_width_with(name, &mono), 210);
+        // At 210 px greedy wrap: "NHS Northbridge" (150; adding " Integrated" = 260 > 210),
+        // then "Integrated Care Board" (210 ≤ 210): two lines, nothing shortened.
+        assert_eq!(
+            label_lines_with(name, 210, &mono),
+            vec!["NHS Northbridge", "Integrated Care Board"]
+        );
+        // At 370 px it is one line.
+        assert_eq!(label_lines_with(name, 370, &mono), vec![name]);
+        // At 200 px: three lines by greedy wrap ("NHS Northbridge" | "Integrated Care" 150 |
+        // "Board"), so the second line takes the rest, "Integrated Care Board" (210 > 200),
+        // shortened: "Integrated Care Boar…" is 21 chars = 210 > 200, "Integrated Care Boa…"
+        // 200 ≤ 200.
+        assert_eq!(
+            label_lines_with(name, 200, &mono),
+            vec!["NHS Northbridge", "Integrated Care Boa…"]
+        );
+        // One word: its own width (11 chars = 110); shortened only past it.
+        assert_eq!(two_line_width_with("Northbridge", &mono), 110);
+        assert_eq!(
+            label_lines_with("Northbridge", 100, &mono),
+            vec!["Northbrid…"]
+        );
+        // A 60-character name of 6 words of 9 letters (9 × 6 + 5 spaces = 59, plus one
+        // letter): the middle break gives 29 | 30 characters → 300 px.
+        let sixty = "Aaaaaaaaa Bbbbbbbbb Ccccccccc Ddddddddd Eeeeeeeee Fffffffffx";
+        assert_eq!(sixty.chars().count(), 60);
+        assert_eq!(two_line_width_with(sixty, &mono), 300);
+        assert_eq!(label_lines_with(sixty, 300, &mono).concat().len(), 59);
+    }
+
+    #[test]
+    fn text_is_raised_to_the_print_floor() {
+        // 1800 px at 15 cm: 2.8222 mm × 1800 ÷ 150 = 33.87 px.
+        assert!((min_text_px(1800) - 33.867).abs() < 0.001);
+        assert!(MIN_TEXT >= min_text_px(1800));
+        let mut s = Scene::new(1800, 100);
+        s.text(10, 50, "small", 20.0, Align::Left);
+        s.text(10, 90, "big", 40.0, Align::Left);
+        assert_eq!(s.min_text_size(), Some(MIN_TEXT));
+        assert_eq!(
+            text_width("small", 20.0, false),
+            text_width("small", MIN_TEXT, false)
+        );
     }
 
     #[test]

@@ -153,7 +153,7 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
         }
         for c in charts.charts.iter().filter(|c| c.section == s.section) {
             figure += 1;
-            chart(&mut h, c, figure, csv_written)?;
+            chart(&mut h, Some(f), c, figure, csv_written)?;
         }
         for k in charts.skipped.iter().filter(|k| k.section == s.section) {
             skipped(&mut h, k);
@@ -547,7 +547,13 @@ fn unpaid_tiles(h: &mut String, f: &Findings) {
     h.push_str("</ul>\n");
 }
 
-fn chart(h: &mut String, c: &Chart, n: usize, csv_written: bool) -> Result<(), Error> {
+fn chart(
+    h: &mut String,
+    f: Option<&Findings>,
+    c: &Chart,
+    n: usize,
+    csv_written: bool,
+) -> Result<(), Error> {
     let svg = c
         .scene
         .svg()
@@ -568,7 +574,7 @@ fn chart(h: &mut String, c: &Chart, n: usize, csv_written: bool) -> Result<(), E
             String::new()
         }
     );
-    table(h, c, n);
+    table(h, f, c, n);
     Ok(())
 }
 
@@ -587,7 +593,10 @@ fn chart_explain(name: &str) -> Option<&'static str> {
     })
 }
 
-fn table(h: &mut String, c: &Chart, n: usize) {
+/// A chart's data as a table for people: headings in words, names instead of partnership ids,
+/// money as exact pounds with thousands separators (£2,755,430: a table is for looking a
+/// figure up, the chart for its size), shares as %, other numbers with separators.
+fn table(h: &mut String, f: Option<&Findings>, c: &Chart, n: usize) {
     // Chart data is built row by row (`Table::from_rows`), so its rows are there.
     let rows = c.data.rows().unwrap_or_default();
     if rows.is_empty() || c.columns.is_empty() {
@@ -619,34 +628,97 @@ fn table(h: &mut String, c: &Chart, n: usize) {
             } else {
                 " class=\"num\""
             };
-            let _ = write!(h, "<td{class}>{}</td>", escape(&cell(row, col)));
+            let _ = write!(h, "<td{class}>{}</td>", escape(&cell(f, row, col)));
         }
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
 }
 
-/// One cell: suppressed counts say so; null is a dash.
-fn cell(row: &serde_json::Map<String, Value>, col: &Column) -> String {
+/// One cell: suppressed counts say so; null is a dash; a partnership id is its name, a
+/// sector and a trend figure are words; a trend value takes its figure's kind.
+fn cell(f: Option<&Findings>, row: &serde_json::Map<String, Value>, col: &Column) -> String {
     if let Some(Value::String(marker)) = row.get(&format!("{}_suppressed", col.key)) {
         return marker.clone();
     }
+    let figure = match row.get("figure") {
+        Some(Value::String(k)) => trend_figure(k),
+        _ => None,
+    };
     match row.get(col.key) {
         None | Some(Value::Null) => "–".into(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => match col.key {
+            "partnership" => f
+                .and_then(|f| f.partnerships.iter().find(|p| p.id == *s))
+                .map_or_else(|| s.clone(), |p| p.name.clone()),
+            "sector" | "recipient_sector" => crate::model::Sector::parse(s)
+                .map_or_else(|| s.clone(), |x| crate::charts::sector_name(x).to_owned()),
+            "figure" => figure.map_or_else(|| s.replace('_', " "), |(w, _)| w.to_owned()),
+            _ => s.clone(),
+        },
         Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.into(),
         Some(Value::Number(n)) => {
             let v = n.as_f64().unwrap_or(0.0);
-            match col.kind {
-                Kind::Money => money(v),
+            let kind = match (col.key, figure) {
+                ("value", Some((_, k))) => k,
+                _ => col.kind,
+            };
+            match kind {
+                Kind::Money => pounds(v),
                 Kind::Percent => percent(v),
                 Kind::Number => crate::charts::thousands(v),
-                Kind::Hours => format!("{v:.2}"),
-                Kind::Text => n.to_string(),
+                Kind::Hours | Kind::Text => decimal(v),
             }
         }
         Some(other) => other.to_string(),
     }
+}
+
+/// Exact pounds with thousands separators: 2755430.4 → "£2,755,430", -5 → "-£5".
+fn pounds(v: f64) -> String {
+    let s = crate::charts::thousands(v.abs());
+    if v.round() < 0.0 {
+        format!("-£{s}")
+    } else {
+        format!("£{s}")
+    }
+}
+
+/// A number to at most two decimals, thousands separated, trailing zeros dropped:
+/// 1234.5 → "1,234.5", 153.50 → "153.5", 0.81 → "0.81", 332.0 → "332".
+fn decimal(v: f64) -> String {
+    let cents = (v.abs() * 100.0).round();
+    let whole = crate::charts::thousands((cents / 100.0).trunc());
+    let frac = format!("{:02}", (cents % 100.0) as i64);
+    let frac = frac.trim_end_matches('0');
+    let sign = if v < 0.0 && cents > 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
+/// The trends table's figure keys (src/charts/trends.rs) in words, with how their values read.
+fn trend_figure(key: &str) -> Option<(&'static str, Kind)> {
+    Some(match key {
+        "amount" => ("Awarded", Kind::Money),
+        "amount_statutory" => ("Awarded to statutory bodies", Kind::Money),
+        "amount_vcse" => ("Awarded to VCSE organisations", Kind::Money),
+        "amount_private" => ("Awarded to private companies", Kind::Money),
+        "amount_individual" => ("Awarded to individuals", Kind::Money),
+        "amount_unknown" => ("Awarded to unknown sector", Kind::Money),
+        "vcse_share" => ("VCSE share of the money", Kind::Percent),
+        "hhi" => ("Funder concentration (HHI)", Kind::Number),
+        "gini" => ("Gini", Kind::Hours),
+        "ending_12m_share" => ("Share ending within 12 months", Kind::Percent),
+        "chair_share" => ("Meetings chaired by the fundholder", Kind::Percent),
+        "host_share" => ("Meetings hosted by the fundholder", Kind::Percent),
+        "statutory_attendance_rate" => ("Statutory attendance rate", Kind::Percent),
+        "vcse_attendance_rate" => ("VCSE attendance rate", Kind::Percent),
+        "vcse_unpaid_share" => ("VCSE time unpaid", Kind::Percent),
+        _ => return None,
+    })
 }
 
 fn skipped(h: &mut String, k: &SkippedChart) {
@@ -880,7 +952,7 @@ pub fn compare_report(
     h.push_str("</ul>\n</section>\n");
     h.push_str("<section id=\"chart\">\n<h2>Share figures, before and after</h2>\n");
     match chart_or_why {
-        Ok(ch) => chart(&mut h, ch, 1, csv_written)?,
+        Ok(ch) => chart(&mut h, None, ch, 1, csv_written)?,
         Err(why) => {
             let _ = writeln!(h, "<p class=\"note\">Chart not drawn: {}.</p>", escape(why));
         }
@@ -971,6 +1043,26 @@ pub fn compare_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_numbers_by_hand() {
+        // 2755430.4 rounds to 2,755,430; -4.6 rounds to -5.
+        assert_eq!(pounds(2_755_430.4), "£2,755,430");
+        assert_eq!(pounds(-4.6), "-£5");
+        assert_eq!(pounds(0.4), "£0");
+        // 153.50 → 15350 hundredths → "153" and "50" → trailing zero dropped → 153.5.
+        assert_eq!(decimal(153.5), "153.5");
+        // 1234.567 → 123457 hundredths → 1,234 and 57.
+        assert_eq!(decimal(1234.567), "1,234.57");
+        assert_eq!(decimal(332.0), "332");
+        assert_eq!(decimal(0.81), "0.81");
+        assert_eq!(decimal(-0.004), "0");
+        assert_eq!(
+            trend_figure("amount_statutory").map(|x| x.0),
+            Some("Awarded to statutory bodies")
+        );
+        assert!(trend_figure("nonsense").is_none());
+    }
 
     #[test]
     fn escaping_covers_the_five_characters() {
