@@ -407,17 +407,38 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
                     ),
                     _ => (label(n), money(outflow.get(*n).copied().unwrap_or(0.0))),
                 };
-                let name = fit(&name, SMALL, true, 600);
+                // The name wraps to two lines rather than being cut; the box grows upwards.
+                let lines = super::scene::label_lines(&name, SMALL, true, 600);
+                let extra = 36 * (lines.len() as i32 - 1);
                 let cx = xs[1] + node_w / 2;
-                let w =
-                    text_width(&name, SMALL, true).max(text_width(&figures, SMALL - 4.0, false));
+                let w = lines
+                    .iter()
+                    .map(|l| text_width(l, SMALL, true))
+                    .max()
+                    .unwrap_or(0)
+                    .max(text_width(&figures, SMALL - 4.0, false));
                 let (bx0, bx1) = (cx - w / 2 - 10, cx + w / 2 + 10);
                 scene.translucent(
-                    vec![(bx0, y0 - 80), (bx1, y0 - 80), (bx1, y0 - 2), (bx0, y0 - 2)],
+                    vec![
+                        (bx0, y0 - 80 - extra),
+                        (bx1, y0 - 80 - extra),
+                        (bx1, y0 - 2),
+                        (bx0, y0 - 2),
+                    ],
                     WHITE,
                     0.8,
                 );
-                scene.styled_text(cx, y0 - 46, &name, SMALL, true, INK, Align::Centre);
+                for (k, line) in lines.iter().enumerate() {
+                    scene.styled_text(
+                        cx,
+                        y0 - 46 - extra + 36 * k as i32,
+                        line,
+                        SMALL,
+                        true,
+                        INK,
+                        Align::Centre,
+                    );
+                }
                 scene.styled_text(
                     cx,
                     y0 - 12,

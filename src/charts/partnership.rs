@@ -219,6 +219,28 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
     }))
 }
 
+/// A column head whose words each fit `max` pixels (bold, at the heads' size): a longer word
+/// is broken with a hyphen ("Indepen- dence"), so that wrapping never has to cut it.
+fn hyphenated(text: &str, max: i32) -> String {
+    let width = |s: &str| super::scene::text_width(s, SMALL - 2.0, true);
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let mut rest: Vec<char> = word.chars().collect();
+        while width(&rest.iter().collect::<String>()) > max && rest.len() > 5 {
+            // The longest head that fits with its hyphen, leaving at least 4 letters
+            // ("Independ- ence").
+            let mut k = rest.len() - 4;
+            while k > 1 && width(&format!("{}-", rest[..k].iter().collect::<String>())) > max {
+                k -= 1;
+            }
+            words.push(format!("{}-", rest[..k].iter().collect::<String>()));
+            rest = rest[k..].to_vec();
+        }
+        words.push(rest.into_iter().collect());
+    }
+    words.join(" ")
+}
+
 fn opt_pct(v: Option<f64>) -> String {
     v.map_or("not recorded".into(), percent)
 }
@@ -626,6 +648,8 @@ const DIMENSIONS: &[AxisSpec] = &balance::AXES;
 
 /// Extra space between the power axes and the burdens drawn as their complements.
 const GROUP_GAP: i32 = 30;
+/// Line spacing of a wrapped member name in the heatmap.
+const NAME_LINE: i32 = 42;
 
 #[derive(Serialize)]
 struct BalanceRow<'a> {
@@ -748,7 +772,14 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     // Column heads, wrapped to the cell.
     let head_lines: Vec<Vec<String>> = DIMENSIONS
         .iter()
-        .map(|a| super::scene::wrap(a.drawn, SMALL - 2.0, true, cell_w - 8))
+        .map(|a| {
+            super::scene::wrap(
+                &hyphenated(a.drawn, cell_w - 8),
+                SMALL - 2.0,
+                true,
+                cell_w - 8,
+            )
+        })
         .collect();
     let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
     for (i, lines) in head_lines.iter().enumerate() {
@@ -768,6 +799,16 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     }
     y += head_h + 14;
     for m in &members {
+        let label = if m.id == p.fundholder {
+            format!("{} (fundholder)", m.name)
+        } else {
+            m.name.clone()
+        };
+        let bold = m.id == p.fundholder;
+        // Names are wrapped, never cut (a 60-character name takes three lines at most);
+        // the row grows to hold them.
+        let lines = super::scene::wrap(&label, LABEL - 2.0, bold, name_w - 16);
+        let cell_h = cell_h.max(14 + NAME_LINE * lines.len() as i32);
         let c = sector_colour(m.sector);
         scene.rect_outlined(
             (MARGIN, y + cell_h / 2 - 13),
@@ -775,21 +816,18 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             c,
             layout::darker(c),
         );
-        let label = if m.id == p.fundholder {
-            format!("{} (fundholder)", m.name)
-        } else {
-            m.name.clone()
-        };
-        let bold = m.id == p.fundholder;
-        scene.styled_text(
-            MARGIN + 40,
-            y + cell_h / 2 + 13,
-            &fit(&label, LABEL - 2.0, bold, name_w - 16),
-            LABEL - 2.0,
-            bold,
-            INK,
-            Align::Left,
-        );
+        let first = y + cell_h / 2 + 13 - NAME_LINE * (lines.len() as i32 - 1) / 2;
+        for (k, line) in lines.iter().enumerate() {
+            scene.styled_text(
+                MARGIN + 40,
+                first + NAME_LINE * k as i32,
+                line,
+                LABEL - 2.0,
+                bold,
+                INK,
+                Align::Left,
+            );
+        }
         for (i, axis) in DIMENSIONS.iter().enumerate() {
             let (cx0, cx1) = (cell_x(i) + 3, cell_x(i) + cell_w - 3);
             let (cy0, cy1) = (y + 3, y + cell_h - 3);
@@ -894,4 +932,26 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             ),
         ],
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_head_words_are_hyphenated_not_cut() {
+        let width = |s: &str| super::super::scene::text_width(s, SMALL - 2.0, true);
+        // "Independence" is wider than a 208-pixel head; every piece fits after the break,
+        // at least four letters follow the hyphen, and taking the hyphens out gives the text
+        // back.
+        let text = "Independence from the fundholder";
+        assert!(width("Independence") > 208);
+        let h = hyphenated(text, 208);
+        assert!(h.split_whitespace().all(|w| width(w) <= 208), "{h}");
+        assert_eq!(h.replace("- ", ""), text);
+        let tail = h.split_whitespace().nth(1).unwrap_or("");
+        assert!(tail.len() >= 4, "{h}");
+        // Short words are left alone.
+        assert_eq!(hyphenated("Paid time", 208), "Paid time");
+    }
 }

@@ -10,8 +10,9 @@
 use super::support::{arg, fundflow, root};
 use std::path::{Path, PathBuf};
 
-/// Charts whose names are drawn by another change's code (see the module doc).
-const NOT_YET: [&str; 3] = ["balance_", "flows", "trends"];
+/// Charts that may still shorten a long name: the trends chart's partnership panel titles
+/// (one line above each small chart; wrapping them needs the panel grid to make room).
+const NOT_YET: [&str; 1] = ["trends"];
 
 /// `name` lengthened to exactly 60 characters with words (names already that long are
 /// left as they are).
