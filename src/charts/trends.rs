@@ -4,7 +4,7 @@
 
 use super::concentration::{HIGH, MODERATE};
 use super::layout::{self, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section};
 use crate::error::Error;
@@ -16,6 +16,8 @@ use serde::Serialize;
 
 /// Partnership panels shown at most.
 const MAX_PANELS: usize = 6;
+/// Line spacing of a wrapped panel title.
+const TITLE_LINE: i32 = 42;
 /// Columns of panels.
 const COLUMNS: i32 = 2;
 /// Height of a panel's plot area.
@@ -315,12 +317,19 @@ pub(super) fn trends(f: &Findings) -> Result<Built, Error> {
     }
     let gap = 60;
     let panel_w = (WIDTH - 2 * MARGIN - gap * (COLUMNS - 1)) / COLUMNS;
-    let panel_h = 56 + PLOT_H + 70;
-    for (i, p) in panels.iter().enumerate() {
+    // Panel titles wrap to two lines rather than cut a long partnership name; every panel
+    // then leaves room for two, so the plots stay aligned.
+    let titles: Vec<Vec<String>> = panels
+        .iter()
+        .map(|p| super::scene::label_lines(&p.title, SMALL + 2.0, true, panel_w))
+        .collect();
+    let extra = TITLE_LINE * (titles.iter().map(Vec::len).max().unwrap_or(1) as i32 - 1);
+    let panel_h = 56 + extra + PLOT_H + 70;
+    for (i, (p, title)) in panels.iter().zip(&titles).enumerate() {
         let (c, r) = (i as i32 % COLUMNS, i as i32 / COLUMNS);
         let px = MARGIN + c * (panel_w + gap);
         let py = y + r * (panel_h + 24);
-        draw_panel(&mut scene, px, py, panel_w, p, years);
+        draw_panel(&mut scene, (px, py, panel_w), title, extra, p, years);
     }
     let rows_of_panels = panels.len().div_ceil(COLUMNS as usize) as i32;
     y += rows_of_panels * (panel_h + 24);
@@ -373,16 +382,28 @@ fn share_ends(years: &[TrendYear]) -> Option<(&TrendYear, &TrendYear)> {
     Some((first, last))
 }
 
-fn draw_panel(scene: &mut Scene, px: i32, py: i32, w: i32, p: &Panel, years: &[TrendYear]) {
-    scene.styled_text(
-        px,
-        py + 40,
-        &fit(&p.title, SMALL + 2.0, true, w),
-        SMALL + 2.0,
-        true,
-        INK,
-        Align::Left,
-    );
+/// One small chart at (x, y) and `w` wide, under its title's lines; `extra` is the room
+/// every panel leaves for a second title line.
+fn draw_panel(
+    scene: &mut Scene,
+    (px, py, w): (i32, i32, i32),
+    title: &[String],
+    extra: i32,
+    p: &Panel,
+    years: &[TrendYear],
+) {
+    for (k, line) in title.iter().enumerate() {
+        scene.styled_text(
+            px,
+            py + 40 + TITLE_LINE * k as i32,
+            line,
+            SMALL + 2.0,
+            true,
+            INK,
+            Align::Left,
+        );
+    }
+    let py = py + extra;
     let ticks: Vec<f64> = if p.format == Format::Percent {
         vec![0.0, 0.25, 0.5, 0.75, 1.0]
     } else {

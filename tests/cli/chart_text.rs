@@ -1,18 +1,11 @@
 //! Charts that print (issue 18, item 6): no name of up to 60 characters is shortened, no
 //! text is smaller than 8 pt when a chart is printed 15 cm wide, and the report's tables
 //! read as words and pounds, not variable names.
-//!
-//! The heatmap (balance_*.svg), the flows chart and the trends chart are another change's
-//! (src/charts/{partnership,flows,trends}.rs): their names go through `scene::fit` at the
-//! call sites and are left out of the no-shortening check until those call sites take
-//! `scene::label_lines` (the 8-pt check covers every chart: the floor is in `Scene`).
+//! Every chart is checked, the heatmap, flows and trends included (the 8-pt floor is in
+//! `Scene`; names wrap through `scene::label_lines` or `scene::wrap`).
 
 use super::support::{arg, fundflow, root};
 use std::path::{Path, PathBuf};
-
-/// Charts that may still shorten a long name: the trends chart's partnership panel titles
-/// (one line above each small chart; wrapping them needs the panel grid to make room).
-const NOT_YET: [&str; 1] = ["trends"];
 
 /// `name` lengthened to exactly 60 characters with words (names already that long are
 /// left as they are).
@@ -195,9 +188,6 @@ fn sixty_character_names_are_not_shortened() {
     assert_8pt(&out);
     let mut shown = 0;
     for (stem, _, texts, _) in svgs(&out) {
-        if NOT_YET.iter().any(|p| stem.starts_with(p)) {
-            continue;
-        }
         // No text is a name cut short.
         for t in &texts {
             if let Some(cut) = t.strip_suffix('…') {
@@ -229,9 +219,6 @@ fn no_name_in_the_example_charts_is_shortened() {
     let orgs = std::fs::read_to_string(root().join("data/example/organisations.csv"))
         .expect("organisations");
     for (stem, _, texts, _) in svgs(&out) {
-        if NOT_YET.iter().any(|p| stem.starts_with(p)) {
-            continue;
-        }
         for t in &texts {
             if let Some(cut) = t.strip_suffix('…') {
                 // A shortened band label ("hi…" for "high") is not a name.
