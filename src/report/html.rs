@@ -562,7 +562,15 @@ fn chart(
         h,
         "<h3>{}</h3>\n{}<figure>\n<img src=\"data:image/svg+xml;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption>Figure {n}. {}.{}</figcaption>\n</figure>\n",
         escape(&c.label),
-        chart_explain(&c.name).map_or(String::new(), |e| format!("<p>{e}</p>\n")),
+        chart_explain(&c.name).map_or(String::new(), |e| {
+            // Beside the covered-attendance lens: the partnerships where covered rows attend
+            // by construction (issue 18 item 3), named from the findings.
+            let per_meeting = f
+                .filter(|_| c.name == "paid_attendance")
+                .and_then(crate::charts::payments::per_meeting_sentence)
+                .map_or(String::new(), |x| format!(" {}", escape(&x)));
+            format!("<p>{e}{per_meeting}</p>\n")
+        }),
         base64(svg.as_bytes()),
         c.scene.width,
         c.scene.height,

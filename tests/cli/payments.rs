@@ -100,3 +100,69 @@ fn the_examples_payments_table_matches_independent_sums() {
         "false"
     );
 }
+
+/// A partnership that pays a VCSE member for each meeting attended (and only those): 12
+/// meetings, V1 attends all 12 and is paid for each by name; V2 attends 6 of 12 unpaid.
+fn pays_per_meeting() -> tempfile::TempDir {
+    let mut meetings = String::from(
+        "Meeting ID,Partnership ID,Date,Duration Hours,Host,Chair,Decision,Type,Start Time\n",
+    );
+    let mut attendance = String::from("Meeting ID,Person ID,Org ID,Status,Hours\n");
+    let mut payments = String::from(
+        "Payment ID,Payer,Payee Person ID,Payee Org ID,Meeting ID,Period Start,Period End,Amount,Type,Date\n",
+    );
+    for m in 1..=12 {
+        let date = format!("2023-{m:02}-10");
+        meetings.push_str(&format!(
+            "M{m},P1,{date},2,GB-LAE-NBR,GB-LAE-NBR,yes,board,10:00\n"
+        ));
+        attendance.push_str(&format!("M{m},S1,GB-LAE-NBR,attended,\n"));
+        attendance.push_str(&format!("M{m},V1,GB-CHC-1100001,attended,\n"));
+        let status = if m % 2 == 0 { "attended" } else { "absent" };
+        attendance.push_str(&format!("M{m},V2,GB-CHC-1100002,{status},\n"));
+        payments.push_str(&format!(
+            "PAY-{m},GB-LAE-NBR,V1,,M{m},,,25,involvement,{date}\n"
+        ));
+    }
+    super::support::dataset(&[
+        ("grants.csv", super::support::GRANTS.as_bytes()),
+        (
+            "partnerships.csv",
+            b"Partnership ID,Name,Fundholder,Programme\nP1,Paying Partnership,GB-LAE-NBR,\n",
+        ),
+        ("meetings.csv", meetings.as_bytes()),
+        ("attendance.csv", attendance.as_bytes()),
+        ("payments.csv", payments.as_bytes()),
+        (
+            "organisations.csv",
+            b"Identifier,Name,Sector\nGB-LAE-NBR,Northbridge Council,statutory\nGB-CHC-1100001,Good Cause,vcse\nGB-CHC-1100002,Other Cause,vcse\n",
+        ),
+    ])
+}
+
+#[test]
+fn the_report_names_partnerships_that_pay_per_attended_meeting() {
+    // V1's 12 rows are all covered by a payment naming the meeting and all attended: the
+    // covered attendance rate is 12 ÷ 12 = 1 by construction, so the report says so beside
+    // the covered-attendance chart (V2: 6 of 12 uncovered rows attended = 0.5).
+    let data = pays_per_meeting();
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(&["analyse", arg(data.path()), "-q", "-o", arg(&out)]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let at = html
+        .find("<h3>Paying people and who turns up</h3>")
+        .expect("the covered-attendance chart is drawn");
+    let section = &html[at..at + html[at..].find("</figure>").unwrap_or(0)];
+    assert!(
+        section.contains("Paying Partnership pays per attended meeting"),
+        "{section}"
+    );
+    // And the example, where no partnership pays only per attended meeting, names none.
+    let ex = tempfile::tempdir().expect("tmp");
+    let (code, _, err) = run(&["analyse", "-q", "-o", arg(&ex.path().join("out"))]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(ex.path().join("out/report.html")).expect("report");
+    assert!(!html.contains("per attended meeting: there every covered"));
+}
