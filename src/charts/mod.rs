@@ -436,6 +436,33 @@ mod tests {
     #[test]
     fn sector_colours_come_from_the_graph_palette() {
         assert_eq!(sector_colour(Sector::Statutory), Rgb(0x00, 0x72, 0xB2));
-        assert_eq!(sector_colour(Sector::Vcse), Rgb(0x00, 0x9E, 0x73));
+        assert_eq!(sector_colour(Sector::Vcse), Rgb(0x00, 0xA6, 0x7A));
+    }
+
+    #[test]
+    fn sector_colours_differ_in_greyscale() {
+        // Relative luminance (0.2126 R + 0.7152 G + 0.0722 B) / 255, by hand:
+        // individual #882255: (28.9 + 24.3 + 6.1) / 255 = 0.233;
+        // statutory #0072B2: (0 + 81.5 + 12.9) / 255 = 0.370;
+        // VCSE #00A67A: (0 + 118.7 + 8.8) / 255 = 0.500;
+        // private #E69F00: (48.9 + 113.7 + 0) / 255 = 0.638;
+        // unknown #C4C4C4: 196 / 255 = 0.769.
+        // Every pair at least 0.12 apart, so a black-and-white print keeps them apart.
+        let all = [
+            Sector::Individual,
+            Sector::Statutory,
+            Sector::Vcse,
+            Sector::Private,
+            Sector::Unknown,
+        ];
+        let l: Vec<f64> = all.iter().map(|s| sector_colour(*s).luminance()).collect();
+        for (want, got) in [0.233, 0.370, 0.500, 0.638, 0.769].iter().zip(&l) {
+            assert!((want - got).abs() < 0.001, "{want} vs {got}");
+        }
+        for i in 0..l.len() {
+            for j in i + 1..l.len() {
+                assert!((l[i] - l[j]).abs() >= 0.12, "{:?} {:?}", all[i], all[j]);
+            }
+        }
     }
 }

@@ -16,15 +16,15 @@ use serde::Serialize;
 
 const NAME: &str = "participation_payments";
 
-/// Okabe–Ito colours, one per payment type (distinct in greyscale too: blue, orange,
-/// bluish green, reddish purple differ in lightness), and grey for unpaid time.
+/// The sector palette's five colours, one per payment type and light grey for unpaid time:
+/// distinct in greyscale too (relative luminance 0.37, 0.64, 0.50, 0.23 and 0.77).
 const TYPES: [(&str, &str); 4] = [
-    ("involvement", "#0072B2"),
-    ("backfill", "#E69F00"),
-    ("honorarium", "#009E73"),
-    ("expenses", "#CC79A7"),
+    ("involvement", crate::graph::colour::STATUTORY),
+    ("backfill", crate::graph::colour::PRIVATE),
+    ("honorarium", crate::graph::colour::VCSE),
+    ("expenses", crate::graph::colour::INDIVIDUAL),
 ];
-const UNPAID: Rgb = Rgb(0x99, 0x99, 0x99);
+const UNPAID: Rgb = Rgb(0xC4, 0xC4, 0xC4);
 
 #[derive(Serialize)]
 struct Row<'a> {

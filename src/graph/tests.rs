@@ -503,10 +503,10 @@ fn colours_follow_the_okabe_ito_palette() {
     let g = graph(&data);
     let dot = to_dot(&g);
     assert!(dot.contains("\"GB-LAE-C\" [label=\"Council\", kind=\"organisation\", sector=\"statutory\", shape=\"box\", fillcolor=\"#0072B2\""));
-    assert!(dot.contains("fillcolor=\"#009E73\""));
-    assert!(dot.contains("fillcolor=\"#999999\""));
+    assert!(dot.contains("fillcolor=\"#00A67A\""));
+    assert!(dot.contains("fillcolor=\"#C4C4C4\""));
     assert!(dot.contains("\"partnership:P\" [label=\"The Partnership\", kind=\"partnership\", shape=\"hexagon\", fillcolor=\"#F0E442\""));
-    assert!(dot.contains("fillcolor=\"#CC79A7\""));
+    assert!(dot.contains("fillcolor=\"#882255\""));
     let gexf = to_gexf(&g);
     assert!(gexf.contains("<viz:color r=\"0\" g=\"114\" b=\"178\"/>"));
     assert!(gexf.contains("<viz:color r=\"240\" g=\"228\" b=\"66\"/>"));

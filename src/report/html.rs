@@ -281,7 +281,7 @@ const SECTIONS: [SectionText; 7] = [
         section: Section::Money,
         id: "money",
         heading: "Where the money goes",
-        explain: "Money awarded in the window, by the sector of the recipient, by funder, and to the largest recipients. Sector colours are the same in every chart: statutory blue, VCSE green, private orange, individuals pink, unknown grey.",
+        explain: "Money awarded in the window, by the sector of the recipient, by funder, and to the largest recipients. Sector colours are the same in every chart: statutory blue, VCSE green, private orange, individuals wine, unknown light grey; they also differ in lightness, so a black-and-white print keeps them apart.",
     },
     SectionText {
         section: Section::Concentration,
