@@ -707,7 +707,7 @@ fn quality(ctx: &Context) -> Quality {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+    use crate::load::{load_inputs, Inputs, LoadOptions};
     use proptest::prelude::*;
 
     /// (original position, (funder, recipient, pounds, day offset)).
@@ -737,16 +737,7 @@ mod tests {
     }
 
     fn findings_of(text: String) -> Result<Findings, TestCaseError> {
-        let inputs = Inputs {
-            grants: Some((
-                InputFile {
-                    name: "grants.csv".into(),
-                    bytes: std::borrow::Cow::Owned(text.into_bytes()),
-                },
-                GrantsFormat::Csv,
-            )),
-            ..Inputs::default()
-        };
+        let inputs = Inputs::grants_csv(text);
         let d = load_inputs(&inputs, &LoadOptions::default())
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         Ok(analyse(&d, &AnalyseOptions::default()))

@@ -567,7 +567,7 @@ fn ribbon(xa: i32, a0: i32, xb: i32, b0: i32, h: i32) -> Vec<(i32, i32)> {
 mod tests {
     use super::{build, funder_column, ribbon};
     use crate::findings::{analyse, AnalyseOptions, Findings};
-    use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+    use crate::load::{load_inputs, Inputs, LoadOptions};
     use proptest::prelude::*;
 
     /// Findings of grants (funder, recipient, pounds, day) among organisations GB-CHC-0…
@@ -581,16 +581,7 @@ mod tests {
                 "G{i},{pounds},{date},GB-CHC-{f},Org {f},GB-CHC-{r},Org {r}\n"
             ));
         }
-        let inputs = Inputs {
-            grants: Some((
-                InputFile {
-                    name: "grants.csv".into(),
-                    bytes: std::borrow::Cow::Owned(text.into_bytes()),
-                },
-                GrantsFormat::Csv,
-            )),
-            ..Inputs::default()
-        };
+        let inputs = Inputs::grants_csv(text);
         let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
         Some(analyse(&d, &AnalyseOptions::default()))
     }

@@ -378,7 +378,7 @@ mod tests {
     mod random {
         use super::super::*;
         use crate::findings::{analyse, AnalyseOptions};
-        use crate::load::{load_inputs, GrantsFormat, InputFile, Inputs, LoadOptions};
+        use crate::load::{load_inputs, Inputs, LoadOptions};
         use proptest::prelude::*;
 
         fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<Findings> {
@@ -391,16 +391,7 @@ mod tests {
                     f % 20
                 ));
             }
-            let inputs = Inputs {
-                grants: Some((
-                    InputFile {
-                        name: "grants.csv".into(),
-                        bytes: std::borrow::Cow::Owned(text.into_bytes()),
-                    },
-                    GrantsFormat::Csv,
-                )),
-                ..Inputs::default()
-            };
+            let inputs = Inputs::grants_csv(text);
             let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
             Some(analyse(&d, &AnalyseOptions::default()))
         }

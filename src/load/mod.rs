@@ -104,6 +104,23 @@ pub struct Inputs {
     pub payments: Option<InputFile>,
 }
 
+impl Inputs {
+    /// A dataset of one grants CSV held in memory (360Giving flat headers), as a program
+    /// or a test builds one: `load_inputs(&Inputs::grants_csv(text), &opts)`.
+    pub fn grants_csv(text: String) -> Inputs {
+        Inputs {
+            grants: Some((
+                InputFile {
+                    name: "grants.csv".into(),
+                    bytes: std::borrow::Cow::Owned(text.into_bytes()),
+                },
+                GrantsFormat::Csv,
+            )),
+            ..Inputs::default()
+        }
+    }
+}
+
 /// Finds and reads the input files of a dataset.
 pub fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Error> {
     let mut inputs = match source {
