@@ -9,12 +9,24 @@
 //! - [`xml_text`]: an SVG must stay well-formed XML 1.0 whatever a name holds.
 //! - [`terminal_text`]: a name printed on a terminal must not move the cursor, change the
 //!   title or plant a hyperlink (ESC and OSC sequences).
+//! - [`money`], [`percent`], [`thousands`], [`possessive`], [`count_of`]: figures and names
+//!   as a board paper writes them (re-exported by `flags`, whose messages use them).
 
 use std::borrow::Cow;
 
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
 /// Injection": `=`, `+`, `-`, `@`, tab and carriage return).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// "1 funder", "5 funders", "1,234 grants": a count with its noun, singular for exactly one
+/// (the number with thousands separators).
+pub fn count_of(n: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as f64),
+        if n == 1 { singular } else { plural }
+    )
+}
 
 /// A text cell as written to a CSV file: a cell that a spreadsheet would read as a formula
 /// gets a leading `'` (OWASP's rule), so `=HYPERLINK(...)` shows as text and never runs.
@@ -113,9 +125,64 @@ pub fn terminal_lines(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// "Age Well's", "Eastfield Litter Pickers'": the possessive of a name.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with('s') || name.ends_with('S') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
+/// `0.456` → `46%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// 12345.6 → `12,346`: a whole number with thousands separators.
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// £ for people: `£1.2bn`, `£1.2m`, `£35k`, `£950`.
+pub fn money(pounds: f64) -> String {
+    let a = pounds.abs();
+    if a >= 1_000_000_000.0 {
+        format!("£{:.1}bn", pounds / 1_000_000_000.0)
+    } else if a >= 1_000_000.0 {
+        format!("£{:.1}m", pounds / 1_000_000.0)
+    } else if a >= 10_000.0 {
+        format!("£{:.0}k", pounds / 1_000.0)
+    } else if a >= 1_000.0 {
+        format!("£{:.1}k", pounds / 1_000.0)
+    } else {
+        format!("£{pounds:.0}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count_of(1, "funder", "funders"), "1 funder");
+        assert_eq!(count_of(0, "funder", "funders"), "0 funders");
+        assert_eq!(count_of(1234, "grant", "grants"), "1,234 grants");
+    }
 
     #[test]
     fn a_report_keeps_its_lines_and_loses_its_escapes() {

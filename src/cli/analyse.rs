@@ -6,7 +6,7 @@ use fundflow::charts::ChartFiles;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::flags::{money, thousands, Severity};
 use fundflow::load::load;
-use fundflow::present::terminal_text;
+use fundflow::present::{count_of, terminal_text};
 use fundflow::Error;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -119,11 +119,11 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
     let mut s = String::new();
     let t = &f.totals;
     s.push_str(&format!(
-        "fundflow: {} grants, {} from {} funders to {} recipients (as of {}).\n",
-        thousands(t.grants as f64),
+        "fundflow: {}, {} from {} to {} (as of {}).\n",
+        count_of(t.grants, "grant", "grants"),
         money(t.amount),
-        thousands(t.funders as f64),
-        thousands(t.recipients as f64),
+        count_of(t.funders, "funder", "funders"),
+        count_of(t.recipients, "recipient", "recipients"),
         f.as_of
     ));
     let high = f

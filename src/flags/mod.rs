@@ -180,53 +180,9 @@ pub fn sort_flags(flags: &mut [Flag]) {
     });
 }
 
-/// "Age Well's", "Eastfield Litter Pickers'": the possessive of a name.
-pub fn possessive(name: &str) -> String {
-    if name.ends_with('s') || name.ends_with('S') {
-        format!("{name}'")
-    } else {
-        format!("{name}'s")
-    }
-}
-
-/// `0.456` → `46%`.
-pub fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
-}
-
-/// 12345.6 → `12,346`: a whole number with thousands separators.
-pub fn thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// £ for people: `£1.2bn`, `£1.2m`, `£35k`, `£950`.
-pub fn money(pounds: f64) -> String {
-    let a = pounds.abs();
-    if a >= 1_000_000_000.0 {
-        format!("£{:.1}bn", pounds / 1_000_000_000.0)
-    } else if a >= 1_000_000.0 {
-        format!("£{:.1}m", pounds / 1_000_000.0)
-    } else if a >= 10_000.0 {
-        format!("£{:.0}k", pounds / 1_000.0)
-    } else if a >= 1_000.0 {
-        format!("£{:.1}k", pounds / 1_000.0)
-    } else {
-        format!("£{pounds:.0}")
-    }
-}
+// The formatters live in the low `present` module; re-exported here for the flags' messages
+// and the library's users.
+pub use crate::present::{money, percent, possessive, thousands};
 
 #[cfg(test)]
 mod tests {

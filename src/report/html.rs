@@ -115,11 +115,11 @@ pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String
     );
     let _ = write!(
         h,
-        "<header>\n<h1>Where the money goes, and who carries partnership work</h1>\n<p class=\"lede\">{} grants worth {} from {} funders to {} recipients, as of {}.</p>\n<p class=\"meta scope\">{}{}</p>\n</header>\n<main>\n",
-        crate::charts::thousands(t.grants as f64),
+        "<header>\n<h1>Where the money goes, and who carries partnership work</h1>\n<p class=\"lede\">{} worth {} from {} to {}, as of {}.</p>\n<p class=\"meta scope\">{}{}</p>\n</header>\n<main>\n",
+        crate::present::count_of(t.grants, "grant", "grants"),
         money(t.amount),
-        t.funders,
-        t.recipients,
+        crate::present::count_of(t.funders, "funder", "funders"),
+        crate::present::count_of(t.recipients, "recipient", "recipients"),
         f.as_of,
         escape(&scope_words(f)),
         if f.disclosure.public {
