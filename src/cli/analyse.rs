@@ -132,8 +132,8 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         .filter(|x| x.severity == Severity::High)
         .count();
     s.push_str(&format!(
-        "{} flags ({} high){}\n",
-        thousands(f.flags.len() as f64),
+        "{} ({} high){}\n",
+        count_of(f.flags.len(), "flag", "flags"),
         thousands(high as f64),
         if f.summary.findings.is_empty() {
             "."
