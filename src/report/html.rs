@@ -1,8 +1,11 @@
 //! `report.html`: one self-contained page for a board paper.
 //!
-//! Headline findings first (the flags in plain English, high first, grouped by code with
-//! counts), then one section per theme with its charts, a short explanation and the table
-//! behind each chart, then data quality and method. Charts are inlined as SVG `data:` images
+//! First a summary for the board, two printed pages at most: the title, a scope line (files,
+//! window, as_of and how it was chosen, sectors inferred), the headline tiles and "What the
+//! board should know" (findings.json `summary`, [`crate::summary`]: at most eight flags in a
+//! documented priority, each with a question to ask). Then, from a new page, the appendix:
+//! every flag grouped by code, one section per theme with its charts, a short explanation
+//! and the table behind each chart, then data quality and method. Charts are inlined as SVG `data:` images
 //! with alt text; there is no script and a Content-Security-Policy forbids any request
 //! other than those inline images, so the page can make no network request. A print
 //! stylesheet lays it out for A4. Every data string is HTML-escaped. Under `--public` the
