@@ -23,7 +23,7 @@
 //! Complexity: O(f log f) for f flags.
 
 use crate::flags::Code;
-use crate::flags::{explain, Flag, Severity};
+use crate::flags::{explain, Flag};
 use serde::Serialize;
 
 /// The most findings the summary shows (issue 18: "at most eight").
@@ -226,17 +226,10 @@ pub fn figure(f: &Flag) -> Option<String> {
     })
 }
 
-/// Words for a severity.
-pub fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "high",
-        Severity::Medium => "medium",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flags::Severity;
 
     fn flag(code: Code, severity: Severity, amount: Option<f64>, subject: &str) -> Flag {
         Flag {

@@ -115,7 +115,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
 /// [`terminal_text`]: an ESC or OSC sequence in an organisation's name is shown escaped,
 /// never acted on by the terminal.
 fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
-    use fundflow::summary::{priority, severity_word};
+    use fundflow::summary::priority;
     let mut s = String::new();
     let t = &f.totals;
     s.push_str(&format!(
@@ -148,7 +148,7 @@ fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
         s.push_str(&format!(
             "  {}. [{}] {}: {}\n     Ask: {}\n",
             k + 1,
-            severity_word(flag.severity),
+            flag.severity.as_str(),
             flag.code,
             terminal_text(&flag.message),
             item.question

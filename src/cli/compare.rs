@@ -224,10 +224,7 @@ fn render(c: &Comparison) -> String {
             continue;
         }
         let sev = |x: Option<fundflow::flags::Severity>| {
-            x.map_or("none", |s| match s {
-                fundflow::flags::Severity::High => "high",
-                fundflow::flags::Severity::Medium => "medium",
-            })
+            x.map_or("none", fundflow::flags::Severity::as_str)
         };
         let what = match f.change {
             FlagChangeKind::Appeared => format!("appeared [{}]", sev(f.to_severity)),

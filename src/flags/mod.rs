@@ -22,6 +22,16 @@ pub enum Severity {
     Medium,
 }
 
+impl Severity {
+    /// `high` or `medium`, as findings.json writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+        }
+    }
+}
+
 /// A flag's rule (SPEC.md "Flags"), serialised as its code, e.g. `DEPENDENCY`. Ordered by
 /// that text, as flags have always been sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -204,6 +214,13 @@ mod tests {
         assert_eq!(band_low_is_worse(0.5, low), Some((Severity::Medium, 0.5)));
         assert_eq!(band_low_is_worse(0.25, low), Some((Severity::High, 0.25)));
         assert_eq!(band_low_is_worse(0.51, low), None);
+    }
+
+    #[test]
+    fn severity_words_are_the_json_words() {
+        for s in [Severity::High, Severity::Medium] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(s.as_str().into()));
+        }
     }
 
     #[test]

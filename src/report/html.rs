@@ -242,7 +242,7 @@ fn board_findings(h: &mut String, f: &Findings) {
         let Some(flag) = f.flags.get(item.flag) else {
             continue;
         };
-        let sev = crate::summary::severity_word(flag.severity);
+        let sev = flag.severity.as_str();
         let _ = writeln!(
             h,
             "<li data-code=\"{code}\"><p><span class=\"code\">{code}</span> <span class=\"sev {sev}\">{sev}</span>{figure}{}</p><p class=\"ask\"><strong>Ask:</strong> {}</p></li>",
@@ -458,10 +458,7 @@ fn headlines(h: &mut String, f: &Findings) {
         });
         h.push_str("<ul class=\"flags\">\n");
         for x in flags.iter().take(FLAGS_PER_CODE) {
-            let sev = match x.severity {
-                Severity::High => "high",
-                Severity::Medium => "medium",
-            };
+            let sev = x.severity.as_str();
             let _ = writeln!(
                 h,
                 "<li><span class=\"sev {sev}\">{sev}</span>{}</li>",
@@ -988,11 +985,7 @@ pub fn compare_report(
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
     h.push_str("<section id=\"flags\">\n<h2>Flags</h2>\n");
-    let sev = |x: Option<Severity>| match x {
-        Some(Severity::High) => "high",
-        Some(Severity::Medium) => "medium",
-        None => "none",
-    };
+    let sev = |x: Option<Severity>| x.map_or("none", Severity::as_str);
     for (kind, heading) in [
         (FlagChangeKind::Appeared, "Appeared"),
         (FlagChangeKind::Cleared, "Cleared"),
