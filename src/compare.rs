@@ -546,7 +546,6 @@ pub fn compare(base: &Findings, base_label: &str, to: &Findings, to_label: &str)
 /// when") is not re-implemented: a figure that still crosses the bar means the condition is
 /// what stopped it.
 fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
-    use crate::flags::percent;
     let p = &to.parameters;
     let partnership = || {
         to.partnerships
@@ -675,11 +674,6 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             "no organisations carry the tag, or none was funded",
         ),
     };
-    let shown = |v: f64| match flag.code {
-        Code::ParticipationGap => format!("{:.0} points", v * 100.0),
-        Code::UnderFundedGroup => format!("{v:.2}"),
-        _ => percent(v),
-    };
     match value.filter(|v| v.is_finite()) {
         None => (
             ClearedBecause::NothingToMeasure,
@@ -689,17 +683,17 @@ fn why_cleared(to: &Findings, flag: &Flag) -> (ClearedBecause, String) {
             ClearedBecause::BelowThreshold,
             format!(
                 "the figure is now {}, {} the threshold of {}",
-                shown(v),
+                flag.code.show(v),
                 if high_is_worse { "below" } else { "above" },
-                shown(bar)
+                flag.code.show(bar)
             ),
         ),
         Some(v) => (
             ClearedBecause::TooLittleToJudge,
             format!(
                 "the figure is still {} (threshold {}), but there is too little to judge by the flag's rule (see fundflow explain {})",
-                shown(v),
-                shown(bar),
+                flag.code.show(v),
+                flag.code.show(bar),
                 flag.code
             ),
         ),

@@ -219,10 +219,10 @@ pub fn figure(f: &Flag) -> Option<String> {
     if !f.value.is_finite() {
         return None;
     }
+    let shown = f.code.show(f.value);
     Some(match f.code {
-        Code::ParticipationGap => format!("{:.0} points", f.value * 100.0),
-        Code::UnderFundedGroup => format!("{:.2} of a fair share", f.value),
-        _ => crate::flags::percent(f.value),
+        Code::UnderFundedGroup => format!("{shown} of a fair share"),
+        _ => shown,
     })
 }
 

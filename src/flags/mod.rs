@@ -97,6 +97,17 @@ impl Code {
         }
     }
 
+    /// A value or threshold of this code's figure, as a board reads it: a share as a
+    /// percentage, PARTICIPATION-GAP (a difference of two rates) in percentage points,
+    /// UNDER-FUNDED-GROUP's representation ratio as a number to two places.
+    pub fn show(self, v: f64) -> String {
+        match self {
+            Code::ParticipationGap => format!("{:.0} points", v * 100.0),
+            Code::UnderFundedGroup => format!("{v:.2}"),
+            _ => percent(v),
+        }
+    }
+
     /// The code named by `s`, case-insensitively and ignoring surrounding space (`fundflow
     /// explain dependency`): the one place a code is read from text.
     pub fn parse(s: &str) -> Option<Code> {
