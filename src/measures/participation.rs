@@ -126,11 +126,21 @@ pub struct PaymentIndex<'d> {
 impl<'d> PaymentIndex<'d> {
     /// Indexes `payments` (`None`: no payments.csv, payment unknown). O(p).
     pub fn new(payments: Option<&'d [Payment]>) -> PaymentIndex<'d> {
+        match payments {
+            Some(ps) => PaymentIndex::of(ps, true),
+            None => PaymentIndex::default(),
+        }
+    }
+
+    /// Indexes some of the payments (payment known), borrowed as they are. With `periods`
+    /// false a standing payment's period is left out, so that only payments naming a meeting
+    /// cover a row. O(p).
+    pub fn of(payments: impl IntoIterator<Item = &'d Payment>, periods: bool) -> PaymentIndex<'d> {
         let mut index = PaymentIndex {
-            known: payments.is_some(),
+            known: true,
             ..PaymentIndex::default()
         };
-        for p in payments.unwrap_or_default() {
+        for p in payments {
             // Expenses reimburse costs; they do not pay for the time given (SPEC.md).
             if p.kind == PaymentType::Expenses {
                 continue;
@@ -140,7 +150,7 @@ impl<'d> PaymentIndex<'d> {
                     if let Some(m) = &p.meeting {
                         index.person_meeting.insert((*k, m.as_str()));
                     }
-                    if let Some(period) = p.period {
+                    if let Some(period) = p.period.filter(|_| periods) {
                         index.person_periods.entry(*k).or_default().push(period);
                     }
                 }
@@ -148,7 +158,7 @@ impl<'d> PaymentIndex<'d> {
                     if let Some(m) = &p.meeting {
                         index.org_meeting.insert((o, m.as_str()));
                     }
-                    if let Some(period) = p.period {
+                    if let Some(period) = p.period.filter(|_| periods) {
                         index.org_periods.entry(o).or_default().push(period);
                     }
                 }

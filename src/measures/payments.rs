@@ -211,8 +211,7 @@ fn totals(data: &Dataset, payments: &[(&Payment, Sector)]) -> Paid {
 /// Sets a block's covered hours over `seats` (attended rows covered by `payments`) and its
 /// £ per covered hour (expenses left out).
 fn covered(mut paid: Paid, payments: &[(&Payment, Sector)], seats: &[Seat]) -> Paid {
-    let own: Vec<Payment> = payments.iter().map(|(p, _)| (*p).clone()).collect();
-    let index = PaymentIndex::new(Some(&own));
+    let index = PaymentIndex::of(payments.iter().map(|(p, _)| *p), true);
     let hours: f64 = seats
         .iter()
         .filter(|s| s.attended() && index.covers(s.row, s.meeting) == Some(true))
@@ -320,15 +319,7 @@ pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
 
     // The covered-attendance lens's index (every payment), and its meeting-only twin.
     let lens = PaymentIndex::new(Some(all_payments));
-    let named: Vec<Payment> = all_payments
-        .iter()
-        .filter(|p| p.meeting.is_some())
-        .map(|p| Payment {
-            period: None,
-            ..p.clone()
-        })
-        .collect();
-    let by_meeting = PaymentIndex::new(Some(&named));
+    let by_meeting = PaymentIndex::of(all_payments, false);
 
     let by_partnership = data
         .partnerships
