@@ -2,7 +2,7 @@
 //! to, area-wide figures first and then each partnership's.
 
 use super::layout::{self, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{fit, wrap, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
 use super::{col, Chart, Kind, Section};
 use crate::compare::{Comparison, FigureChange, Unit};
 use crate::error::Error;
@@ -115,14 +115,11 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
         let mid = rows_top + row_h / 2;
         let first = if lines.len() == 2 { mid - 8 } else { mid + 11 };
         for (k, l) in lines.iter().enumerate() {
-            scene.styled_text(
+            scene.text(
                 x0 - 30,
                 first + 38 * k as i32,
                 l,
-                size,
-                false,
-                INK,
-                Align::Right,
+                TextStyle::new(size).align(Align::Right),
             );
         }
         let grey = Rgb(0xAA, 0xAA, 0xAA);
@@ -154,14 +151,11 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
             (None, Some(b)) => format!("– → {}", percent(b)),
             (None, None) => "–".into(),
         };
-        scene.styled_text(
+        scene.text(
             x1 + 30,
             mid + 11,
             &fit(&value, size, false, value_w - 30),
-            size,
-            false,
-            INK,
-            Align::Left,
+            TextStyle::new(size),
         );
         rows_top += row_h;
     }
@@ -170,26 +164,20 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
     for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let s = Format::Percent.show(t);
         if x_of(t) > last_right {
-            scene.styled_text(
+            scene.text(
                 x_of(t),
                 rows_top + 40,
                 &s,
-                size,
-                false,
-                MUTED,
-                Align::Centre,
+                TextStyle::new(size).colour(MUTED).align(Align::Centre),
             );
             last_right = x_of(t) + 40;
         }
     }
-    scene.styled_text(
+    scene.text(
         (x0 + x1) / 2,
         rows_top + 88,
         "Share (0–100%)",
-        size,
-        false,
-        INK,
-        Align::Centre,
+        TextStyle::new(size).align(Align::Centre),
     );
     layout::footer(
         &mut scene,

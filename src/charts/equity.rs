@@ -4,7 +4,7 @@
 
 use super::layout::{self, Band, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
 use super::scene::{
-    label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE,
+    label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, TextStyle, GRID, MUTED, WHITE,
 };
 use super::{col, Kind};
 use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
@@ -153,29 +153,23 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
         };
         bottom - (t.clamp(0.0, 1.0) * f64::from(h)).round() as i32
     };
-    scene.styled_text(
+    scene.text(
         MARGIN,
         top - 24,
         &format!(
             "£ received in the window{}",
             if log { " (log scale)" } else { "" }
         ),
-        SMALL,
-        false,
-        MUTED,
-        Align::Left,
+        layout::NOTE,
     );
     layout::y_grid(&mut scene, &money_ticks, Format::Money, (x0, x1), y_of);
     if log && has_zero {
         scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
-        scene.styled_text(
+        scene.text(
             x0 - 14,
             zero_row + 11,
             "£0",
-            SMALL,
-            false,
-            MUTED,
-            Align::Right,
+            layout::NOTE.align(Align::Right),
         );
     }
     let axis_y = if log && has_zero {
@@ -185,14 +179,11 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
     };
     for t in &seat_ticks {
         scene.line(vec![(x_of(*t), top), (x_of(*t), axis_y)], GRID, 2);
-        scene.styled_text(
+        scene.text(
             x_of(*t),
             axis_y + 40,
             &Format::Number.show(*t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Centre,
+            layout::NOTE.align(Align::Centre),
         );
     }
     scene.line(vec![(x0, axis_y), (x1, axis_y)], MUTED, 2);
@@ -235,18 +226,20 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             (x + 24, Align::Left)
         };
         for (k, line) in lines.iter().enumerate() {
-            scene.styled_text(tx, baseline + 40 * k as i32, line, size, true, INK, align);
+            scene.text(
+                tx,
+                baseline + 40 * k as i32,
+                line,
+                TextStyle::new(size).bold().align(align),
+            );
         }
     }
     let y = axis_y + 40;
-    scene.styled_text(
+    scene.text(
         (x0 + x1) / 2,
         y + 48,
         "Seats taken: partnership meetings attended (attended rows)",
-        SMALL,
-        false,
-        INK,
-        Align::Centre,
+        TextStyle::new(SMALL).align(Align::Centre),
     );
     layout::footer(&mut scene, y + 60, &source(f));
     let mut rows: Vec<SeatRow> = orgs
@@ -579,7 +572,7 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
         );
         if let Some(n) = &note {
             for line in wrap(&format!("No rate: {n}."), SMALL, false, WIDTH - 2 * MARGIN) {
-                scene.styled_text(MARGIN, y + 20, &line, SMALL, false, MUTED, Align::Left);
+                scene.text(MARGIN, y + 20, &line, layout::NOTE);
                 y += 40;
             }
         }

@@ -9,7 +9,7 @@
 //! window. A middle node is as tall as the larger of what it received and what it gave.
 
 use super::layout::{self, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, INK, MUTED, WHITE};
+use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, MUTED, WHITE};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section};
 use crate::error::Error;
@@ -331,7 +331,12 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
             1 => Align::Centre,
             _ => Align::Left,
         };
-        scene.styled_text(x, top - 60, head, SMALL, true, MUTED, align);
+        scene.text(
+            x,
+            top - 60,
+            head,
+            TextStyle::new(SMALL).bold().colour(MUTED).align(align),
+        );
     }
 
     // Bands: each node's outgoing flows stacked in the order of their targets, incoming in
@@ -429,24 +434,20 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
                     0.8,
                 );
                 for (k, line) in lines.iter().enumerate() {
-                    scene.styled_text(
+                    scene.text(
                         cx,
                         y0 - 46 - extra + 36 * k as i32,
                         line,
-                        SMALL,
-                        true,
-                        INK,
-                        Align::Centre,
+                        TextStyle::new(SMALL).bold().align(Align::Centre),
                     );
                 }
-                scene.styled_text(
+                scene.text(
                     cx,
                     y0 - 12,
                     &figures,
-                    SMALL - 4.0,
-                    false,
-                    MUTED,
-                    Align::Centre,
+                    TextStyle::new(SMALL - 4.0)
+                        .colour(MUTED)
+                        .align(Align::Centre),
                 );
             }
             continue;
@@ -492,10 +493,9 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
                 x,
                 mid - 4,
                 &fit(&label(n), LABEL, false, label_w - 30),
-                LABEL,
-                align,
+                TextStyle::new(LABEL).align(align),
             );
-            scene.styled_text(x, mid + 36, &money(v), SMALL, false, MUTED, align);
+            scene.text(x, mid + 36, &money(v), layout::NOTE.align(align));
         }
     }
     layout::footer(&mut scene, top + height + 90, &source(f));

@@ -2,7 +2,7 @@
 //! funders, and the funding cliff.
 
 use super::layout::{self, Bar, Bars, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, INK, MUTED};
+use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, MUTED};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, sector_phrase, skip, source, table, Built, Chart};
 use super::{Section, TOP_N};
@@ -497,15 +497,7 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
     let (top, h) = (y + 60, 640);
     let bottom = top + h;
     let y_of = |v: f64| bottom - ((v / tmax).clamp(0.0, 1.0) * f64::from(h)).round() as i32;
-    scene.styled_text(
-        MARGIN,
-        top - 30,
-        "£ a year",
-        SMALL,
-        false,
-        MUTED,
-        Align::Left,
-    );
+    scene.text(MARGIN, top - 30, "£ a year", layout::NOTE);
     layout::y_grid(&mut scene, &ticks, Format::Money, (x0, x1), y_of);
     let slot = (x1 - x0) / q.len() as i32;
     let colour = sector_colour(Sector::Vcse);
@@ -523,35 +515,38 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
                 (left + right) / 2,
                 y_of(x.annual_value_ending) - 14,
                 &money(x.annual_value_ending),
-                layout::LABEL,
-                Align::Centre,
+                TextStyle::new(layout::LABEL).align(Align::Centre),
             );
         }
         let (fy, qn) = x.quarter.split_once(' ').unwrap_or((&x.quarter, ""));
         let c = (left + right) / 2;
-        scene.styled_text(c, bottom + 44, fy, SMALL, false, INK, Align::Centre);
-        scene.styled_text(c, bottom + 82, qn, SMALL, false, INK, Align::Centre);
+        scene.text(
+            c,
+            bottom + 44,
+            fy,
+            TextStyle::new(SMALL).align(Align::Centre),
+        );
+        scene.text(
+            c,
+            bottom + 82,
+            qn,
+            TextStyle::new(SMALL).align(Align::Centre),
+        );
         let n = format!("{} grant{}", x.grants, if x.grants == 1 { "" } else { "s" });
-        scene.styled_text(
+        scene.text(
             c,
             bottom + 120,
             &fit(&n, SMALL, false, slot - 8),
-            SMALL,
-            false,
-            MUTED,
-            Align::Centre,
+            layout::NOTE.align(Align::Centre),
         );
     }
     scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
     let note = "UK financial-year quarter in which the grants end (darker: quarters starting within 12 months)";
-    scene.styled_text(
+    scene.text(
         (x0 + x1) / 2,
         bottom + 172,
         note,
-        SMALL,
-        false,
-        INK,
-        Align::Centre,
+        TextStyle::new(SMALL).align(Align::Centre),
     );
     layout::footer(&mut scene, bottom + 180, &source(f));
     let alt = format!(

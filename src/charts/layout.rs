@@ -8,7 +8,8 @@
 //! lines: bar labels wrap and the label column widens to [`super::scene::two_line_width`].
 
 use super::scene::{
-    fit, label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, GRID, INK, MUTED, WHITE,
+    fit, label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, TextStyle, GRID, INK,
+    MUTED, WHITE,
 };
 
 /// Canvas width.
@@ -24,18 +25,21 @@ pub const LABEL: f64 = 38.0;
 /// Small print (source line, tick labels): the 8-pt floor at 15 cm.
 pub const SMALL: f64 = 34.0;
 
+/// Small muted print: tick labels, notes, the source line.
+pub const NOTE: TextStyle = TextStyle::new(SMALL).colour(MUTED);
+
 /// Draws the title (bold, wrapped) and subtitle (wrapped); returns the y below them.
 pub fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
     let mut y = MARGIN;
     let max = WIDTH - 2 * MARGIN;
     for line in wrap(title, TITLE, true, max) {
         y += 60;
-        scene.styled_text(MARGIN, y, &line, TITLE, true, INK, Align::Left);
+        scene.text(MARGIN, y, &line, TextStyle::new(TITLE).bold());
     }
     y += 12;
     for line in wrap(subtitle, SUBTITLE, false, max) {
         y += 46;
-        scene.styled_text(MARGIN, y, &line, SUBTITLE, false, MUTED, Align::Left);
+        scene.text(MARGIN, y, &line, TextStyle::new(SUBTITLE).colour(MUTED));
     }
     y + 36
 }
@@ -56,15 +60,7 @@ pub fn legend(scene: &mut Scene, y: i32, items: &[(String, Rgb)]) -> i32 {
             row += 56;
         }
         scene.rect_outlined((x, row), (x + sw, row + sw), *colour, darker(*colour));
-        scene.styled_text(
-            x + sw + 14,
-            row + 30,
-            &label,
-            SUBTITLE,
-            false,
-            INK,
-            Align::Left,
-        );
+        scene.text(x + sw + 14, row + 30, &label, TextStyle::new(SUBTITLE));
         x += w + gap;
     }
     row + sw + 36
@@ -81,15 +77,7 @@ pub fn footer(scene: &mut Scene, y: i32, source: &str) {
     let y = y + 30;
     let lines = wrap(source, SMALL, false, WIDTH - 2 * MARGIN);
     for (i, line) in lines.iter().enumerate() {
-        scene.styled_text(
-            MARGIN,
-            y + 40 * (i as i32 + 1),
-            line,
-            SMALL,
-            false,
-            MUTED,
-            Align::Left,
-        );
+        scene.text(MARGIN, y + 40 * (i as i32 + 1), line, NOTE);
     }
     scene.height = (y + 40 * lines.len() as i32 + MARGIN / 2).max(400) as u32;
 }
@@ -254,7 +242,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
         if b.label.is_empty() {
             continue;
         }
-        scene.styled_text(
+        scene.text(
             x_of(b.from) + 10,
             top - 14,
             &fit(
@@ -263,10 +251,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
                 false,
                 (x_of(b.to) - x_of(b.from) - 14).max(40),
             ),
-            SMALL,
-            false,
-            MUTED,
-            Align::Left,
+            NOTE,
         );
     }
     for t in &tick_values {
@@ -289,8 +274,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
                 x0 - 24,
                 first + LABEL_LINE * k as i32,
                 line,
-                LABEL,
-                Align::Right,
+                TextStyle::new(LABEL).align(Align::Right),
             );
         }
         let mut acc = 0.0;
@@ -330,8 +314,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
             x_of(acc) + 14,
             by + bar_h / 2 + 13,
             &bar.value,
-            LABEL,
-            Align::Left,
+            TextStyle::new(LABEL),
         );
     }
     scene.line(vec![(x0, top), (x0, bottom)], MUTED, 2);
@@ -339,7 +322,7 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
         scene.dashed((x_of(l.at), top - 6), (x_of(l.at), bottom), INK, 4);
         let w = text_width(&l.label, SMALL, true);
         let x = (x_of(l.at) - w / 2).clamp(MARGIN, WIDTH - MARGIN - w);
-        scene.styled_text(x, top - 14, &l.label, SMALL, true, INK, Align::Left);
+        scene.text(x, top - 14, &l.label, TextStyle::new(SMALL).bold());
     }
     let mut y = bottom;
     if o.axis_ticks {
@@ -349,20 +332,17 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
             let w = text_width(&s, SMALL, false);
             let x = x_of(*t);
             if x - w / 2 > last_right + 16 {
-                scene.styled_text(x, y + 40, &s, SMALL, false, MUTED, Align::Centre);
+                scene.text(x, y + 40, &s, NOTE.align(Align::Centre));
                 last_right = x + w / 2;
             }
         }
         y += 40;
         if !o.axis.is_empty() {
-            scene.styled_text(
+            scene.text(
                 (x0 + x1) / 2,
                 y + 48,
                 o.axis,
-                SMALL,
-                false,
-                INK,
-                Align::Centre,
+                TextStyle::new(SMALL).align(Align::Centre),
             );
             y += 48;
         }
@@ -405,14 +385,11 @@ pub fn y_grid(
 ) {
     for t in ticks {
         scene.line(vec![(x0, y_of(*t)), (x1, y_of(*t))], GRID, 2);
-        scene.styled_text(
+        scene.text(
             x0 - 14,
             y_of(*t) + 11,
             &format.show(*t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Right,
+            NOTE.align(Align::Right),
         );
     }
 }
@@ -422,7 +399,7 @@ pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
     let mut y = y;
     for line in label_lines(text, LABEL + 2.0, true, WIDTH - 2 * MARGIN) {
         y += 56;
-        scene.styled_text(MARGIN, y, &line, LABEL + 2.0, true, INK, Align::Left);
+        scene.text(MARGIN, y, &line, TextStyle::new(LABEL + 2.0).bold());
     }
     y + 16
 }

@@ -7,7 +7,7 @@
 //! counts each person: the curve is then drawn from slightly fewer, larger recipients.
 
 use super::layout::{self, MARGIN, SMALL, WIDTH};
-use super::scene::{Align, Rgb, Scene, GRID, INK, MUTED};
+use super::scene::{Align, Rgb, Scene, TextStyle, GRID, INK, MUTED};
 use super::{col, Kind};
 use super::{skip, source, table, Built, Chart, Section};
 use crate::error::Error;
@@ -93,36 +93,27 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
     let (top, bottom) = (y + 60, y + 60 + 860);
     let xp = |v: f64| x0 + (v.clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
     let yp = |v: f64| bottom - (v.clamp(0.0, 1.0) * f64::from(bottom - top)).round() as i32;
-    scene.styled_text(
+    scene.text(
         MARGIN,
         top - 30,
         "Cumulative share of the money",
-        SMALL,
-        false,
-        MUTED,
-        Align::Left,
+        layout::NOTE,
     );
     for i in 0..=5 {
         let t = f64::from(i) / 5.0;
         scene.line(vec![(xp(t), top), (xp(t), bottom)], GRID, 2);
         scene.line(vec![(x0, yp(t)), (x1, yp(t))], GRID, 2);
-        scene.styled_text(
+        scene.text(
             xp(t),
             bottom + 42,
             &percent(t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Centre,
+            layout::NOTE.align(Align::Centre),
         );
-        scene.styled_text(
+        scene.text(
             x0 - 14,
             yp(t) + 11,
             &percent(t),
-            SMALL,
-            false,
-            MUTED,
-            Align::Right,
+            layout::NOTE.align(Align::Right),
         );
     }
     // Area between the diagonal and the curve, then the curve.
@@ -133,14 +124,11 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
     area.push((xp(0.0), yp(0.0)));
     scene.polygon(area, Rgb(0xE8, 0xE8, 0xE8));
     scene.dashed((xp(0.0), yp(0.0)), (xp(1.0), yp(1.0)), MUTED, 3);
-    scene.styled_text(
+    scene.text(
         xp(0.52),
         yp(0.52) - 24,
         "equal shares",
-        SMALL,
-        false,
-        MUTED,
-        Align::Right,
+        layout::NOTE.align(Align::Right),
     );
     scene.line(
         points
@@ -156,28 +144,22 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
     scene.dashed((mx, my), (mx, yp(1.0)), INK, 3);
     scene.rect((mx - 7, my - 7), (mx + 7, my + 7), INK);
     let label = format!("largest {k}: {} of the money", percent(top_share));
-    scene.styled_text(
+    scene.text(
         mx - 16,
         yp(1.0) + 48,
         &label,
-        layout::LABEL,
-        true,
-        INK,
-        Align::Right,
+        TextStyle::new(layout::LABEL).bold().align(Align::Right),
     );
     scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
     scene.line(vec![(x0, top), (x0, bottom)], MUTED, 2);
-    scene.styled_text(
+    scene.text(
         (x0 + x1) / 2,
         bottom + 92,
         &format!(
             "Cumulative share of the {} recipients, smallest first",
             layout::thousands(n as f64)
         ),
-        SMALL,
-        false,
-        INK,
-        Align::Centre,
+        TextStyle::new(SMALL).align(Align::Centre),
     );
     layout::footer(&mut scene, bottom + 100, &source(f));
     let alt = format!(

@@ -2,7 +2,7 @@
 //! and the balance of power (one heatmap per partnership).
 
 use super::layout::{self, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
 use super::{col, Kind};
 use super::{file_stems, sector_colour, sector_name, skip, source, table, Built, Chart, Section};
 use crate::error::Error;
@@ -520,14 +520,11 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         let yv = |v: f64| bottom - (v.clamp(0.0, 1.0) * f64::from(bottom - top)).round() as i32;
         for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
             scene.line(vec![(x0, yv(t)), (x1, yv(t))], GRID, 2);
-            scene.styled_text(
+            scene.text(
                 x0 - 14,
                 yv(t) + 11,
                 &percent(t),
-                SMALL,
-                false,
-                MUTED,
-                Align::Right,
+                layout::NOTE.align(Align::Right),
             );
         }
         for (side, get) in [
@@ -573,14 +570,13 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         let every = ((f64::from(widest + 20) / slot).ceil() as usize).max(1);
         for (i, r) in q.iter().enumerate() {
             if i % every == 0 {
-                scene.styled_text(
+                scene.text(
                     xq(i),
                     bottom + 38,
                     &r.quarter,
-                    SMALL - 4.0,
-                    false,
-                    MUTED,
-                    Align::Centre,
+                    TextStyle::new(SMALL - 4.0)
+                        .colour(MUTED)
+                        .align(Align::Centre),
                 );
             }
             rows.push(QuarterRow {
@@ -590,14 +586,11 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         }
         y = bottom + 50;
     }
-    scene.styled_text(
+    scene.text(
         (x0 + x1) / 2,
         y + 40,
         "UK financial-year quarter of the meeting",
-        SMALL,
-        false,
-        INK,
-        Align::Centre,
+        TextStyle::new(SMALL).align(Align::Centre),
     );
     layout::footer(&mut scene, y + 50, &source(f));
     let alt = format!(
@@ -786,14 +779,11 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
         let cx = cell_x(i) + cell_w / 2;
         let start = y + head_h - 38 * lines.len() as i32;
         for (k, l) in lines.iter().enumerate() {
-            scene.styled_text(
+            scene.text(
                 cx,
                 start + 30 + 38 * k as i32,
                 l,
-                SMALL - 2.0,
-                true,
-                INK,
-                Align::Centre,
+                TextStyle::new(SMALL - 2.0).bold().align(Align::Centre),
             );
         }
     }
@@ -818,14 +808,11 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
         );
         let first = y + cell_h / 2 + 13 - NAME_LINE * (lines.len() as i32 - 1) / 2;
         for (k, line) in lines.iter().enumerate() {
-            scene.styled_text(
+            scene.text(
                 MARGIN + 40,
                 first + NAME_LINE * k as i32,
                 line,
-                LABEL - 2.0,
-                bold,
-                INK,
-                Align::Left,
+                TextStyle::new(LABEL - 2.0).weight(bold),
             );
         }
         for (i, axis) in DIMENSIONS.iter().enumerate() {
@@ -840,26 +827,23 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
                         "{b} · {}",
                         axis.drawn_value(m).map_or(String::new(), percent)
                     );
-                    scene.styled_text(
+                    scene.text(
                         (cx0 + cx1) / 2,
                         (cy0 + cy1) / 2 + 12,
                         &fit(&text, SMALL, false, cell_w - 16),
-                        SMALL,
-                        b >= 4,
-                        ink,
-                        Align::Centre,
+                        TextStyle::new(SMALL)
+                            .weight(b >= 4)
+                            .colour(ink)
+                            .align(Align::Centre),
                     );
                 }
                 None => {
                     scene.rect_outlined((cx0, cy0), (cx1, cy1), WHITE, GRID);
-                    scene.styled_text(
+                    scene.text(
                         (cx0 + cx1) / 2,
                         (cy0 + cy1) / 2 + 12,
                         "n/a",
-                        SMALL,
-                        false,
-                        MUTED,
-                        Align::Centre,
+                        layout::NOTE.align(Align::Centre),
                     );
                 }
             }
@@ -874,7 +858,12 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     );
     for line in &note {
         y += 38;
-        scene.styled_text(MARGIN, y + 6, line, SMALL - 4.0, false, MUTED, Align::Left);
+        scene.text(
+            MARGIN,
+            y + 6,
+            line,
+            TextStyle::new(SMALL - 4.0).colour(MUTED),
+        );
     }
     layout::footer(&mut scene, y + 12, &source(f));
     let rows: Vec<BalanceRow> = p

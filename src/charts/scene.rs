@@ -15,7 +15,7 @@ use plotters::drawing::IntoDrawingArea;
 use plotters::element::{PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::DrawingArea;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color, FontDesc, FontStyle, RGBColor, ShapeStyle, TextStyle};
+use plotters::style::{Color, FontDesc, FontStyle, RGBColor, ShapeStyle};
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,54 @@ pub enum Align {
     Centre,
     /// x is the right end.
     Right,
+}
+
+/// How a text is drawn: its size in pixels, weight, colour and alignment. Built from
+/// [`TextStyle::new`] (regular ink, left-aligned) with the changes a text needs, so a call
+/// reads `TextStyle::new(LABEL).bold().align(Align::Right)` rather than four positional
+/// arguments.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextStyle {
+    /// Font size in pixels (raised to the print floor when drawn).
+    pub size: f64,
+    /// Bold or regular.
+    pub bold: bool,
+    /// Text colour.
+    pub colour: Rgb,
+    /// Which point of the text sits at the given x.
+    pub align: Align,
+}
+
+impl TextStyle {
+    /// Regular ink text of `size` pixels, left-aligned.
+    pub const fn new(size: f64) -> Self {
+        TextStyle {
+            size,
+            bold: false,
+            colour: INK,
+            align: Align::Left,
+        }
+    }
+
+    /// The same, bold.
+    pub const fn bold(self) -> Self {
+        self.weight(true)
+    }
+
+    /// The same, bold when `bold`.
+    pub const fn weight(self, bold: bool) -> Self {
+        TextStyle { bold, ..self }
+    }
+
+    /// The same, in `colour`.
+    pub const fn colour(self, colour: Rgb) -> Self {
+        TextStyle { colour, ..self }
+    }
+
+    /// The same, aligned by `align`.
+    pub const fn align(self, align: Align) -> Self {
+        TextStyle { align, ..self }
+    }
 }
 
 /// One thing to draw.
@@ -144,7 +192,7 @@ pub fn min_text_px(width: u32) -> f64 {
 
 /// The floor every chart text is drawn and measured at: 34 px, at least
 /// [`min_text_px`] of the 1800-pixel canvas every chart uses. A smaller size asked for is
-/// raised to it by [`Scene::styled_text`] and [`text_width`] alike, so text is measured at the
+/// raised to it by [`Scene::text`] and [`text_width`] alike, so text is measured at the
 /// size it is drawn.
 pub const MIN_TEXT: f64 = 34.0;
 
@@ -332,23 +380,14 @@ impl Scene {
         });
     }
 
-    /// Adds a line of text at a baseline.
-    pub fn text(&mut self, x: i32, baseline: i32, text: &str, size: f64, align: Align) {
-        self.styled_text(x, baseline, text, size, false, INK, align);
-    }
-
-    /// Adds a line of text with weight and colour.
-    #[allow(clippy::too_many_arguments)]
-    pub fn styled_text(
-        &mut self,
-        x: i32,
-        baseline: i32,
-        text: &str,
-        size: f64,
-        bold: bool,
-        colour: Rgb,
-        align: Align,
-    ) {
+    /// Adds a line of text at a baseline, drawn in `style`.
+    pub fn text(&mut self, x: i32, baseline: i32, text: &str, style: TextStyle) {
+        let TextStyle {
+            size,
+            bold,
+            colour,
+            align,
+        } = style;
         if text.is_empty() {
             return;
         }
@@ -488,10 +527,13 @@ impl Scene {
                         Align::Right => HPos::Right,
                     };
                     let ink = colour.plotters();
-                    let style =
-                        TextStyle::from(FontDesc::new(font::family(), size * font_scale, weight))
-                            .color(&ink)
-                            .pos(Pos::new(h, VPos::Top));
+                    let style = plotters::style::TextStyle::from(FontDesc::new(
+                        font::family(),
+                        size * font_scale,
+                        weight,
+                    ))
+                    .color(&ink)
+                    .pos(Pos::new(h, VPos::Top));
                     let top = baseline - (size / 2.0).round() as i32;
                     root.draw(&Text::new(text.as_str(), (*x, top), style))
                         .map_err(err)?;
@@ -582,8 +624,8 @@ mod tests {
         assert!((min_text_px(1800) - 33.867).abs() < 0.001);
         assert!(MIN_TEXT >= min_text_px(1800));
         let mut s = Scene::new(1800, 100);
-        s.text(10, 50, "small", 20.0, Align::Left);
-        s.text(10, 90, "big", 40.0, Align::Left);
+        s.text(10, 50, "small", TextStyle::new(20.0));
+        s.text(10, 90, "big", TextStyle::new(40.0));
         assert_eq!(s.min_text_size(), Some(MIN_TEXT));
         assert_eq!(
             text_width("small", 20.0, false),
@@ -595,7 +637,12 @@ mod tests {
     fn a_scene_draws_to_both_backends() {
         let mut s = Scene::new(200, 100);
         s.rect((10, 10), (60, 60), Rgb::hex("#009E73"));
-        s.text(100, 50, "£1.2m <&>", 20.0, Align::Centre);
+        s.text(
+            100,
+            50,
+            "£1.2m <&>",
+            TextStyle::new(20.0).align(Align::Centre),
+        );
         let svg = s.svg().expect("svg");
         assert!(svg.contains("&lt;&amp;&gt;") && svg.contains("DejaVu Sans"));
         let png = s.png().expect("png");

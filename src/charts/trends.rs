@@ -4,7 +4,7 @@
 
 use super::concentration::{HIGH, MODERATE};
 use super::layout::{self, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{text_width, Align, Rgb, Scene, GRID, INK, MUTED, WHITE};
+use super::scene::{text_width, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
 use super::{col, Kind};
 use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section};
 use crate::error::Error;
@@ -393,14 +393,11 @@ fn draw_panel(
     years: &[TrendYear],
 ) {
     for (k, line) in title.iter().enumerate() {
-        scene.styled_text(
+        scene.text(
             px,
             py + 40 + TITLE_LINE * k as i32,
             line,
-            SMALL + 2.0,
-            true,
-            INK,
-            Align::Left,
+            TextStyle::new(SMALL + 2.0).bold(),
         );
     }
     let py = py + extra;
@@ -436,14 +433,11 @@ fn draw_panel(
         }
         let (a, b) = (yv(*from), yv(to.min(tmax)));
         scene.rect((x0, b), (x1, a), *fill);
-        scene.styled_text(
+        scene.text(
             x1 + 8,
             ((a + b) / 2 + 9).min(a - 4),
             label,
-            SMALL - 8.0,
-            false,
-            MUTED,
-            Align::Left,
+            TextStyle::new(SMALL - 8.0).colour(MUTED),
         );
     }
     // A partial year: a see-through grey over its slot, so bands still show through.
@@ -460,26 +454,22 @@ fn draw_panel(
     }
     for t in &ticks {
         scene.line(vec![(x0, yv(*t)), (x1, yv(*t))], GRID, 2);
-        scene.styled_text(
+        scene.text(
             x0 - 10,
             yv(*t) + 10,
             &p.format.show(*t),
-            SMALL - 4.0,
-            false,
-            MUTED,
-            Align::Right,
+            TextStyle::new(SMALL - 4.0)
+                .colour(MUTED)
+                .align(Align::Right),
         );
     }
     for (v, label) in &p.thresholds {
         scene.dashed((x0, yv(*v)), (x1, yv(*v)), MUTED, 2);
-        scene.styled_text(
+        scene.text(
             x1 + 8,
             yv(*v) + 8,
             label,
-            SMALL - 8.0,
-            false,
-            MUTED,
-            Align::Left,
+            TextStyle::new(SMALL - 8.0).colour(MUTED),
         );
     }
     // Stacked columns.
@@ -497,14 +487,11 @@ fn draw_panel(
             }
         }
         if !p.stack.is_empty() && acc > 0.0 {
-            scene.styled_text(
+            scene.text(
                 xc(i),
                 yv(acc) - 10,
                 &money(acc),
-                SMALL - 6.0,
-                false,
-                INK,
-                Align::Centre,
+                TextStyle::new(SMALL - 6.0).align(Align::Centre),
             );
         }
     }
@@ -539,14 +526,13 @@ fn draw_panel(
     if !p.lines.is_empty() {
         for i in 0..years.len() {
             if p.lines.iter().all(|s| s.values[i].is_none()) {
-                scene.styled_text(
+                scene.text(
                     xc(i),
                     (top + bottom) / 2,
                     "too little data",
-                    SMALL - 8.0,
-                    false,
-                    MUTED,
-                    Align::Centre,
+                    TextStyle::new(SMALL - 8.0)
+                        .colour(MUTED)
+                        .align(Align::Centre),
                 );
             }
         }
@@ -560,25 +546,23 @@ fn draw_panel(
     let every = ((f64::from(widest + 12) / slot).ceil() as usize).max(1);
     for (i, y) in years.iter().enumerate() {
         if i % every == 0 || i + 1 == years.len() && (i % every) * 2 >= every {
-            scene.styled_text(
+            scene.text(
                 xc(i),
                 bottom + 34,
                 &y.label,
-                SMALL - 6.0,
-                false,
-                MUTED,
-                Align::Centre,
+                TextStyle::new(SMALL - 6.0)
+                    .colour(MUTED)
+                    .align(Align::Centre),
             );
         }
         if !y.complete {
-            scene.styled_text(
+            scene.text(
                 xc(i),
                 bottom + 62,
                 "partial",
-                SMALL - 8.0,
-                false,
-                MUTED,
-                Align::Centre,
+                TextStyle::new(SMALL - 8.0)
+                    .colour(MUTED)
+                    .align(Align::Centre),
             );
         }
     }
