@@ -4,7 +4,7 @@
 use super::{Edge, GrantFlow, MoneyGraph, Node, NodeKind, Participation, PaymentFlow, COMMUNITY};
 use crate::config::Parameters;
 use crate::measures::keys::FastMap;
-use crate::measures::participation::{PaymentIndex, Seat};
+use crate::measures::participation::Seat;
 use crate::measures::Context;
 use crate::model::{Dataset, Meeting, OrgId, Payee, PersonKey, Recipient, Sector};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -76,7 +76,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         f.payments += 1;
     }
 
-    let payment_index = PaymentIndex::new(data.payments.as_deref());
+    let payment_index = &*ctx.payments;
     // Each meeting's partnership slot, found at its first row, not once per row; each row's
     // meeting and sector come from the context's attendance keys.
     let mut slots: Vec<Option<u32>> = vec![None; data.meetings.len()];
@@ -96,7 +96,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
             None => b.community(),
         };
         let e = attendance.entry((from, to)).or_default();
-        let seat = Seat::with_sector(ctx.attendance.sector[r], &payment_index, params, m, a);
+        let seat = Seat::with_sector(ctx.attendance.sector[r], payment_index, params, m, a);
         if e.rows == 0 {
             // An edge's rows share one organisation, so whether the split can be known is
             // settled by its first row: payments.csv given, or salaried statutory time.

@@ -376,13 +376,13 @@ fn received_in_window<'d>(ctx: &Context<'d>) -> HashMap<&'d OrgId, Pence> {
 /// The partnership lenses (see the module docs).
 pub fn equity(ctx: &Context, params: &Parameters) -> Equity {
     let data = ctx.data;
-    let payments = PaymentIndex::new(data.payments.as_deref());
-    let seats = seats_in_window(ctx, &payments, params);
+    let payments = &*ctx.payments;
+    let seats = seats_in_window(ctx, payments, params);
     let received = received_in_window(ctx);
     let has_attendance = data.sources.attendance.is_some();
     Equity {
         usual_suspects: has_attendance.then(|| usual_suspects(data, &seats, &received)),
-        covered_attendance: has_attendance.then(|| covered_attendance(data, &seats, &payments)),
+        covered_attendance: has_attendance.then(|| covered_attendance(data, &seats, payments)),
         groups: groups(data, &seats, &received),
         burden: if has_attendance {
             burden(data, &seats, payments.is_known())

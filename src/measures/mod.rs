@@ -79,6 +79,9 @@ pub struct Context<'d> {
     pub keys: Arc<keys::GrantKeys>,
     /// Every attendance row's sector and meeting, and each meeting's rows.
     pub attendance: Arc<keys::AttendanceKeys>,
+    /// Every payment that can resource time, indexed by payee (built once; read by the
+    /// graph, the partnership measures, equity and payments).
+    pub payments: Arc<participation::PaymentIndex<'d>>,
 }
 
 impl<'d> Context<'d> {
@@ -86,12 +89,18 @@ impl<'d> Context<'d> {
     /// in the dataset (SPEC.md); else today's date is never used — an empty dataset gets
     /// 1970-01-01 so output stays deterministic.
     pub fn new(data: &'d Dataset, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
-        // Three independent passes (grants' keys, attendance keys, periods), run at once.
-        let ((keys, attendance), periods) = rayon::join(
+        // Four independent passes (grants' keys, attendance keys, the payment index,
+        // periods), run at once.
+        let ((keys, (attendance, payments)), periods) = rayon::join(
             || {
                 rayon::join(
                     || keys::GrantKeys::new(data),
-                    || keys::AttendanceKeys::new(data),
+                    || {
+                        rayon::join(
+                            || keys::AttendanceKeys::new(data),
+                            || participation::PaymentIndex::new(data.payments.as_deref()),
+                        )
+                    },
                 )
             },
             || {
@@ -114,6 +123,7 @@ impl<'d> Context<'d> {
             periods,
             keys: Arc::new(keys),
             attendance: Arc::new(attendance),
+            payments: Arc::new(payments),
         };
         base.at(as_of, window)
     }
@@ -133,6 +143,7 @@ impl<'d> Context<'d> {
             latest: self.latest,
             keys: Arc::clone(&self.keys),
             attendance: Arc::clone(&self.attendance),
+            payments: Arc::clone(&self.payments),
         }
     }
 

@@ -44,7 +44,7 @@
 pub use super::balance::MemberBalance;
 use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
 use super::keys::{programme_key, FastMap};
-use super::participation::{attendance_by_quarter, participation, PaymentIndex, Seat};
+use super::participation::{attendance_by_quarter, participation, Seat};
 pub use super::participation::{QuarterAttendance, SideCounts, SideRates};
 use super::Context;
 use crate::config::Parameters;
@@ -164,7 +164,6 @@ struct Indexes<'d> {
     meetings: FastMap<&'d str, Vec<(usize, &'d Meeting)>>,
     /// Per programme number: the window's grants with that title.
     programme_grants: FastMap<u32, Vec<&'d Grant>>,
-    payments: PaymentIndex<'d>,
     /// `members[p]`: the members of `data.partnerships[p]`, sorted (SPEC.md "Members":
     /// organisations with any attendance row at its meetings in the window, plus the
     /// fundholder).
@@ -224,7 +223,6 @@ impl<'d> Indexes<'d> {
         Indexes {
             meetings,
             programme_grants,
-            payments: PaymentIndex::new(data.payments.as_deref()),
             members,
             active,
         }
@@ -267,7 +265,7 @@ fn figures_of<'d>(
                 let r = r as usize;
                 Seat::with_sector(
                     ctx.attendance.sector[r],
-                    &index.payments,
+                    &ctx.payments,
                     params,
                     m,
                     &data.attendance[r],
@@ -317,7 +315,7 @@ fn figures_of<'d>(
             programme_money(fh, grants)
         });
 
-    let part = participation(&seats, index.payments.is_known(), params);
+    let part = participation(&seats, ctx.payments.is_known(), params);
     let balance = member_balance(
         ctx,
         &index.active,

@@ -318,7 +318,7 @@ pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
     let all_seats: Vec<Seat> = seats.values().flatten().copied().collect();
 
     // The covered-attendance lens's index (every payment), and its meeting-only twin.
-    let lens = PaymentIndex::new(Some(all_payments));
+    let lens = &*ctx.payments;
     let by_meeting = PaymentIndex::of(all_payments, false);
 
     let by_partnership = data
@@ -331,7 +331,7 @@ pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
                 partnership: p.id.clone(),
                 name: p.name.clone(),
                 paid: covered(totals(data, own), own, s),
-                pays_per_attended_meeting: Some(per_attended_meeting(s, &lens, &by_meeting)),
+                pays_per_attended_meeting: Some(per_attended_meeting(s, lens, &by_meeting)),
             }
         })
         .collect();
