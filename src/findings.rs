@@ -770,8 +770,8 @@ mod tests {
                 shuffled.swap(i, j);
             }
             let g = findings_of(csv(&shuffled))?;
-            let a = crate::report::json::to_json(&f).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let b = crate::report::json::to_json(&g).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let a = crate::render::json::to_json(&f).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let b = crate::render::json::to_json(&g).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(!a.contains("-0.0"), "negative zero in output");
             prop_assert_eq!(a, b);
         }

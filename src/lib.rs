@@ -3,9 +3,10 @@
 //!
 //! Data flows one way: input files are loaded into a typed [`Dataset`] ([`load`]);
 //! [`findings::analyse`] computes every measure and flag once into
-//! [`Findings`](findings::Findings); [`report`] writes `findings.json`, the tables, the
-//! [`charts`] and the HTML report from it, and [`graph`] exports the money and
-//! participation graph. Person identifiers never leave the loader.
+//! [`Findings`](findings::Findings); the renderers in [`render`] write `findings.json`, the
+//! tables, the [`charts`] and the HTML report from it ([`report`] writes the output folder),
+//! and [`graph`] builds the money and participation graph that `render::graph` exports.
+//! Person identifiers never leave the loader.
 //!
 //! ```
 //! use fundflow::load::{load, DatasetSource, LoadOptions};
@@ -23,7 +24,6 @@
 // for no gain.
 #![allow(clippy::result_large_err)]
 
-pub mod charts;
 pub mod compare;
 pub mod config;
 pub mod disclosure;
@@ -36,7 +36,7 @@ pub mod measures;
 pub mod model;
 pub mod output;
 pub mod present;
-pub mod report;
+pub mod render;
 pub mod summary;
 pub mod synth;
 pub mod table;
@@ -45,4 +45,7 @@ pub mod trends;
 pub mod validate;
 
 pub use error::{Error, Problem};
+// The renderers' earlier top-level paths (`fundflow::charts`, `fundflow::report`) keep
+// working for the library's users.
 pub use model::Dataset;
+pub use render::{charts, report};

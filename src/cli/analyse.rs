@@ -3,13 +3,10 @@
 use super::{DatasetArgs, MeasureArgs};
 use clap::Args;
 use fundflow::charts::ChartFiles;
-use fundflow::findings::{analyse, AnalyseOptions, Findings};
-use fundflow::flags::{money, thousands, Severity};
+use fundflow::findings::{analyse, AnalyseOptions};
 use fundflow::load::load;
-use fundflow::present::{count_of, terminal_text};
 use fundflow::Error;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// `analyse` arguments.
 #[derive(Debug, Args)]
@@ -96,7 +93,14 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     )?;
     progress.finish();
     if !args.data.quiet {
-        eprint!("{}", summary(&findings, &args.out, args.charts));
+        eprint!(
+            "{}",
+            fundflow::render::terminal::analysis(
+                &findings,
+                &args.out,
+                args.charts != ChartsArg::None
+            )
+        );
         let dataset = args.data.dataset.as_ref().map(|p| p.display().to_string());
         let command = fundflow::validate::template_command(dataset.as_deref());
         for line in fundflow::validate::inference_sentences(
@@ -107,89 +111,4 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// A short human summary: totals, then what the board should know (the findings' summary,
-/// in its priority order, each with its question), then the count of the other flags by code
-/// in the same order. Names come from the data, so every message goes through
-/// [`terminal_text`]: an ESC or OSC sequence in an organisation's name is shown escaped,
-/// never acted on by the terminal.
-fn summary(f: &Findings, out: &Path, charts: ChartsArg) -> String {
-    use fundflow::summary::priority;
-    let mut s = String::new();
-    let t = &f.totals;
-    s.push_str(&format!(
-        "fundflow: {}, {} from {} to {} (as of {}).\n",
-        count_of(t.grants, "grant", "grants"),
-        money(t.amount),
-        count_of(t.funders, "funder", "funders"),
-        count_of(t.recipients, "recipient", "recipients"),
-        f.as_of
-    ));
-    let high = f
-        .flags
-        .iter()
-        .filter(|x| x.severity == Severity::High)
-        .count();
-    s.push_str(&format!(
-        "{} ({} high){}\n",
-        count_of(f.flags.len(), "flag", "flags"),
-        thousands(high as f64),
-        if f.summary.findings.is_empty() {
-            "."
-        } else {
-            ". What the board should know:"
-        }
-    ));
-    for (k, item) in f.summary.findings.iter().enumerate() {
-        let Some(flag) = f.flags.get(item.flag) else {
-            continue;
-        };
-        s.push_str(&format!(
-            "  {}. [{}] {}: {}\n     Ask: {}\n",
-            k + 1,
-            flag.severity.as_str(),
-            flag.code,
-            terminal_text(&flag.message),
-            item.question
-        ));
-    }
-    if f.summary.more > 0 {
-        let mut rest: BTreeMap<(usize, fundflow::flags::Code), usize> = BTreeMap::new();
-        for (i, flag) in f.flags.iter().enumerate() {
-            if !f.summary.findings.iter().any(|x| x.flag == i) {
-                *rest.entry((priority(flag.code).0, flag.code)).or_default() += 1;
-            }
-        }
-        let list: Vec<String> = rest
-            .iter()
-            .map(|((_, code), n)| format!("{code} {n}"))
-            .collect();
-        s.push_str(&format!(
-            "  … and {} more ({}) in report.html's appendix and findings.json.\n",
-            thousands(f.summary.more as f64),
-            list.join(", ")
-        ));
-    }
-    for w in &f.summary.warnings {
-        s.push_str(&format!("Note: {w}\n"));
-    }
-    for sk in &f.skipped {
-        s.push_str(&format!(
-            "skipped: {} (needs {})\n",
-            sk.analysis,
-            sk.missing.join(", ")
-        ));
-    }
-    let o = out.display().to_string();
-    let o = terminal_text(&o);
-    s.push_str(&format!(
-        "Wrote {o}/report.html, {o}/findings.json, {o}/tables/{}.\n",
-        if charts == ChartsArg::None {
-            String::new()
-        } else {
-            format!(" and {o}/charts/")
-        }
-    ));
-    s
 }

@@ -5,14 +5,13 @@
 
 use super::config_for;
 use clap::Args;
-use fundflow::compare::{compare, Comparison, FlagChangeKind};
+use fundflow::compare::compare;
 use fundflow::findings::{analyse, AnalyseOptions, Findings};
 use fundflow::load::{load, DatasetSource, LoadOptions};
 use fundflow::measures::Window;
 use fundflow::output::Staging;
 use fundflow::trends::fy_label;
 use fundflow::Error;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// `compare` arguments.
@@ -90,7 +89,10 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
 
     fundflow::report::write_comparison_into(&c, staging)?;
     if !args.quiet {
-        print!("{}", fundflow::present::terminal_lines(&render(&c)));
+        print!(
+            "{}",
+            fundflow::present::terminal_lines(&fundflow::render::terminal::comparison(&c))
+        );
         eprintln!("Wrote {}/compare.json", args.out.display());
     }
     Ok(())
@@ -144,120 +146,4 @@ fn plans(args: &CompareArgs) -> Result<[Plan; 2], Error> {
             "compare needs --base FY and --to FY (two years of one dataset), or two datasets: compare OLD NEW".into(),
         )),
     }
-}
-
-/// The printed report: a table of figures, the changes in words, and the flag changes.
-fn render(c: &Comparison) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "fundflow compare: {} → {}", c.base.label, c.to.label);
-    // Area-wide figures, then each partnership's under its name (labels without it).
-    let short = |f: &fundflow::compare::FigureChange| -> String {
-        match &f.partnership {
-            Some(_) => f
-                .label
-                .split_once(": ")
-                .map_or(f.label.clone(), |(_, rest)| format!("  {rest}")),
-            None => f.label.clone(),
-        }
-    };
-    let width = c
-        .figures
-        .iter()
-        .map(|f| short(f).chars().count())
-        .max()
-        .unwrap_or(6);
-    let cell = |v: Option<f64>, f: &fundflow::compare::FigureChange| {
-        v.map_or_else(|| "—".to_owned(), |x| f.unit.format(x))
-    };
-    let _ = writeln!(
-        s,
-        "\n{:<width$}  {:>10}  {:>10}  {:>12}",
-        "figure", c.base.label, c.to.label, "change"
-    );
-    let mut partnership: Option<&str> = None;
-    for f in &c.figures {
-        if f.partnership.as_deref() != partnership {
-            partnership = f.partnership.as_deref();
-            if let (Some(id), Some((name, _))) = (partnership, f.label.split_once(": ")) {
-                let _ = writeln!(s, "{name} ({id})");
-            }
-        }
-        let change = f
-            .change
-            .map_or_else(|| "—".to_owned(), |d| f.unit.format_change(d));
-        let _ = writeln!(
-            s,
-            "{:<width$}  {:>10}  {:>10}  {:>12}",
-            short(f),
-            cell(f.base, f),
-            cell(f.to, f),
-            change
-        );
-    }
-    let moved: Vec<&str> = c
-        .figures
-        .iter()
-        .filter(|f| f.moved)
-        .map(|f| f.words.as_str())
-        .collect();
-    let _ = writeln!(s, "\nWhat changed:");
-    if moved.is_empty() {
-        let _ = writeln!(s, "  nothing: every figure is the same on both sides.");
-    }
-    for w in moved {
-        let _ = writeln!(s, "  - {w}");
-    }
-    let count = |k| c.flags.iter().filter(|f| f.change == k).count();
-    let _ = writeln!(
-        s,
-        "\nFlags: {} appeared, {} cleared, {} changed severity.",
-        count(FlagChangeKind::Appeared),
-        count(FlagChangeKind::Cleared),
-        count(FlagChangeKind::Severity)
-    );
-    const SHOWN: usize = 10;
-    let mut shown: std::collections::BTreeMap<FlagChangeKind, usize> = Default::default();
-    for f in &c.flags {
-        let n = shown.entry(f.change).or_default();
-        *n += 1;
-        if *n > SHOWN {
-            continue;
-        }
-        let sev = |x: Option<fundflow::flags::Severity>| {
-            x.map_or("none", fundflow::flags::Severity::as_str)
-        };
-        let what = match f.change {
-            FlagChangeKind::Appeared => format!("appeared [{}]", sev(f.to_severity)),
-            FlagChangeKind::Cleared => format!(
-                "cleared (was {}; {})",
-                sev(f.base_severity),
-                f.why.as_deref().unwrap_or("reason unknown")
-            ),
-            FlagChangeKind::Severity => {
-                format!("{} → {}", sev(f.base_severity), sev(f.to_severity))
-            }
-        };
-        let _ = writeln!(s, "  {} {what}: {}", f.code, f.message);
-    }
-    for (kind, n) in &shown {
-        if *n > SHOWN {
-            let what = match kind {
-                FlagChangeKind::Appeared => "appeared",
-                FlagChangeKind::Cleared => "cleared",
-                FlagChangeKind::Severity => "changed severity",
-            };
-            let _ = writeln!(s, "  … and {} more {what} (in compare.json)", n - SHOWN);
-        }
-    }
-    if !c.only_in_base.is_empty() || !c.only_in_to.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nOrganisations: {} only in {}, {} only in {} (listed in compare.json).",
-            c.only_in_base.len(),
-            c.base.label,
-            c.only_in_to.len(),
-            c.to.label
-        );
-    }
-    s
 }

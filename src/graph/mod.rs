@@ -64,13 +64,12 @@
 //! use a union-find, near-linear); each export is O(V + E) in time and output size.
 
 mod build;
-mod export;
 mod queries;
 #[cfg(test)]
 mod tests;
 
+pub use crate::render::graph::{to_dot, to_gexf, to_graphml, to_json};
 pub use build::build;
-pub use export::{to_dot, to_gexf, to_graphml, to_json};
 
 use crate::measures::Window;
 use crate::model::{OrgId, Pence, Sector};
@@ -83,25 +82,8 @@ use std::collections::BTreeMap;
 /// Node id of the community members who attend as themselves.
 const COMMUNITY: &str = "individuals:community";
 
-/// Fill colours: built on the Okabe–Ito palette, distinguishable with the common
-/// colour-vision deficiencies (Okabe & Ito 2008, "Color Universal Design"), and adjusted so
-/// that the five sectors also differ by at least 0.12 in relative luminance — distinct when
-/// printed in black and white (issue 18): individuals wine 0.23, statutory blue 0.37, VCSE
-/// green 0.50, private orange 0.64, unknown light grey 0.77.
-pub mod colour {
-    /// Statutory bodies: blue.
-    pub const STATUTORY: &str = "#0072B2";
-    /// VCSE organisations: bluish green (Okabe–Ito's, a little lighter).
-    pub const VCSE: &str = "#00A67A";
-    /// Private companies: orange.
-    pub const PRIVATE: &str = "#E69F00";
-    /// Individuals: wine (Paul Tol's, darker than Okabe–Ito's reddish purple).
-    pub const INDIVIDUAL: &str = "#882255";
-    /// Sector unknown: light grey.
-    pub const UNKNOWN: &str = "#C4C4C4";
-    /// Partnerships: yellow.
-    pub const PARTNERSHIP: &str = "#F0E442";
-}
+// The palette lives in `present` (issue 17); its graph paths keep working.
+pub use crate::present::{colour, sector_colour};
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -151,17 +133,6 @@ impl Node {
             (_, Some(s)) => sector_colour(s),
             (_, None) => colour::UNKNOWN,
         }
-    }
-}
-
-/// The fill colour of a sector.
-pub fn sector_colour(s: Sector) -> &'static str {
-    match s {
-        Sector::Statutory => colour::STATUTORY,
-        Sector::Vcse => colour::VCSE,
-        Sector::Private => colour::PRIVATE,
-        Sector::Individual => colour::INDIVIDUAL,
-        Sector::Unknown => colour::UNKNOWN,
     }
 }
 
@@ -329,7 +300,7 @@ pub struct EdgeFigures {
     pub unpaid_hours: Option<f64>,
 }
 
-fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 

@@ -1,11 +1,11 @@
 //! Unit tests of the graph: hand-worked figures, node and edge order, and every exporter.
 
-use super::export::{rgb, Num, EDGE_FIELDS};
 use super::*;
 use crate::config::Parameters;
 use crate::measures::Context;
 use crate::model::{Attendance, Partnership, Payment, PaymentType, Status};
 use crate::model::{Dataset, Meeting, Payee, PersonKey, Recipient};
+use crate::render::graph::{rgb, Num, EDGE_FIELDS};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")

@@ -439,6 +439,23 @@ impl Payments {
             .iter()
             .filter(|p| p.pays_per_attended_meeting == Some(true))
     }
+
+    /// The sentence naming the partnerships that pay per attended meeting (where covered
+    /// rows attend by construction); `None` when there are none or payments are unknown.
+    /// The chart's note and the report print it.
+    pub fn per_meeting_sentence(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .per_attended_meeting()
+            .map(|p| p.name.as_str())
+            .collect();
+        (!names.is_empty()).then(|| {
+            format!(
+                "{} {} per attended meeting: there every covered VCSE-side attendance was attended by construction, so its covered attendance rate says nothing about whether pay changes who turns up.",
+                crate::present::and_list(&names),
+                if names.len() == 1 { "pays" } else { "pay" }
+            )
+        })
+    }
 }
 
 #[cfg(test)]

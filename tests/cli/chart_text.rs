@@ -151,7 +151,7 @@ fn unescape(s: &str) -> String {
 }
 
 /// The 8-pt floor in SVG font-size units: the SVG writes font-size = size ÷ 1.164 (see
-/// src/charts/scene.rs), and 8 pt at 15 cm is 2.822 mm × width ÷ 150 mm pixels: 33.87 px,
+/// src/render/charts/scene.rs), and 8 pt at 15 cm is 2.822 mm × width ÷ 150 mm pixels: 33.87 px,
 /// so 29.10 in the SVG, on the 1800-px canvas.
 fn floor(width: f64) -> f64 {
     8.0 / 72.0 * 25.4 * width / 150.0 / 1.164

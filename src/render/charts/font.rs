@@ -8,8 +8,14 @@ use std::sync::Once;
 /// The family name charts ask for (and SVGs name, with fallbacks).
 pub const FAMILY: &str = "DejaVu Sans";
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/fonts/DejaVuSans.ttf"
+));
+static BOLD: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/fonts/DejaVuSans-Bold.ttf"
+));
 
 /// Registers the bundled font with plotters (once per process).
 pub fn register() {

@@ -42,32 +42,6 @@ fn by_type(p: &Paid) -> [f64; 4] {
     [p.involvement, p.backfill, p.honorarium, p.expenses].map(|x| x.unwrap_or(0.0))
 }
 
-fn list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// The sentence naming the partnerships that pay per attended meeting (where covered rows
-/// attend by construction), from findings' `pays_per_attended_meeting`; `None` when there
-/// are none or payments are unknown.
-pub fn per_meeting_sentence(f: &Findings) -> Option<String> {
-    let names: Vec<&str> = f
-        .payments
-        .per_attended_meeting()
-        .map(|p| p.name.as_str())
-        .collect();
-    (!names.is_empty()).then(|| {
-        format!(
-            "{} {} per attended meeting: there every covered VCSE-side attendance was attended by construction, so its covered attendance rate says nothing about whether pay changes who turns up.",
-            list(&names),
-            if names.len() == 1 { "pays" } else { "pay" }
-        )
-    })
-}
-
 /// Money paid by type per partnership beside the value of unpaid VCSE-side time.
 pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
     let Some(total) = f.payments.overall.paid else {
@@ -109,7 +83,7 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
         "Money paid in the window by type (payments naming a meeting count for its partnership; standing payments for a period are not tied to one), beside the unpaid VCSE-side hours valued at £{:.2} an hour (an assumption; see the method). Expenses are money paid but buy no time.",
         f.parameters.hourly_rate
     );
-    if let Some(s) = per_meeting_sentence(f) {
+    if let Some(s) = f.payments.per_meeting_sentence() {
         subtitle.push(' ');
         subtitle.push_str(&s);
     }
@@ -220,7 +194,7 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
             })
             .collect::<Vec<_>>()
             .join(" "),
-        per_meeting_sentence(f).unwrap_or_default()
+        f.payments.per_meeting_sentence().unwrap_or_default()
     );
     Ok(Built::Chart(Chart {
         label: "Money paid for participation".into(),

@@ -11,10 +11,10 @@
 //! stylesheet lays it out for A4. Every data string is HTML-escaped. Under `--public` the
 //! tables show the disclosure-controlled values ("fewer than 8").
 
-use crate::charts::{Chart, Charts, Column, Kind, Section, SkippedChart};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent, Flag, Severity};
+use crate::render::charts::{Chart, Charts, Column, Kind, Section, SkippedChart};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -262,7 +262,7 @@ fn board_findings(h: &mut String, f: &Findings) {
         let _ = writeln!(
             h,
             "<p class=\"more\">… and {} more flag{} in the appendix (<a href=\"#headlines\">Headline findings</a>), in findings.json and tables/flags.csv.</p>",
-            crate::charts::thousands(f.summary.more as f64),
+            crate::present::thousands(f.summary.more as f64),
             if f.summary.more == 1 { "" } else { "s" }
         );
     }
@@ -331,7 +331,7 @@ fn at_a_glance(h: &mut String, f: &Findings) {
         money(t.amount),
         format!(
             "awarded in {} grants; {} of it new money from original funders",
-            crate::charts::thousands(t.grants as f64),
+            crate::present::thousands(t.grants as f64),
             money(t.awarded_by_original_funders)
         ),
     )];
@@ -380,7 +380,7 @@ fn at_a_glance(h: &mut String, f: &Findings) {
             money(v),
             format!(
                 "of VCSE-side time given unpaid at partnership meetings ({} hours)",
-                crate::charts::thousands(hrs)
+                crate::present::thousands(hrs)
             ),
         ));
     }
@@ -509,7 +509,7 @@ fn power_table(h: &mut String, f: &Findings) {
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&p.name),
             escape(&p.fundholder_name),
-            crate::charts::thousands(p.meetings as f64),
+            crate::present::thousands(p.meetings as f64),
             share_cell(f, k, "host_share", p.host_share),
             share_cell(f, k, "chair_share", p.chair_share),
             share_cell(f, k, "decision_host_share", p.decision_host_share),
@@ -567,7 +567,7 @@ fn chart(
             // by construction (issue 18 item 3), named from the findings.
             let per_meeting = f
                 .filter(|_| c.name == "paid_attendance")
-                .and_then(crate::charts::payments::per_meeting_sentence)
+                .and_then(|f| f.payments.per_meeting_sentence())
                 .map_or(String::new(), |x| format!(" {}", escape(&x)));
             format!("<p>{e}{per_meeting}</p>\n")
         }),
@@ -660,7 +660,7 @@ fn cell(f: Option<&Findings>, row: &serde_json::Map<String, Value>, col: &Column
                 .and_then(|f| f.partnerships.iter().find(|p| p.id == *s))
                 .map_or_else(|| s.clone(), |p| p.name.clone()),
             "sector" | "recipient_sector" => crate::model::Sector::parse(s)
-                .map_or_else(|| s.clone(), |x| crate::charts::sector_name(x).to_owned()),
+                .map_or_else(|| s.clone(), |x| crate::present::sector_name(x).to_owned()),
             "figure" => figure.map_or_else(|| s.replace('_', " "), |(w, _)| w.to_owned()),
             _ => s.clone(),
         },
@@ -674,7 +674,7 @@ fn cell(f: Option<&Findings>, row: &serde_json::Map<String, Value>, col: &Column
             match kind {
                 Kind::Money => pounds(v),
                 Kind::Percent => percent(v),
-                Kind::Number => crate::charts::thousands(v),
+                Kind::Number => crate::present::thousands(v),
                 Kind::Hours | Kind::Text => decimal(v),
             }
         }
@@ -684,7 +684,7 @@ fn cell(f: Option<&Findings>, row: &serde_json::Map<String, Value>, col: &Column
 
 /// Exact pounds with thousands separators: 2755430.4 → "£2,755,430", -5 → "-£5".
 fn pounds(v: f64) -> String {
-    let s = crate::charts::thousands(v.abs());
+    let s = crate::present::thousands(v.abs());
     if v.round() < 0.0 {
         format!("-£{s}")
     } else {
@@ -696,7 +696,7 @@ fn pounds(v: f64) -> String {
 /// 1234.5 → "1,234.5", 153.50 → "153.5", 0.81 → "0.81", 332.0 → "332".
 fn decimal(v: f64) -> String {
     let cents = (v.abs() * 100.0).round();
-    let whole = crate::charts::thousands((cents / 100.0).trunc());
+    let whole = crate::present::thousands((cents / 100.0).trunc());
     let frac = format!("{:02}", (cents % 100.0) as i64);
     let frac = frac.trim_end_matches('0');
     let sign = if v < 0.0 && cents > 0.0 { "-" } else { "" };
@@ -707,7 +707,7 @@ fn decimal(v: f64) -> String {
     }
 }
 
-/// The trends table's figure keys (src/charts/trends.rs) in words, with how their values read.
+/// The trends table's figure keys (src/render/charts/trends.rs) in words, with how their values read.
 fn trend_figure(key: &str) -> Option<(&'static str, Kind)> {
     Some(match key {
         "amount" => ("Awarded", Kind::Money),
@@ -779,8 +779,8 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
             h,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&q.file),
-            crate::charts::thousands(q.rows_read as f64),
-            crate::charts::thousands(q.rows_used as f64),
+            crate::present::thousands(q.rows_read as f64),
+            crate::present::thousands(q.rows_used as f64),
             escape(&reasons(&q.rejected)),
             escape(&reasons(&q.warnings))
         );
@@ -826,7 +826,7 @@ fn method(h: &mut String, f: &Findings, charts: &Charts) {
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(r.description),
-            escape(crate::charts::sector_name(r.sector)),
+            escape(crate::present::sector_name(r.sector)),
             r.organisations,
             money(r.amount.pounds())
         );

@@ -211,30 +211,11 @@ pub fn charts(f: &Findings) -> Result<Charts, Error> {
 
 /// The fill colour of a sector, from the one Okabe–Ito palette definition.
 pub fn sector_colour(s: Sector) -> Rgb {
-    Rgb::hex(crate::graph::sector_colour(s))
+    Rgb::hex(crate::present::sector_colour(s))
 }
 
-/// A sector in words, for legends.
-pub fn sector_name(s: Sector) -> &'static str {
-    match s {
-        Sector::Statutory => "Statutory",
-        Sector::Vcse => "VCSE",
-        Sector::Private => "Private",
-        Sector::Individual => "Individuals",
-        Sector::Unknown => "Unknown sector",
-    }
-}
-
-/// A sector as the subject of a sentence.
-pub fn sector_phrase(s: Sector) -> &'static str {
-    match s {
-        Sector::Statutory => "Statutory bodies",
-        Sector::Vcse => "VCSE organisations",
-        Sector::Private => "Private companies",
-        Sector::Individual => "Individuals",
-        Sector::Unknown => "Organisations of unknown sector",
-    }
-}
+// Sector names are words, kept in `present`; their chart paths keep working.
+pub use crate::present::{sector_name, sector_phrase};
 
 /// The source line under every chart.
 pub(crate) fn source(f: &Findings) -> String {

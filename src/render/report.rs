@@ -1,12 +1,13 @@
-//! Renderers: one per format, all reading the same [`Findings`].
+//! The output folder: findings.json, the tables, the charts and report.html, each written
+//! by its renderer from the same [`Findings`].
 //!
 //! [`write_outputs`] writes an output folder atomically through [`crate::output`]:
 //! everything goes into a staging folder beside `OUT`, which replaces `OUT` only when every
 //! file has been written, so a failed run leaves no half-written `OUT` (and a previous `OUT`
 //! intact), and a folder holding anything fundflow did not write is never replaced.
 
-pub mod html;
-pub mod json;
+// The renderers' earlier paths (`fundflow::report::html`, `…::json`) keep working.
+pub use super::{html, json};
 
 // The tables and the disclosure rule are low modules of their own (issue 17); their old
 // paths keep working for the library's users.
@@ -14,7 +15,7 @@ pub use crate::disclosure as public;
 pub use crate::table as tables;
 pub use crate::table::columns;
 
-use crate::charts::ChartFiles;
+use super::charts::ChartFiles;
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::output::{make_dir, write_file, Staging};
@@ -231,7 +232,7 @@ pub fn write_comparison_into(
         }
     }
     // The change chart (PNG, SVG and its data) and compare.html beside the tables.
-    let chart = crate::charts::compare::changes(c)?;
+    let chart = super::charts::compare::changes(c)?;
     if let Ok(ch) = &chart {
         let failed = |e: String| Error::Internal(format!("chart {}: {e}", ch.name));
         write_file(
@@ -275,8 +276,8 @@ pub fn write_outputs_into(
                     || timed("tables", || write_tables(f, &tables_dir)),
                 )
             },
-            || -> Result<crate::charts::Charts, Error> {
-                let charts = timed("charts (scenes)", || crate::charts::charts(f))?;
+            || -> Result<super::charts::Charts, Error> {
+                let charts = timed("charts (scenes)", || super::charts::charts(f))?;
                 if opts.charts != ChartFiles::None {
                     timed("charts (files)", || {
                         write_charts(&charts, &dir.join("charts"), opts.charts)
@@ -318,12 +319,12 @@ fn write_tables(f: &Findings, dir: &Path) -> Result<(), Error> {
 /// Writes each chart as PNG and/or SVG, with its data as CSV, into `dir`. Charts are drawn in
 /// parallel (drawing pixels is most of the cost of a run on the example).
 fn write_charts(
-    charts: &crate::charts::Charts,
+    charts: &super::charts::Charts,
     dir: &Path,
     files: ChartFiles,
 ) -> Result<(), Error> {
     make_dir(dir)?;
-    let render = |c: &crate::charts::Chart| -> Result<(), Error> {
+    let render = |c: &super::charts::Chart| -> Result<(), Error> {
         let failed = |e: String| Error::Internal(format!("chart {}: {e}", c.name));
         if files.png() {
             write_file(

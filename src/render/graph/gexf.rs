@@ -1,11 +1,11 @@
 //! GEXF 1.3.
 
-use super::super::{round2, MoneyGraph};
 use super::{xml_escape, Num, NumType, EDGE_FIELDS};
+use crate::graph::{round2, MoneyGraph};
 use std::fmt::Write as _;
 
 /// `(r, g, b)` of a `#RRGGBB` colour.
-pub(in crate::graph) fn rgb(hex: &str) -> (u8, u8, u8) {
+pub(crate) fn rgb(hex: &str) -> (u8, u8, u8) {
     let byte = |i: usize| {
         hex.get(i..i + 2)
             .and_then(|h| u8::from_str_radix(h, 16).ok())

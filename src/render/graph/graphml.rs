@@ -1,7 +1,7 @@
 //! GraphML.
 
-use super::super::{round2, MoneyGraph};
 use super::{xml_escape, Num, NumType, EDGE_FIELDS};
+use crate::graph::{round2, MoneyGraph};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write as _;
 
@@ -63,7 +63,7 @@ pub fn to_graphml(g: &MoneyGraph) -> String {
         let _ = writeln!(s, "      <data key=\"n_color\">{}</data>", n.colour());
         s.push_str("    </node>\n");
     }
-    for (i, e) in g.graph.edge_references().enumerate() {
+    for (i, e) in g.graph().edge_references().enumerate() {
         let w = e.weight();
         let _ = writeln!(
             s,

@@ -8,17 +8,17 @@ mod json;
 
 pub use dot::to_dot;
 #[cfg(test)]
-pub(super) use gexf::rgb;
+pub(crate) use gexf::rgb;
 pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::to_json;
 
-use super::{Edge, EdgeFigures, MoneyGraph};
+use crate::graph::{Edge, EdgeFigures, MoneyGraph};
 use chrono::NaiveDate;
 
 /// A number as exported: an integer count or a real figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Num {
+pub(crate) enum Num {
     Int(u64),
     Real(f64),
 }
@@ -37,13 +37,13 @@ impl std::fmt::Display for Num {
 
 /// Whether an attribute is a count or a real figure (for typed declarations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum NumType {
+pub(crate) enum NumType {
     Int,
     Real,
 }
 
 /// Edge figures in export order, with their types; [`EdgeFigures::fields`] follows it.
-pub(super) const EDGE_FIELDS: [(&str, NumType); 10] = [
+pub(crate) const EDGE_FIELDS: [(&str, NumType); 10] = [
     ("amount", NumType::Real),
     ("grants", NumType::Int),
     ("active_annual", NumType::Real),
@@ -58,7 +58,7 @@ pub(super) const EDGE_FIELDS: [(&str, NumType); 10] = [
 
 impl EdgeFigures {
     /// (name, value) in [`EDGE_FIELDS`] order.
-    pub(super) fn fields(&self) -> [(&'static str, Option<Num>); 10] {
+    pub(crate) fn fields(&self) -> [(&'static str, Option<Num>); 10] {
         let i = |v: Option<u64>| v.map(Num::Int);
         let r = |v: Option<f64>| v.map(Num::Real);
         [

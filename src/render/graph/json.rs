@@ -1,6 +1,6 @@
 //! JSON.
 
-use super::super::{round2, EdgeFigures, EdgeKind, MoneyGraph, NodeKind};
+use crate::graph::{round2, EdgeFigures, EdgeKind, MoneyGraph, NodeKind};
 use crate::measures::Window;
 use crate::model::Sector;
 use chrono::NaiveDate;

@@ -1,6 +1,6 @@
 //! Graphviz DOT.
 
-use super::super::{colour, EdgeKind, MoneyGraph, NodeKind};
+use crate::graph::{colour, EdgeKind, MoneyGraph, NodeKind};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
