@@ -5,6 +5,7 @@
 //! figure: every number a renderer prints is a number in findings.json.
 //!
 //! - [`json`]: writes findings.json;
+//! - [`tables`]: the tables under `tables/` (CSV and Parquet);
 //! - [`charts`]: draws the charts (PNG, SVG and each chart's data as CSV);
 //! - [`html`]: writes report.html and compare.html, self-contained;
 //! - [`graph`]: exports the money and participation graph as DOT, GraphML, GEXF and JSON;
@@ -20,4 +21,5 @@ pub mod graph;
 pub mod html;
 pub mod json;
 pub mod report;
+pub mod tables;
 pub mod terminal;
