@@ -9,7 +9,7 @@ use super::Code;
 use super::{band_high_is_worse, money, percent, possessive, Flag};
 use crate::config::Parameters;
 use crate::measures::concentration::{ConcentrationFindings, Dominance, DominanceFindings};
-use crate::measures::dependency::RecipientFigures;
+use crate::measures::dependency::{DependencyBasis, RecipientFigures};
 use crate::model::Dataset;
 
 /// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
@@ -96,7 +96,7 @@ pub fn dependency_flags(
         .iter()
         .filter(|r| can_be_flagged(r))
         .filter(|r| {
-            r.dependency_basis == Some("income") || r.active_funders >= p.dependency_min_funders
+            r.dependency_basis == Some(DependencyBasis::Income) || r.active_funders >= p.dependency_min_funders
         })
         .filter_map(|r| {
             let dep = r.dependency?;

@@ -66,6 +66,7 @@
 //! Sources: SPEC.md "Balance of power"; the axes follow the partnering guidance on power
 //! imbalances (funding, authority, voice, resourcing, dependency) cited in SPEC.md.
 
+use super::dependency::DependencyBasis;
 use super::keys::{FastMap, Party};
 use super::participation::Seat;
 use super::Context;
@@ -123,8 +124,8 @@ pub struct MemberBalance {
     pub unpaid_share: Axis,
     /// The fundholder's active annual value to it ÷ its income (or all its active annual value).
     pub dependency_on_fundholder: Axis,
-    /// `income` or `recorded`: what dependency_on_fundholder divides by.
-    pub dependency_basis: Option<&'static str>,
+    /// What dependency_on_fundholder divides by.
+    pub dependency_basis: Option<DependencyBasis>,
 }
 
 /// Whether more of an axis means more power or less.
@@ -270,7 +271,7 @@ impl<'d> ActiveGrants<'d> {
         ctx: &Context,
         member: &OrgId,
         funder: &OrgId,
-    ) -> (Option<f64>, Option<&'static str>) {
+    ) -> (Option<f64>, Option<DependencyBasis>) {
         let grants = self.by_recipient.get(member).map_or(&[][..], |v| &v[..]);
         let mut from_funder = 0.0;
         let mut all = 0.0;
@@ -289,9 +290,14 @@ impl<'d> ActiveGrants<'d> {
             .filter(|p| p.0 > 0);
         let statutory = ctx.data.sector_of(member) == Sector::Statutory;
         match income {
-            Some(inc) => (Some(from_funder / inc.pounds()), Some("income")),
+            Some(inc) => (
+                Some(from_funder / inc.pounds()),
+                Some(DependencyBasis::Income),
+            ),
             // A statutory body's recorded grants are not its income (module doc).
-            None if all > 0.0 && !statutory => (Some(from_funder / all), Some("recorded")),
+            None if all > 0.0 && !statutory => {
+                (Some(from_funder / all), Some(DependencyBasis::Recorded))
+            }
             None => (None, None),
         }
     }
@@ -531,10 +537,10 @@ mod tests {
         // → 0.29 (1.45 → band 1, basis recorded). The fundholder: none.
         assert_eq!(v1.dependency_on_fundholder.value, Some(0.5));
         assert_eq!(v1.dependency_on_fundholder.band, Some(3));
-        assert_eq!(v1.dependency_basis, Some("income"));
+        assert_eq!(v1.dependency_basis, Some(super::DependencyBasis::Income));
         assert!((v2.dependency_on_fundholder.value.expect("known") - 0.29).abs() < 1e-12);
         assert_eq!(v2.dependency_on_fundholder.band, Some(1));
-        assert_eq!(v2.dependency_basis, Some("recorded"));
+        assert_eq!(v2.dependency_basis, Some(super::DependencyBasis::Recorded));
         assert_eq!(fh.dependency_on_fundholder, super::Axis::default());
         assert_eq!(fh.dependency_basis, None);
     }
@@ -629,7 +635,7 @@ mod tests {
         let s = g.balance.iter().find(|b| b.id == S).expect("S is a member");
         assert_eq!(s.dependency_on_fundholder.value, Some(0.25));
         assert_eq!(s.dependency_on_fundholder.band, Some(1));
-        assert_eq!(s.dependency_basis, Some("income"));
+        assert_eq!(s.dependency_basis, Some(super::DependencyBasis::Income));
     }
 
     #[test]

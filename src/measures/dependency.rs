@@ -35,6 +35,16 @@ use crate::model::{OrgId, Pence, Sector};
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
+/// What a dependency figure divides by (findings.json writes `income` or `recorded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DependencyBasis {
+    /// The organisation's annual income, from organisations.csv.
+    Income,
+    /// All its active annual value in the grants data (no income known).
+    Recorded,
+}
+
 /// Days ahead that count as "ending within 12 months".
 pub const CLIFF_HORIZON_DAYS: u64 = 365;
 
@@ -72,8 +82,8 @@ pub struct RecipientFigures {
     pub annual_income: Option<f64>,
     /// Dependency on the largest active funder.
     pub dependency: Option<f64>,
-    /// `income` or `recorded`.
-    pub dependency_basis: Option<&'static str>,
+    /// What `dependency` divides by.
+    pub dependency_basis: Option<DependencyBasis>,
     /// Annual value of active grants ending within 12 months, pounds.
     pub ending_12m_annual: f64,
     /// Its share of all active annual value.
@@ -207,9 +217,9 @@ fn figures(
         .map(|p| p.pounds())
         .filter(|i| *i > 0.0);
     let (dependency, basis) = match (top_active, income) {
-        (Some((_, top)), Some(inc)) => (Some(top / inc), Some("income")),
+        (Some((_, top)), Some(inc)) => (Some(top / inc), Some(DependencyBasis::Income)),
         (Some((_, top)), None) if active_annual > 0.0 => {
-            (Some(top / active_annual), Some("recorded"))
+            (Some(top / active_annual), Some(DependencyBasis::Recorded))
         }
         _ => (None, None),
     };
@@ -363,7 +373,7 @@ mod tests {
         let r1 = find(&r, "R1");
         assert_eq!(
             (r1.dependency, r1.dependency_basis),
-            (Some(0.5), Some("income"))
+            (Some(0.5), Some(DependencyBasis::Income))
         );
         assert_eq!(r1.top_active_funder, Some(org("G")));
         // Window total 150: top funder G 100 → 0.667.
@@ -372,7 +382,7 @@ mod tests {
         let r2 = find(&r, "R2");
         assert_eq!(
             (r2.dependency, r2.dependency_basis, r2.active_funders),
-            (Some(1.0), Some("recorded"), 1)
+            (Some(1.0), Some(DependencyBasis::Recorded), 1)
         );
     }
 
