@@ -741,14 +741,18 @@ mod tests {
     /// F gives V1..V5 £300 each on 2024-01-01: for 12 months (`long` false) or for three
     /// years (`long` true); V1's income £120 is known only in the later snapshot.
     fn snapshot(long: bool) -> Dataset {
-        let mut b = Builder::default().org("F", Sector::Statutory, None);
+        let mut b = Builder::default().org("F", Sector::Statutory);
         for v in 1..=5 {
-            let income = (long && v == 1).then_some(120);
-            b = b.org(&format!("V{v}"), Sector::Vcse, income);
+            b = b.org(&format!("V{v}"), Sector::Vcse);
         }
-        let period = long.then_some(("2024-01-01", "2026-12-31"));
+        if long {
+            b = b.income("V1", 120);
+        }
         for v in 1..=5 {
-            b = b.grant("F", &format!("V{v}"), 300, "2024-01-01", period);
+            b = b.grant("F", &format!("V{v}"), 300, "2024-01-01");
+            if long {
+                b = b.period("2024-01-01", "2026-12-31");
+            }
         }
         b.build()
     }
@@ -819,14 +823,13 @@ mod tests {
     fn a_cleared_flag_says_whether_there_was_anything_to_measure() {
         let old = findings(&snapshot(false)); // SHORT-TERM-FUNDING on F: 5 one-year grants.
                                               // Four one-year grants to VCSE: the share is still 1.0 ≥ 0.8, but 4 < 5 grants.
-        let mut b = Builder::default().org("F", Sector::Statutory, None);
+        let mut b = Builder::default().org("F", Sector::Statutory);
         for v in 1..=4 {
-            b = b.org(&format!("V{v}"), Sector::Vcse, None).grant(
+            b = b.org(&format!("V{v}"), Sector::Vcse).grant(
                 "F",
                 &format!("V{v}"),
                 300,
                 "2024-01-01",
-                None,
             );
         }
         let fewer = findings(&b.build());
@@ -842,9 +845,9 @@ mod tests {
         // F gives only to a council: nothing to VCSE organisations, nothing to measure.
         let none = findings(
             &Builder::default()
-                .org("F", Sector::Statutory, None)
-                .org("C", Sector::Statutory, None)
-                .grant("F", "C", 300, "2024-01-01", None)
+                .org("F", Sector::Statutory)
+                .org("C", Sector::Statutory)
+                .grant("F", "C", 300, "2024-01-01")
                 .build(),
         );
         let c = compare(&old, "a", &none, "b");

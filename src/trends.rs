@@ -267,7 +267,7 @@ fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measures::partnership::fixture::Fixture;
+    use crate::measures::testkit::Builder;
     use crate::model::Status;
 
     #[test]
@@ -281,12 +281,12 @@ mod tests {
     }
 
     /// Six grants from F straddling 31 March / 1 April 2024, and a three-year grant.
-    fn straddle() -> Fixture {
-        let mut fx = Fixture::new()
-            .org("GB-F", "Funder", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
-            .org("GB-V2", "V2", Sector::Vcse)
-            .org("GB-S1", "S1", Sector::Statutory);
+    fn straddle() -> Builder {
+        let mut fx = Builder::all_files()
+            .named_org("GB-F", "Funder", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
+            .named_org("GB-V2", "V2", Sector::Vcse)
+            .named_org("GB-S1", "S1", Sector::Statutory);
         // 2023-24: five grants, the last on 31 March 2024.
         for (who, pounds, day) in [
             ("GB-V1", 100, "2023-04-01"),
@@ -295,14 +295,10 @@ mod tests {
             ("GB-V2", 100, "2024-02-01"),
             ("GB-S1", 600, "2024-03-31"),
         ] {
-            fx = fx.grant("GB-F", who, pounds, day, None);
+            fx = fx.grant("GB-F", who, pounds, day);
         }
         // 2024-25: 1 April 2024, £3,000 to V1 for 36 months (to 2027-03-31).
-        fx = fx.grant("GB-F", "GB-V1", 3000, "2024-04-01", None);
-        if let Some(g) = fx.data.grants.last_mut() {
-            g.duration_months = Some(36.0);
-        }
-        fx
+        fx.grant("GB-F", "GB-V1", 3000, "2024-04-01").months(36.0)
     }
 
     #[test]
@@ -335,13 +331,11 @@ mod tests {
     fn the_span_is_bounded_to_the_latest_years_and_the_rest_is_named() {
         // Grants in 1900-01 and 2100-01: 201 financial years from first to last. The trends
         // keep the latest 30, 2071-72 ..= 2100-01, and say that 1900-01 to 2070-71 are out.
-        let mut fx = straddle();
-        fx = fx.grant("GB-F", "GB-V1", 100, "1900-06-01", None).grant(
+        let fx = straddle().grant("GB-F", "GB-V1", 100, "1900-06-01").grant(
             "GB-F",
             "GB-V2",
             100,
             "2100-06-01",
-            None,
         );
         let t = trends(&fx.data, &Parameters::default());
         assert_eq!(t.len(), MAX_TREND_YEARS as usize);
@@ -360,14 +354,12 @@ mod tests {
 
     #[test]
     fn a_multi_year_grant_is_counted_once_but_runs_in_every_year() {
-        let mut fx = straddle();
         // Two more years with a grant each, so the series runs to 2026-27.
-        fx = fx.grant("GB-F", "GB-V2", 50, "2025-06-01", None).grant(
+        let fx = straddle().grant("GB-F", "GB-V2", 50, "2025-06-01").grant(
             "GB-F",
             "GB-V2",
             50,
             "2026-06-01",
-            None,
         );
         let t = trends(&fx.data, &Parameters::default());
         assert_eq!(t.len(), 4);
@@ -398,9 +390,9 @@ mod tests {
 
     #[test]
     fn partnerships_need_four_meetings_a_year() {
-        let mut fx = Fixture::new()
-            .org("GB-S1", "S1", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
+        let mut fx = Builder::all_files()
+            .named_org("GB-S1", "S1", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
             .partnership("P1", "GB-S1", None);
         // 2023-24: four meetings, hosted by S1, S1, S1, V1 → 0.75. 2024-25: three.
         for (m, day, host) in [

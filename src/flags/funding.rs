@@ -215,10 +215,10 @@ mod tests {
     #[test]
     fn concentration_needs_twenty_recipients() {
         // 20 recipients: one gets £81, nineteen get £1 each → top five = 81 + 4 = 85 of 100.
-        let mut b = Builder::default().org("F", Sector::Statutory, None);
-        b = b.grant("F", "R0", 81, "2024-01-01", None);
+        let mut b = Builder::default().org("F", Sector::Statutory);
+        b = b.grant("F", "R0", 81, "2024-01-01");
         for i in 1..20 {
-            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01", None);
+            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01");
         }
         let d = b.build();
         let ctx = Context::new(&d, None, Window::default());
@@ -226,9 +226,9 @@ mod tests {
         assert_eq!(flags.len(), 1);
         assert_eq!((flags[0].severity, flags[0].value), (Severity::High, 0.85));
         // Nineteen recipients (drop one £1 grant): the guard keeps the flag off.
-        let mut b = Builder::default().grant("F", "R0", 81, "2024-01-01", None);
+        let mut b = Builder::default().grant("F", "R0", 81, "2024-01-01");
         for i in 1..19 {
-            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01", None);
+            b = b.grant("F", &format!("R{i}"), 1, "2024-01-01");
         }
         let d = b.build();
         let ctx = Context::new(&d, None, Window::default());
@@ -239,10 +239,10 @@ mod tests {
     fn dominance_needs_three_funders_and_is_inclusive() {
         // A gives 50, B 30, C 20 to one VCSE group: A's share 0.5 → medium (inclusive).
         let d = Builder::default()
-            .org("R", Sector::Vcse, None)
-            .grant("A", "R", 50, "2024-01-01", None)
-            .grant("B", "R", 30, "2024-01-01", None)
-            .grant("C", "R", 20, "2024-01-01", None)
+            .org("R", Sector::Vcse)
+            .grant("A", "R", 50, "2024-01-01")
+            .grant("B", "R", 30, "2024-01-01")
+            .grant("C", "R", 20, "2024-01-01")
             .build();
         let ctx = Context::new(&d, None, Window::default());
         let f = dominance_flags(&d, &concentration::dominance(&ctx), &params());
@@ -253,9 +253,9 @@ mod tests {
         );
         // Two funders only (A 70, B 30): no flag, however dominant.
         let d = Builder::default()
-            .org("R", Sector::Vcse, None)
-            .grant("A", "R", 70, "2024-01-01", None)
-            .grant("B", "R", 30, "2024-01-01", None)
+            .org("R", Sector::Vcse)
+            .grant("A", "R", 70, "2024-01-01")
+            .grant("B", "R", 30, "2024-01-01")
             .build();
         let ctx = Context::new(&d, None, Window::default());
         assert!(dominance_flags(&d, &concentration::dominance(&ctx), &params()).is_empty());
@@ -264,21 +264,28 @@ mod tests {
     #[test]
     fn dependency_guard_and_who_can_be_flagged() {
         // One-year grants (365 days): annual value = amount.
-        let y = Some(("2024-07-01", "2025-06-30"));
+        let (start, end) = ("2024-07-01", "2025-06-30");
         let d = Builder::default()
             // Recorded basis, one funder: 1.0 but not flagged (needs ≥ 2 funders).
-            .org("ONE", Sector::Vcse, None)
-            .grant("F", "ONE", 100, "2024-06-01", y)
+            .org("ONE", Sector::Vcse)
+            .grant("F", "ONE", 100, "2024-06-01")
+            .period(start, end)
             // Recorded basis, two funders: F 75 of 100 = 0.75 → high (inclusive).
-            .org("TWO", Sector::Unknown, None)
-            .grant("F", "TWO", 75, "2024-06-01", y)
-            .grant("G", "TWO", 25, "2024-06-01", y)
+            .org("TWO", Sector::Unknown)
+            .grant("F", "TWO", 75, "2024-06-01")
+            .period(start, end)
+            .grant("G", "TWO", 25, "2024-06-01")
+            .period(start, end)
             // Income basis, one funder: 60 ÷ 100 = 0.6 → medium.
-            .org("INC", Sector::Vcse, Some(100))
-            .grant("F", "INC", 60, "2024-06-01", y)
+            .org("INC", Sector::Vcse)
+            .income("INC", 100)
+            .grant("F", "INC", 60, "2024-06-01")
+            .period(start, end)
             // Statutory and private recipients are never flagged.
-            .org("SCHOOL", Sector::Statutory, Some(10))
-            .grant("F", "SCHOOL", 100, "2024-06-01", y)
+            .org("SCHOOL", Sector::Statutory)
+            .income("SCHOOL", 10)
+            .grant("F", "SCHOOL", 100, "2024-06-01")
+            .period(start, end)
             .build();
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
         let r = dependency::recipients(&ctx);
@@ -298,17 +305,22 @@ mod tests {
 
     #[test]
     fn cliff_guard_counts_grants_or_income_share() {
-        let y = Some(("2024-07-01", "2025-06-30"));
+        let (start, end) = ("2024-07-01", "2025-06-30");
         let d = Builder::default()
             // One active grant, no income: a normal annual cycle, not flagged.
-            .org("ONE", Sector::Vcse, None)
-            .grant("F", "ONE", 100, "2024-06-01", y)
+            .org("ONE", Sector::Vcse)
+            .grant("F", "ONE", 100, "2024-06-01")
+            .period(start, end)
             // One active grant of £30 a year against income £100: 30% ≥ 25% → flagged high.
-            .org("BIG", Sector::Vcse, Some(100))
-            .grant("F", "BIG", 30, "2024-06-01", y)
+            .org("BIG", Sector::Vcse)
+            .income("BIG", 100)
+            .grant("F", "BIG", 30, "2024-06-01")
+            .period(start, end)
             // One grant of £20 against £100: 20% < 25% → not flagged.
-            .org("SMALL", Sector::Vcse, Some(100))
-            .grant("F", "SMALL", 20, "2024-06-01", y)
+            .org("SMALL", Sector::Vcse)
+            .income("SMALL", 100)
+            .grant("F", "SMALL", 20, "2024-06-01")
+            .period(start, end)
             .build();
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
         // The money floor has its own test: here it is off, so the guard alone decides.
@@ -327,20 +339,26 @@ mod tests {
         // Two one-year grants each, all ending within 12 months of 2024-12-31 (share 1.0,
         // two active grants: the old guard passes for all three). 2024-07-01..2025-06-30 is
         // 365 days, so years = max(1, 365 / 365.25) = 1 and annual value = amount.
-        let y = Some(("2024-07-01", "2025-06-30"));
+        let (start, end) = ("2024-07-01", "2025-06-30");
         let d = Builder::default()
             // £499 + £499 = £998 a year: the "all £998 a year", below £10,000.
-            .org("TINY", Sector::Vcse, None)
-            .grant("F", "TINY", 499, "2024-06-01", y)
-            .grant("G", "TINY", 499, "2024-06-01", y)
+            .org("TINY", Sector::Vcse)
+            .grant("F", "TINY", 499, "2024-06-01")
+            .period(start, end)
+            .grant("G", "TINY", 499, "2024-06-01")
+            .period(start, end)
             // £5,000 + £5,000 = £10,000: exactly the floor (inclusive) → flagged.
-            .org("EDGE", Sector::Vcse, None)
-            .grant("F", "EDGE", 5_000, "2024-06-01", y)
-            .grant("G", "EDGE", 5_000, "2024-06-01", y)
+            .org("EDGE", Sector::Vcse)
+            .grant("F", "EDGE", 5_000, "2024-06-01")
+            .period(start, end)
+            .grant("G", "EDGE", 5_000, "2024-06-01")
+            .period(start, end)
             // £4,999 + £5,000 = £9,999: a pound short → not flagged.
-            .org("SHORT", Sector::Unknown, None)
-            .grant("F", "SHORT", 4_999, "2024-06-01", y)
-            .grant("G", "SHORT", 5_000, "2024-06-01", y)
+            .org("SHORT", Sector::Unknown)
+            .grant("F", "SHORT", 4_999, "2024-06-01")
+            .period(start, end)
+            .grant("G", "SHORT", 5_000, "2024-06-01")
+            .period(start, end)
             .build();
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
         let recipients = dependency::recipients(&ctx);
@@ -367,36 +385,16 @@ mod tests {
         // £12,000 ending of which £6,000 on the as-of date. Each grant runs 365 days (years =
         // max(1, 365 / 365.25) = 1), so annual value = amount.
         let d = Builder::default()
-            .org("GONE", Sector::Vcse, None)
-            .grant(
-                "F",
-                "GONE",
-                6_000,
-                "2024-03-01",
-                Some(("2024-04-01", "2025-03-31")),
-            )
-            .grant(
-                "G",
-                "GONE",
-                6_000,
-                "2024-03-01",
-                Some(("2024-04-01", "2025-03-31")),
-            )
-            .org("PART", Sector::Vcse, None)
-            .grant(
-                "F",
-                "PART",
-                6_000,
-                "2024-03-01",
-                Some(("2024-04-01", "2025-03-31")),
-            )
-            .grant(
-                "G",
-                "PART",
-                6_000,
-                "2024-09-01",
-                Some(("2024-10-01", "2025-09-30")),
-            )
+            .org("GONE", Sector::Vcse)
+            .grant("F", "GONE", 6_000, "2024-03-01")
+            .period("2024-04-01", "2025-03-31")
+            .grant("G", "GONE", 6_000, "2024-03-01")
+            .period("2024-04-01", "2025-03-31")
+            .org("PART", Sector::Vcse)
+            .grant("F", "PART", 6_000, "2024-03-01")
+            .period("2024-04-01", "2025-03-31")
+            .grant("G", "PART", 6_000, "2024-09-01")
+            .period("2024-10-01", "2025-09-30")
             .build();
         let ctx = Context::new(&d, Some(date("2025-03-31")), Window::default());
         let recipients = dependency::recipients(&ctx);

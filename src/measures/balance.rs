@@ -404,7 +404,7 @@ pub fn member_balance(
 #[cfg(test)]
 mod tests {
     use super::band;
-    use crate::measures::partnership::fixture::{id, Fixture};
+    use crate::measures::testkit::{org, Builder};
     use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
 
     const F: &str = "GB-LAE-F";
@@ -431,12 +431,12 @@ mod tests {
 
     /// Fundholder F and charities V1, V2 at four two-hour meetings, with programme money,
     /// payments and grants.
-    fn partnership() -> Fixture {
+    fn partnership() -> Builder {
         use Status::*;
-        Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V1, "Charity One", Sector::Vcse)
-            .org(V2, "Charity Two", Sector::Vcse)
+        Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V1, "Charity One", Sector::Vcse)
+            .named_org(V2, "Charity Two", Sector::Vcse)
             .income(V1, 10_000)
             .partnership("P1", F, Some("Fund"))
             .meeting("M1", "2024-01-10", Some(F), Some(F))
@@ -462,14 +462,17 @@ mod tests {
                 PaymentType::Involvement,
             )
             // Programme: £1,000 in; £400 to V1, £100 to V2.
-            .grant("GB-FUNDER", F, 1_000, "2024-03-01", Some("Fund"))
-            .grant(F, V1, 400, "2024-03-01", Some("Fund"))
-            .grant(F, V2, 100, "2024-03-01", Some("Fund"))
+            .grant("GB-FUNDER", F, 1_000, "2024-03-01")
+            .programme("Fund")
+            .grant(F, V1, 400, "2024-03-01")
+            .programme("Fund")
+            .grant(F, V2, 100, "2024-03-01")
+            .programme("Fund")
             // Other grants, 2024-03-01..2025-02-28: 365 days, so one year; active at as_of
             // (the last meeting, 2024-04-10).
-            .grant(F, V1, 4_600, "2024-03-01", None)
-            .grant(F, V2, 2_800, "2024-03-01", None)
-            .grant("GB-FUNDER", V2, 7_100, "2024-03-01", None)
+            .grant(F, V1, 4_600, "2024-03-01")
+            .grant(F, V2, 2_800, "2024-03-01")
+            .grant("GB-FUNDER", V2, 7_100, "2024-03-01")
     }
 
     #[test]
@@ -616,15 +619,15 @@ mod tests {
         // the recorded basis it would depend on F 300 ÷ 300 = 100%. Not used: None.
         const S: &str = "GB-NHS-S";
         let base = || {
-            Fixture::new()
-                .org(F, "Fundholder Council", Sector::Statutory)
-                .org(S, "Health Body", Sector::Statutory)
+            Builder::all_files()
+                .named_org(F, "Fundholder Council", Sector::Statutory)
+                .named_org(S, "Health Body", Sector::Statutory)
                 .partnership("P1", F, None)
                 .meeting("M1", "2024-04-10", Some(F), Some(F))
                 .row(1, Some(F), Status::Attended)
                 .row(2, Some(S), Status::Attended)
                 // 2024-03-01..2025-02-28: 365 days, one year, so £300 a year.
-                .grant(F, S, 300, "2024-03-01", None)
+                .grant(F, S, 300, "2024-03-01")
         };
         let f = base().one();
         let s = f.balance.iter().find(|b| b.id == S).expect("S is a member");
@@ -647,8 +650,8 @@ mod tests {
 
         // No programme: no funding share for anyone. No meetings in the window: no
         // authority, no voice.
-        let g = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
+        let g = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
             .partnership("P1", F, None)
             .one();
         let [fh] = &g.balance[..] else {
@@ -658,21 +661,23 @@ mod tests {
         assert_eq!(fh.authority.value, None);
         assert_eq!(fh.voice.value, None);
         assert_eq!(fh.unpaid_share.value, None);
-        assert_eq!(fh.id, id(F).to_string());
+        assert_eq!(fh.id, org(F).to_string());
     }
 
     #[test]
     fn passing_on_more_than_received_keeps_shares_within_one() {
         // Received £1,000 in the window, passed on £1,250 (to V1): total = £1,250, so V1
         // holds 1.0 and the fundholder kept nothing; retained_share is reported as −0.25.
-        let f = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V1, "Charity One", Sector::Vcse)
+        let f = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V1, "Charity One", Sector::Vcse)
             .partnership("P1", F, Some("Fund"))
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(2, Some(V1), Status::Attended)
-            .grant("GB-FUNDER", F, 1_000, "2024-03-01", Some("Fund"))
-            .grant(F, V1, 1_250, "2024-03-01", Some("Fund"))
+            .grant("GB-FUNDER", F, 1_000, "2024-03-01")
+            .programme("Fund")
+            .grant(F, V1, 1_250, "2024-03-01")
+            .programme("Fund")
             .one();
         assert_eq!(f.retained_share, Some(-0.25));
         let shares: Vec<Option<f64>> = f.balance.iter().map(|b| b.funding_share.value).collect();

@@ -313,17 +313,17 @@ mod tests {
 
     fn data() -> crate::model::Dataset {
         Builder::default()
-            .org("F", Sector::Statutory, None)
-            .org("G", Sector::Vcse, None)
-            .org("R1", Sector::Vcse, None)
-            .org("R2", Sector::Unknown, None)
-            .org("R3", Sector::Statutory, None)
+            .org("F", Sector::Statutory)
+            .org("G", Sector::Vcse)
+            .org("R1", Sector::Vcse)
+            .org("R2", Sector::Unknown)
+            .org("R3", Sector::Statutory)
             .area("R1", "North")
             .area("R2", "North")
-            .grant("F", "R1", 50, "2024-01-10", None)
-            .grant("F", "R2", 30, "2024-01-10", None)
-            .grant("F", "R3", 20, "2024-01-10", None)
-            .grant("G", "R1", 100, "2024-02-10", None)
+            .grant("F", "R1", 50, "2024-01-10")
+            .grant("F", "R2", 30, "2024-01-10")
+            .grant("F", "R3", 20, "2024-01-10")
+            .grant("G", "R1", 100, "2024-02-10")
             .build()
     }
 
@@ -374,10 +374,10 @@ mod tests {
     #[test]
     fn ties_go_to_the_smallest_identifier_and_windows_filter() {
         let d = Builder::default()
-            .org("R", Sector::Vcse, None)
-            .grant("B", "R", 10, "2024-01-10", None)
-            .grant("A", "R", 10, "2024-01-10", None)
-            .grant("C", "R", 99, "2023-01-10", None)
+            .org("R", Sector::Vcse)
+            .grant("B", "R", 10, "2024-01-10")
+            .grant("A", "R", 10, "2024-01-10")
+            .grant("C", "R", 99, "2023-01-10")
             .build();
         let w = Window {
             from: Some(crate::measures::testkit::date("2024-01-01")),
@@ -393,9 +393,9 @@ mod tests {
     #[test]
     fn individuals_are_counted_one_by_one_and_zero_totals_give_none() {
         let d = Builder::default()
-            .grant("F", "person:1", 10, "2024-01-10", None)
-            .grant("F", "person:2", 30, "2024-01-10", None)
-            .grant("Z", "R", 0, "2024-01-10", None)
+            .grant("F", "person:1", 10, "2024-01-10")
+            .grant("F", "person:2", 30, "2024-01-10")
+            .grant("Z", "R", 0, "2024-01-10")
             .build();
         let ctx = Context::new(&d, None, Window::default());
         let c = concentration(&ctx);

@@ -358,14 +358,19 @@ mod tests {
     #[test]
     fn dependency_on_income_and_on_recorded_funding() {
         // Periods of exactly 365 days are one year, so annual value = amount.
-        let y = Some(("2024-07-01", "2025-06-30"));
+        let (start, end) = ("2024-07-01", "2025-06-30");
         let d = Builder::default()
-            .org("R1", Sector::Vcse, Some(200))
-            .org("R2", Sector::Unknown, None)
-            .grant("F", "R1", 50, "2024-06-01", y)
-            .grant("G", "R1", 100, "2024-06-01", y)
-            .grant("F", "R2", 30, "2024-06-01", y)
-            .grant("F", "R2", 10, "2024-06-01", y)
+            .org("R1", Sector::Vcse)
+            .income("R1", 200)
+            .org("R2", Sector::Unknown)
+            .grant("F", "R1", 50, "2024-06-01")
+            .period(start, end)
+            .grant("G", "R1", 100, "2024-06-01")
+            .period(start, end)
+            .grant("F", "R2", 30, "2024-06-01")
+            .period(start, end)
+            .grant("F", "R2", 10, "2024-06-01")
+            .period(start, end)
             .build();
         let ctx = Context::new(&d, Some(date("2024-12-31")), Window::default());
         let r = recipients(&ctx);
@@ -393,21 +398,11 @@ mod tests {
         // B: 2024-07-01..2027-06-30 £300: 1,095 days → 2.99795 years → £100.068 a year.
         // ending_12m_share = 100 / (100 + 300 × 365.25 / 1095) = 0.49983.
         let d = Builder::default()
-            .org("R", Sector::Vcse, None)
-            .grant(
-                "F",
-                "R",
-                100,
-                "2024-06-01",
-                Some(("2024-07-01", "2025-06-30")),
-            )
-            .grant(
-                "G",
-                "R",
-                300,
-                "2023-06-01",
-                Some(("2024-07-01", "2027-06-30")),
-            )
+            .org("R", Sector::Vcse)
+            .grant("F", "R", 100, "2024-06-01")
+            .period("2024-07-01", "2025-06-30")
+            .grant("G", "R", 300, "2023-06-01")
+            .period("2024-07-01", "2027-06-30")
             .build();
         let w = Window {
             from: Some(date("2024-01-01")),
@@ -434,10 +429,11 @@ mod tests {
     #[test]
     fn no_active_grants_means_no_dependency_and_individuals_are_one_line() {
         let d = Builder::default()
-            .org("R", Sector::Vcse, Some(1000))
-            .grant("F", "R", 100, "2020-01-01", None)
-            .grant("F", "person:1", 5, "2024-01-01", None)
-            .grant("F", "person:2", 7, "2024-01-01", None)
+            .org("R", Sector::Vcse)
+            .income("R", 1000)
+            .grant("F", "R", 100, "2020-01-01")
+            .grant("F", "person:1", 5, "2024-01-01")
+            .grant("F", "person:2", 7, "2024-01-01")
             .build();
         let ctx = Context::new(&d, Some(date("2024-06-30")), Window::default());
         let r = recipients(&ctx);
@@ -464,36 +460,16 @@ mod tests {
         // £999.77, ends after). S (statutory) is not VCSE-side; an expired grant is not
         // running.
         let d = Builder::default()
-            .org("V", Sector::Vcse, None)
-            .org("S", Sector::Statutory, None)
-            .grant(
-                "F",
-                "V",
-                1200,
-                "2024-01-01",
-                Some(("2024-01-01", "2024-12-31")),
-            )
-            .grant(
-                "F",
-                "V",
-                3000,
-                "2024-01-01",
-                Some(("2024-01-01", "2026-12-31")),
-            )
-            .grant(
-                "F",
-                "S",
-                9000,
-                "2024-01-01",
-                Some(("2024-01-01", "2024-12-31")),
-            )
-            .grant(
-                "F",
-                "V",
-                500,
-                "2022-01-01",
-                Some(("2022-01-01", "2022-12-31")),
-            )
+            .org("V", Sector::Vcse)
+            .org("S", Sector::Statutory)
+            .grant("F", "V", 1200, "2024-01-01")
+            .period("2024-01-01", "2024-12-31")
+            .grant("F", "V", 3000, "2024-01-01")
+            .period("2024-01-01", "2026-12-31")
+            .grant("F", "S", 9000, "2024-01-01")
+            .period("2024-01-01", "2024-12-31")
+            .grant("F", "V", 500, "2022-01-01")
+            .period("2022-01-01", "2022-12-31")
             .build();
         let ctx = Context::new(&d, Some(date("2024-06-30")), Window::default());
         let s = ending_summary(&ctx);

@@ -645,7 +645,7 @@ fn burden(data: &Dataset, seats: &[Seat], payments_known: bool) -> Vec<Burden> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measures::partnership::fixture::{id, Fixture};
+    use crate::measures::testkit::{org, Builder};
     use crate::measures::Window;
     use crate::model::{Payee, PaymentType, Status};
     use proptest::prelude::*;
@@ -654,62 +654,44 @@ mod tests {
         a.is_some_and(|a| (a - b).abs() < 1e-9)
     }
 
-    fn ctx(fx: &Fixture) -> Context<'_> {
+    fn ctx(fx: &Builder) -> Context<'_> {
         Context::new(&fx.data, None, Window::default())
     }
 
-    fn lenses(fx: &Fixture) -> Equity {
+    fn lenses(fx: &Builder) -> Equity {
         equity(&ctx(fx), &Parameters::default())
-    }
-
-    /// Sets the last grant's duration, restriction and keyword finding.
-    fn last_grant(
-        mut fx: Fixture,
-        months: Option<f64>,
-        restriction: Option<Restriction>,
-        words: Option<bool>,
-    ) -> Fixture {
-        let g = fx.data.grants.last_mut().expect("a grant");
-        g.duration_months = months;
-        g.restriction = restriction;
-        g.unrestricted_keywords = words;
-        fx
     }
 
     #[test]
     fn funding_practice_by_hand() {
-        let fx = Fixture::new()
-            .org("GB-F", "Funder", Sector::Statutory)
-            .org("GB-G", "Lottery", Sector::Vcse)
-            .org("GB-H", "Trust", Sector::Vcse)
-            .org("GB-V1", "V1", Sector::Vcse)
-            .org("GB-V2", "V2", Sector::Vcse)
-            .org("GB-S1", "S1", Sector::Statutory)
+        let fx = Builder::all_files()
+            .named_org("GB-F", "Funder", Sector::Statutory)
+            .named_org("GB-G", "Lottery", Sector::Vcse)
+            .named_org("GB-H", "Trust", Sector::Vcse)
+            .named_org("GB-V1", "V1", Sector::Vcse)
+            .named_org("GB-V2", "V2", Sector::Vcse)
+            .named_org("GB-S1", "S1", Sector::Statutory)
             // F: £100 for 12 months (the default) to V1, £300 for 36 to V2, £600 for 24 to S1.
-            .grant("GB-F", "GB-V1", 100, "2024-01-01", None)
-            .grant("GB-F", "GB-V2", 300, "2024-01-01", None);
-        let fx =
-            last_grant(fx, Some(36.0), None, None).grant("GB-F", "GB-S1", 600, "2024-01-01", None);
-        let fx = last_grant(fx, Some(24.0), None, None)
+            .grant("GB-F", "GB-V1", 100, "2024-01-01")
+            .grant("GB-F", "GB-V2", 300, "2024-01-01")
+            .months(36.0)
+            .grant("GB-F", "GB-S1", 600, "2024-01-01")
+            .months(24.0)
             // G: £200 recorded unrestricted; £800 blank in the column but "core costs" in
             // its description: the recorded basis wins and the words are not used.
-            .grant("GB-G", "GB-V1", 200, "2024-01-01", None);
-        let fx = last_grant(fx, None, Some(Restriction::Unrestricted), Some(false)).grant(
-            "GB-G",
-            "GB-V2",
-            800,
-            "2024-01-01",
-            None,
-        );
-        let fx = last_grant(fx, None, None, Some(true))
+            .grant("GB-G", "GB-V1", 200, "2024-01-01")
+            .restriction(Restriction::Unrestricted)
+            .unrestricted_keywords(false)
+            .grant("GB-G", "GB-V2", 800, "2024-01-01")
+            .unrestricted_keywords(true)
             // H: £50 "core costs", £150 "A restricted grant of £150" → keywords 50/200.
-            .grant("GB-H", "GB-V1", 50, "2024-01-01", None);
-        let fx =
-            last_grant(fx, None, None, Some(true)).grant("GB-H", "GB-V2", 150, "2024-01-01", None);
-        let fx = last_grant(fx, None, None, Some(false));
+            .grant("GB-H", "GB-V1", 50, "2024-01-01")
+            .unrestricted_keywords(true)
+            .grant("GB-H", "GB-V2", 150, "2024-01-01")
+            .unrestricted_keywords(false);
         let p = funding_practice(&ctx(&fx));
 
-        let f = &p[&id("GB-F")];
+        let f = &p[&org("GB-F")];
         // Lengths 12, 36, 24 → median 24. Total £1,000: long (≥ 36) £300 → 0.3; short
         // (≤ 12) £100 → 0.1. No column, no text: unrestricted unknown.
         assert_eq!(f.median_months, Some(24.0));
@@ -722,7 +704,7 @@ mod tests {
         assert_eq!((f.lengths_assumed, f.vcse_lengths_assumed), (1, 1));
         assert!(close(f.vcse_short_term_share, 0.25));
 
-        let g = &p[&id("GB-G")];
+        let g = &p[&org("GB-G")];
         // 200 / 1000 recorded.
         assert!(close(g.unrestricted_share, 0.2));
         assert_eq!(g.unrestricted_basis, Some(UnrestrictedBasis::Recorded));
@@ -730,7 +712,7 @@ mod tests {
         assert_eq!(g.median_months, Some(12.0));
         assert!(close(g.short_term_share, 1.0) && close(g.long_term_share, 0.0));
 
-        let h = &p[&id("GB-H")];
+        let h = &p[&org("GB-H")];
         // 50 / 200 by keywords.
         assert!(close(h.unrestricted_share, 0.25));
         assert_eq!(h.unrestricted_basis, Some(UnrestrictedBasis::Keywords));
@@ -738,12 +720,12 @@ mod tests {
 
     #[test]
     fn funding_practice_of_a_zero_total_is_unknown() {
-        let fx = Fixture::new()
-            .org("GB-F", "Funder", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
-            .grant("GB-F", "GB-V1", 0, "2024-01-01", None);
-        let fx = last_grant(fx, None, Some(Restriction::Restricted), None);
-        let f = &funding_practice(&ctx(&fx))[&id("GB-F")];
+        let fx = Builder::all_files()
+            .named_org("GB-F", "Funder", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
+            .grant("GB-F", "GB-V1", 0, "2024-01-01")
+            .restriction(Restriction::Restricted);
+        let f = &funding_practice(&ctx(&fx))[&org("GB-F")];
         // One grant of £0: its length is known (12 months) but no share can be.
         assert_eq!(f.median_months, Some(12.0));
         assert_eq!(f.short_term_share, None);
@@ -753,10 +735,10 @@ mod tests {
 
     /// Three partnerships with one meeting each (M1, M2, M3) and the usual-suspects rows
     /// worked below.
-    fn tables() -> Fixture {
-        let mut fx = Fixture::new().org("GB-S1", "S1", Sector::Statutory);
+    fn tables() -> Builder {
+        let mut fx = Builder::all_files().named_org("GB-S1", "S1", Sector::Statutory);
         for v in 1..=7 {
-            fx = fx.org(&format!("GB-V{v}"), &format!("V{v}"), Sector::Vcse);
+            fx = fx.named_org(&format!("GB-V{v}"), &format!("V{v}"), Sector::Vcse);
         }
         let (a, ap) = (Status::Attended, Status::Apologies);
         fx.partnership("P1", "GB-S1", None)
@@ -778,11 +760,11 @@ mod tests {
             .meeting("M3", "2024-05-03", None, None)
             .row(1, Some("GB-V1"), a)
             .row(6, Some("GB-V6"), a)
-            .grant("GB-F", "GB-V1", 1000, "2024-01-01", None)
-            .grant("GB-F", "GB-V2", 500, "2024-01-01", None)
-            .grant("GB-F", "GB-V6", 2000, "2024-01-01", None)
-            .grant("GB-F", "GB-V7", 100, "2024-01-01", None)
-            .grant("GB-F", "GB-S1", 5000, "2024-01-01", None)
+            .grant("GB-F", "GB-V1", 1000, "2024-01-01")
+            .grant("GB-F", "GB-V2", 500, "2024-01-01")
+            .grant("GB-F", "GB-V6", 2000, "2024-01-01")
+            .grant("GB-F", "GB-V7", 100, "2024-01-01")
+            .grant("GB-F", "GB-S1", 5000, "2024-01-01")
     }
 
     #[test]
@@ -800,7 +782,7 @@ mod tests {
         assert_eq!(us.top5_attended_rows, 8);
         assert!(close(us.top5_seat_share, 8.0 / 11.0));
         // Only V1 sits at all three tables.
-        assert_eq!(us.multi_table_orgs, [id("GB-V1")]);
+        assert_eq!(us.multi_table_orgs, [org("GB-V1")]);
         // Correlation over V1..V7 (V7 has money, no seats; S1 is statutory):
         //   seats  3, 2, 1, 1, 1, 1, 0 → ranks 7, 6, 3.5, 3.5, 3.5, 3.5, 1
         //   money  1000, 500, 0, 0, 0, 2000, 100 → ranks 6, 5, 2, 2, 2, 7, 4
@@ -813,7 +795,7 @@ mod tests {
             "{:?}",
             us.seat_funding_rank_correlation
         );
-        let v7 = us.organisations.iter().find(|o| o.id == id("GB-V7"));
+        let v7 = us.organisations.iter().find(|o| o.id == org("GB-V7"));
         assert!(v7.is_some_and(|o| o.attended_rows == 0 && o.received == 100.0));
         // P3 has no community members: 0 unpaid hours, a positive zero (not "-0.0").
         let p3 = &lenses(&fx).burden[2];
@@ -831,13 +813,13 @@ mod tests {
         assert_eq!(e.covered_attendance, None);
         assert!(e.burden.is_empty());
         // Below five organisations the correlation is not computed.
-        let fx = Fixture::new()
-            .org("GB-S1", "S1", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
+        let fx = Builder::all_files()
+            .named_org("GB-S1", "S1", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
             .partnership("P1", "GB-S1", None)
             .meeting("M1", "2024-05-01", None, None)
             .row(1, Some("GB-V1"), Status::Attended)
-            .grant("GB-F", "GB-V1", 10, "2024-01-01", None);
+            .grant("GB-F", "GB-V1", 10, "2024-01-01");
         let us = lenses(&fx).usual_suspects.expect("attendance given");
         assert_eq!(us.correlation_orgs, 1);
         assert_eq!(us.seat_funding_rank_correlation, None);
@@ -846,10 +828,10 @@ mod tests {
 
     /// P1 with 20 monthly meetings; person 1 of V1 at every one. V1 holds a standing
     /// payment for 2024 (M01–M12) and an expenses payment naming M13 (which covers nothing).
-    fn paid_year(community_rows: usize) -> Fixture {
-        let mut fx = Fixture::new()
-            .org("GB-S1", "S1", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
+    fn paid_year(community_rows: usize) -> Builder {
+        let mut fx = Builder::all_files()
+            .named_org("GB-S1", "S1", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
             .partnership("P1", "GB-S1", None);
         for i in 1..=20 {
             let date = if i <= 12 {
@@ -871,13 +853,13 @@ mod tests {
             }
         }
         fx.pay(
-            Payee::Org(id("GB-V1")),
+            Payee::Org(org("GB-V1")),
             None,
             Some(("2024-01-01", "2024-12-31")),
             PaymentType::Honorarium,
         )
         .pay(
-            Payee::Org(id("GB-V1")),
+            Payee::Org(org("GB-V1")),
             Some("M13"),
             None,
             PaymentType::Expenses,
@@ -914,16 +896,16 @@ mod tests {
 
     #[test]
     fn groups_by_hand() {
-        let mut fx = Fixture::new()
-            .org("GB-S1", "S1", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
-            .org("GB-V2", "V2", Sector::Vcse)
-            .org("GB-V3", "V3", Sector::Vcse)
-            .org("GB-V4", "V4", Sector::Vcse)
-            .grant("GB-F", "GB-V1", 100, "2024-01-01", None)
-            .grant("GB-F", "GB-V3", 300, "2024-01-01", None)
-            .grant("GB-F", "GB-V4", 600, "2024-01-01", None)
-            .grant("GB-F", "GB-S1", 9000, "2024-01-01", None)
+        let mut fx = Builder::all_files()
+            .named_org("GB-S1", "S1", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
+            .named_org("GB-V2", "V2", Sector::Vcse)
+            .named_org("GB-V3", "V3", Sector::Vcse)
+            .named_org("GB-V4", "V4", Sector::Vcse)
+            .grant("GB-F", "GB-V1", 100, "2024-01-01")
+            .grant("GB-F", "GB-V3", 300, "2024-01-01")
+            .grant("GB-F", "GB-V4", 600, "2024-01-01")
+            .grant("GB-F", "GB-S1", 9000, "2024-01-01")
             .partnership("P1", "GB-S1", None)
             .meeting("M1", "2024-05-01", None, None)
             .row(2, Some("GB-V2"), Status::Attended)
@@ -931,8 +913,8 @@ mod tests {
             .row(9, None, Status::Attended)
             .meeting("M2", "2024-06-01", None, None)
             .row(2, Some("GB-V2"), Status::Attended);
-        let tag = |fx: &mut Fixture, org: &str, tags: &[&str]| {
-            if let Some(o) = fx.data.organisations.get_mut(&id(org)) {
+        let tag = |fx: &mut Builder, id: &str, tags: &[&str]| {
+            if let Some(o) = fx.data.organisations.get_mut(&org(id)) {
                 o.led_by = tags.iter().map(|t| (*t).to_owned()).collect();
             }
         };
@@ -963,28 +945,28 @@ mod tests {
     /// company and a statutory body do not.
     #[test]
     fn vcse_organisations_are_vcse_and_unknown_in_every_lens() {
-        let mut fx = Fixture::new()
-            .org("GB-F", "Funder", Sector::Statutory)
-            .org("GB-V1", "V1", Sector::Vcse)
-            .org("360G-U1", "U1", Sector::Unknown)
-            .org("GB-P1", "P1", Sector::Private)
-            .org("GB-S1", "S1", Sector::Statutory)
+        let mut fx = Builder::all_files()
+            .named_org("GB-F", "Funder", Sector::Statutory)
+            .named_org("GB-V1", "V1", Sector::Vcse)
+            .named_org("360G-U1", "U1", Sector::Unknown)
+            .named_org("GB-P1", "P1", Sector::Private)
+            .named_org("GB-S1", "S1", Sector::Statutory)
             // 12 months each (the default): £100 to V1, £300 to U1, £50 to a person,
             // £500 to P1, £1,000 to S1.
-            .grant("GB-F", "GB-V1", 100, "2024-01-01", None)
-            .grant("GB-F", "360G-U1", 300, "2024-01-01", None)
-            .grant("GB-F", "person:1", 50, "2024-01-01", None)
-            .grant("GB-F", "GB-P1", 500, "2024-01-01", None)
-            .grant("GB-F", "GB-S1", 1000, "2024-01-01", None);
+            .grant("GB-F", "GB-V1", 100, "2024-01-01")
+            .grant("GB-F", "360G-U1", 300, "2024-01-01")
+            .grant("GB-F", "person:1", 50, "2024-01-01")
+            .grant("GB-F", "GB-P1", 500, "2024-01-01")
+            .grant("GB-F", "GB-S1", 1000, "2024-01-01");
         // U1 grows to 36 months: £300 of £400 to VCSE organisations is long, £100 short.
         fx.data.grants[1].duration_months = Some(36.0);
-        let f = &funding_practice(&ctx(&fx))[&id("GB-F")];
+        let f = &funding_practice(&ctx(&fx))[&org("GB-F")];
         // To VCSE organisations: V1 and U1, 2 grants, £400; short (≤ 12 months) £100 → 0.25.
         assert_eq!((f.vcse_grants, f.vcse_amount), (2, 400.0));
         assert!(close(f.vcse_short_term_share, 0.25));
         // U1 carries the tag: 1 of the 2 VCSE organisations (V1, U1; GB-F is statutory)
         // → org_share 0.5; £300 of the £400 they received → 0.75; ratio 0.75 ÷ 0.5 = 1.5.
-        if let Some(o) = fx.data.organisations.get_mut(&id("360G-U1")) {
+        if let Some(o) = fx.data.organisations.get_mut(&org("360G-U1")) {
             o.led_by = vec!["a".to_owned()];
         }
         let groups = lenses(&fx).groups;
@@ -996,9 +978,9 @@ mod tests {
 
     /// P1 with five meetings; person 1 (a community member) at all five, people 2..=n at
     /// the first, and `extra_absent` more people absent from the first. Two hours each.
-    fn community(n: u32, extra_absent: u32) -> Fixture {
-        let mut fx = Fixture::new()
-            .org("GB-S1", "S1", Sector::Statutory)
+    fn community(n: u32, extra_absent: u32) -> Builder {
+        let mut fx = Builder::all_files()
+            .named_org("GB-S1", "S1", Sector::Statutory)
             .partnership("P1", "GB-S1", None);
         for m in 1..=5 {
             fx = fx
@@ -1053,9 +1035,9 @@ mod tests {
             rows in proptest::collection::vec((1u32..30, 0u8..6, 0u8..3, any::<bool>()), 0..80),
             grants in proptest::collection::vec((0u8..6, 0i64..5000, 1u8..60), 0..30),
         ) {
-            let mut fx = Fixture::new().org("GB-S1", "S1", Sector::Statutory);
+            let mut fx = Builder::all_files().named_org("GB-S1", "S1", Sector::Statutory);
             for v in 0..6 {
-                fx = fx.org(&format!("GB-V{v}"), "V", Sector::Vcse);
+                fx = fx.named_org(&format!("GB-V{v}"), "V", Sector::Vcse);
             }
             for p in 0..3u8 {
                 fx = fx.partnership(&format!("P{p}"), "GB-S1", None)
@@ -1067,8 +1049,9 @@ mod tests {
                 }
             }
             for &(v, pounds, months) in &grants {
-                fx = fx.grant("GB-F", &format!("GB-V{v}"), pounds, "2024-01-01", None);
-                fx = last_grant(fx, Some(f64::from(months)), None, None);
+                fx = fx
+                    .grant("GB-F", &format!("GB-V{v}"), pounds, "2024-01-01")
+                    .months(f64::from(months));
             }
             let e = lenses(&fx);
             let us = e.usual_suspects.expect("attendance");

@@ -262,12 +262,12 @@ mod tests {
 
     fn data() -> Dataset {
         let mut d = Builder::default()
-            .org("GB-CHC-9", Sector::Vcse, None)
-            .org("GB-LAE-A", Sector::Statutory, None)
+            .org("GB-CHC-9", Sector::Vcse)
+            .org("GB-LAE-A", Sector::Statutory)
             .area("GB-CHC-9", "North")
-            .grant("GB-LAE-B", "GB-CHC-9", 10, "2024-01-01", None)
-            .grant("GB-LAE-A", "GB-CHC-1", 20, "2024-01-02", None)
-            .grant("GB-LAE-A", "person:7", 30, "2024-01-03", None)
+            .grant("GB-LAE-B", "GB-CHC-9", 10, "2024-01-01")
+            .grant("GB-LAE-A", "GB-CHC-1", 20, "2024-01-02")
+            .grant("GB-LAE-A", "person:7", 30, "2024-01-03")
             .build();
         // A grant whose recipient has no Area falls back to its Beneficiary Location.
         d.grants[1].beneficiary_location = Some("East".into());
@@ -320,8 +320,8 @@ mod tests {
 
     #[test]
     fn attendance_rows_are_found_by_meeting_in_file_order() {
-        let fx = crate::measures::partnership::fixture::Fixture::new()
-            .org("GB-LAE-X", "Council", Sector::Statutory)
+        let fx = Builder::all_files()
+            .named_org("GB-LAE-X", "Council", Sector::Statutory)
             .partnership("P", "GB-LAE-X", None)
             .meeting("M1", "2024-01-01", Some("GB-LAE-X"), None)
             .row(1, Some("GB-LAE-X"), crate::model::Status::Attended)

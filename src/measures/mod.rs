@@ -14,8 +14,9 @@
 //!    `balance` or `partnership`).
 //! 7. `payments`: `keys`, `participation`, `Context` (nothing imports it but findings).
 //!
-//! `testkit` (tests only) imports nothing from `measures` but `Context` and `Window`; any
-//! file's tests may use it.
+//! `testkit` (tests only) imports nothing from `measures` but `Context`, `Window` and
+//! `partnership_figures` (to run the partnership figures on what it builds); any file's tests
+//! may use it.
 
 pub mod balance;
 pub mod concentration;

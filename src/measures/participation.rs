@@ -456,7 +456,7 @@ pub fn participation(seats: &[Seat], payments_known: bool, params: &Parameters) 
 #[cfg(test)]
 mod tests {
     use crate::config::Parameters;
-    use crate::measures::partnership::fixture::{id, Fixture};
+    use crate::measures::testkit::{org, Builder};
     use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
     use chrono::NaiveTime;
 
@@ -470,11 +470,11 @@ mod tests {
 
     /// A statutory fundholder and a VCSE charity at four two-hour meetings; the charity's
     /// person (2) is paid in three different ways.
-    fn four_meetings() -> Fixture {
+    fn four_meetings() -> Builder {
         use Status::Attended;
-        Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V, "Charity One", Sector::Vcse)
+        Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V, "Charity One", Sector::Vcse)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(1, Some(F), Attended)
@@ -502,7 +502,7 @@ mod tests {
             )
             // M2: backfill to the charity for February (2024-02-01..29 covers 02-10).
             .pay(
-                Payee::Org(id(V)),
+                Payee::Org(org(V)),
                 None,
                 Some(("2024-02-01", "2024-02-29")),
                 PaymentType::Backfill,
@@ -612,11 +612,11 @@ mod tests {
     #[test]
     fn sides_rates_and_community_members() {
         use Status::*;
-        let f = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(S, "Hospital Trust", Sector::Statutory)
-            .org(V, "Charity One", Sector::Vcse)
-            .org("GB-COH-1", "Widgets Ltd", Sector::Private)
+        let f = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(S, "Hospital Trust", Sector::Statutory)
+            .named_org(V, "Charity One", Sector::Vcse)
+            .named_org("GB-COH-1", "Widgets Ltd", Sector::Private)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(1, Some(F), Attended)
@@ -647,9 +647,9 @@ mod tests {
     #[test]
     fn out_of_hours_share_per_side() {
         use Status::Attended;
-        let f = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V, "Charity One", Sector::Vcse)
+        let f = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V, "Charity One", Sector::Vcse)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .starts("08:30")
@@ -682,8 +682,8 @@ mod tests {
 
     #[test]
     fn a_side_with_no_rows_has_no_rate() {
-        let f = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
+        let f = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(1, Some(F), Status::Attended)
@@ -705,10 +705,10 @@ mod tests {
         // By hand: 2024-03-10 is in 2023-24 Q4 (Jan–Mar 2024): statutory 1 of 1, VCSE 1 of
         // 2 (an absence). 2024-04-10 and 2024-06-30 are in 2024-25 Q1: statutory 2 of 2,
         // VCSE 1 of 3 (apologies, absent). A private attendee is on neither side.
-        let f = Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V, "Charity One", Sector::Vcse)
-            .org("GB-COH-1", "Firm Ltd", Sector::Private)
+        let f = Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V, "Charity One", Sector::Vcse)
+            .named_org("GB-COH-1", "Firm Ltd", Sector::Private)
             .partnership("P1", F, None)
             .meeting("M1", "2024-03-10", Some(F), None)
             .row(1, Some(F), Attended)

@@ -376,219 +376,10 @@ fn figures_of<'d>(
     }
 }
 
-/// A small dataset builder for the partnership, participation, balance and flag tests.
-#[cfg(test)]
-pub(crate) mod fixture {
-    use super::{partnership_figures, PartnershipFigures};
-    use crate::config::Parameters;
-    use crate::measures::{testkit, Context, Window};
-    use crate::model::*;
-    use chrono::{NaiveDate, NaiveTime};
-
-    pub(crate) fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
-
-    pub(crate) fn id(s: &str) -> OrgId {
-        OrgId::parse(s).expect("test id")
-    }
-
-    /// Builds a dataset: partnerships, meetings and attendance on the last partnership and
-    /// meeting added, payments.csv present and empty unless [`Fixture::without_payments`].
-    #[derive(Debug, Clone)]
-    pub(crate) struct Fixture {
-        pub data: Dataset,
-    }
-
-    impl Fixture {
-        pub fn new() -> Fixture {
-            let data = Dataset {
-                sources: Sources {
-                    grants: Some("grants.csv".into()),
-                    organisations: Some("organisations.csv".into()),
-                    partnerships: Some("partnerships.csv".into()),
-                    meetings: Some("meetings.csv".into()),
-                    attendance: Some("attendance.csv".into()),
-                    payments: Some("payments.csv".into()),
-                },
-                payments: Some(Vec::new()),
-                ..Dataset::default()
-            };
-            Fixture { data }
-        }
-
-        pub fn org(mut self, org: &str, name: &str, sector: Sector) -> Fixture {
-            self.data
-                .organisations
-                .insert(id(org), testkit::organisation(org, name, sector));
-            self
-        }
-
-        pub fn income(mut self, org: &str, pounds: i64) -> Fixture {
-            if let Some(o) = self.data.organisations.get_mut(&id(org)) {
-                o.annual_income = Some(Pence(pounds * 100));
-            }
-            self
-        }
-
-        pub fn partnership(
-            mut self,
-            pid: &str,
-            fundholder: &str,
-            programme: Option<&str>,
-        ) -> Fixture {
-            self.data.partnerships.push(Partnership {
-                id: pid.into(),
-                name: format!("{pid} Partnership"),
-                fundholder: id(fundholder),
-                programme: programme.map(str::to_owned),
-            });
-            self
-        }
-
-        /// A two-hour meeting of the last partnership.
-        pub fn meeting(
-            mut self,
-            mid: &str,
-            date: &str,
-            host: Option<&str>,
-            chair: Option<&str>,
-        ) -> Fixture {
-            let partnership = self
-                .data
-                .partnerships
-                .last()
-                .map(|p| p.id.clone())
-                .expect("a partnership first");
-            self.data.meetings.push(Meeting {
-                id: mid.into(),
-                partnership,
-                date: d(date),
-                duration_hours: 2.0,
-                host: host.map(id),
-                chair: chair.map(id),
-                decision: None,
-                kind: None,
-                start_time: None,
-            });
-            self
-        }
-
-        fn last_meeting(&mut self) -> &mut Meeting {
-            self.data.meetings.last_mut().expect("a meeting first")
-        }
-
-        pub fn decision(mut self) -> Fixture {
-            self.last_meeting().decision = Some(true);
-            self
-        }
-
-        pub fn starts(mut self, hhmm: &str) -> Fixture {
-            self.last_meeting().start_time =
-                Some(NaiveTime::parse_from_str(hhmm, "%H:%M").expect("time"));
-            self
-        }
-
-        pub fn duration(mut self, hours: f64) -> Fixture {
-            self.last_meeting().duration_hours = hours;
-            self
-        }
-
-        /// An attendance row at the last meeting.
-        pub fn row(self, person: u32, org: Option<&str>, status: Status) -> Fixture {
-            self.row_hours(person, org, status, None)
-        }
-
-        pub fn row_hours(
-            mut self,
-            person: u32,
-            org: Option<&str>,
-            status: Status,
-            hours: Option<f64>,
-        ) -> Fixture {
-            let meeting = self.last_meeting().id.clone();
-            self.data.attendance.push(Attendance {
-                meeting,
-                person: PersonKey(person),
-                org: org.map(id),
-                status,
-                hours,
-            });
-            self
-        }
-
-        pub fn pay(
-            mut self,
-            payee: Payee,
-            meeting: Option<&str>,
-            period: Option<(&str, &str)>,
-            kind: PaymentType,
-        ) -> Fixture {
-            let payments = self.data.payments.get_or_insert_with(Vec::new);
-            payments.push(Payment {
-                id: format!("PAY{}", payments.len() + 1),
-                payer: id("GB-PAYER"),
-                payee,
-                meeting: meeting.map(str::to_owned),
-                period: period.map(|(s, e)| (d(s), d(e))),
-                amount: Pence(4000),
-                kind,
-                date: d("2024-01-01"),
-            });
-            self
-        }
-
-        pub fn without_payments(mut self) -> Fixture {
-            self.data.payments = None;
-            self.data.sources.payments = None;
-            self
-        }
-
-        /// A grant (12 months from its award date) from `funder` to an organisation, or to a
-        /// person when `recipient` starts with "person:".
-        pub fn grant(
-            mut self,
-            funder: &str,
-            recipient: &str,
-            pounds: i64,
-            award: &str,
-            programme: Option<&str>,
-        ) -> Fixture {
-            let n = self.data.grants.len() + 1;
-            self.data.grants.push(Grant {
-                programme: programme.map(str::to_owned),
-                ..testkit::plain_grant(
-                    format!("G{n}"),
-                    funder,
-                    testkit::recipient(recipient),
-                    pounds,
-                    award,
-                    n as u64 + 1,
-                )
-            });
-            self
-        }
-
-        pub fn figures(&self) -> Vec<PartnershipFigures> {
-            self.figures_with(Window::default(), &Parameters::default())
-        }
-
-        pub fn figures_with(&self, window: Window, params: &Parameters) -> Vec<PartnershipFigures> {
-            let ctx = Context::new(&self.data, None, window);
-            partnership_figures(&ctx, params)
-        }
-
-        /// The figures of the one partnership.
-        pub fn one(&self) -> PartnershipFigures {
-            self.figures().into_iter().next().expect("one partnership")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::fixture::{d, Fixture};
     use crate::config::Parameters;
+    use crate::measures::testkit::{date, org, Builder};
     use crate::measures::Window;
     use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
     use proptest::prelude::*;
@@ -597,11 +388,11 @@ mod tests {
     const V1: &str = "GB-CHC-1";
     const V2: &str = "GB-CHC-2";
 
-    fn base() -> Fixture {
-        Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V1, "Charity One", Sector::Vcse)
-            .org(V2, "Charity Two", Sector::Vcse)
+    fn base() -> Builder {
+        Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V1, "Charity One", Sector::Vcse)
+            .named_org(V2, "Charity Two", Sector::Vcse)
     }
 
     fn close(a: Option<f64>, b: f64) -> bool {
@@ -609,7 +400,7 @@ mod tests {
     }
 
     /// Four meetings, the fundholder hosting three.
-    fn dominated() -> Fixture {
+    fn dominated() -> Builder {
         use Status::*;
         base()
             .partnership("P1", F, None)
@@ -670,7 +461,7 @@ mod tests {
     #[test]
     fn rotating_hosts_share_evenly() {
         let f = base()
-            .org("GB-CHC-3", "Charity Three", Sector::Vcse)
+            .named_org("GB-CHC-3", "Charity Three", Sector::Vcse)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .meeting("M2", "2024-02-10", Some(V1), None)
@@ -722,12 +513,15 @@ mod tests {
             .meeting("M2", "2023-04-01", Some(F), Some(F))
             .row(1, Some(F), Attended)
             .row(2, Some(V1), Absent)
-            .grant("GB-FUNDER", F, 1_000, "2023-03-31", Some("Fund"))
-            .grant("GB-FUNDER", F, 2_000, "2023-04-01", Some("Fund"))
-            .grant(F, V1, 500, "2023-04-01", Some("Fund"));
+            .grant("GB-FUNDER", F, 1_000, "2023-03-31")
+            .programme("Fund")
+            .grant("GB-FUNDER", F, 2_000, "2023-04-01")
+            .programme("Fund")
+            .grant(F, V1, 500, "2023-04-01")
+            .programme("Fund");
         let window = Window {
-            from: Some(d("2023-04-01")),
-            to: Some(d("2024-03-31")),
+            from: Some(date("2023-04-01")),
+            to: Some(date("2024-03-31")),
         };
         let f = fx
             .figures_with(window, &Parameters::default())
@@ -761,29 +555,16 @@ mod tests {
         // one to V2 from another funder do not count.
         let f = base()
             .partnership("P1", F, Some("Healthy  Places Fund"))
-            .grant(
-                "GB-FUNDER",
-                F,
-                1_000,
-                "2024-01-01",
-                Some(" healthy places fund "),
-            )
-            .grant(F, V1, 300, "2024-02-01", Some("Healthy Places Fund"))
-            .grant(
-                F,
-                "person:7",
-                100,
-                "2024-02-01",
-                Some("HEALTHY PLACES FUND"),
-            )
-            .grant(F, V1, 5_000, "2024-02-01", Some("Core Grants"))
-            .grant(
-                "GB-FUNDER",
-                V2,
-                900,
-                "2024-02-01",
-                Some("Healthy Places Fund"),
-            )
+            .grant("GB-FUNDER", F, 1_000, "2024-01-01")
+            .programme(" healthy places fund ")
+            .grant(F, V1, 300, "2024-02-01")
+            .programme("Healthy Places Fund")
+            .grant(F, "person:7", 100, "2024-02-01")
+            .programme("HEALTHY PLACES FUND")
+            .grant(F, V1, 5_000, "2024-02-01")
+            .programme("Core Grants")
+            .grant("GB-FUNDER", V2, 900, "2024-02-01")
+            .programme("Healthy Places Fund")
             .one();
         assert_eq!(f.programme_received, Some(1_000.0));
         assert_eq!(f.programme_passed_on, Some(400.0));
@@ -795,7 +576,8 @@ mod tests {
     fn nothing_received_means_no_retained_share() {
         let f = base()
             .partnership("P1", F, Some("Fund"))
-            .grant(F, V1, 300, "2024-02-01", Some("Fund"))
+            .grant(F, V1, 300, "2024-02-01")
+            .programme("Fund")
             .one();
         // £0 received is a real figure; the share of it is not.
         assert_eq!(f.programme_received, Some(0.0));
@@ -820,7 +602,7 @@ mod tests {
     /// A random partnership: up to six meetings, rows from five kinds of attendee (statutory,
     /// VCSE, private, an organisation not in organisations.csv, a community member), random
     /// payments. Hours are in quarter hours so that every sum is exact in any order.
-    fn arbitrary() -> impl Strategy<Value = Fixture> {
+    fn arbitrary() -> impl Strategy<Value = Builder> {
         let orgs = [
             Some(F),
             Some(V1),
@@ -852,11 +634,13 @@ mod tests {
             .prop_map(move |(meetings, rows, payments, programme)| {
                 let hosts = [None, Some(F), Some(V1)];
                 let mut fx = base()
-                    .org("GB-COH-9", "Widgets Ltd", Sector::Private)
+                    .named_org("GB-COH-9", "Widgets Ltd", Sector::Private)
                     .partnership("P1", F, programme.then_some("Fund"))
-                    .grant("GB-FUNDER", F, 1_000, "2024-01-01", Some("Fund"))
-                    .grant(F, V1, 400, "2024-01-02", Some("Fund"));
-                let day0 = d("2024-01-01");
+                    .grant("GB-FUNDER", F, 1_000, "2024-01-01")
+                    .programme("Fund")
+                    .grant(F, V1, 400, "2024-01-02")
+                    .programme("Fund");
+                let day0 = date("2024-01-01");
                 let n = meetings.len();
                 for (i, (h, c, dec, quarters, start)) in meetings.into_iter().enumerate() {
                     let date = (day0 + chrono::Days::new(30 * i as u64)).to_string();
@@ -873,11 +657,11 @@ mod tests {
                 let statuses = [Status::Attended, Status::Apologies, Status::Absent];
                 for (m, person, status, quarters) in rows {
                     let m = m % n;
-                    let org = orgs[person as usize % orgs.len()];
+                    let member = orgs[person as usize % orgs.len()];
                     fx.data.attendance.push(crate::model::Attendance {
                         meeting: format!("M{m}"),
                         person: PersonKey(person),
-                        org: org.map(super::fixture::id),
+                        org: member.map(org),
                         status: statuses[status],
                         hours: quarters.map(|q| f64::from(q) / 4.0),
                     });
@@ -893,7 +677,7 @@ mod tests {
                         ];
                         for (who, to_org, meeting, period, kind) in ps {
                             let payee = if to_org {
-                                Payee::Org(super::fixture::id(orgs[who as usize % 4].unwrap_or(V1)))
+                                Payee::Org(org(orgs[who as usize % 4].unwrap_or(V1)))
                             } else {
                                 Payee::Person(PersonKey(who))
                             };

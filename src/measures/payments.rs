@@ -460,11 +460,9 @@ impl Payments {
 
 #[cfg(test)]
 mod tests {
-    //! The partnership fixture is used (not `testkit::Builder`): payments need partnerships,
-    //! meetings and attendance, which only it builds.
     use super::{payments, Paid, Payments};
     use crate::config::Parameters;
-    use crate::measures::partnership::fixture::{d, id, Fixture};
+    use crate::measures::testkit::{date, org, Builder};
     use crate::measures::{Context, Window};
     use crate::model::{Payee, Payment, PaymentType, Pence, PersonKey, Sector, Status};
     use proptest::prelude::*;
@@ -474,36 +472,36 @@ mod tests {
 
     #[allow(clippy::too_many_arguments)]
     fn pay(
-        mut fx: Fixture,
+        mut fx: Builder,
         payer: &str,
         payee: Payee,
         meeting: Option<&str>,
         period: Option<(&str, &str)>,
         pence: i64,
         kind: PaymentType,
-        date: &str,
-    ) -> Fixture {
+        day: &str,
+    ) -> Builder {
         let ps = fx.data.payments.get_or_insert_with(Vec::new);
         ps.push(Payment {
             id: format!("PAY{}", ps.len() + 1),
-            payer: id(payer),
+            payer: org(payer),
             payee,
             meeting: meeting.map(str::to_owned),
-            period: period.map(|(a, b)| (d(a), d(b))),
+            period: period.map(|(a, b)| (date(a), date(b))),
             amount: Pence(pence),
             kind,
-            date: d(date),
+            date: date(day),
         });
         fx
     }
 
     /// P1 meets on 2024-01-10 (M1), P2 on 2024-02-10 (M2), two hours each. Person 1 attends
     /// for the council F, person 2 for the charity V, person 4 as themself.
-    fn two_tables() -> Fixture {
+    fn two_tables() -> Builder {
         use Status::{Absent, Attended};
-        Fixture::new()
-            .org(F, "Fundholder Council", Sector::Statutory)
-            .org(V, "Charity One", Sector::Vcse)
+        Builder::all_files()
+            .named_org(F, "Fundholder Council", Sector::Statutory)
+            .named_org(V, "Charity One", Sector::Vcse)
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(1, Some(F), Attended)
@@ -515,14 +513,14 @@ mod tests {
             .row(4, None, Absent)
     }
 
-    fn run(fx: &Fixture, window: Window) -> Payments {
+    fn run(fx: &Builder, window: Window) -> Payments {
         payments(
             &Context::new(&fx.data, None, window),
             &Parameters::default(),
         )
     }
 
-    fn paid_fixture() -> Fixture {
+    fn paid_fixture() -> Builder {
         use PaymentType::*;
         let p = |k| Payee::Person(PersonKey(k));
         let fx = two_tables();
@@ -566,7 +564,7 @@ mod tests {
         let fx = pay(
             fx,
             F,
-            Payee::Org(id(V)),
+            Payee::Org(org(V)),
             None,
             jan,
             10_000,
@@ -591,7 +589,7 @@ mod tests {
 
     fn from_2024() -> Window {
         Window {
-            from: Some(d("2024-01-01")),
+            from: Some(date("2024-01-01")),
             to: None,
         }
     }
@@ -778,11 +776,11 @@ mod tests {
             ];
             let payers = [F, V, "GB-COH-9"];
             let meetings = ["M1", "M2", "M-GONE"];
-            let day0 = d("2024-01-01");
+            let day0 = date("2024-01-01");
             let mut fx = two_tables();
             for (payer, who, to_org, meeting, period, amount, kind, day) in ps {
                 let payee = if to_org {
-                    Payee::Org(id(payers[who as usize % 2]))
+                    Payee::Org(org(payers[who as usize % 2]))
                 } else {
                     Payee::Person(PersonKey(who))
                 };
@@ -802,7 +800,7 @@ mod tests {
                     &date,
                 );
             }
-            let window = if bounded { Window { from: None, to: Some(d("2024-02-15")) } } else { Window::default() };
+            let window = if bounded { Window { from: None, to: Some(date("2024-02-15")) } } else { Window::default() };
             let r = run(&fx, window);
             check_block(&r.overall)?;
             check_block(&r.not_tied)?;
