@@ -2,55 +2,25 @@
 
 use super::*;
 use crate::config::Parameters;
+use crate::measures::testkit::{date, org, Builder};
 use crate::measures::Context;
-use crate::model::{Attendance, Partnership, Payment, PaymentType, Status};
-use crate::model::{Dataset, Meeting, Payee, PersonKey, Recipient};
+use crate::model::{Dataset, Payee, PaymentType, PersonKey, Status};
 use crate::render::graph::{rgb, Num, EDGE_FIELDS};
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-}
-
-fn id(s: &str) -> OrgId {
-    OrgId::parse(s).expect("test id")
-}
-
-fn org(data: &mut Dataset, raw: &str, name: &str, sector: Sector) {
-    let o = crate::measures::testkit::organisation(raw, name, sector);
-    data.organisations.insert(o.id.clone(), o);
-}
-
-fn grant(data: &mut Dataset, funder: &str, recipient: Recipient, pounds: i64, award: &str) {
-    let n = data.grants.len();
-    data.grants.push(crate::measures::testkit::plain_grant(
-        format!("G{n}"),
-        funder,
-        recipient,
-        pounds,
-        award,
-        n as u64 + 2,
-    ));
-}
-
-fn to(raw: &str) -> Recipient {
-    Recipient::Org(id(raw))
-}
 
 /// Council → foundation £100; foundation → group A £30 and group B £40; and, unconnected,
 /// trust → group C £10. All awarded 2023-06-01 (12-month grants, active at as_of).
-fn regranting() -> Dataset {
-    let mut data = Dataset::default();
-    org(&mut data, "GB-LAE-C", "Council", Sector::Statutory);
-    org(&mut data, "GB-CHC-F", "Foundation", Sector::Vcse);
-    org(&mut data, "GB-CHC-A", "Group A", Sector::Vcse);
-    org(&mut data, "GB-CHC-B", "Group B", Sector::Vcse);
-    org(&mut data, "GB-CHC-T", "Trust", Sector::Vcse);
-    org(&mut data, "GB-CHC-X", "Group C", Sector::Unknown);
-    grant(&mut data, "GB-LAE-C", to("GB-CHC-F"), 100, "2023-06-01");
-    grant(&mut data, "GB-CHC-F", to("GB-CHC-A"), 30, "2023-06-01");
-    grant(&mut data, "GB-CHC-F", to("GB-CHC-B"), 40, "2023-06-01");
-    grant(&mut data, "GB-CHC-T", to("GB-CHC-X"), 10, "2023-06-01");
-    data
+fn regranting() -> Builder {
+    Builder::default()
+        .named_org("GB-LAE-C", "Council", Sector::Statutory)
+        .named_org("GB-CHC-F", "Foundation", Sector::Vcse)
+        .named_org("GB-CHC-A", "Group A", Sector::Vcse)
+        .named_org("GB-CHC-B", "Group B", Sector::Vcse)
+        .named_org("GB-CHC-T", "Trust", Sector::Vcse)
+        .named_org("GB-CHC-X", "Group C", Sector::Unknown)
+        .grant("GB-LAE-C", "GB-CHC-F", 100, "2023-06-01")
+        .grant("GB-CHC-F", "GB-CHC-A", 30, "2023-06-01")
+        .grant("GB-CHC-F", "GB-CHC-B", 40, "2023-06-01")
+        .grant("GB-CHC-T", "GB-CHC-X", 10, "2023-06-01")
 }
 
 fn graph(data: &Dataset) -> MoneyGraph {
@@ -62,13 +32,13 @@ fn graph(data: &Dataset) -> MoneyGraph {
 
 #[test]
 fn intermediary_pass_through_and_totals_by_hand() {
-    let data = regranting();
+    let data = regranting().build();
     let g = graph(&data);
     // Foundation receives £100 and gives £30 + £40 = £70: pass-through 70 / 100 = 0.7.
     assert_eq!(
         g.intermediaries(),
         vec![Intermediary {
-            id: id("GB-CHC-F"),
+            id: org("GB-CHC-F"),
             name: "Foundation".into(),
             received: Pence(10_000),
             given: Pence(7_000),
@@ -83,13 +53,15 @@ fn intermediary_pass_through_and_totals_by_hand() {
 
 #[test]
 fn new_money_counts_an_intermediarys_own_money_once() {
-    let mut data = regranting();
     // As regranting(): new money = 180 − min(received 100, given 70) = £110.
-    assert_eq!(graph(&data).new_money(), Pence(11_000));
+    assert_eq!(graph(&regranting().build()).new_money(), Pence(11_000));
     // The foundation adds £50 of its own for group C: it gives 120 of which at most 100
     // is the council's; new money 230 − 100 = £130, original funders still £110.
-    grant(&mut data, "GB-CHC-F", to("GB-CHC-X"), 50, "2023-06-01");
-    let g = graph(&data);
+    let g = graph(
+        &regranting()
+            .grant("GB-CHC-F", "GB-CHC-X", 50, "2023-06-01")
+            .build(),
+    );
     assert_eq!(g.all_awards(), Pence(23_000));
     assert_eq!(g.new_money(), Pence(13_000));
     assert_eq!(g.money_from_original_funders(), Pence(11_000));
@@ -97,7 +69,7 @@ fn new_money_counts_an_intermediarys_own_money_once() {
 
 #[test]
 fn brief_example_without_the_unconnected_pair() {
-    let mut data = regranting();
+    let mut data = regranting().build();
     data.grants.pop();
     let g = graph(&data);
     assert_eq!(g.all_awards(), Pence(17_000));
@@ -106,9 +78,9 @@ fn brief_example_without_the_unconnected_pair() {
 
 #[test]
 fn funders_and_recipients_sorted_with_amounts() {
-    let data = regranting();
+    let data = regranting().build();
     let g = graph(&data);
-    let f = g.funders_of(&id("GB-CHC-F"));
+    let f = g.funders_of(&org("GB-CHC-F"));
     assert_eq!(f.len(), 1);
     assert_eq!(
         (f[0].id.as_str(), f[0].amount, f[0].grants),
@@ -117,7 +89,7 @@ fn funders_and_recipients_sorted_with_amounts() {
     // 12-month grant: years = max(1, 366/365.25) = 1.002..., annual value just under £100.
     assert!((f[0].active_annual - 100.0 * 365.25 / 366.0).abs() < 1e-9);
     let r: Vec<_> = g
-        .recipients_of(&id("GB-CHC-F"))
+        .recipients_of(&org("GB-CHC-F"))
         .into_iter()
         .map(|c| (c.id, c.amount))
         .collect();
@@ -128,48 +100,52 @@ fn funders_and_recipients_sorted_with_amounts() {
             ("GB-CHC-B".to_owned(), Pence(4_000))
         ]
     );
-    assert!(g.funders_of(&id("GB-LAE-C")).is_empty());
-    assert!(g.recipients_of(&id("GB-NOT-THERE")).is_empty());
+    assert!(g.funders_of(&org("GB-LAE-C")).is_empty());
+    assert!(g.recipients_of(&org("GB-NOT-THERE")).is_empty());
 }
 
 #[test]
 fn two_clusters_largest_first() {
-    let data = regranting();
+    let data = regranting().build();
     let g = graph(&data);
     assert_eq!(
         g.clusters(),
         vec![
             vec![
-                id("GB-CHC-A"),
-                id("GB-CHC-B"),
-                id("GB-CHC-F"),
-                id("GB-LAE-C")
+                org("GB-CHC-A"),
+                org("GB-CHC-B"),
+                org("GB-CHC-F"),
+                org("GB-LAE-C")
             ],
-            vec![id("GB-CHC-T"), id("GB-CHC-X")],
+            vec![org("GB-CHC-T"), org("GB-CHC-X")],
         ]
     );
 }
 
 #[test]
 fn zero_received_gives_no_pass_through() {
-    let mut data = regranting();
     // Group A gets a £0 grant from the trust and gives £50 to group B.
-    grant(&mut data, "GB-CHC-T", to("GB-CHC-A"), 0, "2023-06-01");
-    grant(&mut data, "GB-CHC-A", to("GB-CHC-B"), 50, "2023-06-01");
-    let g = graph(&data);
+    let g = graph(
+        &regranting()
+            .grant("GB-CHC-T", "GB-CHC-A", 0, "2023-06-01")
+            .grant("GB-CHC-A", "GB-CHC-B", 50, "2023-06-01")
+            .build(),
+    );
     let a = g
         .intermediaries()
         .into_iter()
-        .find(|i| i.id == id("GB-CHC-A"))
+        .find(|i| i.id == org("GB-CHC-A"))
         .expect("A gives and receives");
     // Received: £30 from F + £0 from T; given £50: 50 / 30.
     assert_eq!((a.received, a.given), (Pence(3_000), Pence(5_000)));
     assert!((a.pass_through.expect("received > 0") - 5.0 / 3.0).abs() < 1e-12);
 
-    let mut data = Dataset::default();
-    grant(&mut data, "GB-CHC-T", to("GB-CHC-A"), 0, "2023-06-01");
-    grant(&mut data, "GB-CHC-A", to("GB-CHC-B"), 50, "2023-06-01");
-    let g = graph(&data);
+    let g = graph(
+        &Builder::default()
+            .grant("GB-CHC-T", "GB-CHC-A", 0, "2023-06-01")
+            .grant("GB-CHC-A", "GB-CHC-B", 50, "2023-06-01")
+            .build(),
+    );
     let i = g.intermediaries();
     assert_eq!(i.len(), 1);
     assert_eq!((i[0].received, i[0].pass_through), (Pence(0), None));
@@ -182,9 +158,11 @@ fn zero_received_gives_no_pass_through() {
 
 #[test]
 fn self_grant_is_not_regranting() {
-    let mut data = regranting();
-    grant(&mut data, "GB-CHC-T", to("GB-CHC-T"), 5, "2023-06-01");
-    let g = graph(&data);
+    let g = graph(
+        &regranting()
+            .grant("GB-CHC-T", "GB-CHC-T", 5, "2023-06-01")
+            .build(),
+    );
     assert_eq!(g.intermediaries().len(), 1);
     // The trust stays an original funder: 110 + 5.
     assert_eq!(g.money_from_original_funders(), Pence(11_500));
@@ -193,19 +171,19 @@ fn self_grant_is_not_regranting() {
 
 #[test]
 fn window_counts_flow_and_as_of_counts_active() {
-    let mut data = regranting();
+    let mut data = regranting().build();
     // An older grant council → foundation, outside the window but active at as_of.
-    data.grants[0].award_date = d("2022-09-01");
+    data.grants[0].award_date = date("2022-09-01");
     let ctx = Context::new(
         &data,
-        Some(d("2023-06-30")),
+        Some(date("2023-06-30")),
         Window {
-            from: Some(d("2023-04-01")),
-            to: Some(d("2024-03-31")),
+            from: Some(date("2023-04-01")),
+            to: Some(date("2024-03-31")),
         },
     );
     let g = build(&ctx, &Parameters::default());
-    let f = g.funders_of(&id("GB-CHC-F"));
+    let f = g.funders_of(&org("GB-CHC-F"));
     assert_eq!((f[0].amount, f[0].grants), (Pence(0), 0));
     assert!(f[0].active_annual > 0.0);
     // The foundation received nothing in the window: not an intermediary, and an
@@ -219,23 +197,13 @@ fn window_counts_flow_and_as_of_counts_active() {
 
 #[test]
 fn individuals_are_one_node_per_funder_and_no_key_is_written() {
-    let mut data = regranting();
-    grant(
-        &mut data,
-        "GB-CHC-F",
-        Recipient::Individual(PersonKey(424_242)),
-        3,
-        "2023-06-01",
+    let g = graph(
+        &regranting()
+            .grant("GB-CHC-F", "person:424242", 3, "2023-06-01")
+            .grant("GB-CHC-F", "person:515151", 4, "2023-06-01")
+            .build(),
     );
-    grant(
-        &mut data,
-        "GB-CHC-F",
-        Recipient::Individual(PersonKey(515_151)),
-        4,
-        "2023-06-01",
-    );
-    let g = graph(&data);
-    let r = g.recipients_of(&id("GB-CHC-F"));
+    let r = g.recipients_of(&org("GB-CHC-F"));
     let people: Vec<_> = r
         .iter()
         .filter(|c| c.id.starts_with("individuals:"))
@@ -254,87 +222,40 @@ fn individuals_are_one_node_per_funder_and_no_key_is_written() {
 
 /// Partnership P (fundholder: council), one 2-hour meeting; see each row below.
 fn partnership(payments: bool) -> Dataset {
-    let mut data = regranting();
-    data.partnerships.push(Partnership {
-        id: "P".into(),
-        name: "The Partnership".into(),
-        fundholder: id("GB-LAE-C"),
-        programme: None,
-    });
-    data.meetings.push(Meeting {
-        id: "M1".into(),
-        partnership: "P".into(),
-        date: d("2023-07-01"),
-        duration_hours: 2.0,
-        host: None,
-        chair: None,
-        decision: None,
-        kind: None,
-        start_time: None,
-    });
-    let row = |person, org: Option<&str>, status, hours| Attendance {
-        meeting: "M1".into(),
-        person: PersonKey(person),
-        org: org.map(id),
-        status,
-        hours,
-    };
-    data.attendance = vec![
+    let b = regranting()
+        .partnership("P", "GB-LAE-C", None)
+        .partnership_name("The Partnership")
+        .meeting("M1", "2023-07-01", None, None)
         // Council officer: statutory, salaried time: 2 paid hours.
-        row(1, Some("GB-LAE-C"), Status::Attended, None),
+        .row(1, Some("GB-LAE-C"), Status::Attended)
         // Group A, paid for this meeting: 1.5 paid hours.
-        row(2, Some("GB-CHC-A"), Status::Attended, Some(1.5)),
+        .row_hours(2, Some("GB-CHC-A"), Status::Attended, Some(1.5))
         // Group A, unpaid: 2 unpaid hours.
-        row(3, Some("GB-CHC-A"), Status::Attended, None),
+        .row(3, Some("GB-CHC-A"), Status::Attended)
         // Community member, expenses only: 2 unpaid hours.
-        row(4, None, Status::Attended, None),
+        .row(4, None, Status::Attended)
         // Group B sent apologies: a row, no hours.
-        row(5, Some("GB-CHC-B"), Status::Apologies, None),
-    ];
-    let pay = |n: usize, payee, meeting: Option<&str>, pounds: i64, kind| Payment {
-        id: format!("PAY{n}"),
-        payer: id("GB-LAE-C"),
-        payee,
-        meeting: meeting.map(str::to_owned),
-        period: None,
-        amount: Pence(pounds * 100),
-        kind,
-        date: d("2023-07-01"),
-    };
-    data.payments = payments.then(|| {
-        vec![
-            pay(
-                1,
-                Payee::Person(PersonKey(2)),
-                Some("M1"),
-                40,
-                PaymentType::Involvement,
-            ),
-            pay(
-                2,
-                Payee::Person(PersonKey(4)),
-                Some("M1"),
-                5,
-                PaymentType::Expenses,
-            ),
-            // Person 9 never attended: the council's individuals node.
-            pay(
-                3,
-                Payee::Person(PersonKey(9)),
-                None,
-                25,
-                PaymentType::Honorarium,
-            ),
-            pay(
-                4,
-                Payee::Org(id("GB-CHC-B")),
-                None,
-                60,
-                PaymentType::Backfill,
-            ),
-        ]
-    });
-    data
+        .row(5, Some("GB-CHC-B"), Status::Apologies);
+    if !payments {
+        return b.build();
+    }
+    // Every payment from the council, dated the meeting's day.
+    let person = |k| Payee::Person(PersonKey(k));
+    b.pay(person(2), Some("M1"), None, PaymentType::Involvement)
+        .paid("GB-LAE-C", 4_000, "2023-07-01")
+        .pay(person(4), Some("M1"), None, PaymentType::Expenses)
+        .paid("GB-LAE-C", 500, "2023-07-01")
+        // Person 9 never attended: the council's individuals node.
+        .pay(person(9), None, None, PaymentType::Honorarium)
+        .paid("GB-LAE-C", 2_500, "2023-07-01")
+        .pay(
+            Payee::Org(org("GB-CHC-B")),
+            None,
+            None,
+            PaymentType::Backfill,
+        )
+        .paid("GB-LAE-C", 6_000, "2023-07-01")
+        .build()
 }
 
 fn edge<'g>(g: &'g MoneyGraph, from: &str, to: &str, kind: EdgeKind) -> Option<&'g Edge> {
@@ -440,8 +361,8 @@ fn attendance_hours_split_paid_and_unpaid() {
 fn a_period_payment_to_the_organisation_covers_the_meeting() {
     let mut data = partnership(true);
     if let Some(p) = data.payments.as_mut() {
-        p[3].period = Some((d("2023-04-01"), d("2023-09-30")));
-        p[3].payee = Payee::Org(id("GB-CHC-A"));
+        p[3].period = Some((date("2023-04-01"), date("2023-09-30")));
+        p[3].payee = Payee::Org(org("GB-CHC-A"));
     }
     let g = graph(&data);
     match edge(&g, "GB-CHC-A", "partnership:P", EdgeKind::Attendance) {
@@ -474,9 +395,9 @@ fn nodes_and_edges_are_in_id_order() {
 
 #[test]
 fn exporters_escape_every_name() {
-    let mut data = regranting();
+    let mut data = regranting().build();
     let nasty = "Tom & Jerry's \"Fund\" <b>\\n</b>\u{1}\n2nd line ✓ 🚀 Ελληνικά";
-    if let Some(o) = data.organisations.get_mut(&id("GB-CHC-F")) {
+    if let Some(o) = data.organisations.get_mut(&org("GB-CHC-F")) {
         o.name = nasty.to_owned();
     }
     let g = graph(&data);

@@ -464,36 +464,11 @@ mod tests {
     use crate::config::Parameters;
     use crate::measures::testkit::{date, org, Builder};
     use crate::measures::{Context, Window};
-    use crate::model::{Payee, Payment, PaymentType, Pence, PersonKey, Sector, Status};
+    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
     use proptest::prelude::*;
 
     const F: &str = "GB-LAE-F";
     const V: &str = "GB-CHC-1";
-
-    #[allow(clippy::too_many_arguments)]
-    fn pay(
-        mut fx: Builder,
-        payer: &str,
-        payee: Payee,
-        meeting: Option<&str>,
-        period: Option<(&str, &str)>,
-        pence: i64,
-        kind: PaymentType,
-        day: &str,
-    ) -> Builder {
-        let ps = fx.data.payments.get_or_insert_with(Vec::new);
-        ps.push(Payment {
-            id: format!("PAY{}", ps.len() + 1),
-            payer: org(payer),
-            payee,
-            meeting: meeting.map(str::to_owned),
-            period: period.map(|(a, b)| (date(a), date(b))),
-            amount: Pence(pence),
-            kind,
-            date: date(day),
-        });
-        fx
-    }
 
     /// P1 meets on 2024-01-10 (M1), P2 on 2024-02-10 (M2), two hours each. Person 1 attends
     /// for the council F, person 2 for the charity V, person 4 as themself.
@@ -523,68 +498,33 @@ mod tests {
     fn paid_fixture() -> Builder {
         use PaymentType::*;
         let p = |k| Payee::Person(PersonKey(k));
-        let fx = two_tables();
-        // a: £25 involvement to person 4 for M1 (P1).
-        let fx = pay(
-            fx,
-            F,
-            p(4),
-            Some("M1"),
-            None,
-            2500,
-            Involvement,
-            "2024-01-10",
-        );
-        // b: £4.50 expenses to person 4 for M1 (P1): money, no time.
-        let fx = pay(fx, F, p(4), Some("M1"), None, 450, Expenses, "2024-01-10");
-        // c: £30 involvement from the charity to person 2 for M2 (P2).
-        let fx = pay(
-            fx,
-            V,
-            p(2),
-            Some("M2"),
-            None,
-            3000,
-            Involvement,
-            "2024-02-10",
-        );
-        // g: £15 to person 4 for M2, which they missed (P2).
-        let fx = pay(
-            fx,
-            V,
-            p(4),
-            Some("M2"),
-            None,
-            1500,
-            Involvement,
-            "2024-02-10",
-        );
-        // d: £100 backfill to the charity for January: standing, not tied.
-        let jan = Some(("2024-01-01", "2024-01-31"));
-        let fx = pay(
-            fx,
-            F,
-            Payee::Org(org(V)),
-            None,
-            jan,
-            10_000,
-            Backfill,
-            "2024-01-31",
-        );
-        // f: £10 honorarium for March to person 9, who attends nothing: individual, not tied.
-        let mar = Some(("2024-03-01", "2024-03-31"));
-        let fx = pay(fx, F, p(9), None, mar, 1000, Honorarium, "2024-03-31");
-        // e: £20 honorarium to person 2 for M1, paid 2023-12-01: outside the window below.
-        pay(
-            fx,
-            F,
-            p(2),
-            Some("M1"),
-            None,
-            2000,
-            Honorarium,
-            "2023-12-01",
-        )
+        two_tables()
+            // a: £25 involvement to person 4 for M1 (P1).
+            .pay(p(4), Some("M1"), None, Involvement)
+            .paid(F, 2500, "2024-01-10")
+            // b: £4.50 expenses to person 4 for M1 (P1): money, no time.
+            .pay(p(4), Some("M1"), None, Expenses)
+            .paid(F, 450, "2024-01-10")
+            // c: £30 involvement from the charity to person 2 for M2 (P2).
+            .pay(p(2), Some("M2"), None, Involvement)
+            .paid(V, 3000, "2024-02-10")
+            // g: £15 to person 4 for M2, which they missed (P2).
+            .pay(p(4), Some("M2"), None, Involvement)
+            .paid(V, 1500, "2024-02-10")
+            // d: £100 backfill to the charity for January: standing, not tied.
+            .pay(
+                Payee::Org(org(V)),
+                None,
+                Some(("2024-01-01", "2024-01-31")),
+                Backfill,
+            )
+            .paid(F, 10_000, "2024-01-31")
+            // f: £10 honorarium for March to person 9, who attends nothing: individual, not tied.
+            .pay(p(9), None, Some(("2024-03-01", "2024-03-31")), Honorarium)
+            .paid(F, 1000, "2024-03-31")
+            // e: £20 honorarium to person 2 for M1, paid 2023-12-01: outside the window below.
+            .pay(p(2), Some("M1"), None, Honorarium)
+            .paid(F, 2000, "2023-12-01")
     }
 
     fn from_2024() -> Window {
@@ -677,16 +617,14 @@ mod tests {
         let r = run(&fx, from_2024());
         assert_eq!(r.by_partnership[1].pays_per_attended_meeting, Some(true));
         // Covered only by a standing payment: not per meeting.
-        let fx = pay(
-            two_tables(),
-            F,
-            Payee::Person(PersonKey(2)),
-            None,
-            Some(("2024-01-01", "2024-12-31")),
-            500,
-            PaymentType::Honorarium,
-            "2024-01-01",
-        );
+        let fx = two_tables()
+            .pay(
+                Payee::Person(PersonKey(2)),
+                None,
+                Some(("2024-01-01", "2024-12-31")),
+                PaymentType::Honorarium,
+            )
+            .paid(F, 500, "2024-01-01");
         let r = run(&fx, Window::default());
         assert_eq!(r.by_partnership[0].pays_per_attended_meeting, Some(false));
         // Nothing covered: nothing to say it pays per meeting.
@@ -715,16 +653,14 @@ mod tests {
 
     #[test]
     fn a_payment_naming_an_unknown_meeting_is_not_tied() {
-        let fx = pay(
-            two_tables(),
-            F,
-            Payee::Person(PersonKey(2)),
-            Some("M-GONE"),
-            None,
-            700,
-            PaymentType::Involvement,
-            "2024-01-01",
-        );
+        let fx = two_tables()
+            .pay(
+                Payee::Person(PersonKey(2)),
+                Some("M-GONE"),
+                None,
+                PaymentType::Involvement,
+            )
+            .paid(F, 700, "2024-01-01");
         let r = run(&fx, Window::default());
         // £7 to person 2, whose rows (M1, M2) are both for V: vcse.
         assert_eq!(r.not_tied.paid, Some(7.0));
@@ -784,21 +720,15 @@ mod tests {
                 } else {
                     Payee::Person(PersonKey(who))
                 };
-                let period = period.map(|(s, len)| {
+                let span = period.map(|(s, len)| {
                     let s = day0 + chrono::Days::new(s);
                     (s.to_string(), (s + chrono::Days::new(len)).to_string())
                 });
                 let date = (day0 + chrono::Days::new(day)).to_string();
-                fx = pay(
-                    fx,
-                    payers[payer],
-                    payee,
-                    meeting.map(|m| meetings[m]),
-                    period.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
-                    amount,
-                    kinds[kind],
-                    &date,
-                );
+                let period = span.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
+                fx = fx
+                    .pay(payee, meeting.map(|m| meetings[m]), period, kinds[kind])
+                    .paid(payers[payer], amount, &date);
             }
             let window = if bounded { Window { from: None, to: Some(date("2024-02-15")) } } else { Window::default() };
             let r = run(&fx, window);

@@ -209,6 +209,13 @@ impl Builder {
         self
     }
 
+    /// Renames the last partnership.
+    pub fn partnership_name(mut self, name: &str) -> Builder {
+        let p = self.data.partnerships.last_mut();
+        p.expect("a partnership first").name = name.to_owned();
+        self
+    }
+
     /// Adds a two-hour meeting of the last partnership.
     pub fn meeting(
         mut self,
@@ -305,6 +312,21 @@ impl Builder {
             kind,
             date: date("2024-01-01"),
         });
+        self
+    }
+
+    fn last_payment(&mut self) -> &mut Payment {
+        self.data
+            .payments
+            .as_mut()
+            .and_then(|ps| ps.last_mut())
+            .expect("a payment first")
+    }
+
+    /// Sets the last payment's payer, amount in pence and date.
+    pub fn paid(mut self, payer: &str, pence: i64, day: &str) -> Builder {
+        let p = self.last_payment();
+        (p.payer, p.amount, p.date) = (org(payer), Pence(pence), date(day));
         self
     }
 
