@@ -25,7 +25,7 @@ pub fn org(id: &str) -> OrgId {
 }
 
 /// An organisation as organisations.csv would list it, with nothing optional set (tests
-/// only; shared by [`Builder`] and the graph tests).
+/// only; what [`Builder::named_org`] adds).
 pub fn organisation(id: &str, name: &str, sector: Sector) -> Organisation {
     Organisation {
         id: org(id),
