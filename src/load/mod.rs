@@ -502,6 +502,54 @@ pub(crate) fn read_rows<C, T>(
     Ok(out)
 }
 
+/// [`read_rows`] over one part of a CSV table (see [`table::Table::csv_parts`]), with the
+/// columns already resolved, accounting in `ledger` (a ledger of the part's own, merged
+/// afterwards with [`Ledger::absorb_part`]). `Err` when the `csv` crate cannot read the part:
+/// the caller then reads the whole file through [`read_rows`], which places that problem.
+pub(crate) fn read_part<C, T>(
+    table: &table::Table,
+    part: &table::CsvPart,
+    ledger: &mut Ledger,
+    cols: &C,
+    mut parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
+) -> Result<Vec<T>, Problem> {
+    let mut rows = ledger.start(table.file);
+    let mut out = Vec::with_capacity(part.rows_hint());
+    table.for_each_in(part, |place, row| -> Result<(), Problem> {
+        rows.read();
+        let parsed = row.and_then(|row| {
+            let ctx = table::RowCtx {
+                file: table.file,
+                place: &place,
+                row,
+            };
+            parse(cols, &ctx, &mut rows)
+        });
+        match parsed {
+            Ok(v) => {
+                rows.used();
+                out.push(v);
+            }
+            Err(p) => rows.reject(p),
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// How many bytes of CSV a part read on one thread holds at least: a file shorter than two
+/// parts is read on one thread. `FUNDFLOW_PART_BYTES` overrides it, so the tests can read
+/// small files in many parts and check them against the one-thread reading.
+pub(crate) fn part_bytes() -> usize {
+    static BYTES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| {
+        std::env::var("FUNDFLOW_PART_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1 << 20)
+    })
+}
+
 /// Reads a CSV input through [`read_rows`].
 pub(crate) fn read_csv<C, T>(
     file: &InputFile,
@@ -564,6 +612,24 @@ impl Ledger {
         let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
         self.listed.extend(other.listed.into_iter().take(room));
         self.total_invalid += other.total_invalid;
+    }
+
+    /// Adds the accounting of a part of the file started last (a run of its rows read on
+    /// another thread into a ledger of its own, see [`read_part`]): the parts, absorbed in
+    /// file order, give the counts, examples and listed problems of reading the rows in
+    /// one pass, as each keeps the first of its own.
+    fn absorb_part(&mut self, part: Ledger) {
+        if let Some(into) = self.files.last_mut() {
+            for f in part.files {
+                into.rows_read += f.rows_read;
+                into.rows_used += f.rows_used;
+                add_counts(&mut into.rejected, f.rejected);
+                add_counts(&mut into.warnings, f.warnings);
+            }
+        }
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
+        self.listed.extend(part.listed.into_iter().take(room));
+        self.total_invalid += part.total_invalid;
     }
 
     /// A row already counted as used in `file` turns out invalid (a `Same As` checked once
@@ -640,6 +706,17 @@ impl FileLedger<'_> {
     }
 }
 
+/// Adds the counts of a later part of a file to an earlier part's, keeping the first
+/// examples.
+fn add_counts(into: &mut BTreeMap<String, ReasonCount>, from: BTreeMap<String, ReasonCount>) {
+    for (code, r) in from {
+        let entry = into.entry(code).or_default();
+        entry.count += r.count;
+        let room = ReasonCount::MAX_EXAMPLES.saturating_sub(entry.examples.len());
+        entry.examples.extend(r.examples.into_iter().take(room));
+    }
+}
+
 fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
     let entry = map.entry(p.reason.code.to_owned()).or_default();
     entry.count += 1;
@@ -680,6 +757,14 @@ impl Interner {
 
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The identifiers in the order of their keys (the order first seen).
+    pub(crate) fn into_ordered(self) -> Vec<String> {
+        let mut ids: Vec<(PersonKey, String)> =
+            self.keys.into_iter().map(|(id, k)| (k, id)).collect();
+        ids.sort_unstable_by_key(|(k, _)| *k);
+        ids.into_iter().map(|(_, id)| id).collect()
     }
 }
 
@@ -782,6 +867,38 @@ impl OrgFacts {
         }
         if g.company_number.is_none() && !s.company_number.is_empty() {
             g.company_number = Some(s.company_number.to_owned());
+        }
+    }
+
+    /// Adds what a later part of the grants file said (read on another thread into facts
+    /// of its own, numbering its rows from 1) as if its rows had been seen here, after the
+    /// `seq_offset` rows before the part: the latest name and type win (by award date,
+    /// then row), and the first charity and company numbers.
+    pub(crate) fn absorb_part(&mut self, part: OrgFacts, seq_offset: u64) {
+        fn later(into: &mut Option<Dated>, part: Option<Dated>, seq_offset: u64) {
+            if let Some(mut d) = part {
+                d.at.1 += seq_offset;
+                if into.as_ref().is_none_or(|old| d.at > old.at) {
+                    *into = Some(d);
+                }
+            }
+        }
+        for (id, g) in part.grant_facts {
+            let into = match self.grant_facts.get_mut(&id) {
+                Some(into) => into,
+                None => {
+                    self.mentioned.insert(id.clone());
+                    self.grant_facts.entry(id).or_default()
+                }
+            };
+            later(&mut into.name, g.name, seq_offset);
+            later(&mut into.org_type, g.org_type, seq_offset);
+            if into.charity_number.is_none() {
+                into.charity_number = g.charity_number;
+            }
+            if into.company_number.is_none() {
+                into.company_number = g.company_number;
+            }
         }
     }
 
