@@ -7,10 +7,11 @@
 use super::parse::{mentions_unrestricted, parse_amount, parse_date, parse_decimal, parse_flag};
 use super::table::{cell, Col, Headers, Row, RowCtx, Table, Unique};
 use super::{
-    read_rows, FileLedger, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds, Seen,
+    read_rows, FileLedger, GrantFacts, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds,
+    Seen,
 };
 use crate::error::{Error, Place, Problem, Reason};
-use crate::model::{Grant, Pence, PersonKey, Recipient, Restriction};
+use crate::model::{Grant, OrgId, Pence, PersonKey, Recipient, Restriction};
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -127,7 +128,7 @@ pub(crate) fn load(
         for p in json_warnings.remove(ctx.place).unwrap_or_default() {
             rows.warn(p);
         }
-        let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?;
+        let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?.grant;
         unique.check(ctx, &cols.id, "grant Identifier")?;
         total.add(grant.amount, |why| ctx.problem(&cols.amount, why));
         record_facts(facts, cols, ctx, &grant, seq);
@@ -141,7 +142,8 @@ pub(crate) fn load(
 struct PartRead {
     grants: Vec<Grant>,
     ledger: Ledger,
-    facts: OrgFacts,
+    /// What the rows said about each organisation they name.
+    facts: Vec<(OrgId, GrantFacts)>,
     /// Individuals, keyed in the order this part first names them.
     individuals: Interner,
     /// Rows given to the row parser (numbered 1.. within the part).
@@ -178,19 +180,26 @@ fn load_csv_in_parts(
         .par_iter()
         .map(|part| {
             let mut ledger = Ledger::new(skip_invalid);
-            let mut facts = OrgFacts::default();
+            let mut facts = Vec::new();
             let mut individuals = Interner::default();
             let mut orgs = OrgIds::default();
             let mut parsed: u64 = 0;
             let mut total = Some(0_i64);
             let grants = super::read_part(table, part, &mut ledger, &cols, |cols, ctx, rows| {
                 parsed += 1;
-                let grant = parse_row(cols, ctx, parsed, rows, &mut individuals, &mut orgs)?;
-                total = total.and_then(|t| t.checked_add(grant.amount.0));
-                record_facts(&mut facts, cols, ctx, &grant, parsed);
-                Ok(grant)
+                let p = parse_row(cols, ctx, parsed, rows, &mut individuals, &mut orgs)?;
+                total = total.and_then(|t| t.checked_add(p.grant.amount.0));
+                record_slot_facts(&mut facts, cols, ctx, &p, parsed);
+                Ok(p.grant)
             })
             .ok()?;
+            // Only organisations of used rows have facts (a rejected row may have named one).
+            let facts = orgs
+                .into_ids()
+                .into_iter()
+                .zip(facts)
+                .filter_map(|(id, f)| Some((id, f?)))
+                .collect();
             Some(PartRead {
                 grants,
                 ledger,
@@ -305,7 +314,7 @@ fn parse_row(
     rows: &mut FileLedger,
     individuals: &mut Interner,
     orgs: &mut OrgIds,
-) -> Result<Grant, Problem> {
+) -> Result<Parsed, Problem> {
     let row = ctx.row;
     let id = c.id.get(row);
     if id.is_empty() {
@@ -326,16 +335,18 @@ fn parse_row(
             ));
         }
     }
-    let funder = orgs.parse(c.funder_id.get(row)).ok_or_else(|| {
+    let funder_slot = orgs.slot(c.funder_id.get(row)).ok_or_else(|| {
         ctx.problem(
             &c.funder_id,
             Reason::new("missing-value", "Funding Org:Identifier is empty"),
         )
     })?;
-    let org = c
+    let funder = orgs.id(funder_slot).clone();
+    let org_slot = c
         .recipient_id
         .as_ref()
-        .and_then(|col| orgs.parse(col.get(row)));
+        .and_then(|col| orgs.slot(col.get(row)));
+    let org = org_slot.map(|s| orgs.id(s).clone());
     let ind = cell(&c.individual_id, row);
     let recipient = match (org, ind.is_empty()) {
         // SPEC.md: a `Recipient Org` of type `Individual` is a person (a sole trader named
@@ -461,7 +472,11 @@ fn parse_row(
         Place::Line(l) => *l,
         Place::Path(_) => seq,
     };
-    Ok(Grant {
+    let recipient_slot = match recipient {
+        Recipient::Org(_) => org_slot,
+        Recipient::Individual(_) => None,
+    };
+    let grant = Grant {
         id: id.to_owned(),
         amount,
         award_date,
@@ -476,7 +491,20 @@ fn parse_row(
         restriction,
         unrestricted_keywords,
         source_line,
+    };
+    Ok(Parsed {
+        grant,
+        funder_slot,
+        recipient_slot,
     })
+}
+
+/// A grant parsed from a row, with the [`OrgIds`] slots of its funder and (when an
+/// organisation) its recipient.
+struct Parsed {
+    grant: Grant,
+    funder_slot: usize,
+    recipient_slot: Option<usize>,
 }
 
 /// `Restriction` (restricted/unrestricted) or `Unrestricted` (yes/no), when present.
@@ -512,29 +540,52 @@ fn restriction(
 }
 
 fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u64) {
-    let at = (g.award_date, seq);
-    facts.seen(
-        &g.funder,
-        Seen {
-            at,
-            name: c.funder_name.get(ctx.row),
-            org_type: "",
-            charity_number: "",
-            company_number: "",
-        },
-    );
-    if let Recipient::Org(id) = &g.recipient {
-        facts.seen(
-            id,
-            Seen {
-                at,
-                name: cell(&c.recipient_name, ctx.row),
-                org_type: cell(&c.org_type, ctx.row),
-                charity_number: cell(&c.charity_number, ctx.row),
-                company_number: cell(&c.company_number, ctx.row),
-            },
-        );
+    let (funder, recipient) = seen(c, ctx.row, g, seq);
+    facts.seen(&g.funder, funder);
+    if let (Recipient::Org(id), Some(r)) = (&g.recipient, recipient) {
+        facts.seen(id, r);
     }
+}
+
+/// [`record_facts`] into facts kept by [`OrgIds`] slot (`None`: not seen yet).
+fn record_slot_facts(
+    facts: &mut Vec<Option<GrantFacts>>,
+    c: &Cols,
+    ctx: &RowCtx,
+    p: &Parsed,
+    seq: u64,
+) {
+    let (funder, recipient) = seen(c, ctx.row, &p.grant, seq);
+    fn at(facts: &mut Vec<Option<GrantFacts>>, slot: usize) -> &mut GrantFacts {
+        if facts.len() <= slot {
+            facts.resize_with(slot + 1, || None);
+        }
+        facts[slot].get_or_insert_with(GrantFacts::default)
+    }
+    at(facts, p.funder_slot).seen(funder);
+    if let (Some(slot), Some(r)) = (p.recipient_slot, recipient) {
+        at(facts, slot).seen(r);
+    }
+}
+
+/// What a grant row says about its funder and (when an organisation) its recipient.
+fn seen<'r>(c: &Cols, row: &'r dyn Row, g: &Grant, seq: u64) -> (Seen<'r>, Option<Seen<'r>>) {
+    let at = (g.award_date, seq);
+    let funder = Seen {
+        at,
+        name: c.funder_name.get(row),
+        org_type: "",
+        charity_number: "",
+        company_number: "",
+    };
+    let recipient = matches!(g.recipient, Recipient::Org(_)).then(|| Seen {
+        at,
+        name: cell(&c.recipient_name, row),
+        org_type: cell(&c.org_type, row),
+        charity_number: cell(&c.charity_number, row),
+        company_number: cell(&c.company_number, row),
+    });
+    (funder, recipient)
 }
 
 /// Flat 360Giving header and the JSON path it comes from. A path step `[0]` takes the first

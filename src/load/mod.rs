@@ -727,18 +727,47 @@ fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
 
 /// Shares one [`OrgId`] between every row that names the same organisation (keyed by the
 /// cell's raw text), so a national file holds each identifier once instead of once per row.
+/// Each distinct identifier also gets a slot (0, 1, ... in the order first seen), so what
+/// rows say about an organisation can be kept in a vector rather than a map.
 #[derive(Default)]
-pub(crate) struct OrgIds(FastMap<Box<str>, Option<OrgId>>);
+pub(crate) struct OrgIds {
+    by_raw: FastMap<Box<str>, Option<u32>>,
+    by_id: FastMap<OrgId, u32>,
+    ids: Vec<OrgId>,
+}
 
 impl OrgIds {
     /// [`OrgId::parse`], remembered.
     pub(crate) fn parse(&mut self, raw: &str) -> Option<OrgId> {
-        if let Some(id) = self.0.get(raw) {
-            return id.clone();
+        self.slot(raw).map(|s| self.ids[s].clone())
+    }
+
+    /// The slot of [`OrgId::parse`]`(raw)`; `None` when it is empty.
+    pub(crate) fn slot(&mut self, raw: &str) -> Option<usize> {
+        if let Some(slot) = self.by_raw.get(raw) {
+            return slot.map(|s| s as usize);
         }
-        let id = OrgId::parse(raw);
-        self.0.insert(raw.into(), id.clone());
-        id
+        let slot = OrgId::parse(raw).map(|id| match self.by_id.get(&id) {
+            Some(&s) => s,
+            None => {
+                let s = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                self.by_id.insert(id.clone(), s);
+                self.ids.push(id);
+                s
+            }
+        });
+        self.by_raw.insert(raw.into(), slot);
+        slot.map(|s| s as usize)
+    }
+
+    /// The identifier in `slot` (from [`OrgIds::slot`]).
+    pub(crate) fn id(&self, slot: usize) -> &OrgId {
+        &self.ids[slot]
+    }
+
+    /// The identifiers, by slot.
+    pub(crate) fn into_ids(self) -> Vec<OrgId> {
+        self.ids
     }
 }
 
@@ -825,11 +854,25 @@ pub(crate) struct OrgFacts {
 }
 
 #[derive(Default)]
-struct GrantFacts {
+pub(crate) struct GrantFacts {
     name: Option<Dated>,
     org_type: Option<Dated>,
     charity_number: Option<String>,
     company_number: Option<String>,
+}
+
+impl GrantFacts {
+    /// Records what a grant says; the latest grant's name and type win.
+    pub(crate) fn seen(&mut self, s: Seen<'_>) {
+        update_dated(&mut self.name, s.name, s.at);
+        update_dated(&mut self.org_type, s.org_type, s.at);
+        if self.charity_number.is_none() && !s.charity_number.is_empty() {
+            self.charity_number = Some(s.charity_number.to_owned());
+        }
+        if self.company_number.is_none() && !s.company_number.is_empty() {
+            self.company_number = Some(s.company_number.to_owned());
+        }
+    }
 }
 
 /// What one grant row says about one organisation.
@@ -860,21 +903,18 @@ impl OrgFacts {
                 self.grant_facts.entry(id.clone()).or_default()
             }
         };
-        update_dated(&mut g.name, s.name, s.at);
-        update_dated(&mut g.org_type, s.org_type, s.at);
-        if g.charity_number.is_none() && !s.charity_number.is_empty() {
-            g.charity_number = Some(s.charity_number.to_owned());
-        }
-        if g.company_number.is_none() && !s.company_number.is_empty() {
-            g.company_number = Some(s.company_number.to_owned());
-        }
+        g.seen(s);
     }
 
     /// Adds what a later part of the grants file said (read on another thread into facts
     /// of its own, numbering its rows from 1) as if its rows had been seen here, after the
     /// `seq_offset` rows before the part: the latest name and type win (by award date,
     /// then row), and the first charity and company numbers.
-    pub(crate) fn absorb_part(&mut self, part: OrgFacts, seq_offset: u64) {
+    pub(crate) fn absorb_part(
+        &mut self,
+        part: impl IntoIterator<Item = (OrgId, GrantFacts)>,
+        seq_offset: u64,
+    ) {
         fn later(into: &mut Option<Dated>, part: Option<Dated>, seq_offset: u64) {
             if let Some(mut d) = part {
                 d.at.1 += seq_offset;
@@ -883,7 +923,7 @@ impl OrgFacts {
                 }
             }
         }
-        for (id, g) in part.grant_facts {
+        for (id, g) in part {
             let into = match self.grant_facts.get_mut(&id) {
                 Some(into) => into,
                 None => {
