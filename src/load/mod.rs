@@ -29,7 +29,7 @@ use crate::model::{
     ReasonCount, Sources,
 };
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use organisations::LEFT_OUT_REASONS;
@@ -775,13 +775,18 @@ impl OrgIds {
 /// interner is dropped when loading ends, and only the keys reach the [`Dataset`].
 #[derive(Default)]
 pub(crate) struct Interner {
-    keys: HashMap<String, PersonKey>,
+    keys: FastMap<String, PersonKey>,
 }
 
 impl Interner {
     pub(crate) fn key(&mut self, id: &str) -> PersonKey {
+        // Looked up before inserting: most ids repeat, and `entry` would copy the id.
+        if let Some(&k) = self.keys.get(id) {
+            return k;
+        }
         let next = PersonKey(self.keys.len() as u32);
-        *self.keys.entry(id.to_owned()).or_insert(next)
+        self.keys.insert(id.to_owned(), next);
+        next
     }
 
     pub(crate) fn len(&self) -> usize {
