@@ -73,7 +73,7 @@ fn loading(c: &mut Criterion) {
     let table = Table::csv("grants.csv", &text).expect("a CSV table");
     let count = |t: &Table| {
         let mut n = 0_usize;
-        t.for_each(|_, _| -> Result<(), fundflow::error::Problem> {
+        t.for_each(|_, _| -> Result<(), Box<fundflow::error::Problem>> {
             n += 1;
             Ok(())
         })
@@ -87,7 +87,7 @@ fn loading(c: &mut Criterion) {
             .par_iter()
             .map(|p| {
                 let mut n = 0_usize;
-                t.for_each_in(p, |_, _| -> Result<(), fundflow::error::Problem> {
+                t.for_each_in(p, |_, _| -> Result<(), Box<fundflow::error::Problem>> {
                     n += 1;
                     Ok(())
                 })
