@@ -928,12 +928,16 @@ impl OrgFacts {
                 }
             }
         }
+        let part = part.into_iter();
+        self.grant_facts.reserve(part.size_hint().0);
         for (id, g) in part {
-            let into = match self.grant_facts.get_mut(&id) {
-                Some(into) => into,
-                None => {
-                    self.mentioned.insert(id.clone());
-                    self.grant_facts.entry(id).or_default()
+            let into = match self.grant_facts.entry(id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    if !self.mentioned.contains(e.key()) {
+                        self.mentioned.insert(e.key().clone());
+                    }
+                    e.insert(GrantFacts::default())
                 }
             };
             later(&mut into.name, g.name, seq_offset);
