@@ -1,8 +1,9 @@
 //! The stages of `fundflow analyse`, timed one by one with criterion: loading a dataset,
 //! computing the findings, writing the outputs (whatever `report::write_outputs` writes:
 //! findings.json and tables, and charts and report.html once the build has them); and the
-//! concentration kernels on their own. The dataset is made once per run with `fundflow synth`
-//! (20,000 grants, a fixed seed) in a temporary folder, so the numbers compare across commits.
+//! concentration kernels on their own; and the CSV loading kernel (100,000 grants), in one
+//! pass and in parts. The datasets are made once per run with `fundflow synth` (20,000 and
+//! 100,000 grants, a fixed seed) in a temporary folder, so the numbers compare across commits.
 //!
 //!     cargo bench --bench pipeline
 //!
@@ -57,5 +58,68 @@ fn kernels(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, kernels);
+/// The CSV loading kernel (issue 19): the records of a 100,000-grant grants.csv read in one
+/// pass and in parts on rayon's threads, and the grants file loaded whole (parsed, checked,
+/// interned, organisation facts merged) through the public API, which reads it in parts.
+fn loading(c: &mut Criterion) {
+    use fundflow::load::table::Table;
+    use fundflow::load::{load_inputs, GrantsFormat, InputFile, Inputs};
+    use rayon::prelude::*;
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let data = tmp.path().join("data");
+    let scale = Scale::parse("100000").expect("a valid scale");
+    generate(scale, DEFAULT_SEED, &data).expect("synth writes the dataset");
+    let text = std::fs::read_to_string(data.join("grants.csv")).expect("grants.csv");
+    let table = Table::csv("grants.csv", &text).expect("a CSV table");
+    let count = |t: &Table| {
+        let mut n = 0_usize;
+        t.for_each(|_, _| -> Result<(), Box<fundflow::error::Problem>> {
+            n += 1;
+            Ok(())
+        })
+        .map(|()| n)
+    };
+    let count_in_parts = |t: &Table| {
+        let parts = t
+            .csv_parts(rayon::current_num_threads() * 4, 1 << 20)
+            .unwrap_or_default();
+        parts
+            .par_iter()
+            .map(|p| {
+                let mut n = 0_usize;
+                t.for_each_in(p, |_, _| -> Result<(), Box<fundflow::error::Problem>> {
+                    n += 1;
+                    Ok(())
+                })
+                .map(|()| n)
+            })
+            .sum::<Result<usize, _>>()
+    };
+    assert_eq!(count(&table).ok(), count_in_parts(&table).ok());
+    // 'static bytes, so each load borrows them rather than copying 30 MB first.
+    let bytes: &'static [u8] = Box::leak(text.clone().into_bytes().into_boxed_slice());
+    let inputs = Inputs {
+        grants: Some((
+            InputFile {
+                name: "grants.csv".into(),
+                bytes: std::borrow::Cow::Borrowed(bytes),
+            },
+            GrantsFormat::Csv,
+        )),
+        ..Inputs::default()
+    };
+    let opts = LoadOptions::default();
+    let mut g = c.benchmark_group("grants.csv, 100,000 grants");
+    g.sample_size(10).measurement_time(Duration::from_secs(5));
+    g.bench_function("records, one pass", |b| b.iter(|| count(black_box(&table))));
+    g.bench_function("records, in parts", |b| {
+        b.iter(|| count_in_parts(black_box(&table)))
+    });
+    g.bench_function("load grants", |b| {
+        b.iter(|| load_inputs(black_box(&inputs), &opts))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, kernels, loading);
 criterion_main!(benches);

@@ -7,10 +7,11 @@
 use super::parse::{mentions_unrestricted, parse_amount, parse_date, parse_decimal, parse_flag};
 use super::table::{cell, Col, Headers, Row, RowCtx, Table, Unique};
 use super::{
-    read_rows, FileLedger, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds, Seen,
+    read_rows, FileLedger, GrantFacts, GrantsFormat, InputFile, Interner, Ledger, OrgFacts, OrgIds,
+    Seen,
 };
 use crate::error::{Error, Place, Problem, Reason};
-use crate::model::{Grant, Pence, Recipient, Restriction};
+use crate::model::{Grant, OrgId, Pence, PersonKey, Recipient, Restriction};
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -103,7 +104,11 @@ pub(crate) fn load(
     let table = match format {
         GrantsFormat::Csv => {
             text = super::decoded(file)?;
-            Table::csv(&file.name, &text)?
+            let table = Table::csv(&file.name, &text)?;
+            if let Some(grants) = load_csv_in_parts(&table, ledger, facts, super::part_bytes())? {
+                return Ok(grants);
+            }
+            table
         }
         GrantsFormat::Json => {
             text = super::decoded(file)?;
@@ -123,7 +128,7 @@ pub(crate) fn load(
         for p in json_warnings.remove(ctx.place).unwrap_or_default() {
             rows.warn(p);
         }
-        let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?;
+        let grant = parse_row(cols, ctx, seq, rows, &mut individuals, &mut orgs)?.grant;
         unique.check(ctx, &cols.id, "grant Identifier")?;
         total.add(grant.amount, |why| ctx.problem(&cols.amount, why));
         record_facts(facts, cols, ctx, &grant, seq);
@@ -131,6 +136,122 @@ pub(crate) fn load(
     })?;
     total.check()?;
     Ok(grants)
+}
+
+/// What one part of a grants CSV gives, read on its own thread (see [`load_csv_in_parts`]).
+struct PartRead {
+    grants: Vec<Grant>,
+    ledger: Ledger,
+    /// What the rows said about each organisation they name.
+    facts: Vec<(OrgId, GrantFacts)>,
+    /// Individuals, keyed in the order this part first names them.
+    individuals: Interner,
+    /// Rows given to the row parser (numbered 1.. within the part).
+    parsed: u64,
+    /// The sum of the amounts; `None` when it overflows.
+    total: Option<i64>,
+}
+
+/// Reads a grants CSV on several threads, a run of whole records each (from 1 MiB of text
+/// up), with the row parser of [`load`]; then puts the parts together in file order so
+/// the grants, the row accounting (counts, examples, listed problems), the organisation
+/// facts and the numbering of individuals are those of one pass over the file.
+///
+/// Two checks need the whole file: identifiers are unique, and the amounts' total fits.
+/// Both are checked after the parts are read (identifiers by sorting, which the load does
+/// anyway); when either fails, or the `csv` crate cannot read a part, this gives `None`
+/// without touching `ledger` or `facts`, and the file is read again on one thread, which
+/// places every problem as ever. `None` too for a file too small to split.
+fn load_csv_in_parts(
+    table: &Table,
+    ledger: &mut Ledger,
+    facts: &mut OrgFacts,
+    part_bytes: usize,
+) -> Result<Option<Vec<Grant>>, Error> {
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads();
+    let parts = match table.csv_parts(threads * 4, part_bytes) {
+        Some(parts) if parts.len() > 1 => parts,
+        _ => return Ok(None),
+    };
+    let cols = Cols::resolve(&Headers::new(table))?;
+    let skip_invalid = ledger.skip_invalid;
+    let read: Option<Vec<PartRead>> = parts
+        .par_iter()
+        .map(|part| {
+            let mut ledger = Ledger::new(skip_invalid);
+            let mut facts = Vec::new();
+            let mut individuals = Interner::default();
+            let mut orgs = OrgIds::default();
+            let mut parsed: u64 = 0;
+            let mut total = Some(0_i64);
+            let grants = super::read_part(table, part, &mut ledger, &cols, |cols, ctx, rows| {
+                parsed += 1;
+                let p = parse_row(cols, ctx, parsed, rows, &mut individuals, &mut orgs)?;
+                total = total.and_then(|t| t.checked_add(p.grant.amount.0));
+                record_slot_facts(&mut facts, cols, ctx, &p, parsed);
+                Ok(p.grant)
+            })
+            .ok()?;
+            // Only organisations of used rows have facts (a rejected row may have named one).
+            let facts = orgs
+                .into_ids()
+                .into_iter()
+                .zip(facts)
+                .filter_map(|(id, f)| Some((id, f?)))
+                .collect();
+            Some(PartRead {
+                grants,
+                ledger,
+                facts,
+                individuals,
+                parsed,
+                total,
+            })
+        })
+        .collect();
+    let Some(read) = read else { return Ok(None) };
+    let mut total: i64 = 0;
+    for part in &read {
+        match part.total.and_then(|t| total.checked_add(t)) {
+            Some(t) => total = t,
+            None => return Ok(None),
+        }
+    }
+    // Individuals are keyed in the order the file first names them: each part's, in the
+    // order it first names them, after the parts before it.
+    let mut individuals = Interner::default();
+    let mut grants = Vec::with_capacity(read.iter().map(|p| p.grants.len()).sum());
+    let mut accounts = Vec::with_capacity(read.len());
+    for part in read {
+        let keys: Vec<PersonKey> = part
+            .individuals
+            .into_ordered()
+            .iter()
+            .map(|id| individuals.key(id))
+            .collect();
+        let mut part_grants = part.grants;
+        for g in &mut part_grants {
+            if let Recipient::Individual(k) = &mut g.recipient {
+                *k = keys.get(k.0 as usize).copied().unwrap_or(*k);
+            }
+        }
+        // Moved and freed part by part, so the grants are held about once.
+        grants.extend(part_grants);
+        accounts.push((part.ledger, part.facts, part.parsed));
+    }
+    grants.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    if grants.windows(2).any(|w| w[0].id == w[1].id) {
+        return Ok(None);
+    }
+    let _ = ledger.start(table.file);
+    let mut seq_offset = 0;
+    for (part_ledger, part_facts, parsed) in accounts {
+        ledger.absorb_part(part_ledger);
+        facts.absorb_part(part_facts, seq_offset);
+        seq_offset += parsed;
+    }
+    Ok(Some(grants))
 }
 
 /// The running total of a file's amounts, checked. Amounts are never negative, so when the
@@ -193,7 +314,7 @@ fn parse_row(
     rows: &mut FileLedger,
     individuals: &mut Interner,
     orgs: &mut OrgIds,
-) -> Result<Grant, Problem> {
+) -> Result<Parsed, Problem> {
     let row = ctx.row;
     let id = c.id.get(row);
     if id.is_empty() {
@@ -214,16 +335,18 @@ fn parse_row(
             ));
         }
     }
-    let funder = orgs.parse(c.funder_id.get(row)).ok_or_else(|| {
+    let funder_slot = orgs.slot(c.funder_id.get(row)).ok_or_else(|| {
         ctx.problem(
             &c.funder_id,
             Reason::new("missing-value", "Funding Org:Identifier is empty"),
         )
     })?;
-    let org = c
+    let funder = orgs.id(funder_slot).clone();
+    let org_slot = c
         .recipient_id
         .as_ref()
-        .and_then(|col| orgs.parse(col.get(row)));
+        .and_then(|col| orgs.slot(col.get(row)));
+    let org = org_slot.map(|s| orgs.id(s).clone());
     let ind = cell(&c.individual_id, row);
     let recipient = match (org, ind.is_empty()) {
         // SPEC.md: a `Recipient Org` of type `Individual` is a person (a sole trader named
@@ -349,7 +472,11 @@ fn parse_row(
         Place::Line(l) => *l,
         Place::Path(_) => seq,
     };
-    Ok(Grant {
+    let recipient_slot = match recipient {
+        Recipient::Org(_) => org_slot,
+        Recipient::Individual(_) => None,
+    };
+    let grant = Grant {
         id: id.to_owned(),
         amount,
         award_date,
@@ -364,7 +491,20 @@ fn parse_row(
         restriction,
         unrestricted_keywords,
         source_line,
+    };
+    Ok(Parsed {
+        grant,
+        funder_slot,
+        recipient_slot,
     })
+}
+
+/// A grant parsed from a row, with the [`OrgIds`] slots of its funder and (when an
+/// organisation) its recipient.
+struct Parsed {
+    grant: Grant,
+    funder_slot: usize,
+    recipient_slot: Option<usize>,
 }
 
 /// `Restriction` (restricted/unrestricted) or `Unrestricted` (yes/no), when present.
@@ -400,29 +540,52 @@ fn restriction(
 }
 
 fn record_facts(facts: &mut OrgFacts, c: &Cols, ctx: &RowCtx, g: &Grant, seq: u64) {
-    let at = (g.award_date, seq);
-    facts.seen(
-        &g.funder,
-        Seen {
-            at,
-            name: c.funder_name.get(ctx.row),
-            org_type: "",
-            charity_number: "",
-            company_number: "",
-        },
-    );
-    if let Recipient::Org(id) = &g.recipient {
-        facts.seen(
-            id,
-            Seen {
-                at,
-                name: cell(&c.recipient_name, ctx.row),
-                org_type: cell(&c.org_type, ctx.row),
-                charity_number: cell(&c.charity_number, ctx.row),
-                company_number: cell(&c.company_number, ctx.row),
-            },
-        );
+    let (funder, recipient) = seen(c, ctx.row, g, seq);
+    facts.seen(&g.funder, funder);
+    if let (Recipient::Org(id), Some(r)) = (&g.recipient, recipient) {
+        facts.seen(id, r);
     }
+}
+
+/// [`record_facts`] into facts kept by [`OrgIds`] slot (`None`: not seen yet).
+fn record_slot_facts(
+    facts: &mut Vec<Option<GrantFacts>>,
+    c: &Cols,
+    ctx: &RowCtx,
+    p: &Parsed,
+    seq: u64,
+) {
+    let (funder, recipient) = seen(c, ctx.row, &p.grant, seq);
+    fn at(facts: &mut Vec<Option<GrantFacts>>, slot: usize) -> &mut GrantFacts {
+        if facts.len() <= slot {
+            facts.resize_with(slot + 1, || None);
+        }
+        facts[slot].get_or_insert_with(GrantFacts::default)
+    }
+    at(facts, p.funder_slot).seen(funder);
+    if let (Some(slot), Some(r)) = (p.recipient_slot, recipient) {
+        at(facts, slot).seen(r);
+    }
+}
+
+/// What a grant row says about its funder and (when an organisation) its recipient.
+fn seen<'r>(c: &Cols, row: &'r dyn Row, g: &Grant, seq: u64) -> (Seen<'r>, Option<Seen<'r>>) {
+    let at = (g.award_date, seq);
+    let funder = Seen {
+        at,
+        name: c.funder_name.get(row),
+        org_type: "",
+        charity_number: "",
+        company_number: "",
+    };
+    let recipient = matches!(g.recipient, Recipient::Org(_)).then(|| Seen {
+        at,
+        name: cell(&c.recipient_name, row),
+        org_type: cell(&c.org_type, row),
+        charity_number: cell(&c.charity_number, row),
+        company_number: cell(&c.company_number, row),
+    });
+    (funder, recipient)
 }
 
 /// Flat 360Giving header and the JSON path it comes from. A path step `[0]` takes the first
@@ -695,6 +858,142 @@ mod tests {
                 "f.csv: the grant amounts of this file add up past £92,233,720,368,547,758.07"
             ),
             "{e}"
+        );
+    }
+
+    /// Everything a grants CSV gives the dataset, read on one thread (`None`) or in parts of
+    /// at least `part_bytes`, as text to compare: the grants (sorted by identifier, as the
+    /// load sorts them), the error, the row accounting and the organisations.
+    fn read_csv(text: &str, skip_invalid: bool, part_bytes: Option<usize>) -> String {
+        let file = InputFile {
+            name: "g.csv".into(),
+            bytes: std::borrow::Cow::Owned(text.as_bytes().to_vec()),
+        };
+        let mut ledger = Ledger::new(skip_invalid);
+        let mut facts = OrgFacts::default();
+        let mut in_parts = None;
+        if let (Some(bytes), Ok(table)) = (part_bytes, Table::csv(&file.name, text)) {
+            in_parts = load_csv_in_parts(&table, &mut ledger, &mut facts, bytes).transpose();
+        }
+        let grants = match in_parts {
+            Some(grants) => grants,
+            // Not split (too small, or a check failed): read on one thread.
+            None => load(&file, GrantsFormat::Csv, &mut ledger, &mut facts),
+        };
+        let grants = grants
+            .map(|mut g| {
+                g.sort_by(|a, b| a.id.cmp(&b.id));
+                g
+            })
+            .map_err(|e| e.to_string());
+        format!(
+            "{grants:#?}\n{:#?}\n{:#?}\n{}\n{:#?}",
+            ledger.files,
+            ledger.listed,
+            ledger.total_invalid,
+            facts.into_organisations()
+        )
+    }
+
+    /// A grants CSV of `rows`, each cell chosen from values that are fine, odd (warnings) or
+    /// wrong (rejected rows), with quoted line breaks, CRLF line ends and ragged rows.
+    fn grants_csv(rows: &[[u8; 12]], crlf: bool) -> String {
+        let pick = |options: &[&str], k: u8| options[k as usize % options.len()].to_owned();
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = "Identifier,Title,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name,Recipient Org:Org Type,Recipient Ind:Identifier,Planned Dates:End Date,Recipient Org:Charity Number".to_owned();
+        text.push_str(eol);
+        for (i, r) in rows.iter().enumerate() {
+            // Mostly unique identifiers; now and then one repeated, or none.
+            let id = match r[0] {
+                0 => "G-1".to_owned(),
+                1..=8 => String::new(),
+                _ => format!("G-{}", i + 2),
+            };
+            let cells = [
+                id,
+                pick(
+                    &[
+                        "Project",
+                        "",
+                        "\"two\nlines\"",
+                        "\"a, \"\"quoted\"\" one\r\nmore\"",
+                    ],
+                    r[1],
+                ),
+                pick(&["100", "0", "12.50", "abc", "", "£1,000"], r[2]),
+                pick(
+                    &[
+                        "2024-01-02",
+                        "2023-05-06",
+                        "2024-01-02T00:00:00+00:00",
+                        "02/13/2024",
+                        "",
+                    ],
+                    r[3],
+                ),
+                pick(&["GB-GOR-1", "GB-GOR-2", "GB-CHC-1", ""], r[4]),
+                pick(&["Funder", "", "Other Funder"], r[5]),
+                pick(
+                    &["GB-CHC-1", "GB-CHC-2", "GB-COH-3", " gb-chc-1 ", ""],
+                    r[6],
+                ),
+                pick(&["Recipient", "", "Another Name"], r[7]),
+                pick(&["", "Individual", "Registered Charity", "Company"], r[8]),
+                pick(&["", "", "", "IND-1", "IND-2"], r[9]),
+                pick(&["", "2030-01-01", "2000-01-01", "soon"], r[10]),
+                pick(&["", "1", "2"], r[11]),
+            ];
+            text.push_str(&cells.join(","));
+            match r[0] % 23 {
+                13 => text.push_str(",extra"),
+                14 => text.push_str(",,"),
+                _ => {}
+            }
+            text.push_str(eol);
+            if r[1] % 29 == 5 {
+                text.push_str(eol);
+            }
+        }
+        text
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn reading_in_parts_gives_what_one_pass_gives(
+            rows in proptest::collection::vec(proptest::array::uniform12(0u8..=255), 0..60),
+            crlf: bool,
+            skip_invalid: bool,
+            part_bytes in 1usize..200,
+        ) {
+            let text = grants_csv(&rows, crlf);
+            proptest::prop_assert_eq!(
+                read_csv(&text, skip_invalid, Some(part_bytes)),
+                read_csv(&text, skip_invalid, None)
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_in_parts_is_read_in_parts_unless_a_check_needs_one_pass() {
+        let rows: Vec<[u8; 12]> = (0..40u8)
+            .map(|i| [9 + i % 13, i, 0, 0, 0, 0, 0, 0, 0, 0, i, i])
+            .collect();
+        let text = grants_csv(&rows, false);
+        let table = Table::csv("g.csv", &text).expect("a table");
+        let parts = table.csv_parts(8, 1).expect("CSV parts");
+        assert!(parts.len() > 1, "{parts:?}");
+        let mut ledger = Ledger::new(true);
+        let mut facts = OrgFacts::default();
+        let read = load_csv_in_parts(&table, &mut ledger, &mut facts, 1).expect("no error");
+        assert!(read.is_some(), "read in parts");
+        // The same file with its last identifier repeated on the first row: one pass.
+        let text = text.replacen("G-2,", "G-41,", 1);
+        let table = Table::csv("g.csv", &text).expect("a table");
+        let read = load_csv_in_parts(&table, &mut ledger, &mut facts, 1).expect("no error");
+        assert!(
+            read.is_none(),
+            "a repeated identifier is placed by one pass"
         );
     }
 

@@ -29,7 +29,7 @@ use crate::model::{
     ReasonCount, Sources,
 };
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use organisations::LEFT_OUT_REASONS;
@@ -502,6 +502,54 @@ pub(crate) fn read_rows<C, T>(
     Ok(out)
 }
 
+/// [`read_rows`] over one part of a CSV table (see [`table::Table::csv_parts`]), with the
+/// columns already resolved, accounting in `ledger` (a ledger of the part's own, merged
+/// afterwards with [`Ledger::absorb_part`]). `Err` when the `csv` crate cannot read the part:
+/// the caller then reads the whole file through [`read_rows`], which places that problem.
+pub(crate) fn read_part<C, T>(
+    table: &table::Table,
+    part: &table::CsvPart,
+    ledger: &mut Ledger,
+    cols: &C,
+    mut parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
+) -> Result<Vec<T>, Problem> {
+    let mut rows = ledger.start(table.file);
+    let mut out = Vec::with_capacity(part.rows_hint());
+    table.for_each_in(part, |place, row| -> Result<(), Problem> {
+        rows.read();
+        let parsed = row.and_then(|row| {
+            let ctx = table::RowCtx {
+                file: table.file,
+                place: &place,
+                row,
+            };
+            parse(cols, &ctx, &mut rows)
+        });
+        match parsed {
+            Ok(v) => {
+                rows.used();
+                out.push(v);
+            }
+            Err(p) => rows.reject(p),
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// How many bytes of CSV a part read on one thread holds at least: a file shorter than two
+/// parts is read on one thread. `FUNDFLOW_PART_BYTES` overrides it, so the tests can read
+/// small files in many parts and check them against the one-thread reading.
+pub(crate) fn part_bytes() -> usize {
+    static BYTES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| {
+        std::env::var("FUNDFLOW_PART_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1 << 20)
+    })
+}
+
 /// Reads a CSV input through [`read_rows`].
 pub(crate) fn read_csv<C, T>(
     file: &InputFile,
@@ -564,6 +612,24 @@ impl Ledger {
         let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
         self.listed.extend(other.listed.into_iter().take(room));
         self.total_invalid += other.total_invalid;
+    }
+
+    /// Adds the accounting of a part of the file started last (a run of its rows read on
+    /// another thread into a ledger of its own, see [`read_part`]): the parts, absorbed in
+    /// file order, give the counts, examples and listed problems of reading the rows in
+    /// one pass, as each keeps the first of its own.
+    fn absorb_part(&mut self, part: Ledger) {
+        if let Some(into) = self.files.last_mut() {
+            for f in part.files {
+                into.rows_read += f.rows_read;
+                into.rows_used += f.rows_used;
+                add_counts(&mut into.rejected, f.rejected);
+                add_counts(&mut into.warnings, f.warnings);
+            }
+        }
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.listed.len());
+        self.listed.extend(part.listed.into_iter().take(room));
+        self.total_invalid += part.total_invalid;
     }
 
     /// A row already counted as used in `file` turns out invalid (a `Same As` checked once
@@ -640,6 +706,17 @@ impl FileLedger<'_> {
     }
 }
 
+/// Adds the counts of a later part of a file to an earlier part's, keeping the first
+/// examples.
+fn add_counts(into: &mut BTreeMap<String, ReasonCount>, from: BTreeMap<String, ReasonCount>) {
+    for (code, r) in from {
+        let entry = into.entry(code).or_default();
+        entry.count += r.count;
+        let room = ReasonCount::MAX_EXAMPLES.saturating_sub(entry.examples.len());
+        entry.examples.extend(r.examples.into_iter().take(room));
+    }
+}
+
 fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
     let entry = map.entry(p.reason.code.to_owned()).or_default();
     entry.count += 1;
@@ -650,18 +727,47 @@ fn count(map: &mut BTreeMap<String, ReasonCount>, p: Problem) {
 
 /// Shares one [`OrgId`] between every row that names the same organisation (keyed by the
 /// cell's raw text), so a national file holds each identifier once instead of once per row.
+/// Each distinct identifier also gets a slot (0, 1, ... in the order first seen), so what
+/// rows say about an organisation can be kept in a vector rather than a map.
 #[derive(Default)]
-pub(crate) struct OrgIds(FastMap<Box<str>, Option<OrgId>>);
+pub(crate) struct OrgIds {
+    by_raw: FastMap<Box<str>, Option<u32>>,
+    by_id: FastMap<OrgId, u32>,
+    ids: Vec<OrgId>,
+}
 
 impl OrgIds {
     /// [`OrgId::parse`], remembered.
     pub(crate) fn parse(&mut self, raw: &str) -> Option<OrgId> {
-        if let Some(id) = self.0.get(raw) {
-            return id.clone();
+        self.slot(raw).map(|s| self.ids[s].clone())
+    }
+
+    /// The slot of [`OrgId::parse`]`(raw)`; `None` when it is empty.
+    pub(crate) fn slot(&mut self, raw: &str) -> Option<usize> {
+        if let Some(slot) = self.by_raw.get(raw) {
+            return slot.map(|s| s as usize);
         }
-        let id = OrgId::parse(raw);
-        self.0.insert(raw.into(), id.clone());
-        id
+        let slot = OrgId::parse(raw).map(|id| match self.by_id.get(&id) {
+            Some(&s) => s,
+            None => {
+                let s = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                self.by_id.insert(id.clone(), s);
+                self.ids.push(id);
+                s
+            }
+        });
+        self.by_raw.insert(raw.into(), slot);
+        slot.map(|s| s as usize)
+    }
+
+    /// The identifier in `slot` (from [`OrgIds::slot`]).
+    pub(crate) fn id(&self, slot: usize) -> &OrgId {
+        &self.ids[slot]
+    }
+
+    /// The identifiers, by slot.
+    pub(crate) fn into_ids(self) -> Vec<OrgId> {
+        self.ids
     }
 }
 
@@ -669,17 +775,30 @@ impl OrgIds {
 /// interner is dropped when loading ends, and only the keys reach the [`Dataset`].
 #[derive(Default)]
 pub(crate) struct Interner {
-    keys: HashMap<String, PersonKey>,
+    keys: FastMap<String, PersonKey>,
 }
 
 impl Interner {
     pub(crate) fn key(&mut self, id: &str) -> PersonKey {
+        // Looked up before inserting: most ids repeat, and `entry` would copy the id.
+        if let Some(&k) = self.keys.get(id) {
+            return k;
+        }
         let next = PersonKey(self.keys.len() as u32);
-        *self.keys.entry(id.to_owned()).or_insert(next)
+        self.keys.insert(id.to_owned(), next);
+        next
     }
 
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The identifiers in the order of their keys (the order first seen).
+    pub(crate) fn into_ordered(self) -> Vec<String> {
+        let mut ids: Vec<(PersonKey, String)> =
+            self.keys.into_iter().map(|(id, k)| (k, id)).collect();
+        ids.sort_unstable_by_key(|(k, _)| *k);
+        ids.into_iter().map(|(_, id)| id).collect()
     }
 }
 
@@ -740,11 +859,25 @@ pub(crate) struct OrgFacts {
 }
 
 #[derive(Default)]
-struct GrantFacts {
+pub(crate) struct GrantFacts {
     name: Option<Dated>,
     org_type: Option<Dated>,
     charity_number: Option<String>,
     company_number: Option<String>,
+}
+
+impl GrantFacts {
+    /// Records what a grant says; the latest grant's name and type win.
+    pub(crate) fn seen(&mut self, s: Seen<'_>) {
+        update_dated(&mut self.name, s.name, s.at);
+        update_dated(&mut self.org_type, s.org_type, s.at);
+        if self.charity_number.is_none() && !s.charity_number.is_empty() {
+            self.charity_number = Some(s.charity_number.to_owned());
+        }
+        if self.company_number.is_none() && !s.company_number.is_empty() {
+            self.company_number = Some(s.company_number.to_owned());
+        }
+    }
 }
 
 /// What one grant row says about one organisation.
@@ -775,13 +908,46 @@ impl OrgFacts {
                 self.grant_facts.entry(id.clone()).or_default()
             }
         };
-        update_dated(&mut g.name, s.name, s.at);
-        update_dated(&mut g.org_type, s.org_type, s.at);
-        if g.charity_number.is_none() && !s.charity_number.is_empty() {
-            g.charity_number = Some(s.charity_number.to_owned());
+        g.seen(s);
+    }
+
+    /// Adds what a later part of the grants file said (read on another thread into facts
+    /// of its own, numbering its rows from 1) as if its rows had been seen here, after the
+    /// `seq_offset` rows before the part: the latest name and type win (by award date,
+    /// then row), and the first charity and company numbers.
+    pub(crate) fn absorb_part(
+        &mut self,
+        part: impl IntoIterator<Item = (OrgId, GrantFacts)>,
+        seq_offset: u64,
+    ) {
+        fn later(into: &mut Option<Dated>, part: Option<Dated>, seq_offset: u64) {
+            if let Some(mut d) = part {
+                d.at.1 += seq_offset;
+                if into.as_ref().is_none_or(|old| d.at > old.at) {
+                    *into = Some(d);
+                }
+            }
         }
-        if g.company_number.is_none() && !s.company_number.is_empty() {
-            g.company_number = Some(s.company_number.to_owned());
+        let part = part.into_iter();
+        self.grant_facts.reserve(part.size_hint().0);
+        for (id, g) in part {
+            let into = match self.grant_facts.entry(id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    if !self.mentioned.contains(e.key()) {
+                        self.mentioned.insert(e.key().clone());
+                    }
+                    e.insert(GrantFacts::default())
+                }
+            };
+            later(&mut into.name, g.name, seq_offset);
+            later(&mut into.org_type, g.org_type, seq_offset);
+            if into.charity_number.is_none() {
+                into.charity_number = g.charity_number;
+            }
+            if into.company_number.is_none() {
+                into.company_number = g.company_number;
+            }
         }
     }
 

@@ -240,10 +240,14 @@ pub fn mentions_unrestricted(text: &str) -> bool {
     // Most titles and descriptions say neither word: look for them without allocating
     // first. Exact, not a heuristic: the only non-ASCII letter whose lower case is an ASCII
     // letter is the Kelvin sign (k), which neither word contains.
+    // Jumping to each place the first letter appears, in either case (memchr2).
     let has = |needle: &[u8]| {
-        text.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+        let b = text.as_bytes();
+        let first = needle[0];
+        memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), b).any(|i| {
+            b.get(i..i + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
     };
     if !has(b"unrestricted") && !has(b"core") {
         return false;

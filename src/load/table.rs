@@ -86,7 +86,7 @@ pub trait RowSource {
 enum Body<'a> {
     Csv(&'a str),
     Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
-    Stream(Box<dyn RowSource + 'a>),
+    Stream(Box<dyn RowSource + Send + Sync + 'a>),
 }
 
 /// A header row and a body of records.
@@ -161,7 +161,7 @@ impl<'a> Table<'a> {
         file: &'a str,
         headers: Vec<String>,
         header_place: Place,
-        source: Box<dyn RowSource + 'a>,
+        source: Box<dyn RowSource + Send + Sync + 'a>,
     ) -> Table<'a> {
         Table {
             file,
@@ -195,30 +195,7 @@ impl<'a> Table<'a> {
     {
         let width = self.headers.len();
         match &self.body {
-            Body::Csv(text) => {
-                let mut reader = csv_reader(text);
-                let mut rec = csv::StringRecord::new();
-                let mut lines = LineCounter::new(text);
-                // Skip the header.
-                reader
-                    .read_record(&mut rec)
-                    .map_err(|e| csv_problem(self.file, &e))?;
-                loop {
-                    match reader.read_record(&mut rec) {
-                        Ok(false) => break,
-                        Ok(true) => {
-                            let byte = rec.position().map_or(0, |p| p.byte());
-                            let place = Place::Line(lines.line_at(byte));
-                            let shape = check_shape(self, &place, rec.len(), width, &rec);
-                            match shape {
-                                Some(p) => f(place, Err(p))?,
-                                None => f(place, Ok(&rec as &dyn Row))?,
-                            }
-                        }
-                        Err(e) => return Err(csv_problem(self.file, &e).into()),
-                    }
-                }
-            }
+            Body::Csv(text) => self.csv_records(text, 1, true, &mut f)?,
             Body::Rows(rows) => {
                 for (place, cells) in rows {
                     let cells = match cells {
@@ -264,6 +241,181 @@ impl<'a> Table<'a> {
         }
         Ok(())
     }
+}
+
+impl<'a> Table<'a> {
+    /// Splits a CSV table's text into about `parts` runs of whole records, each at least
+    /// `min_bytes` long (the last may be shorter), for reading on several threads with
+    /// [`Table::for_each_in`]. A run ends just after a line break that is outside every
+    /// quoted field, so each one starts a record, and a run knows the line it starts on.
+    /// `None` for a table that is not CSV text.
+    pub fn csv_parts(&self, parts: usize, min_bytes: usize) -> Option<Vec<CsvPart>> {
+        let Body::Csv(text) = &self.body else {
+            return None;
+        };
+        let b = text.as_bytes();
+        let step = (b.len() / parts.max(1)).max(min_bytes.max(1));
+        let targets: Vec<usize> = (1..)
+            .map(|k| k * step)
+            .take_while(|&t| t < b.len())
+            .collect();
+        let mut starts = vec![0];
+        starts.extend(record_starts(b, &targets));
+        starts.push(b.len());
+        starts.dedup();
+        use rayon::prelude::*;
+        let newlines: Vec<u64> = starts
+            .par_windows(2)
+            .map(|w| memchr::memchr_iter(b'\n', &b[w[0]..w[1]]).count() as u64)
+            .collect();
+        let mut first_line = 1;
+        Some(
+            starts
+                .windows(2)
+                .zip(newlines)
+                .map(|(w, lines)| {
+                    let part = CsvPart {
+                        start: w[0],
+                        end: w[1],
+                        first_line,
+                        line_breaks: lines,
+                    };
+                    first_line += lines;
+                    part
+                })
+                .collect(),
+        )
+    }
+
+    /// [`Table::for_each`] over one part of a CSV table's records (from
+    /// [`Table::csv_parts`]), with the same places, cells and problems. The first part
+    /// holds the header, which is skipped. Does nothing for a table that is not CSV text.
+    pub fn for_each_in<E>(
+        &self,
+        part: &CsvPart,
+        f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<Problem>,
+    {
+        let Body::Csv(text) = &self.body else {
+            return Ok(());
+        };
+        let slice = text.get(part.start..part.end).unwrap_or("");
+        self.csv_records(slice, part.first_line, part.start == 0, f)
+    }
+
+    /// Reads the CSV records of `text`, which starts a record on line `first_line`
+    /// (skipping the header when `header` is set).
+    fn csv_records<E>(
+        &self,
+        text: &str,
+        first_line: u64,
+        header: bool,
+        mut f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<Problem>,
+    {
+        let width = self.headers.len();
+        let mut reader = csv_reader(text);
+        let mut rec = csv::StringRecord::new();
+        let mut lines = LineCounter::new(text);
+        lines.line = first_line;
+        if header {
+            reader
+                .read_record(&mut rec)
+                .map_err(|e| csv_problem(self.file, &e))?;
+        }
+        loop {
+            match reader.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let byte = rec.position().map_or(0, |p| p.byte());
+                    let place = Place::Line(lines.line_at(byte));
+                    let shape = check_shape(self, &place, rec.len(), width, &rec);
+                    match shape {
+                        Some(p) => f(place, Err(p))?,
+                        None => f(place, Ok(&rec as &dyn Row))?,
+                    }
+                }
+                Err(e) => return Err(csv_problem(self.file, &e).into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A run of whole records of a CSV table: its bytes and the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvPart {
+    start: usize,
+    end: usize,
+    first_line: u64,
+    line_breaks: u64,
+}
+
+impl CsvPart {
+    /// At most how many records the part holds (its line breaks, plus one for a last line
+    /// without one), to size the vector that collects them.
+    pub fn rows_hint(&self) -> usize {
+        usize::try_from(self.line_breaks).map_or(0, |n| n.saturating_add(1))
+    }
+}
+
+/// For each offset in `targets` (increasing), the start of the first record that begins
+/// after it: just past the first line break at or after the target that is outside every
+/// quoted field. Quoted fields follow the rules of [`unterminated_quote_line`] (a quote
+/// opens a field only at its start; `""` inside is a literal quote). Targets inside the
+/// last record give nothing.
+fn record_starts(b: &[u8], targets: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(targets.len());
+    let mut t = 0;
+    // Outside every quoted field from `i` on.
+    let mut i = 0;
+    while t < targets.len() && i < b.len() {
+        // The next quote that opens a field, or the end: [i, q) is outside quotes.
+        let mut q = i;
+        let q = loop {
+            match memchr::memchr(b'"', &b[q..]) {
+                None => break b.len(),
+                Some(k) if q + k == 0 || matches!(b[q + k - 1], b',' | b'\n' | b'\r') => {
+                    break q + k
+                }
+                Some(k) => q += k + 1,
+            }
+        };
+        while t < targets.len() {
+            let from = targets[t].max(i);
+            if from >= q {
+                break;
+            }
+            match memchr::memchr(b'\n', &b[from..q]) {
+                Some(k) => {
+                    let start = from + k + 1;
+                    out.push(start);
+                    while t < targets.len() && targets[t] < start {
+                        t += 1;
+                    }
+                }
+                None => break,
+            }
+        }
+        if q >= b.len() {
+            break;
+        }
+        // Past the quoted field that opens at q.
+        let mut j = q + 1;
+        i = loop {
+            match memchr::memchr(b'"', &b[j..]) {
+                // Never closed (Table::csv refuses such a file first).
+                None => return out,
+                Some(k) if b.get(j + k + 1) == Some(&b'"') => j += k + 2,
+                Some(k) => break j + k + 1,
+            }
+        };
+    }
+    out
 }
 
 /// The problem with a record's shape, if any.
@@ -646,6 +798,55 @@ mod tests {
                 unterminated_quote_line_by_byte(&text)
             );
         }
+    }
+
+    /// Every record of `t` as its place and cells or problem, read in one pass or in the
+    /// parts `csv_parts(parts, 1)` gives.
+    fn records(t: &Table, parts: Option<usize>) -> Vec<String> {
+        let mut out = vec![];
+        let mut each = |place: Place, row: Result<&dyn Row, Problem>| -> Result<(), Problem> {
+            out.push(match row {
+                Ok(row) => format!(
+                    "{place:?} {:?}",
+                    (0..4).map(|i| row.get(i).to_owned()).collect::<Vec<_>>()
+                ),
+                Err(p) => format!("{place:?} {p}"),
+            });
+            Ok(())
+        };
+        let read = match parts.and_then(|n| t.csv_parts(n, 1)) {
+            Some(parts) => parts.iter().try_for_each(|p| t.for_each_in(p, &mut each)),
+            None => t.for_each(&mut each),
+        };
+        if let Err(p) = read {
+            out.push(format!("error {p}"));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parts_read_the_records_one_pass_reads(
+            text in "[a\",\n\r]{0,80}",
+            parts in 1usize..12,
+        ) {
+            let text = format!("h1,h2\n{text}");
+            if let Ok(t) = Table::csv("t.csv", &text) {
+                proptest::prop_assert_eq!(records(&t, Some(parts)), records(&t, None));
+            };
+        }
+    }
+
+    #[test]
+    fn parts_start_after_a_line_break_outside_quotes_and_know_their_line() {
+        // Records on lines 2, 3-4 (a quoted line break) and 5.
+        let text = "h\nab\n\"c\nd\"\ne\n";
+        let t = Table::csv("t.csv", text).expect("table");
+        let parts = t.csv_parts(text.len(), 1).expect("CSV parts");
+        // Targets at every byte; the line break inside the quotes (byte 7) starts no part.
+        let starts: Vec<(usize, u64)> = parts.iter().map(|p| (p.start, p.first_line)).collect();
+        assert_eq!(starts, vec![(0, 1), (2, 2), (5, 3), (11, 5)]);
+        assert_eq!(records(&t, Some(text.len())), records(&t, None));
     }
 
     #[test]
