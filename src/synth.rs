@@ -223,6 +223,15 @@ fn write_dataset(scale: Scale, seed: u64, dir: &Path) -> Result<Summary, Error> 
 
 // ----------------------------------------------------------------------------- randomness
 
+/// The outcome of the first cut above `u` in `cuts` (cumulative probabilities, rising), or
+/// `rest` when `u` is at or above them all: for `u` uniform in [0, 1), outcome k has
+/// probability cut k − cut k−1.
+fn bucket<T: Copy>(u: f64, cuts: &[(f64, T)], rest: T) -> T {
+    cuts.iter()
+        .find(|(cut, _)| u < *cut)
+        .map_or(rest, |(_, t)| *t)
+}
+
 /// A seeded stream with the draws the generator needs.
 struct Draw(Pcg64);
 
@@ -255,6 +264,11 @@ impl Draw {
     /// Uniform in `[0, 1)`.
     fn unit(&mut self) -> f64 {
         self.0.random::<f64>()
+    }
+
+    /// One of several outcomes by cumulative probability: see [`bucket`].
+    fn bucket<T: Copy>(&mut self, cuts: &[(f64, T)], rest: T) -> T {
+        bucket(self.unit(), cuts, rest)
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -557,20 +571,18 @@ impl World {
             } else if rank < 4 {
                 Kind::Government
             } else {
-                let u = d.unit();
-                if u < 0.28 {
-                    Kind::Council
-                } else if u < 0.38 {
-                    Kind::Icb
-                } else if u < 0.52 {
-                    Kind::CommunityFoundation
-                } else {
-                    Kind::Trust
-                }
+                d.bucket(
+                    &[
+                        (0.28, Kind::Council),
+                        (0.38, Kind::Icb),
+                        (0.52, Kind::CommunityFoundation),
+                    ],
+                    Kind::Trust,
+                )
             };
-            let area = d.index(n_areas);
             let i = orgs.len();
-            let org = make_org(&mut d, i, kind, area, &areas);
+            let org = make_org(&mut d, i, kind, &areas);
+            let area = org.area;
             let (median_pounds, sigma, local, months): (f64, f64, bool, &'static [u32]) = match kind
             {
                 Kind::Lottery => (12_000.0, 1.3, false, &[12, 12, 24, 36, 36, 60]),
@@ -634,29 +646,22 @@ impl World {
         let mut by_area: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_areas];
         let mut all = Vec::new();
         while (orgs.len() as u64) < plan.organisations {
-            let u = d.unit();
-            let kind = if u < 0.010 {
-                Kind::Council
-            } else if u < 0.020 {
-                Kind::NhsTrust
-            } else if u < 0.050 {
-                Kind::School
-            } else if u < 0.500 {
-                Kind::Charity
-            } else if u < 0.530 {
-                Kind::ScottishCharity
-            } else if u < 0.620 {
-                Kind::Cic
-            } else if u < 0.700 {
-                Kind::Company
-            } else if u < 0.840 {
-                Kind::ListedGroup
-            } else {
-                Kind::UnknownGroup
-            };
-            let area = d.index(n_areas);
+            let kind = d.bucket(
+                &[
+                    (0.010, Kind::Council),
+                    (0.020, Kind::NhsTrust),
+                    (0.050, Kind::School),
+                    (0.500, Kind::Charity),
+                    (0.530, Kind::ScottishCharity),
+                    (0.620, Kind::Cic),
+                    (0.700, Kind::Company),
+                    (0.840, Kind::ListedGroup),
+                ],
+                Kind::UnknownGroup,
+            );
             let i = orgs.len();
-            let org = make_org(&mut d, i, kind, area, &areas);
+            let org = make_org(&mut d, i, kind, &areas);
+            let area = org.area;
             let damp = match kind {
                 Kind::Company | Kind::School | Kind::Council | Kind::NhsTrust => 0.3,
                 Kind::UnknownGroup | Kind::ListedGroup => 0.6,
@@ -703,7 +708,10 @@ impl World {
     }
 }
 
-fn make_org(d: &mut Draw, i: usize, kind: Kind, area: usize, areas: &[String]) -> Org {
+/// Organisation `i`, of `kind`, in an area drawn from `areas` (the first draw), named and
+/// numbered as its kind is in 360Giving data.
+fn make_org(d: &mut Draw, i: usize, kind: Kind, areas: &[String]) -> Org {
+    let area = d.index(areas.len());
     let place = &areas[area];
     let n = i as u64;
     let (id, name) = match kind {
@@ -1680,21 +1688,17 @@ fn write_partnership_work(
             let kind = if extra {
                 "expenses"
             } else if seat.org.is_none() {
-                if u < 0.6 {
-                    "involvement"
-                } else if u < 0.85 {
-                    "expenses"
-                } else {
-                    "honorarium"
-                }
-            } else if u < 0.75 {
-                "involvement"
-            } else if u < 0.85 {
-                "expenses"
-            } else if u < 0.95 {
-                "honorarium"
+                bucket(u, &[(0.6, "involvement"), (0.85, "expenses")], "honorarium")
             } else {
-                "backfill"
+                bucket(
+                    u,
+                    &[
+                        (0.75, "involvement"),
+                        (0.85, "expenses"),
+                        (0.95, "honorarium"),
+                    ],
+                    "backfill",
+                )
             };
             let n = payments.rows + 1;
             payments.fmt(format_args!("PAY-{n:07}"))?;
@@ -1796,6 +1800,17 @@ mod tests {
             let x = d.log_normal(100.0, 1.0);
             assert!(x.is_finite() && x > 0.0);
         }
+    }
+
+    #[test]
+    fn buckets_split_the_unit_interval_at_their_cuts() {
+        // Cuts 0.6 and 0.85: [0, 0.6) → a (60%), [0.6, 0.85) → b (25%), [0.85, 1) → c (15%).
+        let cuts = [(0.6, 'a'), (0.85, 'b')];
+        assert_eq!(bucket(0.0, &cuts, 'c'), 'a');
+        assert_eq!(bucket(0.599, &cuts, 'c'), 'a');
+        assert_eq!(bucket(0.6, &cuts, 'c'), 'b');
+        assert_eq!(bucket(0.85, &cuts, 'c'), 'c');
+        assert_eq!(bucket(0.5, &[], 'c'), 'c');
     }
 
     #[test]

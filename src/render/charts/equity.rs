@@ -2,12 +2,12 @@
 //! `Led By` group, whether paying people changes who turns up, funders' funding practice,
 //! and the unpaid time carried by community members.
 
-use super::layout::{self, Band, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
+use super::layout::{self, Band, Bar, Bars, Format, LABEL, MARGIN, SMALL, WIDTH};
 use super::scene::{
-    label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, TextStyle, GRID, MUTED, WHITE,
+    label_lines, text_width, two_line_width, wrap, Align, Rgb, TextStyle, GRID, MUTED, WHITE,
 };
-use super::{col, Kind};
-use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
+use super::{col, Kind, Spec};
+use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
@@ -87,12 +87,53 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
         ),
         None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
     };
-    let subtitle = format!(
-        "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {} with most seats are named. {rho}",
-        us.top5.len()
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let mut rows: Vec<SeatRow> = orgs
+        .iter()
+        .map(|o| SeatRow {
+            org: o,
+            top5: is_top(o),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.org
+            .attended_rows
+            .cmp(&a.org.attended_rows)
+            .then(b.org.received.total_cmp(&a.org.received))
+            .then(a.org.id.cmp(&b.org.id))
+    });
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Usual suspects: seats and money".into(),
+        title,
+        subtitle: format!(
+            "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {} with most seats are named. {rho}",
+            us.top5.len()
+        ),
+        alt: format!(
+            "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
+            orgs.len(),
+            rows.iter()
+                .filter(|r| r.top5)
+                .map(|r| format!(
+                    "{}: {} seats, {} received.",
+                    r.org.name,
+                    r.org.attended_rows,
+                    money(r.org.received)
+                ))
+                .collect::<Vec<_>>()
+                .join(" "),
+            rho
+        ),
+        columns: vec![
+            col("name", "Organisation", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("attended_rows", "Seats taken", Kind::Number),
+            col("partnerships", "Partnerships", Kind::Number),
+            col("received", "Received", Kind::Money),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let mut sectors: Vec<Sector> = orgs.iter().map(|o| o.sector).collect();
     sectors.sort();
     sectors.dedup();
@@ -241,52 +282,7 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
         "Seats taken: partnership meetings attended (attended rows)",
         TextStyle::new(SMALL).align(Align::Centre),
     );
-    layout::footer(&mut scene, y + 60, &source(f));
-    let mut rows: Vec<SeatRow> = orgs
-        .iter()
-        .map(|o| SeatRow {
-            org: o,
-            top5: is_top(o),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.org
-            .attended_rows
-            .cmp(&a.org.attended_rows)
-            .then(b.org.received.total_cmp(&a.org.received))
-            .then(a.org.id.cmp(&b.org.id))
-    });
-    let alt = format!(
-        "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
-        orgs.len(),
-        rows.iter()
-            .filter(|r| r.top5)
-            .map(|r| format!(
-                "{}: {} seats, {} received.",
-                r.org.name,
-                r.org.attended_rows,
-                money(r.org.received)
-            ))
-            .collect::<Vec<_>>()
-            .join(" "),
-        rho
-    );
-    Ok(Built::Chart(Chart {
-        label: "Usual suspects: seats and money".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Organisation", Kind::Text),
-            col("sector", "Sector", Kind::Text),
-            col("attended_rows", "Seats taken", Kind::Number),
-            col("partnerships", "Partnerships", Kind::Number),
-            col("received", "Received", Kind::Money),
-        ],
-    }))
+    spec.finish(f, scene, y + 60, &rows)
 }
 
 /// Under-funded groups: the representation ratio of each `Led By` tag.
@@ -323,12 +319,6 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             .then(a.tag.cmp(&b.tag))
     });
     let low = shown[0];
-    let title = format!(
-        "Organisations tagged “{}” are {} of VCSE organisations but received {} of VCSE funding",
-        low.tag,
-        low.org_share.map_or("–".into(), percent),
-        low.funding_share.map_or("–".into(), percent)
-    );
     let th = &f.parameters.under_funded;
     let absent_note = if absent.is_empty() {
         String::new()
@@ -338,12 +328,46 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             absent.join(", ")
         )
     };
-    let subtitle = format!(
-        "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; at or below {} is flagged (UNDER-FUNDED-GROUP) for tags on at least {} organisations, at or below {} high; the green band is above an even share.{absent_note}",
-        th.medium, f.parameters.under_funded_min_orgs, th.high
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Funding by Led By group".into(),
+        title: format!(
+            "Organisations tagged “{}” are {} of VCSE organisations but received {} of VCSE funding",
+            low.tag,
+            low.org_share.map_or("–".into(), percent),
+            low.funding_share.map_or("–".into(), percent)
+        ),
+        subtitle: format!(
+            "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; at or below {} is flagged (UNDER-FUNDED-GROUP) for tags on at least {} organisations, at or below {} high; the green band is above an even share.{absent_note}",
+            th.medium, f.parameters.under_funded_min_orgs, th.high
+        ),
+        alt: format!(
+            "Bar chart of the representation ratio by Led By tag: {}.{}",
+            shown
+                .iter()
+                .map(|x| format!(
+                    "{} {:.2} ({} of funding, {} of organisations)",
+                    x.tag,
+                    x.representation_ratio.unwrap_or(0.0),
+                    x.funding_share.map_or("–".into(), percent),
+                    x.org_share.map_or("–".into(), percent)
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+            absent_note
+        ),
+        columns: vec![
+            col("tag", "Led By tag", Kind::Text),
+            col("organisations", "Organisations", Kind::Number),
+            col("org_share", "Share of organisations", Kind::Percent),
+            col("received", "Received", Kind::Money),
+            col("funding_share", "Share of funding", Kind::Percent),
+            col("seat_share", "Share of seats", Kind::Percent),
+            col("representation_ratio", "Ratio", Kind::Hours),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let bars: Vec<Bar> = shown
         .iter()
@@ -387,7 +411,6 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             label: "above even".into(),
         },
     ];
-    let lines: [RefLine; 0] = [];
     let y = layout::hbars(
         &mut scene,
         y,
@@ -396,47 +419,13 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             max,
             format: Some(Format::Number),
             axis: "Representation ratio (share of funding ÷ share of organisations)",
-            lines: &lines,
             bands: &bands,
             bar_height: 56,
             axis_ticks: true,
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar chart of the representation ratio by Led By tag: {}.{}",
-        shown
-            .iter()
-            .map(|x| format!(
-                "{} {:.2} ({} of funding, {} of organisations)",
-                x.tag,
-                x.representation_ratio.unwrap_or(0.0),
-                x.funding_share.map_or("–".into(), percent),
-                x.org_share.map_or("–".into(), percent)
-            ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        absent_note
-    );
-    Ok(Built::Chart(Chart {
-        label: "Funding by Led By group".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, g)?,
-        columns: vec![
-            col("tag", "Led By tag", Kind::Text),
-            col("organisations", "Organisations", Kind::Number),
-            col("org_share", "Share of organisations", Kind::Percent),
-            col("received", "Received", Kind::Money),
-            col("funding_share", "Share of funding", Kind::Percent),
-            col("seat_share", "Share of seats", Kind::Percent),
-            col("representation_ratio", "Ratio", Kind::Hours),
-        ],
-    }))
+    spec.finish(f, scene, y, g)
 }
 
 #[derive(Serialize)]
@@ -446,6 +435,17 @@ struct CoverageRow<'a> {
     #[serde(flatten)]
     coverage: &'a Coverage,
     note: Option<String>,
+}
+
+impl<'a> CoverageRow<'a> {
+    fn of(partnership: &'a str, name: &'a str, coverage: &'a Coverage) -> Self {
+        CoverageRow {
+            partnership,
+            name,
+            coverage,
+            note: coverage_note(coverage),
+        }
+    }
 }
 
 /// Why a coverage rate is missing, in words.
@@ -482,27 +482,61 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
             "no payments to attendees recorded (payments.csv is needed to tell paid from unpaid attendance)",
         ));
     }
-    let mut groups: Vec<(String, String, &Coverage)> =
-        vec![("all".into(), "All partnerships".into(), &ca.overall)];
-    for p in ca
-        .by_partnership
-        .iter()
-        .take(super::partnership::MAX_PARTNERSHIPS)
-    {
-        groups.push((p.partnership.clone(), p.name.clone(), &p.coverage));
-    }
+    let mut rows = vec![CoverageRow::of("all", "All partnerships", &ca.overall)];
+    rows.extend(
+        ca.by_partnership
+            .iter()
+            .take(super::partnership::MAX_PARTNERSHIPS)
+            .map(|p| CoverageRow::of(&p.partnership, &p.name, &p.coverage)),
+    );
     let o = &ca.overall;
-    let title = match (o.covered_attendance_rate, o.uncovered_attendance_rate) {
-        (Some(a), Some(b)) => format!(
-            "VCSE-side members attended {} of meetings when their time was paid for, {} when it was not",
-            percent(a),
-            percent(b)
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Paying people and who turns up".into(),
+        title: match (o.covered_attendance_rate, o.uncovered_attendance_rate) {
+            (Some(a), Some(b)) => format!(
+                "VCSE-side members attended {} of meetings when their time was paid for, {} when it was not",
+                percent(a),
+                percent(b)
+            ),
+            _ => "Attendance of VCSE-side members whose time was paid for, and of those whose time was not".into(),
+        },
+        subtitle: "Attended ÷ all attendance rows (attended, apologies, absent) of VCSE-side members, split by whether a payment covered the meeting. A rate needs at least 10 rows in both groups.".into(),
+        alt: format!(
+            "Bar charts of VCSE-side attendance rates when time was paid for and when it was not. {}",
+            rows.iter()
+                .map(|r| format!(
+                    "{}: paid {}, unpaid {}{}.",
+                    r.name,
+                    r.coverage
+                        .covered_attendance_rate
+                        .map_or("no rate".into(), percent),
+                    r.coverage
+                        .uncovered_attendance_rate
+                        .map_or("no rate".into(), percent),
+                    r.note
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                ))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
-        _ => "Attendance of VCSE-side members whose time was paid for, and of those whose time was not".into(),
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("covered_attendance_rate", "Paid: attended", Kind::Percent),
+            col(
+                "uncovered_attendance_rate",
+                "Unpaid: attended",
+                Kind::Percent,
+            ),
+            col("covered_rows", "Paid rows", Kind::Number),
+            col("uncovered_rows", "Unpaid rows", Kind::Number),
+            col("note", "Note", Kind::Text),
+        ],
     };
-    let subtitle = "Attended ÷ all attendance rows (attended, apologies, absent) of VCSE-side members, split by whether a payment covered the meeting. A rate needs at least 10 rows in both groups.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, subtitle);
+    let (mut scene, mut y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let (paid, unpaid) = (c, c.lighten(0.62));
     y = layout::legend(
@@ -518,10 +552,9 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
         .map(|m| text_width(m, LABEL, false))
         .max()
         .unwrap_or(200);
-    let mut rows = Vec::new();
-    for (i, (id, name, cov)) in groups.iter().enumerate() {
-        y = layout::subheading(&mut scene, y, name);
-        let note = coverage_note(cov);
+    for (i, r) in rows.iter().enumerate() {
+        y = layout::subheading(&mut scene, y, r.name);
+        let cov = r.coverage;
         let bar = |label: &str, rate: Option<f64>, rows_n: Option<usize>, fill: Rgb| Bar {
             label: label.into(),
             swatch: None,
@@ -555,7 +588,7 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
                 unpaid,
             ),
         ];
-        let last = i + 1 == groups.len();
+        let last = i + 1 == rows.len();
         y = layout::hbars(
             &mut scene,
             y,
@@ -570,61 +603,14 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
                 ..Bars::default()
             },
         );
-        if let Some(n) = &note {
+        if let Some(n) = &r.note {
             for line in wrap(&format!("No rate: {n}."), SMALL, false, WIDTH - 2 * MARGIN) {
                 scene.text(MARGIN, y + 20, &line, layout::NOTE);
                 y += 40;
             }
         }
-        rows.push(CoverageRow {
-            partnership: id,
-            name,
-            coverage: cov,
-            note,
-        });
     }
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar charts of VCSE-side attendance rates when time was paid for and when it was not. {}",
-        rows.iter()
-            .map(|r| format!(
-                "{}: paid {}, unpaid {}{}.",
-                r.name,
-                r.coverage
-                    .covered_attendance_rate
-                    .map_or("no rate".into(), percent),
-                r.coverage
-                    .uncovered_attendance_rate
-                    .map_or("no rate".into(), percent),
-                r.note
-                    .as_ref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default()
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "Paying people and who turns up".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Partnership", Kind::Text),
-            col("covered_attendance_rate", "Paid: attended", Kind::Percent),
-            col(
-                "uncovered_attendance_rate",
-                "Unpaid: attended",
-                Kind::Percent,
-            ),
-            col("covered_rows", "Paid rows", Kind::Number),
-            col("uncovered_rows", "Unpaid rows", Kind::Number),
-            col("note", "Note", Kind::Text),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 #[derive(Serialize)]
@@ -721,33 +707,65 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
                 .total_cmp(&b.short_term_share.unwrap_or(0.0))
                 .then(b.id.cmp(a.id))
         });
-    let title = match lead {
-        Some(r) => format!(
-            "{} gave {} of its money in grants of a year or less",
-            r.name,
-            r.short_term_share.map_or("–".into(), percent)
-        ),
-        None => "How long each funder's grants run".into(),
-    };
     let assumed: usize = rows.iter().map(|r| r.lengths_assumed).sum();
-    let subtitle = format!(
-        "Share of each funder's money in short-term grants (12 months or less), 13–35 months and long-term grants (36 months or more); median grant length at the end. The square is the funder's sector.{}{}",
-        if assumed > 0 {
-            format!(
-                " {} grants had no end date or duration and are taken as 12 months (an assumption), so short-term shares built on them are soft.",
-                layout::thousands(assumed as f64)
-            )
-        } else {
-            String::new()
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "How long funders fund for".into(),
+        title: match lead {
+            Some(r) => format!(
+                "{} gave {} of its money in grants of a year or less",
+                r.name,
+                r.short_term_share.map_or("–".into(), percent)
+            ),
+            None => "How long each funder's grants run".into(),
         },
-        if all > TOP_N {
-            format!(" The {TOP_N} largest of {all} funders.")
-        } else {
-            String::new()
-        }
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+        subtitle: format!(
+            "Share of each funder's money in short-term grants (12 months or less), 13–35 months and long-term grants (36 months or more); median grant length at the end. The square is the funder's sector.{}{}",
+            if assumed > 0 {
+                format!(
+                    " {} grants had no end date or duration and are taken as 12 months (an assumption), so short-term shares built on them are soft.",
+                    layout::thousands(assumed as f64)
+                )
+            } else {
+                String::new()
+            },
+            if all > TOP_N {
+                format!(" The {TOP_N} largest of {all} funders.")
+            } else {
+                String::new()
+            }
+        ),
+        alt: format!(
+            "Stacked bar chart of each funder's money by grant length: {}.",
+            rows.iter()
+                .map(|r| format!(
+                    "{}: {} short-term, {} long-term, median {} months{}",
+                    r.name,
+                    r.short_term_share.map_or("–".into(), percent),
+                    r.long_term_share.map_or("–".into(), percent),
+                    r.median_months
+                        .map_or("–".into(), |m| Format::Number.show(m)),
+                    if r.lengths_assumed > 0 {
+                        format!(" ({} lengths assumed)", r.lengths_assumed)
+                    } else {
+                        String::new()
+                    }
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("short_term_share", "12 months or less", Kind::Percent),
+            col("long_term_share", "36 months or more", Kind::Percent),
+            col("median_months", "Median months", Kind::Number),
+            col("lengths_assumed", "Lengths assumed", Kind::Number),
+            col("unrestricted_share", "Unrestricted", Kind::Percent),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let y = layout::legend(
         &mut scene,
         y,
@@ -771,44 +789,7 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Stacked bar chart of each funder's money by grant length: {}.",
-        rows.iter()
-            .map(|r| format!(
-                "{}: {} short-term, {} long-term, median {} months{}",
-                r.name,
-                r.short_term_share.map_or("–".into(), percent),
-                r.long_term_share.map_or("–".into(), percent),
-                r.median_months
-                    .map_or("–".into(), |m| Format::Number.show(m)),
-                if r.lengths_assumed > 0 {
-                    format!(" ({} lengths assumed)", r.lengths_assumed)
-                } else {
-                    String::new()
-                }
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "How long funders fund for".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Funder", Kind::Text),
-            col("total", "Awarded", Kind::Money),
-            col("short_term_share", "12 months or less", Kind::Percent),
-            col("long_term_share", "36 months or more", Kind::Percent),
-            col("median_months", "Median months", Kind::Number),
-            col("lengths_assumed", "Lengths assumed", Kind::Number),
-            col("unrestricted_share", "Unrestricted", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 /// Community burden: unpaid hours of community members per partnership.
@@ -861,20 +842,42 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             a.1.total_cmp(&b.1)
                 .then(b.0.partnership.cmp(&a.0.partnership))
         });
-    let title = match lead {
-        Some((x, h)) => format!(
-            "Community members gave {} hours unpaid to {}{}",
-            Format::Number.show(h.round()),
-            x.name,
-            x.burden_top_decile_share
-                .map(|s| format!("; the busiest tenth of them carried {}", percent(s)))
-                .unwrap_or_default()
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Community members' unpaid time".into(),
+        title: match lead {
+            Some((x, h)) => format!(
+                "Community members gave {} hours unpaid to {}{}",
+                Format::Number.show(h.round()),
+                x.name,
+                x.burden_top_decile_share
+                    .map(|s| format!("; the busiest tenth of them carried {}", percent(s)))
+                    .unwrap_or_default()
+            ),
+            None => "Unpaid time of community members".into(),
+        },
+        subtitle: "Unpaid attended hours of individual community members (attending as themselves, not for an organisation) per partnership, and the share carried by the top 10% of them. No person is named.".into(),
+        alt: format!(
+            "Bar chart of unpaid hours of community members per partnership: {}.",
+            b.iter()
+                .map(|x| format!(
+                    "{} {}",
+                    x.name,
+                    x.unpaid_hours
+                        .map_or("payment not recorded".into(), |h| format!("{h:.1} hours"))
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
-        None => "Unpaid time of community members".into(),
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("people", "Community members", Kind::Number),
+            col("unpaid_hours", "Unpaid hours", Kind::Hours),
+            col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
+        ],
     };
-    let subtitle = "Unpaid attended hours of individual community members (attending as themselves, not for an organisation) per partnership, and the share carried by the top 10% of them. No person is named.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, title.as_str(), subtitle);
+    let (mut scene, y) = spec.begin();
     let max = b.iter().filter_map(|x| x.unpaid_hours).fold(0.0, f64::max);
     let y = layout::hbars(
         &mut scene,
@@ -889,32 +892,5 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar chart of unpaid hours of community members per partnership: {}.",
-        b.iter()
-            .map(|x| format!(
-                "{} {}",
-                x.name,
-                x.unpaid_hours
-                    .map_or("payment not recorded".into(), |h| format!("{h:.1} hours"))
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "Community members' unpaid time".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &b)?,
-        columns: vec![
-            col("name", "Partnership", Kind::Text),
-            col("people", "Community members", Kind::Number),
-            col("unpaid_hours", "Unpaid hours", Kind::Hours),
-            col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &b)
 }

@@ -5,8 +5,8 @@
 use super::concentration::{HIGH, MODERATE};
 use super::layout::{self, Format, MARGIN, SMALL, WIDTH};
 use super::scene::{text_width, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
-use super::{col, Kind};
-use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section};
+use super::{col, Kind, Spec};
+use super::{sector_colour, sector_name, skip, Built, Section};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
@@ -298,8 +298,37 @@ pub(super) fn trends(f: &Findings) -> Result<Built, Error> {
             String::new()
         }
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Trends,
+        label: "Headline figures per financial year".into(),
+        title,
+        subtitle,
+        alt: format!(
+            "Small-multiple line charts of headline figures per financial year. {}",
+            years
+                .iter()
+                .map(|t| format!(
+                    "{}{}: {} awarded, VCSE share {}, HHI {}, ending within 12 months {}.",
+                    t.label,
+                    if t.complete { "" } else { " (partial)" },
+                    money(t.amount),
+                    t.vcse_share.map_or("not measured".into(), percent),
+                    t.hhi.map_or("not measured".into(), layout::thousands),
+                    t.ending_12m_share.map_or("not measured".into(), percent)
+                ))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        columns: vec![
+            col("year", "Year", Kind::Text),
+            col("partnership", "Partnership", Kind::Text),
+            col("figure", "Figure", Kind::Text),
+            col("value", "Value", Kind::Hours),
+            col("note", "Why missing", Kind::Text),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
     let mut legend: Vec<(String, Rgb)> = panels[0]
         .stack
         .iter()
@@ -333,40 +362,7 @@ pub(super) fn trends(f: &Findings) -> Result<Built, Error> {
     }
     let rows_of_panels = panels.len().div_ceil(COLUMNS as usize) as i32;
     y += rows_of_panels * (panel_h + 24);
-    layout::footer(&mut scene, y, &source(f));
-
-    let alt = format!(
-        "Small-multiple line charts of headline figures per financial year. {}",
-        years
-            .iter()
-            .map(|t| format!(
-                "{}{}: {} awarded, VCSE share {}, HHI {}, ending within 12 months {}.",
-                t.label,
-                if t.complete { "" } else { " (partial)" },
-                money(t.amount),
-                t.vcse_share.map_or("not measured".into(), percent),
-                t.hhi.map_or("not measured".into(), layout::thousands),
-                t.ending_12m_share.map_or("not measured".into(), percent)
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "Headline figures per financial year".into(),
-        name: NAME.into(),
-        section: Section::Trends,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("year", "Year", Kind::Text),
-            col("partnership", "Partnership", Kind::Text),
-            col("figure", "Figure", Kind::Text),
-            col("value", "Value", Kind::Hours),
-            col("note", "Why missing", Kind::Text),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 /// The first and last years the title may quote a VCSE share from: complete years (the
