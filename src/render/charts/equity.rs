@@ -2,16 +2,14 @@
 //! `Led By` group, whether paying people changes who turns up, funders' funding practice,
 //! and the unpaid time carried by community members.
 
-use super::layout::{self, Band, Bar, Bars, Format, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{
-    label_lines, text_width, two_line_width, wrap, Align, Rgb, TextStyle, GRID, MUTED, WHITE,
-};
+use super::layout::{self, Band, Bar, Bars, Dot, Format, Scatter, LABEL, MARGIN, SMALL, WIDTH};
+use super::scene::{text_width, wrap, Rgb};
 use super::{col, Kind, Spec};
 use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
-use crate::measures::equity::{Coverage, GroupFigures, SeatHolder};
+use crate::measures::equity::{Coverage, GroupFigures, SeatHolder, UsualSuspects};
 use crate::model::Sector;
 use serde::Serialize;
 
@@ -68,30 +66,53 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             "under --public, seat counts of single organisations are disclosure-controlled, so the scatter of seats against money is not drawn (the shares are in findings.json)",
         ));
     }
-    let orgs = &us.organisations;
-    let is_top = |o: &SeatHolder| us.top5.contains(&o.id);
-    let title = match us.top5_seat_share {
-        Some(s) => format!(
-            "{} organisation{} hold{} {} of VCSE-side seats",
-            number_word(us.top5.len()),
-            if us.top5.len() == 1 { "" } else { "s" },
-            if us.top5.len() == 1 { "s" } else { "" },
-            percent(s)
-        ),
-        None => "Who holds the VCSE-side seats at partnership meetings".into(),
-    };
-    let rho = match us.seat_funding_rank_correlation {
-        Some(r) => format!(
-            "Spearman's ρ between seats and money = {r:.2} across {} organisations (ties averaged; 1: more seats always go with more money).",
-            us.correlation_orgs
-        ),
-        None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
-    };
-    let mut rows: Vec<SeatRow> = orgs
+    let rows = seat_rows(us);
+    let spec = seats_spec(us, &rows);
+    let (mut scene, y) = spec.begin();
+    let mut sectors: Vec<Sector> = us.organisations.iter().map(|o| o.sector).collect();
+    sectors.sort();
+    sectors.dedup();
+    let y = layout::legend(
+        &mut scene,
+        y,
+        &sectors
+            .iter()
+            .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
+            .collect::<Vec<_>>(),
+    );
+    // A dot per organisation, in identifier order, the named five last (on top).
+    let mut order: Vec<&SeatRow> = rows.iter().collect();
+    order.sort_by_key(|r| (r.top5, r.org.id.clone()));
+    let dots: Vec<Dot> = order
+        .iter()
+        .map(|r| Dot {
+            x: r.org.attended_rows as f64,
+            y: r.org.received,
+            fill: sector_colour(r.org.sector),
+            label: r.top5.then(|| r.org.name.clone()),
+        })
+        .collect();
+    let y = layout::scatter(
+        &mut scene,
+        y,
+        &Scatter {
+            dots: &dots,
+            y_axis: "£ received in the window",
+            x_axis: "Seats taken: partnership meetings attended (attended rows)",
+        },
+    );
+    spec.finish(f, scene, y, &rows)
+}
+
+/// The seat holders, most seats first (then most money, then identifier), the top five
+/// marked.
+fn seat_rows(us: &UsualSuspects) -> Vec<SeatRow<'_>> {
+    let mut rows: Vec<SeatRow> = us
+        .organisations
         .iter()
         .map(|o| SeatRow {
             org: o,
-            top5: is_top(o),
+            top5: us.top5.contains(&o.id),
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -101,18 +122,39 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             .then(b.org.received.total_cmp(&a.org.received))
             .then(a.org.id.cmp(&b.org.id))
     });
-    let spec = Spec {
-        name: NAME.into(),
+    rows
+}
+
+/// The usual-suspects chart's words and columns.
+fn seats_spec(us: &UsualSuspects, rows: &[SeatRow]) -> Spec {
+    let top = us.top5.len();
+    let rho = match us.seat_funding_rank_correlation {
+        Some(r) => format!(
+            "Spearman's ρ between seats and money = {r:.2} across {} organisations (ties averaged; 1: more seats always go with more money).",
+            us.correlation_orgs
+        ),
+        None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
+    };
+    Spec {
+        name: "usual_suspects".into(),
         section: Section::Equity,
         label: "Usual suspects: seats and money".into(),
-        title,
+        title: match us.top5_seat_share {
+            Some(s) => format!(
+                "{} organisation{} hold{} {} of VCSE-side seats",
+                number_word(top),
+                if top == 1 { "" } else { "s" },
+                if top == 1 { "s" } else { "" },
+                percent(s)
+            ),
+            None => "Who holds the VCSE-side seats at partnership meetings".into(),
+        },
         subtitle: format!(
-            "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {} with most seats are named. {rho}",
-            us.top5.len()
+            "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {top} with most seats are named. {rho}"
         ),
         alt: format!(
             "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
-            orgs.len(),
+            us.organisations.len(),
             rows.iter()
                 .filter(|r| r.top5)
                 .map(|r| format!(
@@ -132,157 +174,7 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             col("partnerships", "Partnerships", Kind::Number),
             col("received", "Received", Kind::Money),
         ],
-    };
-    let (mut scene, y) = spec.begin();
-    let mut sectors: Vec<Sector> = orgs.iter().map(|o| o.sector).collect();
-    sectors.sort();
-    sectors.dedup();
-    let y = layout::legend(
-        &mut scene,
-        y,
-        &sectors
-            .iter()
-            .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
-            .collect::<Vec<_>>(),
-    );
-    // Money on a log axis when it spans more than two orders of magnitude; £0 sits on its
-    // own row below the axis (a log axis has no zero).
-    let positive: Vec<f64> = orgs
-        .iter()
-        .map(|o| o.received)
-        .filter(|v| *v > 0.0)
-        .collect();
-    let (lo, hi) = positive
-        .iter()
-        .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
-    let log = !positive.is_empty() && hi / lo > 100.0;
-    let has_zero = orgs.iter().any(|o| o.received <= 0.0);
-    let money_ticks: Vec<f64> = if log {
-        let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-        (a..=b).map(|e| 10f64.powi(e)).collect()
-    } else {
-        layout::ticks(hi)
-    };
-    let (mlo, mhi) = (
-        money_ticks.first().copied().unwrap_or(0.0),
-        money_ticks.last().copied().unwrap_or(1.0).max(1e-9),
-    );
-    let seat_max = orgs.iter().map(|o| o.attended_rows).max().unwrap_or(1) as f64;
-    let seat_ticks = layout::ticks(seat_max);
-    let smax = seat_ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let x0 = MARGIN
-        + money_ticks
-            .iter()
-            .map(|t| text_width(&Format::Money.show(*t), SMALL, false))
-            .max()
-            .unwrap_or(80)
-        + 30;
-    let x1 = WIDTH - MARGIN - 40;
-    let top = y + 50;
-    let h = 820;
-    let bottom = top + h;
-    let zero_row = bottom + 60;
-    let x_of = |v: f64| x0 + ((v / smax).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
-    let y_of = |v: f64| -> i32 {
-        if log && v <= 0.0 {
-            return zero_row;
-        }
-        let t = if log {
-            (v.log10() - mlo.log10()) / (mhi.log10() - mlo.log10())
-        } else {
-            (v - mlo) / (mhi - mlo)
-        };
-        bottom - (t.clamp(0.0, 1.0) * f64::from(h)).round() as i32
-    };
-    scene.text(
-        MARGIN,
-        top - 24,
-        &format!(
-            "£ received in the window{}",
-            if log { " (log scale)" } else { "" }
-        ),
-        layout::NOTE,
-    );
-    layout::y_grid(&mut scene, &money_ticks, Format::Money, (x0, x1), y_of);
-    if log && has_zero {
-        scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
-        scene.text(
-            x0 - 14,
-            zero_row + 11,
-            "£0",
-            layout::NOTE.align(Align::Right),
-        );
     }
-    let axis_y = if log && has_zero {
-        zero_row + 30
-    } else {
-        bottom
-    };
-    for t in &seat_ticks {
-        scene.line(vec![(x_of(*t), top), (x_of(*t), axis_y)], GRID, 2);
-        scene.text(
-            x_of(*t),
-            axis_y + 40,
-            &Format::Number.show(*t),
-            layout::NOTE.align(Align::Centre),
-        );
-    }
-    scene.line(vec![(x0, axis_y), (x1, axis_y)], MUTED, 2);
-    scene.line(vec![(x0, top), (x0, axis_y)], MUTED, 2);
-    // Dots: the named five last, so that they are on top.
-    let mut order: Vec<&SeatHolder> = orgs.iter().collect();
-    order.sort_by_key(|o| (is_top(o), o.id.clone()));
-    for o in &order {
-        let (x, yy) = (x_of(o.attended_rows as f64), y_of(o.received));
-        let c = sector_colour(o.sector);
-        let r = if is_top(o) { 14 } else { 11 };
-        scene.rect((x - r - 2, yy - r - 2), (x + r + 2, yy + r + 2), WHITE);
-        scene.rect_outlined((x - r, yy - r), (x + r, yy + r), c, layout::darker(c));
-    }
-    // Labels of the five, left of the dot when near the right edge, nudged apart vertically.
-    let mut named: Vec<(&SeatHolder, i32, i32)> = orgs
-        .iter()
-        .filter(|o| is_top(o))
-        .map(|o| (o, x_of(o.attended_rows as f64), y_of(o.received)))
-        .collect();
-    named.sort_by_key(|(o, _, y)| (*y, o.id.clone()));
-    let mut last = i32::MIN;
-    for (o, x, yy) in named {
-        let size = SMALL;
-        // A name wraps to two lines of up to 520 px, or as wide as two lines need (up to
-        // 900 px), before anything is shortened.
-        let max = two_line_width(&o.name, size, true).clamp(520, 900);
-        let lines = label_lines(&o.name, size, true, max);
-        let w = lines
-            .iter()
-            .map(|l| text_width(l, size, true))
-            .max()
-            .unwrap_or(0);
-        let n = lines.len() as i32;
-        let baseline = (yy + 11).max(last + 40).min(axis_y - 8 - 40 * (n - 1));
-        last = baseline + 40 * (n - 1);
-        let (tx, align) = if x + 24 + w > x1 {
-            (x - 24, Align::Right)
-        } else {
-            (x + 24, Align::Left)
-        };
-        for (k, line) in lines.iter().enumerate() {
-            scene.text(
-                tx,
-                baseline + 40 * k as i32,
-                line,
-                TextStyle::new(size).bold().align(align),
-            );
-        }
-    }
-    let y = axis_y + 40;
-    scene.text(
-        (x0 + x1) / 2,
-        y + 48,
-        "Seats taken: partnership meetings attended (attended rows)",
-        TextStyle::new(SMALL).align(Align::Centre),
-    );
-    spec.finish(f, scene, y + 60, &rows)
 }
 
 /// Under-funded groups: the representation ratio of each `Led By` tag.
