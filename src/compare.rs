@@ -190,6 +190,18 @@ pub struct Comparison {
     pub only_in_to: Vec<OrgRef>,
 }
 
+impl Comparison {
+    /// The sentences of the figures that moved ([`FigureChange::moved`]), in order: the
+    /// "What changed" list of the terminal summary and of compare.html.
+    pub fn moved_words(&self) -> Vec<&str> {
+        self.figures
+            .iter()
+            .filter(|f| f.moved)
+            .map(|f| f.words.as_str())
+            .collect()
+    }
+}
+
 /// A figure's key, partnership, label and unit, and how to read it from findings.
 struct Spec {
     figure: String,

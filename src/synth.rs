@@ -223,6 +223,15 @@ fn write_dataset(scale: Scale, seed: u64, dir: &Path) -> Result<Summary, Error> 
 
 // ----------------------------------------------------------------------------- randomness
 
+/// The outcome of the first cut above `u` in `cuts` (cumulative probabilities, rising), or
+/// `rest` when `u` is at or above them all: for `u` uniform in [0, 1), outcome k has
+/// probability cut k − cut k−1.
+fn bucket<T: Copy>(u: f64, cuts: &[(f64, T)], rest: T) -> T {
+    cuts.iter()
+        .find(|(cut, _)| u < *cut)
+        .map_or(rest, |(_, t)| *t)
+}
+
 /// A seeded stream with the draws the generator needs.
 struct Draw(Pcg64);
 
@@ -255,6 +264,11 @@ impl Draw {
     /// Uniform in `[0, 1)`.
     fn unit(&mut self) -> f64 {
         self.0.random::<f64>()
+    }
+
+    /// One of several outcomes by cumulative probability: see [`bucket`].
+    fn bucket<T: Copy>(&mut self, cuts: &[(f64, T)], rest: T) -> T {
+        bucket(self.unit(), cuts, rest)
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -557,20 +571,18 @@ impl World {
             } else if rank < 4 {
                 Kind::Government
             } else {
-                let u = d.unit();
-                if u < 0.28 {
-                    Kind::Council
-                } else if u < 0.38 {
-                    Kind::Icb
-                } else if u < 0.52 {
-                    Kind::CommunityFoundation
-                } else {
-                    Kind::Trust
-                }
+                d.bucket(
+                    &[
+                        (0.28, Kind::Council),
+                        (0.38, Kind::Icb),
+                        (0.52, Kind::CommunityFoundation),
+                    ],
+                    Kind::Trust,
+                )
             };
-            let area = d.index(n_areas);
             let i = orgs.len();
-            let org = make_org(&mut d, i, kind, area, &areas);
+            let org = make_org(&mut d, i, kind, &areas);
+            let area = org.area;
             let (median_pounds, sigma, local, months): (f64, f64, bool, &'static [u32]) = match kind
             {
                 Kind::Lottery => (12_000.0, 1.3, false, &[12, 12, 24, 36, 36, 60]),
@@ -634,29 +646,22 @@ impl World {
         let mut by_area: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_areas];
         let mut all = Vec::new();
         while (orgs.len() as u64) < plan.organisations {
-            let u = d.unit();
-            let kind = if u < 0.010 {
-                Kind::Council
-            } else if u < 0.020 {
-                Kind::NhsTrust
-            } else if u < 0.050 {
-                Kind::School
-            } else if u < 0.500 {
-                Kind::Charity
-            } else if u < 0.530 {
-                Kind::ScottishCharity
-            } else if u < 0.620 {
-                Kind::Cic
-            } else if u < 0.700 {
-                Kind::Company
-            } else if u < 0.840 {
-                Kind::ListedGroup
-            } else {
-                Kind::UnknownGroup
-            };
-            let area = d.index(n_areas);
+            let kind = d.bucket(
+                &[
+                    (0.010, Kind::Council),
+                    (0.020, Kind::NhsTrust),
+                    (0.050, Kind::School),
+                    (0.500, Kind::Charity),
+                    (0.530, Kind::ScottishCharity),
+                    (0.620, Kind::Cic),
+                    (0.700, Kind::Company),
+                    (0.840, Kind::ListedGroup),
+                ],
+                Kind::UnknownGroup,
+            );
             let i = orgs.len();
-            let org = make_org(&mut d, i, kind, area, &areas);
+            let org = make_org(&mut d, i, kind, &areas);
+            let area = org.area;
             let damp = match kind {
                 Kind::Company | Kind::School | Kind::Council | Kind::NhsTrust => 0.3,
                 Kind::UnknownGroup | Kind::ListedGroup => 0.6,
@@ -703,7 +708,10 @@ impl World {
     }
 }
 
-fn make_org(d: &mut Draw, i: usize, kind: Kind, area: usize, areas: &[String]) -> Org {
+/// Organisation `i`, of `kind`, in an area drawn from `areas` (the first draw), named and
+/// numbered as its kind is in 360Giving data.
+fn make_org(d: &mut Draw, i: usize, kind: Kind, areas: &[String]) -> Org {
+    let area = d.index(areas.len());
     let place = &areas[area];
     let n = i as u64;
     let (id, name) = match kind {
@@ -1470,6 +1478,65 @@ struct MeetingRow {
     hours: f64,
 }
 
+/// meetings.csv, attendance.csv and payments.csv, open for writing.
+struct WorkFiles {
+    meetings: Sink,
+    attendance: Sink,
+    payments: Sink,
+}
+
+impl WorkFiles {
+    fn create(dir: &Path) -> Result<WorkFiles, Error> {
+        Ok(WorkFiles {
+            meetings: Sink::create(
+                dir,
+                "meetings.csv",
+                &[
+                    "Meeting ID",
+                    "Partnership ID",
+                    "Date",
+                    "Duration Hours",
+                    "Host",
+                    "Chair",
+                    "Decision",
+                    "Type",
+                    "Start Time",
+                ],
+            )?,
+            attendance: Sink::create(
+                dir,
+                "attendance.csv",
+                &["Meeting ID", "Person ID", "Org ID", "Status", "Hours"],
+            )?,
+            payments: Sink::create(
+                dir,
+                "payments.csv",
+                &[
+                    "Payment ID",
+                    "Payer",
+                    "Payee Person ID",
+                    "Payee Org ID",
+                    "Meeting ID",
+                    "Period Start",
+                    "Period End",
+                    "Amount",
+                    "Type",
+                    "Date",
+                ],
+            )?,
+        })
+    }
+
+    /// Rows written to each: (meetings, attendance, payments).
+    fn finish(self) -> Result<(u64, u64, u64), Error> {
+        Ok((
+            self.meetings.finish()?,
+            self.attendance.finish()?,
+            self.payments.finish()?,
+        ))
+    }
+}
+
 /// meetings.csv, attendance.csv and payments.csv, one partnership at a time.
 fn write_partnership_work(
     w: &World,
@@ -1479,44 +1546,38 @@ fn write_partnership_work(
     dir: &Path,
 ) -> Result<(u64, u64, u64), Error> {
     let mut d = Draw::new(seed, 5);
-    let mut meetings = Sink::create(
-        dir,
-        "meetings.csv",
-        &[
-            "Meeting ID",
-            "Partnership ID",
-            "Date",
-            "Duration Hours",
-            "Host",
-            "Chair",
-            "Decision",
-            "Type",
-            "Start Time",
-        ],
-    )?;
-    let mut attendance = Sink::create(
-        dir,
-        "attendance.csv",
-        &["Meeting ID", "Person ID", "Org ID", "Status", "Hours"],
-    )?;
-    let mut payments = Sink::create(
-        dir,
-        "payments.csv",
-        &[
-            "Payment ID",
-            "Payer",
-            "Payee Person ID",
-            "Payee Org ID",
-            "Meeting ID",
-            "Period Start",
-            "Period End",
-            "Amount",
-            "Type",
-            "Date",
-        ],
-    )?;
-    // Payments are shared among paid partnerships in proportion to their attendance rows
-    // (largest remainders not needed: the last paid partnership takes what is left).
+    let mut files = WorkFiles::create(dir)?;
+    let shares = payment_shares(ps, plan.payments);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut dates: Vec<MeetingRow> = Vec::new();
+    for (p, share) in ps.iter().zip(shares) {
+        rows.clear();
+        dates.clear();
+        write_meetings(&mut d, w, p, &mut files, &mut rows, &mut dates)?;
+        let Some(share) = share else {
+            continue;
+        };
+        for (row, extra) in choose_paid_rows(&mut d, w, p, &rows, share) {
+            let r = &rows[row];
+            write_payment(
+                &mut d,
+                w,
+                p,
+                r,
+                &dates[r.meeting],
+                extra,
+                &mut files.payments,
+            )?;
+        }
+    }
+    files.finish()
+}
+
+/// Payments per partnership (`None`: not paid): `total` shared among the paid
+/// partnerships in proportion to their attendance rows, the last paid partnership taking
+/// what is left (largest remainders not needed). With no paid partnership the first is
+/// paid, so that payments.csv is never empty.
+fn payment_shares(ps: &[PartnershipPlan], total: u64) -> Vec<Option<u64>> {
     let paid_rows: u64 = ps.iter().filter(|p| p.paid).map(|p| p.attendance).sum();
     let force_first = paid_rows == 0;
     let paid_rows = if force_first {
@@ -1524,216 +1585,257 @@ fn write_partnership_work(
     } else {
         paid_rows
     };
+    let is_paid = |i: usize, p: &PartnershipPlan| p.paid || (force_first && i == 0);
     let last_paid = ps
         .iter()
         .enumerate()
         .rev()
-        .find(|(i, p)| p.paid || (force_first && *i == 0))
+        .find(|(i, p)| is_paid(*i, p))
         .map(|(i, _)| i);
-    let mut payments_left = plan.payments;
-    let mut rows: Vec<Row> = Vec::new();
-    let mut dates: Vec<MeetingRow> = Vec::new();
+    let mut left = total;
+    ps.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if !is_paid(i, p) {
+                return None;
+            }
+            let share = if Some(i) == last_paid {
+                left
+            } else {
+                (total * p.attendance / paid_rows.max(1)).min(left)
+            };
+            left -= share;
+            Some(share)
+        })
+        .collect()
+}
+
+/// One partnership's meetings, evenly spread from its start to the end of the period,
+/// and an attendance row per invited seat; `rows` and `dates` receive what its payments
+/// are drawn from.
+fn write_meetings(
+    d: &mut Draw,
+    w: &World,
+    p: &PartnershipPlan,
+    files: &mut WorkFiles,
+    rows: &mut Vec<Row>,
+    dates: &mut Vec<MeetingRow>,
+) -> Result<(), Error> {
     let end = first_day() + Duration::days(PERIOD_DAYS as i64 - 1);
-
-    for (pi, p) in ps.iter().enumerate() {
-        let seats = p.seats.len() as u64;
-        let full = p.attendance / seats;
-        let rest = p.attendance % seats;
-        let n_meetings = full + u64::from(rest > 0);
-        let span = (end - p.start).num_days().max(1) as u64;
-        rows.clear();
-        dates.clear();
-        for m in 0..n_meetings {
-            let date = p.start + Duration::days((m * span / n_meetings.max(1)) as i64);
-            // The last meeting, when rows are left over, is a working group of the first
-            // seats (the fundholder's people come first).
-            let working_group = m == full;
-            let forum = !working_group && m % 4 == 3;
-            let decision = !working_group && !forum && m % 3 == 0;
-            let hours = if working_group {
-                1.5
-            } else {
-                *d.pick(&[1.5, 2.0, 2.0, 2.5, 3.0])
-            };
-            let id = format!("{}-M{:04}", p.id, m + 1);
-            let host = if d.chance(p.host_lean) {
-                Some(p.fundholder)
-            } else if d.chance(0.1) {
-                None
-            } else {
-                Some(*d.pick(&p.member_orgs))
-            };
-            let chair = if d.chance(p.chair_lean) {
-                Some(p.fundholder)
-            } else if d.chance(0.15) {
-                None
-            } else {
-                Some(*d.pick(&p.member_orgs))
-            };
-            meetings.field(&id)?;
-            meetings.field(&p.id)?;
-            meetings.date(date)?;
-            meetings.fmt(format_args!("{hours}"))?;
-            meetings.field(host.map_or("", |o| &w.orgs[o].id))?;
-            meetings.field(chair.map_or("", |o| &w.orgs[o].id))?;
-            meetings.field(if decision { "yes" } else { "no" })?;
-            meetings.field(if working_group {
-                "working group"
-            } else if forum {
-                "community forum"
-            } else {
-                "partnership board"
-            })?;
-            let start_time = if forum {
-                "18:00"
-            } else {
-                *d.pick(&["10:00", "10:00", "14:00", "13:30", "17:30", ""])
-            };
-            meetings.field(start_time)?;
-            meetings.end()?;
-
-            let invited = if working_group { rest } else { seats };
-            for (si, s) in p.seats.iter().take(invited as usize).enumerate() {
-                let mut chance = s.propensity;
-                if forum && s.org.is_none_or(|o| w.orgs[o].kind.vcse_side()) {
-                    chance += 0.1; // evening forums suit volunteers and VCSE staff
-                }
-                let status = if d.chance(chance.min(0.98)) {
-                    "attended"
-                } else if d.chance(0.6) {
-                    "apologies"
-                } else {
-                    "absent"
-                };
-                attendance.field(&id)?;
-                attendance.fmt(format_args!("PER-{:06}", s.person))?;
-                attendance.field(s.org.map_or("", |o| &w.orgs[o].id))?;
-                attendance.field(status)?;
-                if status == "attended" && d.chance(0.05) {
-                    attendance.fmt(format_args!("{}", hours - 0.5))?;
-                } else {
-                    attendance.field("")?;
-                }
-                attendance.end()?;
-                rows.push(Row {
-                    meeting: m as usize,
-                    seat: si,
-                    attended: status == "attended",
-                });
-            }
-            dates.push(MeetingRow { date, hours });
-        }
-
-        if !(p.paid || (force_first && pi == 0)) {
-            continue;
-        }
-        let share = if Some(pi) == last_paid {
-            payments_left
+    let seats = p.seats.len() as u64;
+    let full = p.attendance / seats;
+    let rest = p.attendance % seats;
+    let n_meetings = full + u64::from(rest > 0);
+    let span = (end - p.start).num_days().max(1) as u64;
+    for m in 0..n_meetings {
+        let date = p.start + Duration::days((m * span / n_meetings.max(1)) as i64);
+        // The last meeting, when rows are left over, is a working group of the first
+        // seats (the fundholder's people come first).
+        let working_group = m == full;
+        let forum = !working_group && m % 4 == 3;
+        let decision = !working_group && !forum && m % 3 == 0;
+        let hours = if working_group {
+            1.5
         } else {
-            (plan.payments * p.attendance / paid_rows.max(1)).min(payments_left)
+            *d.pick(&[1.5, 2.0, 2.0, 2.5, 3.0])
         };
-        payments_left -= share;
-        // Candidates: attended rows of VCSE-side people (VCSE and unknown organisations,
-        // community members). Take `share` of them at random, in order (selection sampling,
-        // Knuth's algorithm S); if there are too few, the rest are extra expense claims.
-        let candidates: Vec<usize> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.attended
-                    && p.seats[r.seat]
-                        .org
-                        .is_none_or(|o| w.orgs[o].kind.vcse_side())
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let fallback: Vec<usize> = if candidates.is_empty() {
-            (0..rows.len()).collect()
+        let id = format!("{}-M{:04}", p.id, m + 1);
+        let host = lean_or_member(d, p, p.host_lean, 0.1);
+        let chair = lean_or_member(d, p, p.chair_lean, 0.15);
+        let meetings = &mut files.meetings;
+        meetings.field(&id)?;
+        meetings.field(&p.id)?;
+        meetings.date(date)?;
+        meetings.fmt(format_args!("{hours}"))?;
+        meetings.field(host.map_or("", |o| &w.orgs[o].id))?;
+        meetings.field(chair.map_or("", |o| &w.orgs[o].id))?;
+        meetings.field(if decision { "yes" } else { "no" })?;
+        meetings.field(if working_group {
+            "working group"
+        } else if forum {
+            "community forum"
         } else {
-            candidates.clone()
+            "partnership board"
+        })?;
+        let start_time = if forum {
+            "18:00"
+        } else {
+            *d.pick(&["10:00", "10:00", "14:00", "13:30", "17:30", ""])
         };
-        let mut chosen: Vec<(usize, bool)> = Vec::with_capacity(share as usize);
-        let take = share.min(candidates.len() as u64);
-        let mut needed = take;
-        for (left, &c) in (0..candidates.len()).rev().zip(&candidates) {
-            if needed == 0 {
-                break;
-            }
-            if d.below(left as u64 + 1) < needed {
-                chosen.push((c, false));
-                needed -= 1;
-            }
+        meetings.field(start_time)?;
+        meetings.end()?;
+
+        let invited = if working_group { rest } else { seats };
+        for (si, s) in p.seats.iter().take(invited as usize).enumerate() {
+            let attended = write_attendance(d, w, s, (&id, hours, forum), &mut files.attendance)?;
+            rows.push(Row {
+                meeting: m as usize,
+                seat: si,
+                attended,
+            });
         }
-        for _ in take..share {
-            if fallback.is_empty() {
-                break;
-            }
-            chosen.push((*d.pick(&fallback), true));
+        dates.push(MeetingRow { date, hours });
+    }
+    Ok(())
+}
+
+/// A meeting's host or chair: the fundholder with chance `lean`, else nobody recorded
+/// with chance `none`, else a member.
+fn lean_or_member(d: &mut Draw, p: &PartnershipPlan, lean: f64, none: f64) -> Option<usize> {
+    if d.chance(lean) {
+        Some(p.fundholder)
+    } else if d.chance(none) {
+        None
+    } else {
+        Some(*d.pick(&p.member_orgs))
+    }
+}
+
+/// One seat's attendance row at meeting (id, hours, evening forum); whether it attended.
+fn write_attendance(
+    d: &mut Draw,
+    w: &World,
+    s: &Seat,
+    (id, hours, forum): (&str, f64, bool),
+    attendance: &mut Sink,
+) -> Result<bool, Error> {
+    let mut chance = s.propensity;
+    if forum && s.org.is_none_or(|o| w.orgs[o].kind.vcse_side()) {
+        chance += 0.1; // evening forums suit volunteers and VCSE staff
+    }
+    let status = if d.chance(chance.min(0.98)) {
+        "attended"
+    } else if d.chance(0.6) {
+        "apologies"
+    } else {
+        "absent"
+    };
+    attendance.field(id)?;
+    attendance.fmt(format_args!("PER-{:06}", s.person))?;
+    attendance.field(s.org.map_or("", |o| &w.orgs[o].id))?;
+    attendance.field(status)?;
+    if status == "attended" && d.chance(0.05) {
+        attendance.fmt(format_args!("{}", hours - 0.5))?;
+    } else {
+        attendance.field("")?;
+    }
+    attendance.end()?;
+    Ok(status == "attended")
+}
+
+/// The attendance rows `share` payments go to, each with whether it is an extra expense
+/// claim. Candidates are attended rows of VCSE-side people (VCSE and unknown
+/// organisations, community members); `share` of them are taken at random, in order
+/// (selection sampling, Knuth's algorithm S); if there are too few, the rest are extra
+/// expense claims on random rows.
+fn choose_paid_rows(
+    d: &mut Draw,
+    w: &World,
+    p: &PartnershipPlan,
+    rows: &[Row],
+    share: u64,
+) -> Vec<(usize, bool)> {
+    let candidates: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.attended
+                && p.seats[r.seat]
+                    .org
+                    .is_none_or(|o| w.orgs[o].kind.vcse_side())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let fallback: Vec<usize> = if candidates.is_empty() {
+        (0..rows.len()).collect()
+    } else {
+        candidates.clone()
+    };
+    let mut chosen: Vec<(usize, bool)> = Vec::with_capacity(share as usize);
+    let take = share.min(candidates.len() as u64);
+    let mut needed = take;
+    for (left, &c) in (0..candidates.len()).rev().zip(&candidates) {
+        if needed == 0 {
+            break;
         }
-        let payer = &w.orgs[p.fundholder].id;
-        for (row, extra) in chosen {
-            let r = &rows[row];
-            let seat = &p.seats[r.seat];
-            let m = &dates[r.meeting];
-            let meeting_id = format!("{}-M{:04}", p.id, r.meeting + 1);
-            let u = d.unit();
-            let kind = if extra {
-                "expenses"
-            } else if seat.org.is_none() {
-                if u < 0.6 {
-                    "involvement"
-                } else if u < 0.85 {
-                    "expenses"
-                } else {
-                    "honorarium"
-                }
-            } else if u < 0.75 {
-                "involvement"
-            } else if u < 0.85 {
-                "expenses"
-            } else if u < 0.95 {
-                "honorarium"
-            } else {
-                "backfill"
-            };
-            let n = payments.rows + 1;
-            payments.fmt(format_args!("PAY-{n:07}"))?;
-            payments.field(payer)?;
-            // Backfill is paid to the organisation for a quarter; honoraria to the person for
-            // a quarter; involvement and expenses to the person for the meeting.
-            let quarter = quarter_of(m.date);
-            match (kind, seat.org) {
-                ("backfill", Some(o)) => {
-                    payments.field("")?;
-                    payments.field(&w.orgs[o].id)?;
-                }
-                _ => {
-                    payments.fmt(format_args!("PER-{:06}", seat.person))?;
-                    payments.field("")?;
-                }
-            }
-            let per_period = matches!(kind, "backfill" | "honorarium");
-            payments.field(if per_period { "" } else { &meeting_id })?;
-            if per_period {
-                payments.date(quarter.0)?;
-                payments.date(quarter.1)?;
-            } else {
-                payments.field("")?;
-                payments.field("")?;
-            }
-            let pence = match kind {
-                "involvement" => (m.hours * 2_000.0) as u64,
-                "expenses" => *d.pick(&[450, 540, 620, 880, 1_200, 2_350]),
-                "honorarium" => 15_000,
-                _ => d.between(25, 120) * 1_000,
-            };
-            payments.money(pence)?;
-            payments.field(kind)?;
-            payments.date(if per_period { quarter.0 } else { m.date })?;
-            payments.end()?;
+        if d.below(left as u64 + 1) < needed {
+            chosen.push((c, false));
+            needed -= 1;
         }
     }
-    Ok((meetings.finish()?, attendance.finish()?, payments.finish()?))
+    for _ in take..share {
+        if fallback.is_empty() {
+            break;
+        }
+        chosen.push((*d.pick(&fallback), true));
+    }
+    chosen
+}
+
+/// One payment, by the fundholder, for attendance row `r` (at meeting `m`) of partnership
+/// `p`: an extra expense claim, or a type drawn by who the seat is.
+fn write_payment(
+    d: &mut Draw,
+    w: &World,
+    p: &PartnershipPlan,
+    r: &Row,
+    m: &MeetingRow,
+    extra: bool,
+    payments: &mut Sink,
+) -> Result<(), Error> {
+    let seat = &p.seats[r.seat];
+    let meeting_id = format!("{}-M{:04}", p.id, r.meeting + 1);
+    let u = d.unit();
+    let kind = if extra {
+        "expenses"
+    } else if seat.org.is_none() {
+        bucket(u, &[(0.6, "involvement"), (0.85, "expenses")], "honorarium")
+    } else {
+        bucket(
+            u,
+            &[
+                (0.75, "involvement"),
+                (0.85, "expenses"),
+                (0.95, "honorarium"),
+            ],
+            "backfill",
+        )
+    };
+    let n = payments.rows + 1;
+    payments.fmt(format_args!("PAY-{n:07}"))?;
+    payments.field(&w.orgs[p.fundholder].id)?;
+    // Backfill is paid to the organisation for a quarter; honoraria to the person for
+    // a quarter; involvement and expenses to the person for the meeting.
+    let quarter = quarter_of(m.date);
+    match (kind, seat.org) {
+        ("backfill", Some(o)) => {
+            payments.field("")?;
+            payments.field(&w.orgs[o].id)?;
+        }
+        _ => {
+            payments.fmt(format_args!("PER-{:06}", seat.person))?;
+            payments.field("")?;
+        }
+    }
+    let per_period = matches!(kind, "backfill" | "honorarium");
+    payments.field(if per_period { "" } else { &meeting_id })?;
+    if per_period {
+        payments.date(quarter.0)?;
+        payments.date(quarter.1)?;
+    } else {
+        payments.field("")?;
+        payments.field("")?;
+    }
+    let pence = match kind {
+        "involvement" => (m.hours * 2_000.0) as u64,
+        "expenses" => *d.pick(&[450, 540, 620, 880, 1_200, 2_350]),
+        "honorarium" => 15_000,
+        _ => d.between(25, 120) * 1_000,
+    };
+    payments.money(pence)?;
+    payments.field(kind)?;
+    payments.date(if per_period { quarter.0 } else { m.date })?;
+    payments.end()
 }
 
 /// The calendar quarter containing `d`: its first and last days.
@@ -1796,6 +1898,17 @@ mod tests {
             let x = d.log_normal(100.0, 1.0);
             assert!(x.is_finite() && x > 0.0);
         }
+    }
+
+    #[test]
+    fn buckets_split_the_unit_interval_at_their_cuts() {
+        // Cuts 0.6 and 0.85: [0, 0.6) → a (60%), [0.6, 0.85) → b (25%), [0.85, 1) → c (15%).
+        let cuts = [(0.6, 'a'), (0.85, 'b')];
+        assert_eq!(bucket(0.0, &cuts, 'c'), 'a');
+        assert_eq!(bucket(0.599, &cuts, 'c'), 'a');
+        assert_eq!(bucket(0.6, &cuts, 'c'), 'b');
+        assert_eq!(bucket(0.85, &cuts, 'c'), 'c');
+        assert_eq!(bucket(0.5, &[], 'c'), 'c');
     }
 
     #[test]

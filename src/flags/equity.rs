@@ -32,23 +32,20 @@ pub fn short_term_flags(
                     f.vcse_grants
                 ),
             };
-            Some(Flag {
-                code: Code::ShortTermFunding,
-                severity: Severity::Medium,
-                subject: Some(id.to_string()),
-                partnership: None,
-                group: None,
-                value: share,
-                threshold: p.short_term,
-                amount: Some(f.vcse_amount * share),
-                message: format!(
+            Some(Flag::new(
+                Code::ShortTermFunding,
+                (Severity::Medium, p.short_term),
+                share,
+                format!(
                     "{} gave {} of its {} to voluntary and community organisations in grants of a year or less ({} grants{median}{assumed}); short grants leave organisations re-applying every year and unable to plan or keep staff.",
                     data.name_of(id),
                     percent(share),
                     money(f.vcse_amount),
                     f.vcse_grants,
-                ),
-            })
+                )
+            )
+                .subject(id.to_string())
+                .amount(f.vcse_amount * share))
         })
         .collect()
 }
@@ -61,18 +58,13 @@ pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
         return None;
     }
     let share = us.top5_seat_share?;
-    let (severity, threshold) = band_high_is_worse(share, p.usual_suspects)?;
-    Some(Flag {
-        code: Code::UsualSuspects,
-        severity,
-        subject: None,
-        partnership: None,
-        group: None,
-        value: share,
-        threshold,
-        amount: None,
-        message: usual_suspects_message(us, Some(share)),
-    })
+    let band = band_high_is_worse(share, p.usual_suspects)?;
+    Some(Flag::new(
+        Code::UsualSuspects,
+        band,
+        share,
+        usual_suspects_message(us, Some(share)),
+    ))
 }
 
 /// USUAL-SUSPECTS' message: with the top five's share of seats, or without it when
@@ -97,17 +89,12 @@ pub fn under_funded_flags(groups: &[GroupFigures], p: &Parameters) -> Vec<Flag> 
         .filter(|g| g.organisations >= p.under_funded_min_orgs)
         .filter_map(|g| {
             let ratio = g.representation_ratio?;
-            let (severity, threshold) = band_low_is_worse(ratio, p.under_funded)?;
-            Some(Flag {
-                code: Code::UnderFundedGroup,
-                severity,
-                subject: None,
-                partnership: None,
-                group: Some(g.tag.clone()),
-                value: ratio,
-                threshold,
-                amount: Some(g.vcse_received * g.org_share.unwrap_or(0.0) - g.received),
-                message: format!(
+            let band = band_low_is_worse(ratio, p.under_funded)?;
+            Some(Flag::new(
+                Code::UnderFundedGroup,
+                band,
+                ratio,
+                format!(
                     "Organisations tagged \"{}\" are {} of the area's {} voluntary and community organisations but received {} of the money to them ({} of {}): {:.2} of an even share.",
                     g.tag,
                     percent(g.org_share.unwrap_or(0.0)),
@@ -116,8 +103,10 @@ pub fn under_funded_flags(groups: &[GroupFigures], p: &Parameters) -> Vec<Flag> 
                     money(g.received),
                     money(g.vcse_received),
                     ratio,
-                ),
-            })
+                )
+            )
+                .group(g.tag.clone())
+                .amount(g.vcse_received * g.org_share.unwrap_or(0.0) - g.received))
         })
         .collect()
 }

@@ -19,24 +19,23 @@ pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parame
         .filter(|f| f.figures.recipients >= p.concentration_min_recipients)
         .filter_map(|f| {
             let top5 = f.figures.top5_share?;
-            let (severity, threshold) = band_high_is_worse(top5, p.concentration)?;
-            Some(Flag {
-                code: Code::Concentration,
-                severity,
-                subject: Some(f.id.to_string()),
-                partnership: None,
-                group: None,
-                value: top5,
-                threshold,
-                amount: Some(f.figures.total * top5),
-                message: format!(
-                    "{} gave {} of its {} to just five of its {} recipients.",
-                    data.name_of(&f.id),
-                    percent(top5),
-                    money(f.figures.total),
-                    f.figures.recipients
-                ),
-            })
+            let band = band_high_is_worse(top5, p.concentration)?;
+            Some(
+                Flag::new(
+                    Code::Concentration,
+                    band,
+                    top5,
+                    format!(
+                        "{} gave {} of its {} to just five of its {} recipients.",
+                        data.name_of(&f.id),
+                        percent(top5),
+                        money(f.figures.total),
+                        f.figures.recipients
+                    ),
+                )
+                .subject(f.id.to_string())
+                .amount(f.figures.total * top5),
+            )
         })
         .collect()
 }
@@ -55,29 +54,27 @@ fn dominance_flag(data: &Dataset, d: &Dominance, p: &Parameters) -> Option<Flag>
         return None;
     }
     let (top, share) = (d.top_funder.as_ref()?, d.top_share?);
-    let (severity, threshold) = band_high_is_worse(share, p.dominance)?;
+    let band = band_high_is_worse(share, p.dominance)?;
     let place = d
         .area
         .as_ref()
         .map_or_else(String::new, |a| format!(" in {a}"));
-    Some(Flag {
-        code: Code::FunderDominance,
-        severity,
-        subject: Some(top.to_string()),
-        partnership: None,
-        group: d.area.clone(),
-        value: share,
-        threshold,
-        amount: Some(d.vcse_total * share),
-        message: format!(
+    Some(Flag::new(
+        Code::FunderDominance,
+        band,
+        share,
+        format!(
             "{} provided {} of the {} that reached voluntary and community groups{place}; the other {} funders together provided {}.",
             data.name_of(top),
             percent(share),
             money(d.vcse_total),
             d.funders.len() - 1,
             percent(1.0 - share)
-        ),
-    })
+        )
+    )
+        .subject(top.to_string())
+        .group_opt(d.area.clone())
+        .amount(d.vcse_total * share))
 }
 
 /// Who DEPENDENCY and FUNDING-CLIFF apply to: VCSE-side organisations (vcse and unknown).
@@ -100,7 +97,7 @@ pub fn dependency_flags(
         })
         .filter_map(|r| {
             let dep = r.dependency?;
-            let (severity, threshold) = band_high_is_worse(dep, p.dependency)?;
+            let band = band_high_is_worse(dep, p.dependency)?;
             let funder = r.top_active_funder.as_ref()?;
             let basis = match r.annual_income {
                 Some(income) => format!("its annual income of {}", money(income)),
@@ -110,23 +107,20 @@ pub fn dependency_flags(
                     r.active_funders
                 ),
             };
-            Some(Flag {
-                code: Code::Dependency,
-                severity,
-                subject: Some(r.id.clone()),
-                partnership: None,
-                group: None,
-                value: dep,
-                threshold,
-                amount: Some(r.top_active_annual),
-                message: format!(
+            Some(Flag::new(
+                Code::Dependency,
+                band,
+                dep,
+                format!(
                     "{} relies on {} for {} a year, {} of {basis}; losing that one funder would put it at risk.",
                     r.name,
                     data.name_of(funder),
                     money(r.top_active_annual),
                     percent(dep)
-                ),
-            })
+                )
+            )
+                .subject(r.id.clone())
+                .amount(r.top_active_annual))
         })
         .collect()
 }
@@ -151,17 +145,12 @@ pub fn cliff_flags(
         })
         .filter_map(|r| {
             let share = r.ending_12m_share?;
-            let (severity, threshold) = band_high_is_worse(share, p.cliff)?;
-            Some(Flag {
-                code: Code::FundingCliff,
-                severity,
-                subject: Some(r.id.clone()),
-                partnership: None,
-                group: None,
-                value: share,
-                threshold,
-                amount: Some(r.ending_12m_annual),
-                message: {
+            let band = band_high_is_worse(share, p.cliff)?;
+            Some(Flag::new(
+                Code::FundingCliff,
+                band,
+                share,
+                {
                     let grants = format!(
                         "{} grant{}",
                         r.active_grants.n,
@@ -194,8 +183,10 @@ pub fn cliff_flags(
                         percent(share),
                         possessive(&r.name),
                     )
-                },
-            })
+                }
+            )
+                .subject(r.id.clone())
+                .amount(r.ending_12m_annual))
         })
         .collect()
 }

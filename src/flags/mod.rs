@@ -165,6 +165,66 @@ pub struct Flag {
     pub message: String,
 }
 
+impl Flag {
+    /// A whole-area flag: `code` raised at `band` (its severity and the threshold of that
+    /// severity that `value` crossed), with its message. What it is about — a subject,
+    /// partnership or group — and the money at stake are added with the methods below.
+    pub fn new(
+        code: Code,
+        (severity, threshold): (Severity, f64),
+        value: f64,
+        message: String,
+    ) -> Self {
+        Flag {
+            code,
+            severity,
+            subject: None,
+            partnership: None,
+            group: None,
+            value,
+            threshold,
+            amount: None,
+            message,
+        }
+    }
+
+    /// About this organisation.
+    pub fn subject(self, id: String) -> Self {
+        Flag {
+            subject: Some(id),
+            ..self
+        }
+    }
+
+    /// About this partnership.
+    pub fn partnership(self, id: String) -> Self {
+        Flag {
+            partnership: Some(id),
+            ..self
+        }
+    }
+
+    /// About this `Led By` tag or area.
+    pub fn group(self, group: String) -> Self {
+        self.group_opt(Some(group))
+    }
+
+    /// About this `Led By` tag or area, if any.
+    pub fn group_opt(self, group: Option<String>) -> Self {
+        Flag { group, ..self }
+    }
+
+    /// Pounds at stake.
+    pub fn amount(self, pounds: f64) -> Self {
+        self.amount_opt(Some(pounds))
+    }
+
+    /// Pounds at stake, if any.
+    pub fn amount_opt(self, amount: Option<f64>) -> Self {
+        Flag { amount, ..self }
+    }
+}
+
 /// The severity a value earns when higher is worse (`value ≥ threshold`, inclusive).
 pub fn band_high_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
     if value >= bands.high {

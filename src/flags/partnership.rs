@@ -55,22 +55,17 @@ pub fn partnership_flags(figures: &[PartnershipFigures], params: &Parameters) ->
 fn flag(
     code: Code,
     f: &PartnershipFigures,
-    (severity, threshold): (Severity, f64),
+    band: (Severity, f64),
     value: f64,
     amount: Option<f64>,
     message: String,
 ) -> Option<Flag> {
-    Some(Flag {
-        code,
-        severity,
-        subject: Some(f.fundholder.clone()),
-        partnership: Some(f.id.clone()),
-        group: None,
-        value,
-        threshold,
-        amount,
-        message,
-    })
+    Some(
+        Flag::new(code, band, value, message)
+            .subject(f.fundholder.clone())
+            .partnership(f.id.clone())
+            .amount_opt(amount),
+    )
 }
 
 /// A partnership's name as a board paper writes it: "the Healthy Northbridge Partnership"

@@ -945,12 +945,7 @@ pub fn compare_report(
         c.to.as_of
     );
     h.push_str("<section id=\"changes\">\n<h2>What changed</h2>\n<ul>\n");
-    let moved: Vec<&str> = c
-        .figures
-        .iter()
-        .filter(|f| f.moved)
-        .map(|f| f.words.as_str())
-        .collect();
+    let moved = c.moved_words();
     if moved.is_empty() {
         h.push_str("<li>Nothing: every figure is the same on both sides.</li>\n");
     }

@@ -25,27 +25,17 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
             })
         }),
         maker(move || {
-            let at: Vec<String> = f
-                .partnerships
-                .iter()
-                .enumerate()
-                .flat_map(|(i, p)| {
-                    (0..p.balance.len()).map(move |j| format!("/partnerships/{i}/balance/{j}"))
-                })
-                .collect();
-            marked(
-                f,
+            let (rows, at) = nested(
+                &f.partnerships,
+                "/partnerships",
                 "balance",
-                &f.partnerships
-                    .iter()
-                    .flat_map(|p| p.balance.iter().map(move |b| (p.id.as_str(), b)))
-                    .map(|(partnership, b)| BalanceRow {
-                        partnership,
-                        member: b,
-                    })
-                    .collect::<Vec<_>>(),
-                &|k| at[k].clone(),
-            )
+                |p| &p.balance,
+                |p, b| BalanceRow {
+                    partnership: p.id.as_str(),
+                    member: b,
+                },
+            );
+            marked(f, "balance", &rows, &|k| at[k].clone())
         }),
         maker(move || marked(f, "flags", &f.flags, &|k| format!("/flags/{k}"))),
         maker(move || Table::typed(f.disclosure.public, "payments", &f.payments.rows())),
@@ -106,30 +96,40 @@ pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
             )
         }),
         maker(move || {
-            let at: Vec<String> = f
-                .trends
-                .iter()
-                .enumerate()
-                .flat_map(|(y, t)| {
-                    (0..t.partnerships.len()).map(move |k| format!("/trends/{y}/partnerships/{k}"))
-                })
-                .collect();
-            marked(
-                f,
-                "trends_partnerships",
-                &f.trends
-                    .iter()
-                    .flat_map(|y| y.partnerships.iter().map(move |p| (y, p)))
-                    .map(|(y, p)| TrendPartnershipRow {
-                        fy: y.fy,
-                        label: &y.label,
-                        partnership: p,
-                    })
-                    .collect::<Vec<_>>(),
-                &|k| at[k].clone(),
-            )
+            let (rows, at) = nested(
+                &f.trends,
+                "/trends",
+                "partnerships",
+                |y| &y.partnerships,
+                |y, p| TrendPartnershipRow {
+                    fy: y.fy,
+                    label: &y.label,
+                    partnership: p,
+                },
+            );
+            marked(f, "trends_partnerships", &rows, &|k| at[k].clone())
         }),
     ]
+}
+
+/// The rows of a list inside each item of another (`partnerships[i].balance[j]`), in order,
+/// each with its JSON pointer `{outer}/{i}/{inner}/{j}` for [`marked`].
+fn nested<'a, P, C: 'a, R>(
+    parents: &'a [P],
+    outer: &str,
+    inner: &str,
+    children: impl Fn(&'a P) -> &'a [C],
+    row: impl Fn(&'a P, &'a C) -> R,
+) -> (Vec<R>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut at = Vec::new();
+    for (i, p) in parents.iter().enumerate() {
+        for (j, c) in children(p).iter().enumerate() {
+            rows.push(row(p, c));
+            at.push(format!("{outer}/{i}/{inner}/{j}"));
+        }
+    }
+    (rows, at)
 }
 
 /// A table whose rows are items of findings.json (row `i` at JSON pointer `at(i)`), so that

@@ -143,12 +143,7 @@ pub fn comparison(c: &Comparison) -> String {
             change
         );
     }
-    let moved: Vec<&str> = c
-        .figures
-        .iter()
-        .filter(|f| f.moved)
-        .map(|f| f.words.as_str())
-        .collect();
+    let moved = c.moved_words();
     let _ = writeln!(s, "\nWhat changed:");
     if moved.is_empty() {
         let _ = writeln!(s, "  nothing: every figure is the same on both sides.");

@@ -2,16 +2,14 @@
 //! `Led By` group, whether paying people changes who turns up, funders' funding practice,
 //! and the unpaid time carried by community members.
 
-use super::layout::{self, Band, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{
-    label_lines, text_width, two_line_width, wrap, Align, Rgb, Scene, TextStyle, GRID, MUTED, WHITE,
-};
-use super::{col, Kind};
-use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
+use super::layout::{self, Band, Bar, Bars, Dot, Format, Scatter, LABEL, MARGIN, SMALL, WIDTH};
+use super::scene::{text_width, wrap, Rgb};
+use super::{col, Kind, Spec};
+use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
-use crate::measures::equity::{Coverage, GroupFigures, SeatHolder};
+use crate::measures::equity::{Coverage, GroupFigures, SeatHolder, UsualSuspects};
 use crate::model::Sector;
 use serde::Serialize;
 
@@ -68,32 +66,10 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             "under --public, seat counts of single organisations are disclosure-controlled, so the scatter of seats against money is not drawn (the shares are in findings.json)",
         ));
     }
-    let orgs = &us.organisations;
-    let is_top = |o: &SeatHolder| us.top5.contains(&o.id);
-    let title = match us.top5_seat_share {
-        Some(s) => format!(
-            "{} organisation{} hold{} {} of VCSE-side seats",
-            number_word(us.top5.len()),
-            if us.top5.len() == 1 { "" } else { "s" },
-            if us.top5.len() == 1 { "s" } else { "" },
-            percent(s)
-        ),
-        None => "Who holds the VCSE-side seats at partnership meetings".into(),
-    };
-    let rho = match us.seat_funding_rank_correlation {
-        Some(r) => format!(
-            "Spearman's ρ between seats and money = {r:.2} across {} organisations (ties averaged; 1: more seats always go with more money).",
-            us.correlation_orgs
-        ),
-        None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
-    };
-    let subtitle = format!(
-        "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {} with most seats are named. {rho}",
-        us.top5.len()
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
-    let mut sectors: Vec<Sector> = orgs.iter().map(|o| o.sector).collect();
+    let rows = seat_rows(us);
+    let spec = seats_spec(us, &rows);
+    let (mut scene, y) = spec.begin();
+    let mut sectors: Vec<Sector> = us.organisations.iter().map(|o| o.sector).collect();
     sectors.sort();
     sectors.dedup();
     let y = layout::legend(
@@ -104,149 +80,39 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
             .collect::<Vec<_>>(),
     );
-    // Money on a log axis when it spans more than two orders of magnitude; £0 sits on its
-    // own row below the axis (a log axis has no zero).
-    let positive: Vec<f64> = orgs
+    // A dot per organisation, in identifier order, the named five last (on top).
+    let mut order: Vec<&SeatRow> = rows.iter().collect();
+    order.sort_by_key(|r| (r.top5, r.org.id.clone()));
+    let dots: Vec<Dot> = order
         .iter()
-        .map(|o| o.received)
-        .filter(|v| *v > 0.0)
+        .map(|r| Dot {
+            x: r.org.attended_rows as f64,
+            y: r.org.received,
+            fill: sector_colour(r.org.sector),
+            label: r.top5.then(|| r.org.name.clone()),
+        })
         .collect();
-    let (lo, hi) = positive
-        .iter()
-        .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
-    let log = !positive.is_empty() && hi / lo > 100.0;
-    let has_zero = orgs.iter().any(|o| o.received <= 0.0);
-    let money_ticks: Vec<f64> = if log {
-        let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-        (a..=b).map(|e| 10f64.powi(e)).collect()
-    } else {
-        layout::ticks(hi)
-    };
-    let (mlo, mhi) = (
-        money_ticks.first().copied().unwrap_or(0.0),
-        money_ticks.last().copied().unwrap_or(1.0).max(1e-9),
+    let y = layout::scatter(
+        &mut scene,
+        y,
+        &Scatter {
+            dots: &dots,
+            y_axis: "£ received in the window",
+            x_axis: "Seats taken: partnership meetings attended (attended rows)",
+        },
     );
-    let seat_max = orgs.iter().map(|o| o.attended_rows).max().unwrap_or(1) as f64;
-    let seat_ticks = layout::ticks(seat_max);
-    let smax = seat_ticks.last().copied().unwrap_or(1.0).max(1.0);
-    let x0 = MARGIN
-        + money_ticks
-            .iter()
-            .map(|t| text_width(&Format::Money.show(*t), SMALL, false))
-            .max()
-            .unwrap_or(80)
-        + 30;
-    let x1 = WIDTH - MARGIN - 40;
-    let top = y + 50;
-    let h = 820;
-    let bottom = top + h;
-    let zero_row = bottom + 60;
-    let x_of = |v: f64| x0 + ((v / smax).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
-    let y_of = |v: f64| -> i32 {
-        if log && v <= 0.0 {
-            return zero_row;
-        }
-        let t = if log {
-            (v.log10() - mlo.log10()) / (mhi.log10() - mlo.log10())
-        } else {
-            (v - mlo) / (mhi - mlo)
-        };
-        bottom - (t.clamp(0.0, 1.0) * f64::from(h)).round() as i32
-    };
-    scene.text(
-        MARGIN,
-        top - 24,
-        &format!(
-            "£ received in the window{}",
-            if log { " (log scale)" } else { "" }
-        ),
-        layout::NOTE,
-    );
-    layout::y_grid(&mut scene, &money_ticks, Format::Money, (x0, x1), y_of);
-    if log && has_zero {
-        scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
-        scene.text(
-            x0 - 14,
-            zero_row + 11,
-            "£0",
-            layout::NOTE.align(Align::Right),
-        );
-    }
-    let axis_y = if log && has_zero {
-        zero_row + 30
-    } else {
-        bottom
-    };
-    for t in &seat_ticks {
-        scene.line(vec![(x_of(*t), top), (x_of(*t), axis_y)], GRID, 2);
-        scene.text(
-            x_of(*t),
-            axis_y + 40,
-            &Format::Number.show(*t),
-            layout::NOTE.align(Align::Centre),
-        );
-    }
-    scene.line(vec![(x0, axis_y), (x1, axis_y)], MUTED, 2);
-    scene.line(vec![(x0, top), (x0, axis_y)], MUTED, 2);
-    // Dots: the named five last, so that they are on top.
-    let mut order: Vec<&SeatHolder> = orgs.iter().collect();
-    order.sort_by_key(|o| (is_top(o), o.id.clone()));
-    for o in &order {
-        let (x, yy) = (x_of(o.attended_rows as f64), y_of(o.received));
-        let c = sector_colour(o.sector);
-        let r = if is_top(o) { 14 } else { 11 };
-        scene.rect((x - r - 2, yy - r - 2), (x + r + 2, yy + r + 2), WHITE);
-        scene.rect_outlined((x - r, yy - r), (x + r, yy + r), c, layout::darker(c));
-    }
-    // Labels of the five, left of the dot when near the right edge, nudged apart vertically.
-    let mut named: Vec<(&SeatHolder, i32, i32)> = orgs
-        .iter()
-        .filter(|o| is_top(o))
-        .map(|o| (o, x_of(o.attended_rows as f64), y_of(o.received)))
-        .collect();
-    named.sort_by_key(|(o, _, y)| (*y, o.id.clone()));
-    let mut last = i32::MIN;
-    for (o, x, yy) in named {
-        let size = SMALL;
-        // A name wraps to two lines of up to 520 px, or as wide as two lines need (up to
-        // 900 px), before anything is shortened.
-        let max = two_line_width(&o.name, size, true).clamp(520, 900);
-        let lines = label_lines(&o.name, size, true, max);
-        let w = lines
-            .iter()
-            .map(|l| text_width(l, size, true))
-            .max()
-            .unwrap_or(0);
-        let n = lines.len() as i32;
-        let baseline = (yy + 11).max(last + 40).min(axis_y - 8 - 40 * (n - 1));
-        last = baseline + 40 * (n - 1);
-        let (tx, align) = if x + 24 + w > x1 {
-            (x - 24, Align::Right)
-        } else {
-            (x + 24, Align::Left)
-        };
-        for (k, line) in lines.iter().enumerate() {
-            scene.text(
-                tx,
-                baseline + 40 * k as i32,
-                line,
-                TextStyle::new(size).bold().align(align),
-            );
-        }
-    }
-    let y = axis_y + 40;
-    scene.text(
-        (x0 + x1) / 2,
-        y + 48,
-        "Seats taken: partnership meetings attended (attended rows)",
-        TextStyle::new(SMALL).align(Align::Centre),
-    );
-    layout::footer(&mut scene, y + 60, &source(f));
-    let mut rows: Vec<SeatRow> = orgs
+    spec.finish(f, scene, y, &rows)
+}
+
+/// The seat holders, most seats first (then most money, then identifier), the top five
+/// marked.
+fn seat_rows(us: &UsualSuspects) -> Vec<SeatRow<'_>> {
+    let mut rows: Vec<SeatRow> = us
+        .organisations
         .iter()
         .map(|o| SeatRow {
             org: o,
-            top5: is_top(o),
+            top5: us.top5.contains(&o.id),
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -256,29 +122,51 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             .then(b.org.received.total_cmp(&a.org.received))
             .then(a.org.id.cmp(&b.org.id))
     });
-    let alt = format!(
-        "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
-        orgs.len(),
-        rows.iter()
-            .filter(|r| r.top5)
-            .map(|r| format!(
-                "{}: {} seats, {} received.",
-                r.org.name,
-                r.org.attended_rows,
-                money(r.org.received)
-            ))
-            .collect::<Vec<_>>()
-            .join(" "),
-        rho
-    );
-    Ok(Built::Chart(Chart {
-        label: "Usual suspects: seats and money".into(),
-        name: NAME.into(),
+    rows
+}
+
+/// The usual-suspects chart's words and columns.
+fn seats_spec(us: &UsualSuspects, rows: &[SeatRow]) -> Spec {
+    let top = us.top5.len();
+    let rho = match us.seat_funding_rank_correlation {
+        Some(r) => format!(
+            "Spearman's ρ between seats and money = {r:.2} across {} organisations (ties averaged; 1: more seats always go with more money).",
+            us.correlation_orgs
+        ),
+        None => "Too few organisations (under 5) for a rank correlation of seats and money.".into(),
+    };
+    Spec {
+        name: "usual_suspects".into(),
         section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
+        label: "Usual suspects: seats and money".into(),
+        title: match us.top5_seat_share {
+            Some(s) => format!(
+                "{} organisation{} hold{} {} of VCSE-side seats",
+                number_word(top),
+                if top == 1 { "" } else { "s" },
+                if top == 1 { "s" } else { "" },
+                percent(s)
+            ),
+            None => "Who holds the VCSE-side seats at partnership meetings".into(),
+        },
+        subtitle: format!(
+            "Each dot is a VCSE-side organisation: seats taken (meetings attended, all partnerships together) against grants received in the window. The {top} with most seats are named. {rho}"
+        ),
+        alt: format!(
+            "Scatter chart of seats taken against money received for {} VCSE-side organisations. {} {}",
+            us.organisations.len(),
+            rows.iter()
+                .filter(|r| r.top5)
+                .map(|r| format!(
+                    "{}: {} seats, {} received.",
+                    r.org.name,
+                    r.org.attended_rows,
+                    money(r.org.received)
+                ))
+                .collect::<Vec<_>>()
+                .join(" "),
+            rho
+        ),
         columns: vec![
             col("name", "Organisation", Kind::Text),
             col("sector", "Sector", Kind::Text),
@@ -286,7 +174,7 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             col("partnerships", "Partnerships", Kind::Number),
             col("received", "Received", Kind::Money),
         ],
-    }))
+    }
 }
 
 /// Under-funded groups: the representation ratio of each `Led By` tag.
@@ -323,12 +211,6 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             .then(a.tag.cmp(&b.tag))
     });
     let low = shown[0];
-    let title = format!(
-        "Organisations tagged “{}” are {} of VCSE organisations but received {} of VCSE funding",
-        low.tag,
-        low.org_share.map_or("–".into(), percent),
-        low.funding_share.map_or("–".into(), percent)
-    );
     let th = &f.parameters.under_funded;
     let absent_note = if absent.is_empty() {
         String::new()
@@ -338,12 +220,46 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             absent.join(", ")
         )
     };
-    let subtitle = format!(
-        "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; at or below {} is flagged (UNDER-FUNDED-GROUP) for tags on at least {} organisations, at or below {} high; the green band is above an even share.{absent_note}",
-        th.medium, f.parameters.under_funded_min_orgs, th.high
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Funding by Led By group".into(),
+        title: format!(
+            "Organisations tagged “{}” are {} of VCSE organisations but received {} of VCSE funding",
+            low.tag,
+            low.org_share.map_or("–".into(), percent),
+            low.funding_share.map_or("–".into(), percent)
+        ),
+        subtitle: format!(
+            "Representation ratio = share of VCSE funding ÷ share of VCSE organisations, per Led By tag: 1 is an even share; at or below {} is flagged (UNDER-FUNDED-GROUP) for tags on at least {} organisations, at or below {} high; the green band is above an even share.{absent_note}",
+            th.medium, f.parameters.under_funded_min_orgs, th.high
+        ),
+        alt: format!(
+            "Bar chart of the representation ratio by Led By tag: {}.{}",
+            shown
+                .iter()
+                .map(|x| format!(
+                    "{} {:.2} ({} of funding, {} of organisations)",
+                    x.tag,
+                    x.representation_ratio.unwrap_or(0.0),
+                    x.funding_share.map_or("–".into(), percent),
+                    x.org_share.map_or("–".into(), percent)
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+            absent_note
+        ),
+        columns: vec![
+            col("tag", "Led By tag", Kind::Text),
+            col("organisations", "Organisations", Kind::Number),
+            col("org_share", "Share of organisations", Kind::Percent),
+            col("received", "Received", Kind::Money),
+            col("funding_share", "Share of funding", Kind::Percent),
+            col("seat_share", "Share of seats", Kind::Percent),
+            col("representation_ratio", "Ratio", Kind::Hours),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let bars: Vec<Bar> = shown
         .iter()
@@ -387,7 +303,6 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             label: "above even".into(),
         },
     ];
-    let lines: [RefLine; 0] = [];
     let y = layout::hbars(
         &mut scene,
         y,
@@ -396,47 +311,13 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             max,
             format: Some(Format::Number),
             axis: "Representation ratio (share of funding ÷ share of organisations)",
-            lines: &lines,
             bands: &bands,
             bar_height: 56,
             axis_ticks: true,
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar chart of the representation ratio by Led By tag: {}.{}",
-        shown
-            .iter()
-            .map(|x| format!(
-                "{} {:.2} ({} of funding, {} of organisations)",
-                x.tag,
-                x.representation_ratio.unwrap_or(0.0),
-                x.funding_share.map_or("–".into(), percent),
-                x.org_share.map_or("–".into(), percent)
-            ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        absent_note
-    );
-    Ok(Built::Chart(Chart {
-        label: "Funding by Led By group".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, g)?,
-        columns: vec![
-            col("tag", "Led By tag", Kind::Text),
-            col("organisations", "Organisations", Kind::Number),
-            col("org_share", "Share of organisations", Kind::Percent),
-            col("received", "Received", Kind::Money),
-            col("funding_share", "Share of funding", Kind::Percent),
-            col("seat_share", "Share of seats", Kind::Percent),
-            col("representation_ratio", "Ratio", Kind::Hours),
-        ],
-    }))
+    spec.finish(f, scene, y, g)
 }
 
 #[derive(Serialize)]
@@ -446,6 +327,17 @@ struct CoverageRow<'a> {
     #[serde(flatten)]
     coverage: &'a Coverage,
     note: Option<String>,
+}
+
+impl<'a> CoverageRow<'a> {
+    fn of(partnership: &'a str, name: &'a str, coverage: &'a Coverage) -> Self {
+        CoverageRow {
+            partnership,
+            name,
+            coverage,
+            note: coverage_note(coverage),
+        }
+    }
 }
 
 /// Why a coverage rate is missing, in words.
@@ -482,27 +374,61 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
             "no payments to attendees recorded (payments.csv is needed to tell paid from unpaid attendance)",
         ));
     }
-    let mut groups: Vec<(String, String, &Coverage)> =
-        vec![("all".into(), "All partnerships".into(), &ca.overall)];
-    for p in ca
-        .by_partnership
-        .iter()
-        .take(super::partnership::MAX_PARTNERSHIPS)
-    {
-        groups.push((p.partnership.clone(), p.name.clone(), &p.coverage));
-    }
+    let mut rows = vec![CoverageRow::of("all", "All partnerships", &ca.overall)];
+    rows.extend(
+        ca.by_partnership
+            .iter()
+            .take(super::partnership::MAX_PARTNERSHIPS)
+            .map(|p| CoverageRow::of(&p.partnership, &p.name, &p.coverage)),
+    );
     let o = &ca.overall;
-    let title = match (o.covered_attendance_rate, o.uncovered_attendance_rate) {
-        (Some(a), Some(b)) => format!(
-            "VCSE-side members attended {} of meetings when their time was paid for, {} when it was not",
-            percent(a),
-            percent(b)
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Paying people and who turns up".into(),
+        title: match (o.covered_attendance_rate, o.uncovered_attendance_rate) {
+            (Some(a), Some(b)) => format!(
+                "VCSE-side members attended {} of meetings when their time was paid for, {} when it was not",
+                percent(a),
+                percent(b)
+            ),
+            _ => "Attendance of VCSE-side members whose time was paid for, and of those whose time was not".into(),
+        },
+        subtitle: "Attended ÷ all attendance rows (attended, apologies, absent) of VCSE-side members, split by whether a payment covered the meeting. A rate needs at least 10 rows in both groups.".into(),
+        alt: format!(
+            "Bar charts of VCSE-side attendance rates when time was paid for and when it was not. {}",
+            rows.iter()
+                .map(|r| format!(
+                    "{}: paid {}, unpaid {}{}.",
+                    r.name,
+                    r.coverage
+                        .covered_attendance_rate
+                        .map_or("no rate".into(), percent),
+                    r.coverage
+                        .uncovered_attendance_rate
+                        .map_or("no rate".into(), percent),
+                    r.note
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                ))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
-        _ => "Attendance of VCSE-side members whose time was paid for, and of those whose time was not".into(),
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("covered_attendance_rate", "Paid: attended", Kind::Percent),
+            col(
+                "uncovered_attendance_rate",
+                "Unpaid: attended",
+                Kind::Percent,
+            ),
+            col("covered_rows", "Paid rows", Kind::Number),
+            col("uncovered_rows", "Unpaid rows", Kind::Number),
+            col("note", "Note", Kind::Text),
+        ],
     };
-    let subtitle = "Attended ÷ all attendance rows (attended, apologies, absent) of VCSE-side members, split by whether a payment covered the meeting. A rate needs at least 10 rows in both groups.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, subtitle);
+    let (mut scene, mut y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let (paid, unpaid) = (c, c.lighten(0.62));
     y = layout::legend(
@@ -518,10 +444,9 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
         .map(|m| text_width(m, LABEL, false))
         .max()
         .unwrap_or(200);
-    let mut rows = Vec::new();
-    for (i, (id, name, cov)) in groups.iter().enumerate() {
-        y = layout::subheading(&mut scene, y, name);
-        let note = coverage_note(cov);
+    for (i, r) in rows.iter().enumerate() {
+        y = layout::subheading(&mut scene, y, r.name);
+        let cov = r.coverage;
         let bar = |label: &str, rate: Option<f64>, rows_n: Option<usize>, fill: Rgb| Bar {
             label: label.into(),
             swatch: None,
@@ -555,7 +480,7 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
                 unpaid,
             ),
         ];
-        let last = i + 1 == groups.len();
+        let last = i + 1 == rows.len();
         y = layout::hbars(
             &mut scene,
             y,
@@ -570,61 +495,14 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
                 ..Bars::default()
             },
         );
-        if let Some(n) = &note {
+        if let Some(n) = &r.note {
             for line in wrap(&format!("No rate: {n}."), SMALL, false, WIDTH - 2 * MARGIN) {
                 scene.text(MARGIN, y + 20, &line, layout::NOTE);
                 y += 40;
             }
         }
-        rows.push(CoverageRow {
-            partnership: id,
-            name,
-            coverage: cov,
-            note,
-        });
     }
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar charts of VCSE-side attendance rates when time was paid for and when it was not. {}",
-        rows.iter()
-            .map(|r| format!(
-                "{}: paid {}, unpaid {}{}.",
-                r.name,
-                r.coverage
-                    .covered_attendance_rate
-                    .map_or("no rate".into(), percent),
-                r.coverage
-                    .uncovered_attendance_rate
-                    .map_or("no rate".into(), percent),
-                r.note
-                    .as_ref()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default()
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "Paying people and who turns up".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Partnership", Kind::Text),
-            col("covered_attendance_rate", "Paid: attended", Kind::Percent),
-            col(
-                "uncovered_attendance_rate",
-                "Unpaid: attended",
-                Kind::Percent,
-            ),
-            col("covered_rows", "Paid rows", Kind::Number),
-            col("uncovered_rows", "Unpaid rows", Kind::Number),
-            col("note", "Note", Kind::Text),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 #[derive(Serialize)]
@@ -721,33 +599,65 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
                 .total_cmp(&b.short_term_share.unwrap_or(0.0))
                 .then(b.id.cmp(a.id))
         });
-    let title = match lead {
-        Some(r) => format!(
-            "{} gave {} of its money in grants of a year or less",
-            r.name,
-            r.short_term_share.map_or("–".into(), percent)
-        ),
-        None => "How long each funder's grants run".into(),
-    };
     let assumed: usize = rows.iter().map(|r| r.lengths_assumed).sum();
-    let subtitle = format!(
-        "Share of each funder's money in short-term grants (12 months or less), 13–35 months and long-term grants (36 months or more); median grant length at the end. The square is the funder's sector.{}{}",
-        if assumed > 0 {
-            format!(
-                " {} grants had no end date or duration and are taken as 12 months (an assumption), so short-term shares built on them are soft.",
-                layout::thousands(assumed as f64)
-            )
-        } else {
-            String::new()
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "How long funders fund for".into(),
+        title: match lead {
+            Some(r) => format!(
+                "{} gave {} of its money in grants of a year or less",
+                r.name,
+                r.short_term_share.map_or("–".into(), percent)
+            ),
+            None => "How long each funder's grants run".into(),
         },
-        if all > TOP_N {
-            format!(" The {TOP_N} largest of {all} funders.")
-        } else {
-            String::new()
-        }
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+        subtitle: format!(
+            "Share of each funder's money in short-term grants (12 months or less), 13–35 months and long-term grants (36 months or more); median grant length at the end. The square is the funder's sector.{}{}",
+            if assumed > 0 {
+                format!(
+                    " {} grants had no end date or duration and are taken as 12 months (an assumption), so short-term shares built on them are soft.",
+                    layout::thousands(assumed as f64)
+                )
+            } else {
+                String::new()
+            },
+            if all > TOP_N {
+                format!(" The {TOP_N} largest of {all} funders.")
+            } else {
+                String::new()
+            }
+        ),
+        alt: format!(
+            "Stacked bar chart of each funder's money by grant length: {}.",
+            rows.iter()
+                .map(|r| format!(
+                    "{}: {} short-term, {} long-term, median {} months{}",
+                    r.name,
+                    r.short_term_share.map_or("–".into(), percent),
+                    r.long_term_share.map_or("–".into(), percent),
+                    r.median_months
+                        .map_or("–".into(), |m| Format::Number.show(m)),
+                    if r.lengths_assumed > 0 {
+                        format!(" ({} lengths assumed)", r.lengths_assumed)
+                    } else {
+                        String::new()
+                    }
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("short_term_share", "12 months or less", Kind::Percent),
+            col("long_term_share", "36 months or more", Kind::Percent),
+            col("median_months", "Median months", Kind::Number),
+            col("lengths_assumed", "Lengths assumed", Kind::Number),
+            col("unrestricted_share", "Unrestricted", Kind::Percent),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let y = layout::legend(
         &mut scene,
         y,
@@ -771,44 +681,7 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Stacked bar chart of each funder's money by grant length: {}.",
-        rows.iter()
-            .map(|r| format!(
-                "{}: {} short-term, {} long-term, median {} months{}",
-                r.name,
-                r.short_term_share.map_or("–".into(), percent),
-                r.long_term_share.map_or("–".into(), percent),
-                r.median_months
-                    .map_or("–".into(), |m| Format::Number.show(m)),
-                if r.lengths_assumed > 0 {
-                    format!(" ({} lengths assumed)", r.lengths_assumed)
-                } else {
-                    String::new()
-                }
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "How long funders fund for".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Funder", Kind::Text),
-            col("total", "Awarded", Kind::Money),
-            col("short_term_share", "12 months or less", Kind::Percent),
-            col("long_term_share", "36 months or more", Kind::Percent),
-            col("median_months", "Median months", Kind::Number),
-            col("lengths_assumed", "Lengths assumed", Kind::Number),
-            col("unrestricted_share", "Unrestricted", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 /// Community burden: unpaid hours of community members per partnership.
@@ -861,20 +734,42 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             a.1.total_cmp(&b.1)
                 .then(b.0.partnership.cmp(&a.0.partnership))
         });
-    let title = match lead {
-        Some((x, h)) => format!(
-            "Community members gave {} hours unpaid to {}{}",
-            Format::Number.show(h.round()),
-            x.name,
-            x.burden_top_decile_share
-                .map(|s| format!("; the busiest tenth of them carried {}", percent(s)))
-                .unwrap_or_default()
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Equity,
+        label: "Community members' unpaid time".into(),
+        title: match lead {
+            Some((x, h)) => format!(
+                "Community members gave {} hours unpaid to {}{}",
+                Format::Number.show(h.round()),
+                x.name,
+                x.burden_top_decile_share
+                    .map(|s| format!("; the busiest tenth of them carried {}", percent(s)))
+                    .unwrap_or_default()
+            ),
+            None => "Unpaid time of community members".into(),
+        },
+        subtitle: "Unpaid attended hours of individual community members (attending as themselves, not for an organisation) per partnership, and the share carried by the top 10% of them. No person is named.".into(),
+        alt: format!(
+            "Bar chart of unpaid hours of community members per partnership: {}.",
+            b.iter()
+                .map(|x| format!(
+                    "{} {}",
+                    x.name,
+                    x.unpaid_hours
+                        .map_or("payment not recorded".into(), |h| format!("{h:.1} hours"))
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
-        None => "Unpaid time of community members".into(),
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("people", "Community members", Kind::Number),
+            col("unpaid_hours", "Unpaid hours", Kind::Hours),
+            col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
+        ],
     };
-    let subtitle = "Unpaid attended hours of individual community members (attending as themselves, not for an organisation) per partnership, and the share carried by the top 10% of them. No person is named.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, title.as_str(), subtitle);
+    let (mut scene, y) = spec.begin();
     let max = b.iter().filter_map(|x| x.unpaid_hours).fold(0.0, f64::max);
     let y = layout::hbars(
         &mut scene,
@@ -889,32 +784,5 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
-        "Bar chart of unpaid hours of community members per partnership: {}.",
-        b.iter()
-            .map(|x| format!(
-                "{} {}",
-                x.name,
-                x.unpaid_hours
-                    .map_or("payment not recorded".into(), |h| format!("{h:.1} hours"))
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    Ok(Built::Chart(Chart {
-        label: "Community members' unpaid time".into(),
-        name: NAME.into(),
-        section: Section::Equity,
-        title,
-        alt,
-        scene,
-        data: table(f, &b)?,
-        columns: vec![
-            col("name", "Partnership", Kind::Text),
-            col("people", "Community members", Kind::Number),
-            col("unpaid_hours", "Unpaid hours", Kind::Hours),
-            col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &b)
 }

@@ -404,6 +404,480 @@ pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
     y + 16
 }
 
+/// One line of a [`Panel`]: a value per slot, `None` where the slot has none (a gap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Line and marker colour.
+    pub colour: Rgb,
+    /// A value per slot.
+    pub values: Vec<Option<f64>>,
+}
+
+/// One layer of a [`Panel`]'s stacked columns: a value per slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    /// For the legend.
+    pub label: String,
+    /// Fill.
+    pub colour: Rgb,
+    /// A value per slot.
+    pub values: Vec<f64>,
+}
+
+/// One small multiple over the slots of its [`Panels`]: stacked columns (a total above
+/// each), lines broken at a missing value, threshold lines and shaded bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// Heading (wrapped to two lines rather than cut).
+    pub title: String,
+    /// Tick format; percent panels run 0–100% in quarters.
+    pub format: Format,
+    /// The largest value to show.
+    pub max: f64,
+    /// Stacked columns, bottom first.
+    pub stack: Vec<Layer>,
+    /// Lines.
+    pub lines: Vec<Series>,
+    /// Dashed threshold lines, labelled at the right.
+    pub thresholds: Vec<RefLine>,
+    /// Shaded bands, labelled at the right.
+    pub bands: Vec<Band>,
+}
+
+/// A slot (a year) on the x axis of every panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    /// Tick label.
+    pub label: String,
+    /// A part period: shaded, its markers hollow, "partial" under its label.
+    pub partial: bool,
+}
+
+/// Small multiples: panels side by side, [`PANEL_COLUMNS`] to a row, over the same slots.
+#[derive(Debug, Clone, Default)]
+pub struct Panels<'a> {
+    /// The panels, left to right and top to bottom.
+    pub panels: &'a [Panel],
+    /// The x axis every panel shares.
+    pub slots: &'a [Slot],
+}
+
+/// Columns of small multiples.
+pub const PANEL_COLUMNS: i32 = 2;
+/// Line spacing of a wrapped panel title.
+const PANEL_TITLE_LINE: i32 = 42;
+/// Height of a panel's plot area.
+const PLOT_H: i32 = 360;
+/// Fill behind a partial slot.
+const PARTIAL: Rgb = Rgb(0xBB, 0xBB, 0xBB);
+
+/// Draws small multiples from `y`; returns the y below them.
+pub fn panels(scene: &mut Scene, y: i32, o: &Panels) -> i32 {
+    let gap = 60;
+    let panel_w = (WIDTH - 2 * MARGIN - gap * (PANEL_COLUMNS - 1)) / PANEL_COLUMNS;
+    // Panel titles wrap to two lines rather than cut a long partnership name; every panel
+    // then leaves room for two, so the plots stay aligned.
+    let titles: Vec<Vec<String>> = o
+        .panels
+        .iter()
+        .map(|p| label_lines(&p.title, SMALL + 2.0, true, panel_w))
+        .collect();
+    let extra = PANEL_TITLE_LINE * (titles.iter().map(Vec::len).max().unwrap_or(1) as i32 - 1);
+    let panel_h = 56 + extra + PLOT_H + 70;
+    for (i, (p, title)) in o.panels.iter().zip(&titles).enumerate() {
+        let (c, r) = (i as i32 % PANEL_COLUMNS, i as i32 / PANEL_COLUMNS);
+        let px = MARGIN + c * (panel_w + gap);
+        let py = y + r * (panel_h + 24);
+        for (k, line) in title.iter().enumerate() {
+            scene.text(
+                px,
+                py + 40 + PANEL_TITLE_LINE * k as i32,
+                line,
+                TextStyle::new(SMALL + 2.0).bold(),
+            );
+        }
+        panel(scene, (px, py + extra, panel_w), p, o.slots);
+    }
+    let rows_of_panels = o.panels.len().div_ceil(PANEL_COLUMNS as usize) as i32;
+    y + rows_of_panels * (panel_h + 24)
+}
+
+/// One panel's plot at (x, y), `w` wide, below the room for its title.
+fn panel(scene: &mut Scene, (px, py, w): (i32, i32, i32), p: &Panel, slots: &[Slot]) {
+    let ticks: Vec<f64> = if p.format == Format::Percent {
+        vec![0.0, 0.25, 0.5, 0.75, 1.0]
+    } else {
+        ticks(p.max)
+    };
+    let tmax = ticks.last().copied().unwrap_or(1.0).max(1e-9);
+    let label_w = ticks
+        .iter()
+        .map(|t| text_width(&p.format.show(*t), SMALL - 4.0, false))
+        .max()
+        .unwrap_or(60);
+    let x0 = px + label_w + 16;
+    // Room at the right for the threshold and band labels, outside the plot.
+    let x1 = px + w
+        - if p.thresholds.is_empty() && p.bands.is_empty() {
+            0
+        } else {
+            120
+        };
+    let top = py + 66;
+    let bottom = top + PLOT_H - 10;
+    let slot = f64::from(x1 - x0) / slots.len().max(1) as f64;
+    let plot = Plot {
+        x0,
+        top,
+        bottom,
+        slot,
+        tmax,
+    };
+    let side = TextStyle::new(SMALL - 8.0).colour(MUTED);
+    for b in &p.bands {
+        if b.from >= tmax {
+            continue;
+        }
+        let (a, c) = (plot.y(b.from), plot.y(b.to.min(tmax)));
+        scene.rect((x0, c), (x1, a), b.fill);
+        scene.text(x1 + 8, ((a + c) / 2 + 9).min(a - 4), &b.label, side);
+    }
+    // A partial slot: a see-through grey over it, so bands still show through.
+    for (i, s) in slots.iter().enumerate() {
+        if s.partial {
+            let a = x0 + (slot * i as f64).round() as i32;
+            let b = x0 + (slot * (i + 1) as f64).round() as i32;
+            scene.translucent(
+                vec![(a, top), (b, top), (b, bottom), (a, bottom)],
+                PARTIAL,
+                0.55,
+            );
+        }
+    }
+    for t in &ticks {
+        scene.line(vec![(x0, plot.y(*t)), (x1, plot.y(*t))], GRID, 2);
+        scene.text(
+            x0 - 10,
+            plot.y(*t) + 10,
+            &p.format.show(*t),
+            TextStyle::new(SMALL - 4.0)
+                .colour(MUTED)
+                .align(Align::Right),
+        );
+    }
+    for l in &p.thresholds {
+        scene.dashed((x0, plot.y(l.at)), (x1, plot.y(l.at)), MUTED, 2);
+        scene.text(x1 + 8, plot.y(l.at) + 8, &l.label, side);
+    }
+    stacked_columns(scene, &plot, p);
+    lines(scene, &plot, p, slots);
+    scene.line(vec![(x0, bottom), (x1, bottom)], MUTED, 2);
+    slot_labels(scene, &plot, slots);
+}
+
+/// Where a panel's plot is: its left, top and bottom edges, the width of a slot and the top of the value axis.
+struct Plot {
+    x0: i32,
+    top: i32,
+    bottom: i32,
+    slot: f64,
+    tmax: f64,
+}
+
+impl Plot {
+    /// The centre of slot `i`.
+    fn x(&self, i: usize) -> i32 {
+        self.x0 + (self.slot * (i as f64 + 0.5)).round() as i32
+    }
+
+    /// The height of value `v`.
+    fn y(&self, v: f64) -> i32 {
+        self.bottom
+            - ((v / self.tmax).clamp(0.0, 1.0) * f64::from(self.bottom - self.top)).round() as i32
+    }
+}
+
+/// A panel's stacked columns, with each column's total above it.
+fn stacked_columns(scene: &mut Scene, plot: &Plot, p: &Panel) {
+    let bw = ((plot.slot * 0.5).round() as i32).clamp(8, 160);
+    let n = p.stack.first().map_or(0, |l| l.values.len());
+    for i in 0..n {
+        let mut acc = 0.0;
+        for layer in &p.stack {
+            let v = layer.values[i];
+            if v > 0.0 {
+                let (a, b) = (plot.y(acc), plot.y(acc + v));
+                if a > b {
+                    scene.rect(
+                        (plot.x(i) - bw / 2, b),
+                        (plot.x(i) + bw / 2, a),
+                        layer.colour,
+                    );
+                }
+                acc += v;
+            }
+        }
+        if acc > 0.0 {
+            scene.text(
+                plot.x(i),
+                plot.y(acc) - 10,
+                &p.format.show(acc),
+                TextStyle::new(SMALL - 6.0).align(Align::Centre),
+            );
+        }
+    }
+}
+
+/// A panel's lines: broken at a missing value, markers hollow in a partial slot, and "too
+/// little data" where every line misses a slot.
+fn lines(scene: &mut Scene, plot: &Plot, p: &Panel, slots: &[Slot]) {
+    for s in &p.lines {
+        let mut run: Vec<(i32, i32)> = Vec::new();
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => run.push((plot.x(i), plot.y(*v))),
+                None => {
+                    if run.len() > 1 {
+                        scene.line(std::mem::take(&mut run), s.colour, 5);
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() > 1 {
+            scene.line(run, s.colour, 5);
+        }
+        for (i, v) in s.values.iter().enumerate() {
+            if let Some(v) = v {
+                let (x, yy) = (plot.x(i), plot.y(*v));
+                scene.rect((x - 10, yy - 10), (x + 10, yy + 10), s.colour);
+                if slots[i].partial {
+                    scene.rect((x - 5, yy - 5), (x + 5, yy + 5), WHITE);
+                }
+            }
+        }
+    }
+    if !p.lines.is_empty() {
+        for i in 0..slots.len() {
+            if p.lines.iter().all(|s| s.values[i].is_none()) {
+                scene.text(
+                    plot.x(i),
+                    (plot.top + plot.bottom) / 2,
+                    "too little data",
+                    TextStyle::new(SMALL - 8.0)
+                        .colour(MUTED)
+                        .align(Align::Centre),
+                );
+            }
+        }
+    }
+}
+
+/// The slot labels under a plot (every k-th, so they never overlap, and the last when
+/// there is room), and "partial" under a partial slot.
+fn slot_labels(scene: &mut Scene, plot: &Plot, slots: &[Slot]) {
+    let widest = slots
+        .iter()
+        .map(|s| text_width(&s.label, SMALL - 6.0, false))
+        .max()
+        .unwrap_or(80);
+    let every = ((f64::from(widest + 12) / plot.slot).ceil() as usize).max(1);
+    for (i, s) in slots.iter().enumerate() {
+        if i % every == 0 || i + 1 == slots.len() && (i % every) * 2 >= every {
+            scene.text(
+                plot.x(i),
+                plot.bottom + 34,
+                &s.label,
+                TextStyle::new(SMALL - 6.0)
+                    .colour(MUTED)
+                    .align(Align::Centre),
+            );
+        }
+        if s.partial {
+            scene.text(
+                plot.x(i),
+                plot.bottom + 62,
+                "partial",
+                TextStyle::new(SMALL - 8.0)
+                    .colour(MUTED)
+                    .align(Align::Centre),
+            );
+        }
+    }
+}
+
+/// One dot of a [`Scatter`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dot {
+    /// Across: a count, from 0.
+    pub x: f64,
+    /// Up: money (0 and below sit on their own row under a log axis).
+    pub y: f64,
+    /// Fill.
+    pub fill: Rgb,
+    /// A name: the dot is larger and labelled beside it.
+    pub label: Option<String>,
+}
+
+/// A scatter of dots: counts across from 0, money up, on a log axis when the money spans
+/// more than two orders of magnitude.
+#[derive(Debug, Clone, Default)]
+pub struct Scatter<'a> {
+    /// The dots, in drawing order (the named last, so that they are on top).
+    pub dots: &'a [Dot],
+    /// Title of the money axis (", log scale" is added when it is one).
+    pub y_axis: &'a str,
+    /// Title of the count axis.
+    pub x_axis: &'a str,
+}
+
+/// Height of a scatter's plot area.
+const SCATTER_H: i32 = 820;
+
+/// Draws a scatter from `y`; returns the y below it (and its axis title).
+pub fn scatter(scene: &mut Scene, y: i32, o: &Scatter) -> i32 {
+    let ys = MoneyAxis::of(o.dots.iter().map(|d| d.y));
+    let x_max = o.dots.iter().map(|d| d.x).fold(0.0, f64::max);
+    let x_ticks = ticks(x_max);
+    let smax = x_ticks.last().copied().unwrap_or(1.0).max(1.0);
+    let x0 = MARGIN
+        + ys.ticks
+            .iter()
+            .map(|t| text_width(&Format::Money.show(*t), SMALL, false))
+            .max()
+            .unwrap_or(80)
+        + 30;
+    let x1 = WIDTH - MARGIN - 40;
+    let top = y + 50;
+    let bottom = top + SCATTER_H;
+    let zero_row = bottom + 60;
+    let x_of = |v: f64| x0 + ((v / smax).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
+    let y_of = |v: f64| ys.y(v, (top, bottom), zero_row);
+    let log_note = if ys.log { " (log scale)" } else { "" };
+    scene.text(MARGIN, top - 24, &format!("{}{log_note}", o.y_axis), NOTE);
+    y_grid(scene, &ys.ticks, Format::Money, (x0, x1), y_of);
+    let zero_drawn = ys.log && ys.has_zero;
+    if zero_drawn {
+        scene.dashed((x0, zero_row), (x1, zero_row), GRID, 2);
+        scene.text(x0 - 14, zero_row + 11, "£0", NOTE.align(Align::Right));
+    }
+    let axis_y = if zero_drawn { zero_row + 30 } else { bottom };
+    for t in &x_ticks {
+        scene.line(vec![(x_of(*t), top), (x_of(*t), axis_y)], GRID, 2);
+        scene.text(
+            x_of(*t),
+            axis_y + 40,
+            &Format::Number.show(*t),
+            NOTE.align(Align::Centre),
+        );
+    }
+    scene.line(vec![(x0, axis_y), (x1, axis_y)], MUTED, 2);
+    scene.line(vec![(x0, top), (x0, axis_y)], MUTED, 2);
+    for d in o.dots {
+        let (x, yy) = (x_of(d.x), y_of(d.y));
+        let r = if d.label.is_some() { 14 } else { 11 };
+        scene.rect((x - r - 2, yy - r - 2), (x + r + 2, yy + r + 2), WHITE);
+        scene.rect_outlined((x - r, yy - r), (x + r, yy + r), d.fill, darker(d.fill));
+    }
+    // Names from the top down, nudged apart vertically (a sort that keeps the dots' order
+    // among equal heights).
+    let mut named: Vec<(&str, i32, i32)> = o
+        .dots
+        .iter()
+        .filter_map(|d| Some((d.label.as_deref()?, x_of(d.x), y_of(d.y))))
+        .collect();
+    named.sort_by_key(|(_, _, y)| *y);
+    dot_labels(scene, &named, x1, axis_y);
+    let y = axis_y + 40;
+    scene.text(
+        (x0 + x1) / 2,
+        y + 48,
+        o.x_axis,
+        TextStyle::new(SMALL).align(Align::Centre),
+    );
+    y + 60
+}
+
+/// Names beside their dots, top down: left of the dot when near the right edge `x1`, each
+/// below the one before and above `axis_y`.
+fn dot_labels(scene: &mut Scene, named: &[(&str, i32, i32)], x1: i32, axis_y: i32) {
+    let mut last = i32::MIN;
+    for (name, x, yy) in named {
+        // A name wraps to two lines of up to 520 px, or as wide as two lines need (up to
+        // 900 px), before anything is shortened.
+        let max = two_line_width(name, SMALL, true).clamp(520, 900);
+        let lines = label_lines(name, SMALL, true, max);
+        let w = lines
+            .iter()
+            .map(|l| text_width(l, SMALL, true))
+            .max()
+            .unwrap_or(0);
+        let n = lines.len() as i32;
+        let baseline = (yy + 11).max(last + 40).min(axis_y - 8 - 40 * (n - 1));
+        last = baseline + 40 * (n - 1);
+        let (tx, align) = if x + 24 + w > x1 {
+            (x - 24, Align::Right)
+        } else {
+            (x + 24, Align::Left)
+        };
+        for (k, line) in lines.iter().enumerate() {
+            scene.text(
+                tx,
+                baseline + 40 * k as i32,
+                line,
+                TextStyle::new(SMALL).bold().align(align),
+            );
+        }
+    }
+}
+
+/// A money axis: linear from its ticks' first, or log (powers of ten) when the positive
+/// values span more than two orders of magnitude; a log axis has no zero, so £0 gets a row
+/// of its own.
+struct MoneyAxis {
+    log: bool,
+    has_zero: bool,
+    ticks: Vec<f64>,
+}
+
+impl MoneyAxis {
+    fn of(values: impl Iterator<Item = f64> + Clone) -> MoneyAxis {
+        let positive: Vec<f64> = values.clone().filter(|v| *v > 0.0).collect();
+        let (lo, hi) = positive
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+        let log = !positive.is_empty() && hi / lo > 100.0;
+        let ticks = if log {
+            let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+            (a..=b).map(|e| 10f64.powi(e)).collect()
+        } else {
+            ticks(hi)
+        };
+        MoneyAxis {
+            log,
+            has_zero: values.into_iter().any(|v| v <= 0.0),
+            ticks,
+        }
+    }
+
+    /// The height of `v` on a plot from `top` to `bottom`; `zero_row` for £0 on a log axis.
+    fn y(&self, v: f64, (top, bottom): (i32, i32), zero_row: i32) -> i32 {
+        if self.log && v <= 0.0 {
+            return zero_row;
+        }
+        let (lo, hi) = (
+            self.ticks.first().copied().unwrap_or(0.0),
+            self.ticks.last().copied().unwrap_or(1.0).max(1e-9),
+        );
+        let t = if self.log {
+            (v.log10() - lo.log10()) / (hi.log10() - lo.log10())
+        } else {
+            (v - lo) / (hi - lo)
+        };
+        bottom - (t.clamp(0.0, 1.0) * f64::from(bottom - top)).round() as i32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

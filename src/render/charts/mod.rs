@@ -106,6 +106,57 @@ pub enum Kind {
     Hours,
 }
 
+/// What a chart says around its drawing, as one value: its name and section, the words
+/// (label, title, subtitle, alt text) and the columns of its data the report shows. The
+/// drawing goes between [`Spec::begin`] (the title and subtitle) and [`Spec::finish`] (the
+/// source line, and the chart with its data rows).
+pub(crate) struct Spec {
+    /// File stem under `charts/`.
+    pub name: String,
+    /// The report section.
+    pub section: Section,
+    /// A short name for the chart (a heading in the report).
+    pub label: String,
+    /// The title: the finding, in words.
+    pub title: String,
+    /// What is measured and how.
+    pub subtitle: String,
+    /// Alt text: what the chart shows, with its main figures.
+    pub alt: String,
+    /// The columns of the data the report shows, in order.
+    pub columns: Vec<Column>,
+}
+
+impl Spec {
+    /// A canvas with the title and subtitle drawn; the y below them.
+    pub(crate) fn begin(&self) -> (Scene, i32) {
+        let mut scene = Scene::new(layout::WIDTH as u32, 0);
+        let y = layout::header(&mut scene, &self.title, &self.subtitle);
+        (scene, y)
+    }
+
+    /// The source line at `y` under the drawing, and the chart with `rows` as its data.
+    pub(crate) fn finish<T: serde::Serialize>(
+        self,
+        f: &Findings,
+        mut scene: Scene,
+        y: i32,
+        rows: &[T],
+    ) -> Result<Built, Error> {
+        layout::footer(&mut scene, y, &source(f));
+        Ok(Built::Chart(Chart {
+            name: self.name,
+            section: self.section,
+            label: self.label,
+            title: self.title,
+            alt: self.alt,
+            scene,
+            data: table(f, rows)?,
+            columns: self.columns,
+        }))
+    }
+}
+
 /// A report column.
 pub(crate) const fn col(key: &'static str, heading: &'static str, kind: Kind) -> Column {
     Column { key, heading, kind }

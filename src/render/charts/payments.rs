@@ -3,11 +3,11 @@
 //! partnership. Drawn from findings.json's `payments` and each partnership's
 //! `unpaid_value` only.
 
-use super::layout::{self, Bar, Bars, Format, LABEL, WIDTH};
+use super::layout::{self, Bar, Bars, Format, LABEL};
 use super::partnership::MAX_PARTNERSHIPS;
 use super::scene::text_width;
-use super::scene::{Rgb, Scene};
-use super::{col, skip, source, table, Built, Chart, Kind, Section};
+use super::scene::Rgb;
+use super::{col, skip, Built, Kind, Section, Spec};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::money;
@@ -36,6 +36,21 @@ struct Row<'a> {
     honorarium: Option<f64>,
     expenses: Option<f64>,
     unpaid_value: Option<f64>,
+}
+
+impl<'a> Row<'a> {
+    fn of(partnership: &'a str, name: &'a str, p: &Paid, unpaid_value: Option<f64>) -> Self {
+        Row {
+            partnership,
+            name,
+            paid: p.paid,
+            involvement: p.involvement,
+            backfill: p.backfill,
+            honorarium: p.honorarium,
+            expenses: p.expenses,
+            unpaid_value,
+        }
+    }
 }
 
 fn by_type(p: &Paid) -> [f64; 4] {
@@ -87,15 +102,6 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
         subtitle.push(' ');
         subtitle.push_str(&s);
     }
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
-    let mut legend: Vec<(String, Rgb)> = TYPES
-        .iter()
-        .map(|(t, c)| ((*t).to_owned(), Rgb::hex(c)))
-        .collect();
-    legend.push(("unpaid time, valued".into(), UNPAID));
-    y = layout::legend(&mut scene, y, &legend);
-
     let mut groups: Vec<(String, &Paid, Option<f64>)> = shown
         .iter()
         .map(|p| (p.name.clone(), &p.paid, unpaid_of(&p.partnership)))
@@ -107,6 +113,52 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
             None,
         ));
     }
+    let alt = format!(
+        "Bar charts of money paid for participation per partnership, by type, beside the value of unpaid VCSE-side time. {} {}",
+        groups
+            .iter()
+            .map(|(name, p, u)| {
+                let [i, b, h, e] = by_type(p);
+                format!(
+                    "{name}: paid {} (involvement {}, backfill {}, honorarium {}, expenses {}){}.",
+                    money(p.paid.unwrap_or(0.0)),
+                    money(i),
+                    money(b),
+                    money(h),
+                    money(e),
+                    u.map(|u| format!("; unpaid time worth {}", money(u)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        f.payments.per_meeting_sentence().unwrap_or_default()
+    );
+    let spec = Spec {
+        name: NAME.into(),
+        section: Section::Partnerships,
+        label: "Money paid for participation".into(),
+        title,
+        subtitle,
+        alt: alt.trim_end().to_owned(),
+        columns: vec![
+            col("name", "Partnership", Kind::Text),
+            col("paid", "Paid", Kind::Money),
+            col("involvement", "Involvement", Kind::Money),
+            col("backfill", "Backfill", Kind::Money),
+            col("honorarium", "Honoraria", Kind::Money),
+            col("expenses", "Expenses", Kind::Money),
+            col("unpaid_value", "Unpaid time, valued", Kind::Money),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
+    let mut legend: Vec<(String, Rgb)> = TYPES
+        .iter()
+        .map(|(t, c)| ((*t).to_owned(), Rgb::hex(c)))
+        .collect();
+    legend.push(("unpaid time, valued".into(), UNPAID));
+    y = layout::legend(&mut scene, y, &legend);
+
     let max = groups
         .iter()
         .map(|(_, p, u)| p.paid.unwrap_or(0.0).max(u.unwrap_or(0.0)))
@@ -149,69 +201,16 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
             },
         );
     }
-    layout::footer(&mut scene, y, &source(f));
 
     let mut rows: Vec<Row> = shown
         .iter()
-        .map(|p| Row {
-            partnership: &p.partnership,
-            name: &p.name,
-            paid: p.paid.paid,
-            involvement: p.paid.involvement,
-            backfill: p.paid.backfill,
-            honorarium: p.paid.honorarium,
-            expenses: p.paid.expenses,
-            unpaid_value: unpaid_of(&p.partnership),
-        })
+        .map(|p| Row::of(&p.partnership, &p.name, &p.paid, unpaid_of(&p.partnership)))
         .collect();
-    let nt = &f.payments.not_tied;
-    rows.push(Row {
-        partnership: "",
-        name: "Not tied to one partnership",
-        paid: nt.paid,
-        involvement: nt.involvement,
-        backfill: nt.backfill,
-        honorarium: nt.honorarium,
-        expenses: nt.expenses,
-        unpaid_value: None,
-    });
-    let alt = format!(
-        "Bar charts of money paid for participation per partnership, by type, beside the value of unpaid VCSE-side time. {} {}",
-        groups
-            .iter()
-            .map(|(name, p, u)| {
-                let [i, b, h, e] = by_type(p);
-                format!(
-                    "{name}: paid {} (involvement {}, backfill {}, honorarium {}, expenses {}){}.",
-                    money(p.paid.unwrap_or(0.0)),
-                    money(i),
-                    money(b),
-                    money(h),
-                    money(e),
-                    u.map(|u| format!("; unpaid time worth {}", money(u)))
-                        .unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        f.payments.per_meeting_sentence().unwrap_or_default()
-    );
-    Ok(Built::Chart(Chart {
-        label: "Money paid for participation".into(),
-        name: NAME.into(),
-        section: Section::Partnerships,
-        title,
-        alt: alt.trim_end().to_owned(),
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Partnership", Kind::Text),
-            col("paid", "Paid", Kind::Money),
-            col("involvement", "Involvement", Kind::Money),
-            col("backfill", "Backfill", Kind::Money),
-            col("honorarium", "Honoraria", Kind::Money),
-            col("expenses", "Expenses", Kind::Money),
-            col("unpaid_value", "Unpaid time, valued", Kind::Money),
-        ],
-    }))
+    rows.push(Row::of(
+        "",
+        "Not tied to one partnership",
+        &f.payments.not_tied,
+        None,
+    ));
+    spec.finish(f, scene, y, &rows)
 }
