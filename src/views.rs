@@ -41,7 +41,7 @@ pub const TOP_RECIPIENTS: usize = 15;
 pub const MAX_INTERMEDIARIES: usize = 8;
 
 /// Every view, as written to `findings.json` under `views`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Views {
     /// Hours by sector per partnership ([`partnership_hours`]).
     pub partnership_hours: Vec<SectorHours>,
@@ -395,4 +395,274 @@ pub fn top_decile(recipients: &[RecipientFigures]) -> Option<TopDecile> {
         largest: k,
         share: totals.iter().take(k).sum::<f64>() / sum,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Parameters;
+    use crate::measures::partnership::fixture::Fixture;
+    use crate::measures::testkit::Builder;
+    use crate::measures::{dependency, Context, Window};
+    use crate::model::{Dataset, Payee, PaymentType, PersonKey, Status};
+    use proptest::prelude::*;
+
+    /// The views of a dataset, over all time, as analysis computes them.
+    fn of(data: &Dataset) -> Views {
+        let ctx = Context::new(data, None, Window::default());
+        let graph = crate::graph::build(&ctx, &Parameters::default());
+        views(
+            &graph,
+            &dependency::recipients(&ctx),
+            &graph.intermediaries(),
+        )
+    }
+
+    fn hours(p: &str, sector: Sector, h: [f64; 4]) -> SectorHours {
+        SectorHours {
+            partnership: p.into(),
+            sector,
+            hours: h[0],
+            paid_hours: h[1],
+            unpaid_hours: h[2],
+            payment_unknown_hours: h[3],
+        }
+    }
+
+    #[test]
+    fn hours_by_sector_per_partnership_by_hand() {
+        // P: two-hour meetings M1 and M2. M1: the statutory fundholder F (salaried: paid),
+        // two VCSE people of V (person 2 paid for M1, person 3 not), a community member
+        // (unpaid), and person 5 of V absent. M2: person 3 of V for 1.5 hours (unpaid).
+        // Statutory 2 h, all paid. VCSE: 2 + 2 + 1.5 = 5.5 h, paid 2, unpaid 3.5.
+        // Individual (community): 2 h unpaid.
+        let data = Fixture::new()
+            .org("GB-LAE-F", "F", Sector::Statutory)
+            .org("GB-CHC-V", "V", Sector::Vcse)
+            .partnership("P", "GB-LAE-F", None)
+            .meeting("M1", "2024-03-01", None, None)
+            .row(1, Some("GB-LAE-F"), Status::Attended)
+            .row(2, Some("GB-CHC-V"), Status::Attended)
+            .row(3, Some("GB-CHC-V"), Status::Attended)
+            .row(4, None, Status::Attended)
+            .row(5, Some("GB-CHC-V"), Status::Apologies)
+            .meeting("M2", "2024-06-01", None, None)
+            .row_hours(3, Some("GB-CHC-V"), Status::Attended, Some(1.5))
+            .pay(
+                Payee::Person(PersonKey(2)),
+                Some("M1"),
+                None,
+                PaymentType::Involvement,
+            )
+            .data;
+        assert_eq!(
+            of(&data).partnership_hours,
+            vec![
+                hours("P", Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
+                hours("P", Sector::Vcse, [5.5, 2.0, 3.5, 0.0]),
+                hours("P", Sector::Individual, [2.0, 0.0, 2.0, 0.0]),
+            ]
+        );
+    }
+
+    #[test]
+    fn hours_without_payments_are_payment_unknown_except_salaried_statutory_time() {
+        // No payments.csv: the VCSE member's 2 h cannot be split; the statutory 2 h are
+        // salaried (paid).
+        let data = Fixture::new()
+            .org("GB-LAE-F", "F", Sector::Statutory)
+            .org("GB-CHC-V", "V", Sector::Vcse)
+            .partnership("P", "GB-LAE-F", None)
+            .meeting("M1", "2024-03-01", None, None)
+            .row(1, Some("GB-LAE-F"), Status::Attended)
+            .row(2, Some("GB-CHC-V"), Status::Attended)
+            .without_payments()
+            .data;
+        assert_eq!(
+            of(&data).partnership_hours,
+            vec![
+                hours("P", Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
+                hours("P", Sector::Vcse, [2.0, 0.0, 0.0, 2.0]),
+            ]
+        );
+    }
+
+    /// A gives B £100; B gives C £70 and D £50 (£20 of its own); E gives F £30 and C £10.
+    fn chain() -> Dataset {
+        Builder::default()
+            .org("GB-LAE-A", Sector::Statutory, None)
+            .org("GB-CHC-B", Sector::Vcse, None)
+            .org("GB-CHC-C", Sector::Vcse, None)
+            .org("GB-CHC-D", Sector::Vcse, None)
+            .org("GB-COH-E", Sector::Private, None)
+            .org("GB-CHC-F", Sector::Vcse, None)
+            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10", None)
+            .grant("GB-CHC-B", "GB-CHC-C", 70, "2024-02-10", None)
+            .grant("GB-CHC-B", "GB-CHC-D", 50, "2024-03-10", None)
+            .grant("GB-COH-E", "GB-CHC-F", 30, "2024-04-10", None)
+            .grant("GB-COH-E", "GB-CHC-C", 10, "2024-05-10", None)
+            .build()
+    }
+
+    #[test]
+    fn the_largest_recipients_and_their_funders_by_hand() {
+        // Totals: B 100, C 70 + 10 = 80, D 50, F 30: largest first.
+        let v = of(&chain());
+        let got: Vec<(&str, f64, Vec<(&str, f64)>)> = v
+            .top_recipients
+            .iter()
+            .map(|r| {
+                let fs = r
+                    .funders
+                    .iter()
+                    .map(|x| (x.funder.as_str(), x.amount))
+                    .collect();
+                (r.recipient.as_str(), r.total, fs)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("GB-CHC-B", 100.0, vec![("GB-LAE-A", 100.0)]),
+                (
+                    "GB-CHC-C",
+                    80.0,
+                    vec![("GB-CHC-B", 70.0), ("GB-COH-E", 10.0)]
+                ),
+                ("GB-CHC-D", 50.0, vec![("GB-CHC-B", 50.0)]),
+                ("GB-CHC-F", 30.0, vec![("GB-COH-E", 30.0)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn sector_flows_by_hand() {
+        // B is the one intermediary (received 100, gave 120: £20 of its own).
+        // Statutory funders → B 100; VCSE funders (B's own money) → B 20;
+        // B → VCSE recipients 70 + 50 = 120; private funders → direct 30 + 10 = 40;
+        // direct → VCSE recipients 40. Funder column 100 + 20 + 40 = 160
+        // = all awards 260 − min(received 100, given 120).
+        let v = of(&chain()).sector_flows;
+        let b = FlowNode::Intermediary {
+            rank: 0,
+            id: crate::measures::testkit::org("GB-CHC-B"),
+            sector: Sector::Vcse,
+        };
+        let funders = |sector| FlowNode::Funders { sector };
+        let vcse = FlowNode::Recipients {
+            sector: Sector::Vcse,
+        };
+        let flow = |from: &FlowNode, to: &FlowNode, amount| Flow {
+            from: from.clone(),
+            to: to.clone(),
+            amount,
+        };
+        assert_eq!(
+            v.flows,
+            vec![
+                flow(&funders(Sector::Statutory), &b, 100.0),
+                flow(&funders(Sector::Vcse), &b, 20.0),
+                flow(&funders(Sector::Private), &FlowNode::Direct, 40.0),
+                flow(&FlowNode::Direct, &vcse, 40.0),
+                flow(&b, &vcse, 120.0),
+            ]
+        );
+        assert_eq!(v.funder_column, 160.0);
+        assert_eq!(
+            v.intermediaries,
+            vec![crate::measures::testkit::org("GB-CHC-B")]
+        );
+        assert_eq!(v.other_intermediaries, 0);
+    }
+
+    #[test]
+    fn the_top_decile_by_hand() {
+        // Four recipients given 100, 80, 50, 30 (Σ 260): k = round(0.4) = 0, at least 1;
+        // the largest has 100 ÷ 260.
+        let v = of(&chain());
+        assert_eq!(
+            v.top_decile,
+            Some(TopDecile {
+                recipients: 4,
+                largest: 1,
+                share: 100.0 / 260.0
+            })
+        );
+        // Fifteen recipients given £1 … £15 (Σ 120): k = round(1.5) = 2, the largest two
+        // 15 + 14 = 29, share 29 ÷ 120.
+        let mut b = Builder::default().org("GB-LAE-A", Sector::Statutory, None);
+        for i in 1..=15 {
+            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10", None);
+        }
+        let v = of(&b.build());
+        assert_eq!(
+            v.top_decile,
+            Some(TopDecile {
+                recipients: 15,
+                largest: 2,
+                share: 29.0 / 120.0
+            })
+        );
+        // One recipient: no distribution.
+        let one = Builder::default()
+            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10", None)
+            .build();
+        assert_eq!(of(&one).top_decile, None);
+        assert_eq!(of(&Dataset::default()), Views::default());
+    }
+
+    /// Findings of grants (funder, recipient, pounds, day) among organisations GB-CHC-0…
+    /// that both give and receive, so intermediaries (and chains of them) arise.
+    fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<crate::findings::Findings> {
+        use crate::load::{load_inputs, Inputs, LoadOptions};
+        let mut text = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
+        for (i, (f, r, pounds, day)) in grants.iter().enumerate() {
+            let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)?
+                .checked_add_days(chrono::Days::new(u64::from(*day)))?;
+            text.push_str(&format!(
+                "G{i},{pounds},{date},GB-CHC-{f},Org {f},GB-CHC-{r},Org {r}\n"
+            ));
+        }
+        let d = load_inputs(&Inputs::grants_csv(text), &LoadOptions::default()).ok()?;
+        Some(crate::findings::analyse(
+            &d,
+            &crate::findings::AnalyseOptions::default(),
+        ))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The funder column is the money awarded by original funders, each pound once,
+        /// whatever the chains, self-grants and number of intermediaries (ids 0–15, so
+        /// more than MAX_INTERMEDIARIES can arise); money out of the funders and into the
+        /// recipients is all the money, less what intermediaries passed on, and the
+        /// top-decile share is in (0, 1].
+        #[test]
+        fn the_funder_column_is_the_money_awarded_by_original_funders(
+            grants in proptest::collection::vec((0u8..16, 0u8..16, 1u16..5_000, 0u16..700), 1..60),
+        ) {
+            let f = findings(&grants).ok_or_else(|| TestCaseError::fail("the grants did not load"))?;
+            let v = &f.views.sector_flows;
+            prop_assert!(
+                (v.funder_column - f.totals.awarded_by_original_funders).abs() < 0.005,
+                "{} vs {}",
+                v.funder_column,
+                f.totals.awarded_by_original_funders
+            );
+            let into_recipients: f64 = v
+                .flows
+                .iter()
+                .filter(|x| matches!(x.to, FlowNode::Recipients { .. }))
+                .map(|x| x.amount)
+                .sum();
+            let named_or_not = v.intermediaries.len() + v.other_intermediaries;
+            prop_assert_eq!(named_or_not, f.regranting.intermediaries.len());
+            // Every pound awarded reaches a recipient sector or an intermediary.
+            prop_assert!(into_recipients <= f.totals.amount + 0.005);
+            if let Some(t) = f.views.top_decile {
+                prop_assert!(t.share > 0.0 && t.share <= 1.0 + 1e-12);
+                prop_assert!(t.largest >= 1 && t.largest <= t.recipients);
+            }
+        }
+    }
 }
