@@ -326,7 +326,14 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         .collect();
 
     let intermediaries = graph.intermediaries();
-    let views = crate::views::views(&graph, &recipients, &intermediaries);
+    let totals = totals(&ctx, &graph);
+    let views = crate::views::views(
+        &graph,
+        &recipients,
+        &intermediaries,
+        &partnerships,
+        totals.amount,
+    );
     let mut f = Findings {
         schema_version: SCHEMA_VERSION,
         as_of: ctx.as_of,
@@ -337,7 +344,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             rule: opts.public.then_some(crate::disclosure::RULE),
             suppressed: Default::default(),
         },
-        totals: totals(&ctx, &graph),
+        totals,
         funders,
         recipients,
         partnerships,

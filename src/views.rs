@@ -31,6 +31,7 @@
 
 use crate::graph::{Edge, Intermediary, MoneyGraph};
 use crate::measures::dependency::RecipientFigures;
+use crate::measures::partnership::PartnershipFigures;
 use crate::model::{NodeId, OrgId, Sector};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -51,19 +52,45 @@ pub struct Views {
     pub sector_flows: SectorFlows,
     /// The largest 10% of recipients' share of the money ([`top_decile`]).
     pub top_decile: Option<TopDecile>,
+    /// The [`top_recipients`]' share of all the money awarded in the window: Σ their
+    /// totals ÷ `totals.amount`; `None` when nothing was awarded.
+    pub top_recipients_share: Option<f64>,
+    /// Unpaid VCSE-side time summed over every partnership (see [`UnpaidTime`]).
+    pub unpaid_time: UnpaidTime,
+}
+
+/// Unpaid VCSE-side time at partnership meetings, Σ over every partnership in
+/// `partnerships`; each sum is `None` when any partnership's figure is (payment not
+/// recorded), and 0 when there are no partnerships.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UnpaidTime {
+    /// Σ `unpaid_value`, pounds (at the hourly rate).
+    pub unpaid_value: Option<f64>,
+    /// Σ `vcse_unpaid_hours`.
+    pub vcse_unpaid_hours: Option<f64>,
 }
 
 /// Every view of the graph and the recipients (see the module docs).
+/// `amount` is all the money awarded in the window (`totals.amount`).
 pub fn views(
     graph: &MoneyGraph,
     recipients: &[RecipientFigures],
     intermediaries: &[Intermediary],
+    partnerships: &[PartnershipFigures],
+    amount: f64,
 ) -> Views {
+    let top = top_recipients(graph, recipients);
+    let shown: f64 = top.iter().map(|r| r.total).sum();
     Views {
         partnership_hours: partnership_hours(graph),
-        top_recipients: top_recipients(graph, recipients),
+        top_recipients_share: (amount > 0.0).then(|| shown / amount),
+        top_recipients: top,
         sector_flows: sector_flows(graph, intermediaries),
         top_decile: top_decile(recipients),
+        unpaid_time: UnpaidTime {
+            unpaid_value: sum(partnerships.iter().map(|p| p.unpaid_value)),
+            vcse_unpaid_hours: sum(partnerships.iter().map(|p| p.vcse_unpaid_hours)),
+        },
     }
 }
 
@@ -119,6 +146,12 @@ pub fn partnership_hours(graph: &MoneyGraph) -> Vec<SectorHours> {
         }
     }
     per.into_values().collect()
+}
+
+/// Σ of figures, `None` when any is; from +0 (the standard library's empty float sum is
+/// −0, which findings.json would print as `-0.0`), in iteration order.
+fn sum(figures: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    figures.fold(Some(0.0), |acc, x| Some(acc? + x?))
 }
 
 /// One of the largest recipients, with what each funder gave it.
@@ -411,10 +444,15 @@ mod tests {
     fn of(data: &Dataset) -> Views {
         let ctx = Context::new(data, None, Window::default());
         let graph = crate::graph::build(&ctx, &Parameters::default());
+        let partnerships =
+            crate::measures::partnership::partnership_figures(&ctx, &Parameters::default());
+        let amount = data.grants.iter().map(|g| g.amount.pounds()).sum();
         views(
             &graph,
             &dependency::recipients(&ctx),
             &graph.intermediaries(),
+            &partnerships,
+            amount,
         )
     }
 
@@ -536,6 +574,53 @@ mod tests {
     }
 
     #[test]
+    fn the_largest_recipients_share_by_hand() {
+        // All four recipients are shown: (100 + 80 + 50 + 30) ÷ all awards 260 = 1.
+        assert_eq!(of(&chain()).top_recipients_share, Some(1.0));
+        // Sixteen recipients given £1 … £16 (Σ 136): the largest 15 have 136 − 1 = 135.
+        let mut b = Builder::default();
+        for i in 1..=16 {
+            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10", None);
+        }
+        assert_eq!(of(&b.build()).top_recipients_share, Some(135.0 / 136.0));
+        assert_eq!(of(&Dataset::default()).top_recipients_share, None);
+    }
+
+    #[test]
+    fn unpaid_time_sums_the_partnerships() {
+        // P and Q, one two-hour meeting each, one unpaid VCSE member at each (payments.csv
+        // present, paying nobody): 2 h + 2 h = 4 h, worth 4 × the hourly rate r.
+        let data = Fixture::new()
+            .org("GB-LAE-F", "F", Sector::Statutory)
+            .org("GB-CHC-V", "V", Sector::Vcse)
+            .partnership("P", "GB-LAE-F", None)
+            .meeting("M1", "2024-03-01", None, None)
+            .row(3, Some("GB-CHC-V"), Status::Attended)
+            .partnership("Q", "GB-LAE-F", None)
+            .meeting("M2", "2024-03-02", None, None)
+            .row(7, Some("GB-CHC-V"), Status::Attended)
+            .data;
+        let rate = Parameters::default().hourly_rate;
+        assert_eq!(
+            of(&data).unpaid_time,
+            UnpaidTime {
+                unpaid_value: Some(4.0 * rate),
+                vcse_unpaid_hours: Some(4.0),
+            }
+        );
+        // Without payments.csv the VCSE split is not known: no sum.
+        let unknown = of(&Fixture { data }.without_payments().data).unpaid_time;
+        assert_eq!(unknown.vcse_unpaid_hours, None);
+        assert_eq!(unknown.unpaid_value, None);
+        // No partnerships: nothing unpaid, +0 (not −0).
+        let none = of(&Dataset::default()).unpaid_time;
+        assert_eq!(
+            none.vcse_unpaid_hours.map(f64::is_sign_positive),
+            Some(true)
+        );
+    }
+
+    #[test]
     fn sector_flows_by_hand() {
         // B is the one intermediary (received 100, gave 120: £20 of its own).
         // Statutory funders → B 100; VCSE funders (B's own money) → B 20;
@@ -608,7 +693,18 @@ mod tests {
             .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10", None)
             .build();
         assert_eq!(of(&one).top_decile, None);
-        assert_eq!(of(&Dataset::default()), Views::default());
+        // Nothing at all: no views, nothing unpaid.
+        let empty = of(&Dataset::default());
+        assert_eq!(
+            empty,
+            Views {
+                unpaid_time: UnpaidTime {
+                    unpaid_value: Some(0.0),
+                    vcse_unpaid_hours: Some(0.0),
+                },
+                ..Views::default()
+            }
+        );
     }
 
     /// Findings of grants (funder, recipient, pounds, day) among organisations GB-CHC-0…

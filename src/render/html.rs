@@ -367,9 +367,12 @@ fn at_a_glance(h: &mut String, f: &Findings) {
             ),
         ));
     }
-    let unpaid: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();
-    let hours: Option<f64> = f.partnerships.iter().map(|p| p.vcse_unpaid_hours).sum();
-    if let (Some(v), Some(hrs), false) = (unpaid, hours, f.partnerships.is_empty()) {
+    let u = &f.views.unpaid_time;
+    if let (Some(v), Some(hrs), false) = (
+        u.unpaid_value,
+        u.vcse_unpaid_hours,
+        f.partnerships.is_empty(),
+    ) {
         items.push((
             money(v),
             format!(

@@ -38,7 +38,12 @@ fn share(part: f64, whole: f64) -> Option<f64> {
 
 /// A share in words; a small but non-zero share is "<1%", not "0%".
 fn pct(part: f64, whole: f64) -> String {
-    match share(part, whole) {
+    pct_of(share(part, whole))
+}
+
+/// [`pct`] of a share already computed.
+fn pct_of(share: Option<f64>) -> String {
+    match share {
         Some(s) if s > 0.0 && s < 0.005 => "<1%".into(),
         Some(s) => percent(s),
         None => "–".into(),
@@ -397,12 +402,11 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             }
         })
         .collect();
-    let shown_total: f64 = recipients.iter().map(|r| r.total).sum();
     let top = recipients[0];
     let title = format!(
         "The {} largest recipients received {} of the money; {} received most ({})",
         recipients.len(),
-        pct(shown_total, total),
+        pct_of(f.views.top_recipients_share),
         top.name,
         money(top.total)
     );
