@@ -150,8 +150,8 @@ pub fn partnership_hours(graph: &MoneyGraph) -> Vec<SectorHours> {
 
 /// Σ of figures, `None` when any is; from +0 (the standard library's empty float sum is
 /// −0, which findings.json would print as `-0.0`), in iteration order.
-fn sum(figures: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    figures.fold(Some(0.0), |acc, x| Some(acc? + x?))
+fn sum(mut figures: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    figures.try_fold(0.0, |acc, x| Some(acc + x?))
 }
 
 /// One of the largest recipients, with what each funder gave it.
@@ -546,7 +546,8 @@ mod tests {
     fn the_largest_recipients_and_their_funders_by_hand() {
         // Totals: B 100, C 70 + 10 = 80, D 50, F 30: largest first.
         let v = of(&chain());
-        let got: Vec<(&str, f64, Vec<(&str, f64)>)> = v
+        type Stack<'a> = (&'a str, f64, Vec<(&'a str, f64)>);
+        let got: Vec<Stack> = v
             .top_recipients
             .iter()
             .map(|r| {
