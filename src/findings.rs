@@ -68,6 +68,10 @@ pub struct Findings {
     pub skipped: Vec<Skipped>,
     /// How every input row was used, and how sectors were decided.
     pub data_quality: Quality,
+    /// The series the charts draw and the headline figures the report states that no
+    /// measure above holds as such: hours by sector per partnership, the largest recipients
+    /// by funder, the sector flows, the top-10% share ([`crate::views`]).
+    pub views: crate::views::Views,
     /// The graph's edges, for `tables/edges.*` only (the graph has its own exports, and at
     /// national scale the edge list would swamp findings.json).
     #[serde(skip)]
@@ -123,6 +127,11 @@ pub struct Totals {
     pub recipients: usize,
     /// By recipient sector, in sector order.
     pub by_sector: Vec<SectorTotal>,
+    /// Money to the VCSE side (VCSE organisations, community groups of unknown sector,
+    /// individuals: [`Sector::is_vcse_side`]), pounds: Σ `by_sector` amounts of those sectors.
+    pub vcse_side_amount: f64,
+    /// `vcse_side_amount` ÷ `amount`; `None` when nothing was awarded.
+    pub vcse_side_share: Option<f64>,
 }
 
 /// Money to one sector.
@@ -316,6 +325,15 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         })
         .collect();
 
+    let intermediaries = graph.intermediaries();
+    let totals = totals(&ctx, &graph);
+    let views = crate::views::views(
+        &graph,
+        &recipients,
+        &intermediaries,
+        &partnerships,
+        totals.amount,
+    );
     let mut f = Findings {
         schema_version: SCHEMA_VERSION,
         as_of: ctx.as_of,
@@ -326,7 +344,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             rule: opts.public.then_some(crate::disclosure::RULE),
             suppressed: Default::default(),
         },
-        totals: totals(&ctx, &graph),
+        totals,
         funders,
         recipients,
         partnerships,
@@ -337,7 +355,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         },
         dominance,
         regranting: Regranting {
-            intermediaries: graph.intermediaries(),
+            intermediaries,
             clusters: graph.clusters(),
         },
         cliff: Cliff {
@@ -359,6 +377,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             })
             .collect(),
         data_quality: quality(&ctx),
+        views,
         edges: graph
             .edges()
             .map(|(a, b, e)| EdgeRow {
@@ -672,6 +691,11 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
         amount += g.amount;
         grants += 1;
     }
+    let vcse_side: Pence = by_sector
+        .iter()
+        .filter(|(s, _)| s.is_vcse_side())
+        .map(|(_, e)| e.1)
+        .sum();
     Totals {
         grants,
         amount: amount.pounds(),
@@ -690,6 +714,8 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
                 }
             })
             .collect(),
+        vcse_side_amount: vcse_side.pounds(),
+        vcse_side_share: (amount.0 > 0).then(|| vcse_side.pounds() / amount.pounds()),
     }
 }
 

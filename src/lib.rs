@@ -43,6 +43,7 @@ pub mod table;
 pub mod timing;
 pub mod trends;
 pub mod validate;
+pub mod views;
 
 pub use error::{Error, Problem};
 // The renderers' earlier top-level paths (`fundflow::charts`, `fundflow::report`) keep

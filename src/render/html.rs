@@ -335,15 +335,9 @@ fn at_a_glance(h: &mut String, f: &Findings) {
             money(t.awarded_by_original_funders)
         ),
     )];
-    let vcse: f64 = t
-        .by_sector
-        .iter()
-        .filter(|s| s.sector.is_vcse_side())
-        .map(|s| s.amount)
-        .sum();
-    if t.amount > 0.0 {
+    if let Some(vcse_share) = t.vcse_side_share {
         items.push((
-            percent(vcse / t.amount),
+            percent(vcse_share),
             "of the money went to the VCSE side (VCSE, community groups of unknown sector, individuals)".into(),
         ));
     }
@@ -373,9 +367,12 @@ fn at_a_glance(h: &mut String, f: &Findings) {
             ),
         ));
     }
-    let unpaid: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();
-    let hours: Option<f64> = f.partnerships.iter().map(|p| p.vcse_unpaid_hours).sum();
-    if let (Some(v), Some(hrs), false) = (unpaid, hours, f.partnerships.is_empty()) {
+    let u = &f.views.unpaid_time;
+    if let (Some(v), Some(hrs), false) = (
+        u.unpaid_value,
+        u.vcse_unpaid_hours,
+        f.partnerships.is_empty(),
+    ) {
         items.push((
             money(v),
             format!(

@@ -1,5 +1,6 @@
 //! Money flows between sectors and intermediaries: a Sankey-style chart drawn with plotters
-//! polygons, from the grant edges of findings.
+//! polygons, from findings' view of the flows ([`crate::views::sector_flows`], which computes
+//! them from the grant edges).
 //!
 //! Three columns: funders grouped by sector; the largest [`MAX_INTERMEDIARIES`] intermediaries
 //! (organisations that both receive and give), each on its own; recipients grouped by
@@ -15,30 +16,16 @@ use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Secti
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
-use crate::model::Sector;
+use crate::model::OrgId;
+use crate::views::{FlowNode as Node, MAX_INTERMEDIARIES};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Intermediaries shown by name; smaller ones are treated as ordinary funders and recipients.
-pub const MAX_INTERMEDIARIES: usize = 8;
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Node {
-    Funders(Sector),
-    /// Money going straight from funders to recipients: a gap in the middle column, so
-    /// those bands never pass behind an intermediary.
-    Direct,
-    Intermediary(usize),
-    /// The intermediaries beyond the largest [`MAX_INTERMEDIARIES`], together.
-    OtherIntermediaries,
-    Recipients(Sector),
-}
-
 fn column(n: &Node) -> usize {
     match n {
-        Node::Funders(_) => 0,
-        Node::Direct | Node::Intermediary(_) | Node::OtherIntermediaries => 1,
-        Node::Recipients(_) => 2,
+        Node::Funders { .. } => 0,
+        Node::Direct | Node::Intermediary { .. } | Node::OtherIntermediaries => 1,
+        Node::Recipients { .. } => 2,
     }
 }
 
@@ -49,137 +36,38 @@ struct FlowRow {
     amount: f64,
 }
 
-/// The flows the chart draws, and the named intermediaries (largest first).
-struct Flows<'f> {
-    flows: BTreeMap<(Node, Node), f64>,
-    inter: Vec<&'f crate::graph::Intermediary>,
-    /// Intermediaries beyond [`MAX_INTERMEDIARIES`], drawn as one middle node.
-    others: usize,
-}
-
-/// Every grant edge as a flow, and each intermediary's own money (what it gave beyond what
-/// it received in the window) as a flow from its sector's funders into it, so the funder
-/// column is the money awarded by original funders, each pound once:
-/// Σ grants from organisations that are not intermediaries + Σ max(0, given − received)
-/// = all awards − Σ min(received, given) = `totals.awarded_by_original_funders`.
-fn build(f: &Findings) -> Flows<'_> {
-    let mut sector_of: HashMap<&str, Sector> = HashMap::new();
-    for r in &f.recipients {
-        sector_of.insert(r.id.as_str(), r.sector);
-    }
-    for x in &f.funders {
-        sector_of.insert(x.id.as_str(), x.sector);
-    }
-    let sector = |id: &str| {
-        if id.starts_with("individuals:") {
-            Sector::Individual
-        } else {
-            sector_of.get(id).copied().unwrap_or(Sector::Unknown)
-        }
-    };
-    let mut inter: Vec<&crate::graph::Intermediary> = f.regranting.intermediaries.iter().collect();
-    inter.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
-    let others = inter.len().saturating_sub(MAX_INTERMEDIARIES);
-    // Every intermediary has a middle node: its own, or the one of all the others.
-    let middle: HashMap<&str, Node> = inter
+/// The flows the chart draws (findings' view, [`crate::views::sector_flows`]), and the named
+/// intermediaries (largest first).
+fn build(
+    f: &Findings,
+) -> (
+    BTreeMap<(Node, Node), f64>,
+    Vec<&crate::graph::Intermediary>,
+) {
+    let v = &f.views.sector_flows;
+    let flows = v
+        .flows
         .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let n = if i < MAX_INTERMEDIARIES {
-                Node::Intermediary(i)
-            } else {
-                Node::OtherIntermediaries
-            };
-            (x.id.as_str(), n)
-        })
+        .map(|x| ((x.from.clone(), x.to.clone()), x.amount))
         .collect();
-    inter.truncate(MAX_INTERMEDIARIES);
-
-    let mut flows: BTreeMap<(Node, Node), f64> = BTreeMap::new();
-    // Received and given per intermediary, from the same edges (a grant to itself is
-    // neither: it goes straight across, from its sector's funders).
-    let mut received: HashMap<&str, f64> = HashMap::new();
-    let mut given: HashMap<&str, f64> = HashMap::new();
-    for e in f.edges.iter().filter(|e| e.kind == "grant") {
-        let Some(amount) = e.figures.amount.filter(|a| *a > 0.0) else {
-            continue;
-        };
-        let own = e.source == e.target;
-        let from = match middle.get(e.source.as_str()) {
-            Some(n) if !own => {
-                *given.entry(e.source.as_str()).or_default() += amount;
-                n.clone()
-            }
-            _ => Node::Funders(sector(&e.source)),
-        };
-        if !own && middle.contains_key(e.target.as_str()) {
-            *received.entry(e.target.as_str()).or_default() += amount;
-        }
-        let to = match (&from, middle.get(e.target.as_str())) {
-            (Node::Funders(_), Some(n)) if !own => n.clone(),
-            _ => Node::Recipients(sector(&e.target)),
-        };
-        if !middle.is_empty() && matches!((&from, &to), (Node::Funders(_), Node::Recipients(_))) {
-            *flows.entry((from, Node::Direct)).or_default() += amount;
-            *flows.entry((Node::Direct, to)).or_default() += amount;
-        } else {
-            *flows.entry((from, to)).or_default() += amount;
-        }
-    }
-    // Own money: an intermediary is taken to pass on what it received first (METHOD.md).
-    let mut ids: Vec<&&str> = middle.keys().collect();
-    ids.sort();
-    for id in ids {
-        let own =
-            given.get(*id).copied().unwrap_or(0.0) - received.get(*id).copied().unwrap_or(0.0);
-        if own > 0.0 {
-            if let Some(n) = middle.get(*id) {
-                *flows
-                    .entry((Node::Funders(sector(id)), n.clone()))
-                    .or_default() += own;
-            }
-        }
-    }
-    Flows {
-        flows,
-        inter,
-        others,
-    }
-}
-
-/// The money in the funder column: the flows out of the funder nodes.
-fn funder_column(flows: &BTreeMap<(Node, Node), f64>) -> f64 {
-    flows
+    let by_id: HashMap<&OrgId, &crate::graph::Intermediary> = f
+        .regranting
+        .intermediaries
         .iter()
-        .filter(|((a, _), _)| matches!(a, Node::Funders(_)))
-        .map(|(_, v)| v)
-        .sum()
+        .map(|x| (&x.id, x))
+        .collect();
+    let inter = v
+        .intermediaries
+        .iter()
+        .filter_map(|id| by_id.get(id).copied())
+        .collect();
+    (flows, inter)
 }
 
 pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "flows";
-    let Flows {
-        flows,
-        inter,
-        others,
-    } = build(f);
-    let sector = |id: &str| {
-        if id.starts_with("individuals:") {
-            Sector::Individual
-        } else {
-            f.recipients
-                .iter()
-                .find(|r| r.id == id)
-                .map(|r| r.sector)
-                .or_else(|| {
-                    f.funders
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.sector)
-                })
-                .unwrap_or(Sector::Unknown)
-        }
-    };
+    let (flows, inter) = build(f);
+    let others = f.views.sector_flows.other_intermediaries;
     if flows.is_empty() {
         return Ok(skip(
             NAME,
@@ -214,24 +102,22 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
     }
 
     let label = |n: &Node| match n {
-        Node::Funders(s) => format!("{} funders", sector_name(*s)),
+        Node::Funders { sector } => format!("{} funders", sector_name(*sector)),
         Node::Direct => "Direct to recipients".to_owned(),
-        Node::Intermediary(i) => inter.get(*i).map_or(String::new(), |x| x.name.clone()),
+        Node::Intermediary { rank, .. } => {
+            inter.get(*rank).map_or(String::new(), |x| x.name.clone())
+        }
         Node::OtherIntermediaries => format!("{others} other intermediaries"),
-        Node::Recipients(s) => sector_name(*s).to_owned(),
+        Node::Recipients { sector } => sector_name(*sector).to_owned(),
     };
     let colour = |n: &Node| match n {
-        Node::Funders(s) | Node::Recipients(s) => sector_colour(*s),
+        Node::Funders { sector } | Node::Recipients { sector } => sector_colour(*sector),
         Node::Direct | Node::OtherIntermediaries => Rgb(0xBB, 0xBB, 0xBB),
-        Node::Intermediary(i) => sector_colour(
-            inter
-                .get(*i)
-                .map_or(Sector::Unknown, |x| sector(x.id.as_str())),
-        ),
+        Node::Intermediary { sector, .. } => sector_colour(*sector),
     };
 
     let total_awarded = f.totals.amount;
-    let new_money = funder_column(&flows);
+    let new_money = f.views.sector_flows.funder_column;
     let passed_on = (f.totals.amount - f.totals.awarded_by_original_funders).max(0.0);
     let title = if inter.is_empty() {
         let (s, v) = columns[0]
@@ -400,9 +286,9 @@ pub(super) fn flows(f: &Findings) -> Result<Built, Error> {
                     continue;
                 };
                 let (name, figures) = match n {
-                    Node::Intermediary(i) => (
+                    Node::Intermediary { rank, .. } => (
                         label(n),
-                        inter.get(*i).map_or(String::new(), |x| {
+                        inter.get(*rank).map_or(String::new(), |x| {
                             format!(
                                 "received {} · gave {}",
                                 money(x.received.pounds()),
@@ -565,58 +451,7 @@ fn ribbon(xa: i32, a0: i32, xb: i32, b0: i32, h: i32) -> Vec<(i32, i32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{build, funder_column, ribbon};
-    use crate::findings::{analyse, AnalyseOptions, Findings};
-    use crate::load::{load_inputs, Inputs, LoadOptions};
-    use proptest::prelude::*;
-
-    /// Findings of grants (funder, recipient, pounds, day) among organisations GB-CHC-0…
-    /// that both give and receive, so intermediaries (and chains of them) arise.
-    fn findings(grants: &[(u8, u8, u16, u16)]) -> Option<Findings> {
-        let mut text = String::from("Identifier,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name\n");
-        for (i, (f, r, pounds, day)) in grants.iter().enumerate() {
-            let date = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)?
-                .checked_add_days(chrono::Days::new(u64::from(*day)))?;
-            text.push_str(&format!(
-                "G{i},{pounds},{date},GB-CHC-{f},Org {f},GB-CHC-{r},Org {r}\n"
-            ));
-        }
-        let inputs = Inputs::grants_csv(text);
-        let d = load_inputs(&inputs, &LoadOptions::default()).ok()?;
-        Some(analyse(&d, &AnalyseOptions::default()))
-    }
-
-    #[test]
-    fn the_funder_column_counts_each_pound_once_by_hand() {
-        // A gives B £100; B gives C £70 and D £50 (£20 of its own); E gives F £30.
-        // All awards 250; B received 100, gave 120: min 100, so original funders 150.
-        // Funder column: A → B 100 + E → F 30 (not intermediaries) + B's own 120 − 100 = 20
-        // = 150.
-        let f = findings(&[(1, 2, 100, 0), (2, 3, 70, 1), (2, 4, 50, 2), (5, 6, 30, 3)])
-            .expect("loads");
-        assert_eq!(f.totals.amount, 250.0);
-        assert_eq!(f.totals.awarded_by_original_funders, 150.0);
-        assert_eq!(funder_column(&build(&f).flows), 150.0);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-        /// The funder column is the money awarded by original funders, each pound once,
-        /// whatever the chains, self-grants and number of intermediaries (ids 0–15, so
-        /// more than MAX_INTERMEDIARIES can arise).
-        #[test]
-        fn the_funder_column_is_the_money_awarded_by_original_funders(
-            grants in proptest::collection::vec((0u8..16, 0u8..16, 1u16..5_000, 0u16..700), 1..60),
-        ) {
-            let f = findings(&grants).ok_or_else(|| TestCaseError::fail("the grants did not load"))?;
-            let column = funder_column(&build(&f).flows);
-            prop_assert!(
-                (column - f.totals.awarded_by_original_funders).abs() < 0.005,
-                "{column} vs {}",
-                f.totals.awarded_by_original_funders
-            );
-        }
-    }
+    use super::ribbon;
 
     #[test]
     fn a_ribbon_joins_its_ends() {

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
 use crate::model::Sector;
+use crate::views::FunderAmount;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,7 +38,12 @@ fn share(part: f64, whole: f64) -> Option<f64> {
 
 /// A share in words; a small but non-zero share is "<1%", not "0%".
 fn pct(part: f64, whole: f64) -> String {
-    match share(part, whole) {
+    pct_of(share(part, whole))
+}
+
+/// [`pct`] of a share already computed.
+fn pct_of(share: Option<f64>) -> String {
+    match share {
         Some(s) if s > 0.0 && s < 0.005 => "<1%".into(),
         Some(s) => percent(s),
         None => "–".into(),
@@ -295,35 +301,41 @@ struct RecipientFunderRow {
     amount: f64,
 }
 
-/// The largest recipients, each bar stacked by funder (from the grant edges of findings).
+/// The largest recipients, each bar stacked by funder (findings' view of them,
+/// [`crate::views::top_recipients`]).
 pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "top_recipients";
     let total = f.totals.amount;
-    let mut recipients: Vec<&crate::measures::dependency::RecipientFigures> =
-        f.recipients.iter().filter(|r| r.total > 0.0).collect();
-    if recipients.is_empty() || total <= 0.0 {
+    let figures: HashMap<&str, &crate::measures::dependency::RecipientFigures> =
+        f.recipients.iter().map(|r| (r.id.as_str(), r)).collect();
+    let shown: Vec<(
+        &crate::measures::dependency::RecipientFigures,
+        &[FunderAmount],
+    )> = f
+        .views
+        .top_recipients
+        .iter()
+        .filter_map(|v| Some((*figures.get(v.recipient.as_str())?, v.funders.as_slice())))
+        .collect();
+    if shown.is_empty() || total <= 0.0 {
         return Ok(skip(
             NAME,
             Section::Money,
             "no recipient received money in the window",
         ));
     }
-    recipients.sort_by(|a, b| b.total.total_cmp(&a.total).then(a.id.cmp(&b.id)));
-    recipients.truncate(TOP_N);
-    let wanted: HashMap<&str, usize> = recipients
+    let recipients: Vec<&crate::measures::dependency::RecipientFigures> =
+        shown.iter().map(|(r, _)| *r).collect();
+    // funder → amount, per shown recipient.
+    let by_recipient: Vec<BTreeMap<&str, f64>> = shown
         .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
+        .map(|(_, funders)| {
+            funders
+                .iter()
+                .map(|x| (x.funder.as_str(), x.amount))
+                .collect()
+        })
         .collect();
-    // funder → amount, per shown recipient, from the grant edges (pounds in the window).
-    let mut by_recipient: Vec<BTreeMap<&str, f64>> = vec![BTreeMap::new(); recipients.len()];
-    for e in f.edges.iter().filter(|e| e.kind == "grant") {
-        if let (Some(i), Some(a)) = (wanted.get(e.target.as_str()), e.figures.amount) {
-            if a > 0.0 {
-                *by_recipient[*i].entry(e.source.as_str()).or_default() += a;
-            }
-        }
-    }
     let funder_of: HashMap<&str, &crate::findings::FunderRow> =
         f.funders.iter().map(|x| (x.id.as_str(), x)).collect();
     // Colour: a categorical palette, distinct in greyscale as well as in hue, for the
@@ -390,12 +402,11 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             }
         })
         .collect();
-    let shown_total: f64 = recipients.iter().map(|r| r.total).sum();
     let top = recipients[0];
     let title = format!(
         "The {} largest recipients received {} of the money; {} received most ({})",
         recipients.len(),
-        pct(shown_total, total),
+        pct_of(f.views.top_recipients_share),
         top.name,
         money(top.total)
     );

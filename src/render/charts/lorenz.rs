@@ -1,7 +1,7 @@
 //! The Lorenz curve of money across recipients, with the Gini stated.
 //!
-//! Drawn from the recipients of findings (their window totals, smallest first); the Gini in
-//! the title is findings' overall Gini. Reading: grants to individuals are one line per
+//! Drawn from the recipients of findings (their window totals, smallest first); the top-10%
+//! point is findings' `views.top_decile` and the Gini in the title findings' overall Gini. Reading: grants to individuals are one line per
 //! funder in the recipients list (people are never listed), so when there are grants to
 //! individuals the curve treats each funder's individuals as one recipient while the Gini
 //! counts each person: the curve is then drawn from slightly fewer, larger recipients.
@@ -59,20 +59,21 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
         .map(|r| r.total)
         .filter(|t| *t > 0.0)
         .collect();
-    let n = totals.len();
-    if n < 2 {
+    // The top-10% point is findings' (`views.top_decile`); absent with fewer than two
+    // recipients given money.
+    let Some(crate::views::TopDecile {
+        recipients: n,
+        largest: k,
+        share: top_share,
+    }) = f.views.top_decile
+    else {
         return Ok(skip(
             NAME,
             Section::Concentration,
             "fewer than two recipients received money: there is no distribution to draw",
         ));
-    }
-    let points = curve(totals.clone());
-    let mut sorted = totals;
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let k = ((n as f64) * 0.1).round().max(1.0) as usize;
-    let sum: f64 = sorted.iter().sum();
-    let top_share = sorted.iter().take(k).sum::<f64>() / sum;
+    };
+    let points = curve(totals);
     let gini = f.concentration.overall.gini;
     let gini_text = gini.map_or(String::new(), |g| format!(" (Gini {g:.2})"));
     let title = if k * 10 == n || n >= 20 {

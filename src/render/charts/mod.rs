@@ -10,7 +10,7 @@
 //!
 //! Bounded cost at national scale: bar charts show the top [`TOP_N`] and one "others" bar,
 //! the Lorenz curve is sampled at no more than `lorenz::MAX_POINTS` points, the flow chart
-//! names at most `flows::MAX_INTERMEDIARIES` intermediaries, and partnership charts show at
+//! names at most `views::MAX_INTERMEDIARIES` intermediaries, and partnership charts show at
 //! most `partnership::MAX_PARTNERSHIPS` partnerships and `partnership::MAX_MEMBERS`
 //! members each; the lens charts show at most [`TOP_N`] funders and 12 partnerships, the
 //! trend chart at most 6 partnership panels. A chart with nothing to show is skipped with a

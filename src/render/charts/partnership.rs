@@ -263,45 +263,31 @@ fn hours_text(h: f64) -> String {
     }
 }
 
-/// Paid and unpaid hours by sector per partnership, from the attendance edges of findings.
+/// Paid and unpaid hours by sector per partnership, from findings' view of them
+/// ([`crate::views::partnership_hours`]).
 pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "participation_hours";
-    let sector_of = sectors(f);
-    let wanted: HashMap<String, usize> = shown(f)
+    let wanted: HashMap<&str, usize> = shown(f)
         .iter()
         .enumerate()
-        .map(|(i, p)| (format!("partnership:{}", p.id), i))
+        .map(|(i, p)| (p.id.as_str(), i))
         .collect();
     let mut per: BTreeMap<(usize, Sector), HoursRow> = BTreeMap::new();
-    for e in f.edges.iter().filter(|e| e.kind == "attendance") {
-        let Some(i) = wanted.get(&e.target) else {
+    for h in &f.views.partnership_hours {
+        let Some(i) = wanted.get(h.partnership.as_str()) else {
             continue;
         };
-        let hours = e.figures.hours.unwrap_or(0.0);
-        if hours <= 0.0 {
-            continue;
-        }
-        let sector = if e.source.starts_with("individuals:") {
-            Sector::Individual
-        } else {
-            sector_of
-                .get(e.source.as_str())
-                .copied()
-                .unwrap_or(Sector::Unknown)
-        };
-        let row = per.entry((*i, sector)).or_insert_with(|| HoursRow {
-            partnership: f.partnerships[*i].id.clone(),
-            sector: Some(sector),
-            ..HoursRow::default()
-        });
-        row.hours += hours;
-        match (e.figures.paid_hours, e.figures.unpaid_hours) {
-            (Some(p), Some(u)) => {
-                row.paid_hours += p;
-                row.unpaid_hours += u;
-            }
-            _ => row.payment_unknown_hours += hours,
-        }
+        per.insert(
+            (*i, h.sector),
+            HoursRow {
+                partnership: f.partnerships[*i].id.clone(),
+                sector: Some(h.sector),
+                hours: h.hours,
+                paid_hours: h.paid_hours,
+                unpaid_hours: h.unpaid_hours,
+                payment_unknown_hours: h.payment_unknown_hours,
+            },
+        );
     }
     if per.is_empty() {
         let why = if f.partnerships.is_empty() {

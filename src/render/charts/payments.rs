@@ -85,7 +85,7 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
             .find(|p| p.id == id)
             .and_then(|p| p.unpaid_value)
     };
-    let unpaid_total: Option<f64> = f.partnerships.iter().map(|p| p.unpaid_value).sum();
+    let unpaid_total = f.views.unpaid_time.unpaid_value;
     let title = match unpaid_total {
         Some(u) => format!(
             "{} was paid for participation; VCSE-side time given unpaid was worth {}",
