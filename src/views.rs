@@ -434,7 +434,6 @@ pub fn top_decile(recipients: &[RecipientFigures]) -> Option<TopDecile> {
 mod tests {
     use super::*;
     use crate::config::Parameters;
-    use crate::measures::partnership::fixture::Fixture;
     use crate::measures::testkit::Builder;
     use crate::measures::{dependency, Context, Window};
     use crate::model::{Dataset, Payee, PaymentType, PersonKey, Status};
@@ -474,9 +473,9 @@ mod tests {
         // (unpaid), and person 5 of V absent. M2: person 3 of V for 1.5 hours (unpaid).
         // Statutory 2 h, all paid. VCSE: 2 + 2 + 1.5 = 5.5 h, paid 2, unpaid 3.5.
         // Individual (community): 2 h unpaid.
-        let data = Fixture::new()
-            .org("GB-LAE-F", "F", Sector::Statutory)
-            .org("GB-CHC-V", "V", Sector::Vcse)
+        let data = Builder::all_files()
+            .named_org("GB-LAE-F", "F", Sector::Statutory)
+            .named_org("GB-CHC-V", "V", Sector::Vcse)
             .partnership("P", "GB-LAE-F", None)
             .meeting("M1", "2024-03-01", None, None)
             .row(1, Some("GB-LAE-F"), Status::Attended)
@@ -507,9 +506,9 @@ mod tests {
     fn hours_without_payments_are_payment_unknown_except_salaried_statutory_time() {
         // No payments.csv: the VCSE member's 2 h cannot be split; the statutory 2 h are
         // salaried (paid).
-        let data = Fixture::new()
-            .org("GB-LAE-F", "F", Sector::Statutory)
-            .org("GB-CHC-V", "V", Sector::Vcse)
+        let data = Builder::all_files()
+            .named_org("GB-LAE-F", "F", Sector::Statutory)
+            .named_org("GB-CHC-V", "V", Sector::Vcse)
             .partnership("P", "GB-LAE-F", None)
             .meeting("M1", "2024-03-01", None, None)
             .row(1, Some("GB-LAE-F"), Status::Attended)
@@ -528,17 +527,17 @@ mod tests {
     /// A gives B £100; B gives C £70 and D £50 (£20 of its own); E gives F £30 and C £10.
     fn chain() -> Dataset {
         Builder::default()
-            .org("GB-LAE-A", Sector::Statutory, None)
-            .org("GB-CHC-B", Sector::Vcse, None)
-            .org("GB-CHC-C", Sector::Vcse, None)
-            .org("GB-CHC-D", Sector::Vcse, None)
-            .org("GB-COH-E", Sector::Private, None)
-            .org("GB-CHC-F", Sector::Vcse, None)
-            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10", None)
-            .grant("GB-CHC-B", "GB-CHC-C", 70, "2024-02-10", None)
-            .grant("GB-CHC-B", "GB-CHC-D", 50, "2024-03-10", None)
-            .grant("GB-COH-E", "GB-CHC-F", 30, "2024-04-10", None)
-            .grant("GB-COH-E", "GB-CHC-C", 10, "2024-05-10", None)
+            .org("GB-LAE-A", Sector::Statutory)
+            .org("GB-CHC-B", Sector::Vcse)
+            .org("GB-CHC-C", Sector::Vcse)
+            .org("GB-CHC-D", Sector::Vcse)
+            .org("GB-COH-E", Sector::Private)
+            .org("GB-CHC-F", Sector::Vcse)
+            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10")
+            .grant("GB-CHC-B", "GB-CHC-C", 70, "2024-02-10")
+            .grant("GB-CHC-B", "GB-CHC-D", 50, "2024-03-10")
+            .grant("GB-COH-E", "GB-CHC-F", 30, "2024-04-10")
+            .grant("GB-COH-E", "GB-CHC-C", 10, "2024-05-10")
             .build()
     }
 
@@ -581,7 +580,7 @@ mod tests {
         // Sixteen recipients given £1 … £16 (Σ 136): the largest 15 have 136 − 1 = 135.
         let mut b = Builder::default();
         for i in 1..=16 {
-            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10", None);
+            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10");
         }
         assert_eq!(of(&b.build()).top_recipients_share, Some(135.0 / 136.0));
         assert_eq!(of(&Dataset::default()).top_recipients_share, None);
@@ -591,16 +590,16 @@ mod tests {
     fn unpaid_time_sums_the_partnerships() {
         // P and Q, one two-hour meeting each, one unpaid VCSE member at each (payments.csv
         // present, paying nobody): 2 h + 2 h = 4 h, worth 4 × the hourly rate r.
-        let data = Fixture::new()
-            .org("GB-LAE-F", "F", Sector::Statutory)
-            .org("GB-CHC-V", "V", Sector::Vcse)
+        let two = Builder::all_files()
+            .named_org("GB-LAE-F", "F", Sector::Statutory)
+            .named_org("GB-CHC-V", "V", Sector::Vcse)
             .partnership("P", "GB-LAE-F", None)
             .meeting("M1", "2024-03-01", None, None)
             .row(3, Some("GB-CHC-V"), Status::Attended)
             .partnership("Q", "GB-LAE-F", None)
             .meeting("M2", "2024-03-02", None, None)
-            .row(7, Some("GB-CHC-V"), Status::Attended)
-            .data;
+            .row(7, Some("GB-CHC-V"), Status::Attended);
+        let data = two.clone().build();
         let rate = Parameters::default().hourly_rate;
         assert_eq!(
             of(&data).unpaid_time,
@@ -610,7 +609,7 @@ mod tests {
             }
         );
         // Without payments.csv the VCSE split is not known: no sum.
-        let unknown = of(&Fixture { data }.without_payments().data).unpaid_time;
+        let unknown = of(&two.without_payments().build()).unpaid_time;
         assert_eq!(unknown.vcse_unpaid_hours, None);
         assert_eq!(unknown.unpaid_value, None);
         // No partnerships: nothing unpaid, +0 (not −0).
@@ -676,9 +675,9 @@ mod tests {
         );
         // Fifteen recipients given £1 … £15 (Σ 120): k = round(1.5) = 2, the largest two
         // 15 + 14 = 29, share 29 ÷ 120.
-        let mut b = Builder::default().org("GB-LAE-A", Sector::Statutory, None);
+        let mut b = Builder::default().org("GB-LAE-A", Sector::Statutory);
         for i in 1..=15 {
-            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10", None);
+            b = b.grant("GB-LAE-A", &format!("GB-CHC-{i}"), i, "2024-01-10");
         }
         let v = of(&b.build());
         assert_eq!(
@@ -691,7 +690,7 @@ mod tests {
         );
         // One recipient: no distribution.
         let one = Builder::default()
-            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10", None)
+            .grant("GB-LAE-A", "GB-CHC-B", 100, "2024-01-10")
             .build();
         assert_eq!(of(&one).top_decile, None);
         // Nothing at all: no views, nothing unpaid.
