@@ -85,8 +85,8 @@ pub struct EdgeRow {
     pub source: String,
     /// Target node id.
     pub target: String,
-    /// grant, payment, attendance or fundholder.
-    pub kind: &'static str,
+    /// grant, payment, attendance or fundholder (serialised in lower case).
+    pub kind: crate::graph::EdgeKind,
     /// The edge's figures.
     #[serde(flatten)]
     pub figures: crate::graph::EdgeFigures,
@@ -383,7 +383,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             .map(|(a, b, e)| EdgeRow {
                 source: a.id.clone(),
                 target: b.id.clone(),
-                kind: e.kind().as_str(),
+                kind: e.kind(),
                 figures: e.figures(),
             })
             .collect(),

@@ -1,7 +1,7 @@
 //! Building the graph from a dataset's [`Context`]: nodes in identifier order, edges
 //! aggregated per (source, target, kind) and sorted (see the module docs of [`super`]).
 
-use super::{Edge, GrantFlow, MoneyGraph, Node, NodeKind, Participation, PaymentFlow, COMMUNITY};
+use super::{Edge, GrantFlow, MoneyGraph, Node, NodeKind, Participation, PaymentFlow};
 use crate::config::Parameters;
 use crate::measures::keys::FastMap;
 use crate::measures::participation::Seat;
@@ -20,6 +20,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         nodes: Vec::new(),
         slots: FastMap::default(),
         individuals: FastMap::default(),
+        community: None,
     };
     for id in data.organisations.keys() {
         b.org(id);
@@ -185,6 +186,8 @@ struct Builder<'d> {
     slots: FastMap<Box<str>, u32>,
     /// A funder's slot → its `individuals:ORG` slot.
     individuals: FastMap<u32, u32>,
+    /// The slot of the community members' node, once added.
+    community: Option<u32>,
 }
 
 impl Builder<'_> {
@@ -249,16 +252,18 @@ impl Builder<'_> {
     }
 
     fn community(&mut self) -> u32 {
-        if let Some(&slot) = self.slots.get(COMMUNITY) {
+        if let Some(slot) = self.community {
             return slot;
         }
-        self.add(Node {
-            id: COMMUNITY.to_owned(),
+        let slot = self.add(Node {
+            id: super::community_id(),
             label: "Community members (attending as themselves)".to_owned(),
             kind: NodeKind::Individuals,
             sector: Some(Sector::Individual),
             org: None,
-        })
+        });
+        self.community = Some(slot);
+        slot
     }
 
     fn grant_pair(&mut self, funder: &OrgId, recipient: &Recipient) -> (u32, u32) {

@@ -79,8 +79,11 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Node id of the community members who attend as themselves.
-const COMMUNITY: &str = "individuals:community";
+/// Node id of the community members who attend as themselves (`individuals:community`;
+/// organisation ids are upper case, so no funder's people share it).
+fn community_id() -> String {
+    crate::model::NodeId::Individuals { via: "community" }.text()
+}
 
 // The palette lives in `present` (issue 17); its graph paths keep working.
 pub use crate::present::{colour, sector_colour};

@@ -273,7 +273,7 @@ fn payments_go_to_the_persons_organisation_or_an_aggregate() {
         _ => None,
     };
     assert_eq!(amount("GB-CHC-A"), Some((Pence(4_000), 1)));
-    assert_eq!(amount(COMMUNITY), Some((Pence(500), 1)));
+    assert_eq!(amount(&community_id()), Some((Pence(500), 1)));
     assert_eq!(amount("individuals:GB-LAE-C"), Some((Pence(2_500), 1)));
     assert_eq!(amount("GB-CHC-B"), Some((Pence(6_000), 1)));
 }
@@ -322,7 +322,7 @@ fn attendance_hours_split_paid_and_unpaid() {
     let a = p("GB-CHC-A").expect("group A attended");
     assert_eq!((a.rows, a.attended, a.hours), (2, 2, 3.5));
     assert_eq!((a.paid_hours, a.unpaid_hours), (Some(1.5), Some(2.0)));
-    let c = p(COMMUNITY).expect("community member attended");
+    let c = p(&community_id()).expect("community member attended");
     assert_eq!((c.paid_hours, c.unpaid_hours), (Some(0.0), Some(2.0)));
     let b = p("GB-CHC-B").expect("group B has a row");
     assert_eq!((b.rows, b.attended, b.hours), (1, 0, 0.0));
