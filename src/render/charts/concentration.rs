@@ -1,9 +1,9 @@
 //! Funder concentration: each funder's HHI against the 1000 and 1800 bands.
 
-use super::layout::{self, Band, Bar, Bars, Format, WIDTH};
-use super::scene::{Rgb, Scene};
-use super::{col, Kind};
-use super::{sector_colour, sector_name, skip, source, table, Built, Chart, Section, TOP_N};
+use super::layout::{self, Band, Bar, Bars, Format};
+use super::scene::Rgb;
+use super::{col, Kind, Spec};
+use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::money;
@@ -82,8 +82,24 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
         .collect();
     let title = format!("{high} of {all} funders are above the 1,800 ‘highly concentrated’ line");
     let subtitle = "HHI = Σ (100 × each recipient's share of the funder's money)², 0–10,000. A funder making n equal grants scores 10,000 ÷ n, so small funders score high by construction: context, not a flag. Bands from the US 2023 Merger Guidelines.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Concentration,
+        label: "Each funder's concentration (HHI)".into(),
+        title,
+        subtitle: subtitle.into(),
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("recipients", "Recipients", Kind::Number),
+            col("hhi", "HHI", Kind::Number),
+            col("gini", "Gini", Kind::Hours),
+            col("top5_share", "Top 5 share", Kind::Percent),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let sectors: std::collections::BTreeSet<Sector> = rows.iter().map(|r| r.sector).collect();
     let (moderate, highly) = (Rgb(0xF6, 0xF1, 0xE1), Rgb(0xF9, 0xE6, 0xD8));
     let mut legend: Vec<(String, Rgb)> = sectors
@@ -121,8 +137,7 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Bar chart of each funder's HHI against the 1,000 and 1,800 bands; {high} of {all} funders are above 1,800. {}.",
         rows.iter()
             .take(6)
@@ -136,21 +151,5 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join("; ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Each funder's concentration (HHI)".into(),
-        name: NAME.into(),
-        section: Section::Concentration,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Funder", Kind::Text),
-            col("total", "Awarded", Kind::Money),
-            col("recipients", "Recipients", Kind::Number),
-            col("hhi", "HHI", Kind::Number),
-            col("gini", "Gini", Kind::Hours),
-            col("top5_share", "Top 5 share", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }

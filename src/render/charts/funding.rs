@@ -2,9 +2,9 @@
 //! funders, and the funding cliff.
 
 use super::layout::{self, Bar, Bars, Format, MARGIN, SMALL, WIDTH};
-use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, MUTED};
-use super::{col, Kind};
-use super::{sector_colour, sector_name, sector_phrase, skip, source, table, Built, Chart};
+use super::scene::{fit, text_width, Align, Rgb, TextStyle, MUTED};
+use super::{col, Kind, Spec};
+use super::{sector_colour, sector_name, sector_phrase, skip, Built};
 use super::{Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
@@ -93,8 +93,23 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
         layout::thousands(f.totals.grants as f64),
         layout::thousands(f.totals.recipients as f64)
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Money,
+        label: "Funding by recipient sector".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("sector", "Recipient sector", Kind::Text),
+            col("amount", "Awarded", Kind::Money),
+            col("share", "Share", Kind::Percent),
+            col("grants", "Grants", Kind::Number),
+            col("recipients", "Recipients", Kind::Number),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let y = layout::hbars(
         &mut scene,
         y,
@@ -108,8 +123,7 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Bar chart of money awarded by recipient sector: {}.",
         rows.iter()
             .map(|s| format!(
@@ -131,22 +145,7 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
             recipients: s.recipients,
         })
         .collect::<Vec<_>>();
-    Ok(Built::Chart(Chart {
-        label: "Funding by recipient sector".into(),
-        name: NAME.into(),
-        section: Section::Money,
-        title,
-        alt,
-        scene,
-        data: table(f, &data)?,
-        columns: vec![
-            col("sector", "Recipient sector", Kind::Text),
-            col("amount", "Awarded", Kind::Money),
-            col("share", "Share", Kind::Percent),
-            col("grants", "Grants", Kind::Number),
-            col("recipients", "Recipients", Kind::Number),
-        ],
-    }))
+    spec.finish(f, scene, y, &data)
 }
 
 #[derive(Serialize)]
@@ -238,8 +237,24 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             format!(" (the largest {TOP_N}, then the rest together)")
         }
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Money,
+        label: "Funding by funder".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("name", "Funder", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("total", "Awarded", Kind::Money),
+            col("share", "Share", Kind::Percent),
+            col("grants", "Grants", Kind::Number),
+            col("recipients", "Recipients", Kind::Number),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let y = layout::legend(
         &mut scene,
         y,
@@ -263,8 +278,7 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Bar chart of money awarded by funder, largest first: {}.",
         rows.iter()
             .take(6)
@@ -272,23 +286,7 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join("; ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Funding by funder".into(),
-        name: NAME.into(),
-        section: Section::Money,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Funder", Kind::Text),
-            col("sector", "Sector", Kind::Text),
-            col("total", "Awarded", Kind::Money),
-            col("share", "Share", Kind::Percent),
-            col("grants", "Grants", Kind::Number),
-            col("recipients", "Recipients", Kind::Number),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 #[derive(Serialize)]
@@ -411,8 +409,22 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
         money(top.total)
     );
     let subtitle = "Money awarded in the window to the largest recipients, split by funder (the six funders giving most to them in colours of their own, the rest grey). The square before each name is the recipient's sector.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Money,
+        label: "The largest recipients and their funders".into(),
+        title,
+        subtitle: subtitle.into(),
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("recipient_name", "Recipient", Kind::Text),
+            col("recipient_sector", "Sector", Kind::Text),
+            col("funder_name", "Funder", Kind::Text),
+            col("amount", "Awarded", Kind::Money),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let y = layout::legend(&mut scene, y, &legend);
     let max = recipients.iter().map(|r| r.total).fold(0.0, f64::max);
     let y = layout::hbars(
@@ -427,8 +439,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             ..Bars::default()
         },
     );
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Stacked bar chart of the {} largest recipients by funder: {}.",
         recipients.len(),
         recipients
@@ -438,21 +449,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join("; ")
     );
-    Ok(Built::Chart(Chart {
-        label: "The largest recipients and their funders".into(),
-        name: NAME.into(),
-        section: Section::Money,
-        title,
-        alt,
-        scene,
-        data: table(f, &data)?,
-        columns: vec![
-            col("recipient_name", "Recipient", Kind::Text),
-            col("recipient_sector", "Sector", Kind::Text),
-            col("funder_name", "Funder", Kind::Text),
-            col("amount", "Awarded", Kind::Money),
-        ],
-    }))
+    spec.finish(f, scene, y, &data)
 }
 
 /// The funding cliff: annual value of VCSE-side grants ending per quarter.
@@ -493,8 +490,23 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         "Annual value of grants active at {} to VCSE-side organisations (VCSE and unknown sector), by the UK financial-year quarter in which they end.",
         f.as_of
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Cliff,
+        label: "Funding ending by quarter".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("quarter", "Quarter", Kind::Text),
+            col("from", "From", Kind::Text),
+            col("to", "To", Kind::Text),
+            col("annual_value_ending", "Annual value ending", Kind::Money),
+            col("grants", "Grants", Kind::Number),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let ticks = layout::ticks(max);
     let tmax = ticks.last().copied().unwrap_or(max).max(1e-9);
     let x0 = MARGIN
@@ -559,30 +571,14 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         note,
         TextStyle::new(SMALL).align(Align::Centre),
     );
-    layout::footer(&mut scene, bottom + 180, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Column chart of the annual value of VCSE-side grants ending in each of the next eight quarters: {}.",
         q.iter()
             .map(|x| format!("{} {}", x.quarter, money(x.annual_value_ending)))
             .collect::<Vec<_>>()
             .join("; ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Funding ending by quarter".into(),
-        name: NAME.into(),
-        section: Section::Cliff,
-        title,
-        alt,
-        scene,
-        data: table(f, q)?,
-        columns: vec![
-            col("quarter", "Quarter", Kind::Text),
-            col("from", "From", Kind::Text),
-            col("to", "To", Kind::Text),
-            col("annual_value_ending", "Annual value ending", Kind::Money),
-            col("grants", "Grants", Kind::Number),
-        ],
-    }))
+    spec.finish(f, scene, bottom + 180, q)
 }
 
 #[cfg(test)]

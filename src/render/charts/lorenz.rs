@@ -7,9 +7,9 @@
 //! counts each person: the curve is then drawn from slightly fewer, larger recipients.
 
 use super::layout::{self, MARGIN, SMALL, WIDTH};
-use super::scene::{Align, Rgb, Scene, TextStyle, GRID, INK, MUTED};
-use super::{col, Kind};
-use super::{skip, source, table, Built, Chart, Section};
+use super::scene::{Align, Rgb, TextStyle, GRID, INK, MUTED};
+use super::{col, Kind, Spec};
+use super::{skip, Built, Section};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::percent;
@@ -88,8 +88,24 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
         )
     };
     let subtitle = "Lorenz curve: recipients lined up from smallest to largest. Equal shares would follow the diagonal; the further the curve sags below it, the more the money is concentrated. Gini: 0 = equal, 1 = one recipient has everything.";
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let y = layout::header(&mut scene, &title, subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Concentration,
+        label: "How evenly the money is spread (Lorenz curve)".into(),
+        title,
+        subtitle: subtitle.into(),
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col(
+                "recipients_share",
+                "Share of recipients (smallest first)",
+                Kind::Percent,
+            ),
+            col("money_share", "Share of the money", Kind::Percent),
+        ],
+    };
+    let (mut scene, y) = spec.begin();
     let (x0, x1) = (MARGIN + 110, WIDTH - MARGIN - 40);
     let (top, bottom) = (y + 60, y + 60 + 860);
     let xp = |v: f64| x0 + (v.clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
@@ -162,29 +178,12 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
         ),
         TextStyle::new(SMALL).align(Align::Centre),
     );
-    layout::footer(&mut scene, bottom + 100, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Lorenz curve of money across {n} recipients. The largest {k} received {} of the money{gini_text}; the smallest half received {}.",
         percent(top_share),
         percent(half(&points))
     );
-    Ok(Built::Chart(Chart {
-        label: "How evenly the money is spread (Lorenz curve)".into(),
-        name: NAME.into(),
-        section: Section::Concentration,
-        title,
-        alt,
-        scene,
-        data: table(f, &points)?,
-        columns: vec![
-            col(
-                "recipients_share",
-                "Share of recipients (smallest first)",
-                Kind::Percent,
-            ),
-            col("money_share", "Share of the money", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, bottom + 100, &points)
 }
 
 /// Money share of the smallest half of recipients (from the sampled curve).

@@ -3,8 +3,8 @@
 
 use super::layout::{self, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
 use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
-use super::{col, Kind};
-use super::{file_stems, sector_colour, sector_name, skip, source, table, Built, Chart, Section};
+use super::{col, Kind, Spec};
+use super::{file_stems, sector_colour, sector_name, skip, Built, Section};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
@@ -117,8 +117,23 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
         "Share of each partnership's meetings hosted and chaired by the fundholder (the partner holding the money), and of the seats its people took. The dashed line is a fair share: 1 ÷ members.{}",
         more_note(f)
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Partnerships,
+        label: "Defaulting to the fundholder".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("partnership_name", "Partnership", Kind::Text),
+            col("fundholder_name", "Fundholder", Kind::Text),
+            col("measure", "Measure", Kind::Text),
+            col("share", "Fundholder share", Kind::Percent),
+            col("fair_share", "Fair share", Kind::Percent),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
     let mut rows = Vec::new();
     let label_width = measures
         .iter()
@@ -184,8 +199,7 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
             },
         );
     }
-    layout::footer(&mut scene, y, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Bar charts of fundholder defaulting per partnership. {}",
         ps.iter()
             .map(|p| format!(
@@ -201,22 +215,7 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Defaulting to the fundholder".into(),
-        name: NAME.into(),
-        section: Section::Partnerships,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("partnership_name", "Partnership", Kind::Text),
-            col("fundholder_name", "Fundholder", Kind::Text),
-            col("measure", "Measure", Kind::Text),
-            col("share", "Fundholder share", Kind::Percent),
-            col("fair_share", "Fair share", Kind::Percent),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 /// A column head whose words each fit `max` pixels (bold, at the heads' size): a longer word
@@ -324,8 +323,24 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
         f.parameters.hourly_rate,
         more_note(f)
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Partnerships,
+        label: "Paid and unpaid time".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("partnership", "Partnership", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("hours", "Hours", Kind::Hours),
+            col("paid_hours", "Paid", Kind::Hours),
+            col("unpaid_hours", "Unpaid", Kind::Hours),
+            col("payment_unknown_hours", "Payment unknown", Kind::Hours),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
     let sectors_present: std::collections::BTreeSet<Sector> = per.keys().map(|(_, s)| *s).collect();
     let mut legend: Vec<(String, Rgb)> = sectors_present
         .iter()
@@ -400,9 +415,8 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
             },
         );
     }
-    layout::footer(&mut scene, y, &source(f));
     let rows: Vec<HoursRow> = per.into_values().collect();
-    let alt = format!(
+    spec.alt = format!(
         "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
         ps.iter()
             .filter(|p| p.vcse_hours > 0.0)
@@ -418,23 +432,7 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Paid and unpaid time".into(),
-        name: NAME.into(),
-        section: Section::Partnerships,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("partnership", "Partnership", Kind::Text),
-            col("sector", "Sector", Kind::Text),
-            col("hours", "Hours", Kind::Hours),
-            col("paid_hours", "Paid", Kind::Hours),
-            col("unpaid_hours", "Unpaid", Kind::Hours),
-            col("payment_unknown_hours", "Payment unknown", Kind::Hours),
-        ],
-    }))
+    spec.finish(f, scene, y, &rows)
 }
 
 #[derive(Serialize)]
@@ -485,8 +483,24 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         "Attended ÷ all attendance rows (attended, apologies, absent), per UK financial-year quarter. VCSE side: VCSE organisations, community members and unknown sector.{}",
         more_note(f)
     );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
+    let mut spec = Spec {
+        name: NAME.into(),
+        section: Section::Partnerships,
+        label: "Attendance by quarter".into(),
+        title,
+        subtitle,
+        // Written once the drawing's figures are known, below.
+        alt: String::new(),
+        columns: vec![
+            col("partnership", "Partnership", Kind::Text),
+            col("quarter", "Quarter", Kind::Text),
+            col("attendance_rate_statutory", "Statutory rate", Kind::Percent),
+            col("attendance_rate_vcse", "VCSE rate", Kind::Percent),
+            col("attendance_rows_statutory", "Statutory rows", Kind::Number),
+            col("attendance_rows_vcse", "VCSE rows", Kind::Number),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
     y = layout::legend(
         &mut scene,
         y,
@@ -578,8 +592,7 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         "UK financial-year quarter of the meeting",
         TextStyle::new(SMALL).align(Align::Centre),
     );
-    layout::footer(&mut scene, y + 50, &source(f));
-    let alt = format!(
+    spec.alt = format!(
         "Line charts of attendance rate per quarter for the statutory and VCSE sides. {}",
         ps.iter()
             .map(|p| format!(
@@ -591,23 +604,7 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    Ok(Built::Chart(Chart {
-        label: "Attendance by quarter".into(),
-        name: NAME.into(),
-        section: Section::Partnerships,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("partnership", "Partnership", Kind::Text),
-            col("quarter", "Quarter", Kind::Text),
-            col("attendance_rate_statutory", "Statutory rate", Kind::Percent),
-            col("attendance_rate_vcse", "VCSE rate", Kind::Percent),
-            col("attendance_rows_statutory", "Statutory rows", Kind::Number),
-            col("attendance_rows_vcse", "VCSE rows", Kind::Number),
-        ],
-    }))
+    spec.finish(f, scene, y + 50, &rows)
 }
 
 /// Band fills, 0 (light) to 5 (dark): greys, so they never read as a sector colour and
@@ -681,7 +678,62 @@ pub(super) fn balance(f: &Findings) -> Result<Vec<Built>, Error> {
 }
 
 fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built, Error> {
-    let name = format!("balance_{stem}");
+    let (members, all) = ranked_members(p);
+    let spec = Spec {
+        name: format!("balance_{stem}"),
+        section: Section::Partnerships,
+        label: format!("Balance of power: {}", p.name),
+        title: balance_title(p),
+        subtitle: balance_subtitle(all),
+        alt: balance_alt(p, &members),
+        columns: vec![
+            col("name", "Member", Kind::Text),
+            col("sector", "Sector", Kind::Text),
+            col("funding_share_band", "Funding", Kind::Number),
+            col("authority_band", "Authority", Kind::Number),
+            col("voice_band", "Voice", Kind::Number),
+            col("paid_time_band", "Paid time", Kind::Number),
+            col(
+                "independence_band",
+                "Independence from the fundholder",
+                Kind::Number,
+            ),
+        ],
+    };
+    let (mut scene, mut y) = spec.begin();
+    let legend: Vec<(String, Rgb)> = (0..6)
+        .map(|b| {
+            let words = match b {
+                0 => "band 0 (least power)".to_owned(),
+                5 => "band 5 (most power)".to_owned(),
+                _ => format!("band {b}"),
+            };
+            (words, BAND_FILL[b])
+        })
+        .collect();
+    y = layout::legend(&mut scene, y, &legend);
+    let grid = Grid::new();
+    y = grid.heads(&mut scene, y);
+    for m in &members {
+        y = grid.member(&mut scene, y, m, m.id == p.fundholder);
+    }
+    y = balance_note(&mut scene, y);
+    let rows: Vec<BalanceRow> = p
+        .balance
+        .iter()
+        .map(|m| BalanceRow {
+            partnership: &p.id,
+            member: m,
+            paid_time_band: balance::AXES[3].power_band(m),
+            independence_band: balance::AXES[4].power_band(m),
+        })
+        .collect();
+    spec.finish(f, scene, y + 12, &rows)
+}
+
+/// The members drawn: the fundholder first, then by voice (most first), then by id; at most
+/// [`MAX_MEMBERS`]. With how many there are in all.
+fn ranked_members(p: &PartnershipFigures) -> (Vec<&MemberBalance>, usize) {
     let mut members: Vec<&MemberBalance> = p.balance.iter().collect();
     members.sort_by(|a, b| {
         (b.id == p.fundholder)
@@ -696,9 +748,13 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
     });
     let all = members.len();
     members.truncate(MAX_MEMBERS);
+    (members, all)
+}
+
+fn balance_title(p: &PartnershipFigures) -> String {
     let fh = p.balance.iter().find(|m| m.id == p.fundholder);
     let (top, measured) = fundholder_top_bands(fh);
-    let title = if top > 0 {
+    if top > 0 {
         format!(
             "{}: the fundholder, {}, is in the top bands (4–5) on {top} of {measured} measured dimensions of power",
             p.name, p.fundholder_name
@@ -713,156 +769,22 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             "{}: the balance of power among its members, {} the fundholder",
             p.name, p.fundholder_name
         )
-    };
-    let subtitle = format!(
+    }
+}
+
+fn balance_subtitle(all: usize) -> String {
+    format!(
         "Each member on three dimensions of power and two burdens, banded 0–5 (value × 5, rounded), shown side by side and never averaged into one score; darker is more power on every column. Funding: share of programme money; authority: meetings hosted or chaired; voice: share of seats taken. The burdens are drawn the other way up: paid time = 1 − the share of its hours unpaid; independence = 1 − the fundholder's grants ÷ its income. The title counts the three dimensions of power only.{}",
         if all > MAX_MEMBERS {
             format!(" The fundholder and the {} members with most seats, of {all}.", MAX_MEMBERS - 1)
         } else {
             String::new()
         }
-    );
-    let mut scene = Scene::new(WIDTH as u32, 0);
-    let mut y = layout::header(&mut scene, &title, &subtitle);
-    let legend: Vec<(String, Rgb)> = (0..6)
-        .map(|b| {
-            let words = match b {
-                0 => "band 0 (least power)".to_owned(),
-                5 => "band 5 (most power)".to_owned(),
-                _ => format!("band {b}"),
-            };
-            (words, BAND_FILL[b])
-        })
-        .collect();
-    y = layout::legend(&mut scene, y, &legend);
-    let cell_w = 216;
-    let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32 - GROUP_GAP;
-    // Left edge of column i: the burdens sit GROUP_GAP further right.
-    let cell_x = |i: usize| {
-        x0 + cell_w * i as i32
-            + if DIMENSIONS[i].direction == Direction::Burden {
-                GROUP_GAP
-            } else {
-                0
-            }
-    };
-    let name_w = x0 - MARGIN - 40 - 10;
-    let cell_h = 70;
-    // Column heads, wrapped to the cell.
-    let head_lines: Vec<Vec<String>> = DIMENSIONS
-        .iter()
-        .map(|a| {
-            super::scene::wrap(
-                &hyphenated(a.drawn, cell_w - 8),
-                SMALL - 2.0,
-                true,
-                cell_w - 8,
-            )
-        })
-        .collect();
-    let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
-    for (i, lines) in head_lines.iter().enumerate() {
-        let cx = cell_x(i) + cell_w / 2;
-        let start = y + head_h - 38 * lines.len() as i32;
-        for (k, l) in lines.iter().enumerate() {
-            scene.text(
-                cx,
-                start + 30 + 38 * k as i32,
-                l,
-                TextStyle::new(SMALL - 2.0).bold().align(Align::Centre),
-            );
-        }
-    }
-    y += head_h + 14;
-    for m in &members {
-        let label = if m.id == p.fundholder {
-            format!("{} (fundholder)", m.name)
-        } else {
-            m.name.clone()
-        };
-        let bold = m.id == p.fundholder;
-        // Names are wrapped, never cut (a 60-character name takes three lines at most);
-        // the row grows to hold them.
-        let lines = super::scene::wrap(&label, LABEL - 2.0, bold, name_w - 16);
-        let cell_h = cell_h.max(14 + NAME_LINE * lines.len() as i32);
-        let c = sector_colour(m.sector);
-        scene.rect_outlined(
-            (MARGIN, y + cell_h / 2 - 13),
-            (MARGIN + 26, y + cell_h / 2 + 13),
-            c,
-            layout::darker(c),
-        );
-        let first = y + cell_h / 2 + 13 - NAME_LINE * (lines.len() as i32 - 1) / 2;
-        for (k, line) in lines.iter().enumerate() {
-            scene.text(
-                MARGIN + 40,
-                first + NAME_LINE * k as i32,
-                line,
-                TextStyle::new(LABEL - 2.0).weight(bold),
-            );
-        }
-        for (i, axis) in DIMENSIONS.iter().enumerate() {
-            let (cx0, cx1) = (cell_x(i) + 3, cell_x(i) + cell_w - 3);
-            let (cy0, cy1) = (y + 3, y + cell_h - 3);
-            match axis.power_band(m) {
-                Some(b) => {
-                    let fill = BAND_FILL[usize::from(b.min(5))];
-                    scene.rect((cx0, cy0), (cx1, cy1), fill);
-                    let ink = if fill.luminance() < 0.5 { WHITE } else { INK };
-                    let text = format!(
-                        "{b} · {}",
-                        axis.drawn_value(m).map_or(String::new(), percent)
-                    );
-                    scene.text(
-                        (cx0 + cx1) / 2,
-                        (cy0 + cy1) / 2 + 12,
-                        &fit(&text, SMALL, false, cell_w - 16),
-                        TextStyle::new(SMALL)
-                            .weight(b >= 4)
-                            .colour(ink)
-                            .align(Align::Centre),
-                    );
-                }
-                None => {
-                    scene.rect_outlined((cx0, cy0), (cx1, cy1), WHITE, GRID);
-                    scene.text(
-                        (cx0 + cx1) / 2,
-                        (cy0 + cy1) / 2 + 12,
-                        "n/a",
-                        layout::NOTE.align(Align::Centre),
-                    );
-                }
-            }
-        }
-        y += cell_h;
-    }
-    let note = super::scene::wrap(
-        "Cells show band · value drawn. n/a: not measurable (the fundholder's independence from itself; a statutory member's independence when its income is not known; paid time without payments.csv).",
-        SMALL - 4.0,
-        false,
-        WIDTH - 2 * MARGIN,
-    );
-    for line in &note {
-        y += 38;
-        scene.text(
-            MARGIN,
-            y + 6,
-            line,
-            TextStyle::new(SMALL - 4.0).colour(MUTED),
-        );
-    }
-    layout::footer(&mut scene, y + 12, &source(f));
-    let rows: Vec<BalanceRow> = p
-        .balance
-        .iter()
-        .map(|m| BalanceRow {
-            partnership: &p.id,
-            member: m,
-            paid_time_band: balance::AXES[3].power_band(m),
-            independence_band: balance::AXES[4].power_band(m),
-        })
-        .collect();
-    let alt = format!(
+    )
+}
+
+fn balance_alt(p: &PartnershipFigures, members: &[&MemberBalance]) -> String {
+    format!(
         "Heatmap of the balance of power in {}: {} members by three dimensions of power and two burdens drawn as paid time and independence, bands 0 to 5, higher is more power. {}",
         p.name,
         members.len(),
@@ -884,29 +806,173 @@ fn balance_of(f: &Findings, p: &PartnershipFigures, stem: &str) -> Result<Built,
             ))
             .collect::<Vec<_>>()
             .join(" ")
+    )
+}
+
+/// The heatmap's grid: names on the left, a cell per dimension on the right.
+struct Grid {
+    /// Left edge of the first cell.
+    x0: i32,
+    /// Width of a cell.
+    cell_w: i32,
+    /// Least height of a row.
+    cell_h: i32,
+    /// Width of the names.
+    name_w: i32,
+}
+
+impl Grid {
+    fn new() -> Grid {
+        let cell_w = 216;
+        let x0 = WIDTH - MARGIN - cell_w * DIMENSIONS.len() as i32 - GROUP_GAP;
+        Grid {
+            x0,
+            cell_w,
+            cell_h: 70,
+            name_w: x0 - MARGIN - 40 - 10,
+        }
+    }
+
+    /// Left edge of column i: the burdens sit [`GROUP_GAP`] further right.
+    fn cell_x(&self, i: usize) -> i32 {
+        self.x0
+            + self.cell_w * i as i32
+            + if DIMENSIONS[i].direction == Direction::Burden {
+                GROUP_GAP
+            } else {
+                0
+            }
+    }
+
+    /// Column heads, wrapped to the cell; the y below them.
+    fn heads(&self, scene: &mut Scene, y: i32) -> i32 {
+        let cell_w = self.cell_w;
+        let head_lines: Vec<Vec<String>> = DIMENSIONS
+            .iter()
+            .map(|a| {
+                super::scene::wrap(
+                    &hyphenated(a.drawn, cell_w - 8),
+                    SMALL - 2.0,
+                    true,
+                    cell_w - 8,
+                )
+            })
+            .collect();
+        let head_h = head_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * 38;
+        for (i, lines) in head_lines.iter().enumerate() {
+            let cx = self.cell_x(i) + cell_w / 2;
+            let start = y + head_h - 38 * lines.len() as i32;
+            for (k, l) in lines.iter().enumerate() {
+                scene.text(
+                    cx,
+                    start + 30 + 38 * k as i32,
+                    l,
+                    TextStyle::new(SMALL - 2.0).bold().align(Align::Centre),
+                );
+            }
+        }
+        y + head_h + 14
+    }
+
+    /// A member's row at `y` (its swatch, name and cells); the y below it.
+    fn member(&self, scene: &mut Scene, y: i32, m: &MemberBalance, fundholder: bool) -> i32 {
+        let label = if fundholder {
+            format!("{} (fundholder)", m.name)
+        } else {
+            m.name.clone()
+        };
+        // Names are wrapped, never cut (a 60-character name takes three lines at most);
+        // the row grows to hold them.
+        let lines = super::scene::wrap(&label, LABEL - 2.0, fundholder, self.name_w - 16);
+        let cell_h = self.cell_h.max(14 + NAME_LINE * lines.len() as i32);
+        let c = sector_colour(m.sector);
+        scene.rect_outlined(
+            (MARGIN, y + cell_h / 2 - 13),
+            (MARGIN + 26, y + cell_h / 2 + 13),
+            c,
+            layout::darker(c),
+        );
+        let first = y + cell_h / 2 + 13 - NAME_LINE * (lines.len() as i32 - 1) / 2;
+        for (k, line) in lines.iter().enumerate() {
+            scene.text(
+                MARGIN + 40,
+                first + NAME_LINE * k as i32,
+                line,
+                TextStyle::new(LABEL - 2.0).weight(fundholder),
+            );
+        }
+        for (i, axis) in DIMENSIONS.iter().enumerate() {
+            let x = self.cell_x(i);
+            self.cell(
+                scene,
+                (x + 3, x + self.cell_w - 3),
+                (y + 3, y + cell_h - 3),
+                axis,
+                m,
+            );
+        }
+        y + cell_h
+    }
+
+    /// One cell: its band's fill with band · value drawn, or an outlined n/a.
+    fn cell(
+        &self,
+        scene: &mut Scene,
+        (cx0, cx1): (i32, i32),
+        (cy0, cy1): (i32, i32),
+        axis: &AxisSpec,
+        m: &MemberBalance,
+    ) {
+        match axis.power_band(m) {
+            Some(b) => {
+                let fill = BAND_FILL[usize::from(b.min(5))];
+                scene.rect((cx0, cy0), (cx1, cy1), fill);
+                let ink = if fill.luminance() < 0.5 { WHITE } else { INK };
+                let text = format!(
+                    "{b} · {}",
+                    axis.drawn_value(m).map_or(String::new(), percent)
+                );
+                scene.text(
+                    (cx0 + cx1) / 2,
+                    (cy0 + cy1) / 2 + 12,
+                    &fit(&text, SMALL, false, self.cell_w - 16),
+                    TextStyle::new(SMALL)
+                        .weight(b >= 4)
+                        .colour(ink)
+                        .align(Align::Centre),
+                );
+            }
+            None => {
+                scene.rect_outlined((cx0, cy0), (cx1, cy1), WHITE, GRID);
+                scene.text(
+                    (cx0 + cx1) / 2,
+                    (cy0 + cy1) / 2 + 12,
+                    "n/a",
+                    layout::NOTE.align(Align::Centre),
+                );
+            }
+        }
+    }
+}
+
+/// The note under the heatmap; the y below it.
+fn balance_note(scene: &mut Scene, mut y: i32) -> i32 {
+    let note = super::scene::wrap(
+        "Cells show band · value drawn. n/a: not measurable (the fundholder's independence from itself; a statutory member's independence when its income is not known; paid time without payments.csv).",
+        SMALL - 4.0,
+        false,
+        WIDTH - 2 * MARGIN,
     );
-    Ok(Built::Chart(Chart {
-        label: format!("Balance of power: {}", p.name),
-        name,
-        section: Section::Partnerships,
-        title,
-        alt,
-        scene,
-        data: table(f, &rows)?,
-        columns: vec![
-            col("name", "Member", Kind::Text),
-            col("sector", "Sector", Kind::Text),
-            col("funding_share_band", "Funding", Kind::Number),
-            col("authority_band", "Authority", Kind::Number),
-            col("voice_band", "Voice", Kind::Number),
-            col("paid_time_band", "Paid time", Kind::Number),
-            col(
-                "independence_band",
-                "Independence from the fundholder",
-                Kind::Number,
-            ),
-        ],
-    }))
+    for line in &note {
+        y += 38;
+        scene.text(
+            MARGIN,
+            y + 6,
+            line,
+            TextStyle::new(SMALL - 4.0).colour(MUTED),
+        );
+    }
+    y
 }
 
 #[cfg(test)]
