@@ -82,14 +82,27 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
         .collect();
     let title = format!("{high} of {all} funders are above the 1,800 ‘highly concentrated’ line");
     let subtitle = "HHI = Σ (100 × each recipient's share of the funder's money)², 0–10,000. A funder making n equal grants scores 10,000 ÷ n, so small funders score high by construction: context, not a flag. Bands from the US 2023 Merger Guidelines.";
-    let mut spec = Spec {
+    let alt = format!(
+        "Bar chart of each funder's HHI against the 1,000 and 1,800 bands; {high} of {all} funders are above 1,800. {}.",
+        rows.iter()
+            .take(6)
+            .map(|r| format!(
+                "{} HHI {} over {} recipients ({})",
+                r.name,
+                layout::thousands(r.hhi.unwrap_or(0.0)),
+                r.recipients,
+                money(r.total)
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Concentration,
         label: "Each funder's concentration (HHI)".into(),
         title,
         subtitle: subtitle.into(),
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("name", "Funder", Kind::Text),
             col("total", "Awarded", Kind::Money),
@@ -136,20 +149,6 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             axis_ticks: true,
             ..Bars::default()
         },
-    );
-    spec.alt = format!(
-        "Bar chart of each funder's HHI against the 1,000 and 1,800 bands; {high} of {all} funders are above 1,800. {}.",
-        rows.iter()
-            .take(6)
-            .map(|r| format!(
-                "{} HHI {} over {} recipients ({})",
-                r.name,
-                layout::thousands(r.hhi.unwrap_or(0.0)),
-                r.recipients,
-                money(r.total)
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
     );
     spec.finish(f, scene, y, &rows)
 }

@@ -93,14 +93,25 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
         layout::thousands(f.totals.grants as f64),
         layout::thousands(f.totals.recipients as f64)
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Bar chart of money awarded by recipient sector: {}.",
+        rows.iter()
+            .map(|s| format!(
+                "{} {} ({})",
+                sector_name(s.sector),
+                money(s.amount),
+                pct(s.amount, total)
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Money,
         label: "Funding by recipient sector".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("sector", "Recipient sector", Kind::Text),
             col("amount", "Awarded", Kind::Money),
@@ -122,18 +133,6 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
             axis_ticks: true,
             ..Bars::default()
         },
-    );
-    spec.alt = format!(
-        "Bar chart of money awarded by recipient sector: {}.",
-        rows.iter()
-            .map(|s| format!(
-                "{} {} ({})",
-                sector_name(s.sector),
-                money(s.amount),
-                pct(s.amount, total)
-            ))
-            .collect::<Vec<_>>()
-            .join("; ")
     );
     let data = rows
         .iter()
@@ -237,14 +236,21 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             format!(" (the largest {TOP_N}, then the rest together)")
         }
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Bar chart of money awarded by funder, largest first: {}.",
+        rows.iter()
+            .take(6)
+            .map(|r| format!("{} {}", r.name, money(r.total)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Money,
         label: "Funding by funder".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("name", "Funder", Kind::Text),
             col("sector", "Sector", Kind::Text),
@@ -277,14 +283,6 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             axis_ticks: true,
             ..Bars::default()
         },
-    );
-    spec.alt = format!(
-        "Bar chart of money awarded by funder, largest first: {}.",
-        rows.iter()
-            .take(6)
-            .map(|r| format!("{} {}", r.name, money(r.total)))
-            .collect::<Vec<_>>()
-            .join("; ")
     );
     spec.finish(f, scene, y, &rows)
 }
@@ -409,14 +407,23 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
         money(top.total)
     );
     let subtitle = "Money awarded in the window to the largest recipients, split by funder (the six funders giving most to them in colours of their own, the rest grey). The square before each name is the recipient's sector.";
-    let mut spec = Spec {
+    let alt = format!(
+        "Stacked bar chart of the {} largest recipients by funder: {}.",
+        recipients.len(),
+        recipients
+            .iter()
+            .take(5)
+            .map(|r| format!("{} {} from {} funders", r.name, money(r.total), r.funders))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Money,
         label: "The largest recipients and their funders".into(),
         title,
         subtitle: subtitle.into(),
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("recipient_name", "Recipient", Kind::Text),
             col("recipient_sector", "Sector", Kind::Text),
@@ -438,16 +445,6 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             axis_ticks: true,
             ..Bars::default()
         },
-    );
-    spec.alt = format!(
-        "Stacked bar chart of the {} largest recipients by funder: {}.",
-        recipients.len(),
-        recipients
-            .iter()
-            .take(5)
-            .map(|r| format!("{} {} from {} funders", r.name, money(r.total), r.funders))
-            .collect::<Vec<_>>()
-            .join("; ")
     );
     spec.finish(f, scene, y, &data)
 }
@@ -490,14 +487,20 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         "Annual value of grants active at {} to VCSE-side organisations (VCSE and unknown sector), by the UK financial-year quarter in which they end.",
         f.as_of
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Column chart of the annual value of VCSE-side grants ending in each of the next eight quarters: {}.",
+        q.iter()
+            .map(|x| format!("{} {}", x.quarter, money(x.annual_value_ending)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Cliff,
         label: "Funding ending by quarter".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("quarter", "Quarter", Kind::Text),
             col("from", "From", Kind::Text),
@@ -570,13 +573,6 @@ pub(super) fn cliff(f: &Findings) -> Result<Built, Error> {
         bottom + 172,
         note,
         TextStyle::new(SMALL).align(Align::Centre),
-    );
-    spec.alt = format!(
-        "Column chart of the annual value of VCSE-side grants ending in each of the next eight quarters: {}.",
-        q.iter()
-            .map(|x| format!("{} {}", x.quarter, money(x.annual_value_ending)))
-            .collect::<Vec<_>>()
-            .join("; ")
     );
     spec.finish(f, scene, bottom + 180, q)
 }

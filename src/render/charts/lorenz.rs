@@ -88,14 +88,18 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
         )
     };
     let subtitle = "Lorenz curve: recipients lined up from smallest to largest. Equal shares would follow the diagonal; the further the curve sags below it, the more the money is concentrated. Gini: 0 = equal, 1 = one recipient has everything.";
-    let mut spec = Spec {
+    let alt = format!(
+        "Lorenz curve of money across {n} recipients. The largest {k} received {} of the money{gini_text}; the smallest half received {}.",
+        percent(top_share),
+        percent(half(&points))
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Concentration,
         label: "How evenly the money is spread (Lorenz curve)".into(),
         title,
         subtitle: subtitle.into(),
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col(
                 "recipients_share",
@@ -177,11 +181,6 @@ pub(super) fn lorenz(f: &Findings) -> Result<Built, Error> {
             layout::thousands(n as f64)
         ),
         TextStyle::new(SMALL).align(Align::Centre),
-    );
-    spec.alt = format!(
-        "Lorenz curve of money across {n} recipients. The largest {k} received {} of the money{gini_text}; the smallest half received {}.",
-        percent(top_share),
-        percent(half(&points))
     );
     spec.finish(f, scene, bottom + 100, &points)
 }

@@ -117,14 +117,29 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
         "Share of each partnership's meetings hosted and chaired by the fundholder (the partner holding the money), and of the seats its people took. The dashed line is a fair share: 1 ÷ members.{}",
         more_note(f)
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Bar charts of fundholder defaulting per partnership. {}",
+        ps.iter()
+            .map(|p| format!(
+                "{} (fundholder {}): hosted {}, chaired {}, decision meetings hosted {}, seats {}, fair share {}.",
+                p.name,
+                p.fundholder_name,
+                opt_pct(p.host_share),
+                opt_pct(p.chair_share),
+                opt_pct(p.decision_host_share),
+                opt_pct(p.seat_share),
+                opt_pct(p.fair_share)
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Partnerships,
         label: "Defaulting to the fundholder".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("partnership_name", "Partnership", Kind::Text),
             col("fundholder_name", "Fundholder", Kind::Text),
@@ -199,22 +214,6 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
             },
         );
     }
-    spec.alt = format!(
-        "Bar charts of fundholder defaulting per partnership. {}",
-        ps.iter()
-            .map(|p| format!(
-                "{} (fundholder {}): hosted {}, chaired {}, decision meetings hosted {}, seats {}, fair share {}.",
-                p.name,
-                p.fundholder_name,
-                opt_pct(p.host_share),
-                opt_pct(p.chair_share),
-                opt_pct(p.decision_host_share),
-                opt_pct(p.seat_share),
-                opt_pct(p.fair_share)
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
     spec.finish(f, scene, y, &rows)
 }
 
@@ -323,14 +322,29 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
         f.parameters.hourly_rate,
         more_note(f)
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
+        ps.iter()
+            .filter(|p| p.vcse_hours > 0.0)
+            .map(|p| format!(
+                "{}: VCSE-side {} attended, {} unpaid{}.",
+                p.name,
+                hours_text(p.vcse_hours),
+                p.vcse_unpaid_hours.map_or("unknown".into(), hours_text),
+                p.unpaid_value
+                    .map(|v| format!(" (worth {})", money(v)))
+                    .unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Partnerships,
         label: "Paid and unpaid time".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("partnership", "Partnership", Kind::Text),
             col("sector", "Sector", Kind::Text),
@@ -416,22 +430,6 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
         );
     }
     let rows: Vec<HoursRow> = per.into_values().collect();
-    spec.alt = format!(
-        "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
-        ps.iter()
-            .filter(|p| p.vcse_hours > 0.0)
-            .map(|p| format!(
-                "{}: VCSE-side {} attended, {} unpaid{}.",
-                p.name,
-                hours_text(p.vcse_hours),
-                p.vcse_unpaid_hours.map_or("unknown".into(), hours_text),
-                p.unpaid_value
-                    .map(|v| format!(" (worth {})", money(v)))
-                    .unwrap_or_default()
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
     spec.finish(f, scene, y, &rows)
 }
 
@@ -483,14 +481,25 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         "Attended ÷ all attendance rows (attended, apologies, absent), per UK financial-year quarter. VCSE side: VCSE organisations, community members and unknown sector.{}",
         more_note(f)
     );
-    let mut spec = Spec {
+    let alt = format!(
+        "Line charts of attendance rate per quarter for the statutory and VCSE sides. {}",
+        ps.iter()
+            .map(|p| format!(
+                "{}: statutory {}, VCSE side {} over the window.",
+                p.name,
+                opt_pct(p.attendance_rate.statutory),
+                opt_pct(p.attendance_rate.vcse)
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let spec = Spec {
         name: NAME.into(),
         section: Section::Partnerships,
         label: "Attendance by quarter".into(),
         title,
         subtitle,
-        // Written once the drawing's figures are known, below.
-        alt: String::new(),
+        alt,
         columns: vec![
             col("partnership", "Partnership", Kind::Text),
             col("quarter", "Quarter", Kind::Text),
@@ -591,18 +600,6 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         y + 40,
         "UK financial-year quarter of the meeting",
         TextStyle::new(SMALL).align(Align::Centre),
-    );
-    spec.alt = format!(
-        "Line charts of attendance rate per quarter for the statutory and VCSE sides. {}",
-        ps.iter()
-            .map(|p| format!(
-                "{}: statutory {}, VCSE side {} over the window.",
-                p.name,
-                opt_pct(p.attendance_rate.statutory),
-                opt_pct(p.attendance_rate.vcse)
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
     );
     spec.finish(f, scene, y + 50, &rows)
 }
