@@ -263,6 +263,50 @@ fn hours_text(h: f64) -> String {
 
 /// Paid and unpaid hours by sector per partnership, from findings' view of them
 /// ([`crate::views::partnership_hours`]).
+/// The hours chart's title: the VCSE side's unpaid hours and their value over the partnerships shown.
+fn hours_title(ps: &[PartnershipFigures]) -> String {
+    let vcse_unpaid: Option<f64> = ps.iter().map(|p| p.vcse_unpaid_hours).sum();
+    let value: Option<f64> = ps.iter().map(|p| p.unpaid_value).sum();
+    let vcse_hours: f64 = ps.iter().map(|p| p.vcse_hours).sum();
+    let n = ps.iter().filter(|p| p.vcse_hours > 0.0).count();
+    match (vcse_unpaid, value) {
+        (Some(u), Some(v)) if u > 0.0 => format!(
+            "VCSE-side members gave {} unpaid, worth {}, across {} partnership{}",
+            hours_text(u).replace(" h", " hours"),
+            money(v),
+            n,
+            if n == 1 { "" } else { "s" }
+        ),
+        (Some(_), Some(_)) => format!(
+            "All {} of VCSE-side time at partnership meetings was paid for",
+            hours_text(vcse_hours).replace(" h", " hours")
+        ),
+        _ => format!(
+            "{} of VCSE-side time at partnership meetings; payments were not recorded",
+            hours_text(vcse_hours).replace(" h", " hours")
+        ),
+    }
+}
+
+fn hours_alt(ps: &[PartnershipFigures]) -> String {
+    format!(
+        "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
+        ps.iter()
+            .filter(|p| p.vcse_hours > 0.0)
+            .map(|p| format!(
+                "{}: VCSE-side {} attended, {} unpaid{}.",
+                p.name,
+                hours_text(p.vcse_hours),
+                p.vcse_unpaid_hours.map_or("unknown".into(), hours_text),
+                p.unpaid_value
+                    .map(|v| format!(" (worth {})", money(v)))
+                    .unwrap_or_default()
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
 pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "participation_hours";
     let wanted: HashMap<&str, usize> = shown(f)
@@ -296,48 +340,13 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
         return Ok(skip(NAME, Section::Partnerships, why));
     }
     let ps = shown(f);
-    let vcse_unpaid: Option<f64> = ps.iter().map(|p| p.vcse_unpaid_hours).sum();
-    let value: Option<f64> = ps.iter().map(|p| p.unpaid_value).sum();
-    let vcse_hours: f64 = ps.iter().map(|p| p.vcse_hours).sum();
-    let n = ps.iter().filter(|p| p.vcse_hours > 0.0).count();
-    let title = match (vcse_unpaid, value) {
-        (Some(u), Some(v)) if u > 0.0 => format!(
-            "VCSE-side members gave {} unpaid, worth {}, across {} partnership{}",
-            hours_text(u).replace(" h", " hours"),
-            money(v),
-            n,
-            if n == 1 { "" } else { "s" }
-        ),
-        (Some(_), Some(_)) => format!(
-            "All {} of VCSE-side time at partnership meetings was paid for",
-            hours_text(vcse_hours).replace(" h", " hours")
-        ),
-        _ => format!(
-            "{} of VCSE-side time at partnership meetings; payments were not recorded",
-            hours_text(vcse_hours).replace(" h", " hours")
-        ),
-    };
+    let title = hours_title(ps);
     let subtitle = format!(
         "Hours attended at each partnership's meetings in the window, by the attendee's sector: solid = paid or in salaried statutory time, pale = unpaid. Unpaid time is valued at £{:.2} an hour (an assumption; see the method).{}",
         f.parameters.hourly_rate,
         more_note(f)
     );
-    let alt = format!(
-        "Bar charts of hours attended per partnership by sector, split into paid and unpaid. {}",
-        ps.iter()
-            .filter(|p| p.vcse_hours > 0.0)
-            .map(|p| format!(
-                "{}: VCSE-side {} attended, {} unpaid{}.",
-                p.name,
-                hours_text(p.vcse_hours),
-                p.vcse_unpaid_hours.map_or("unknown".into(), hours_text),
-                p.unpaid_value
-                    .map(|v| format!(" (worth {})", money(v)))
-                    .unwrap_or_default()
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let alt = hours_alt(ps);
     let spec = Spec {
         name: NAME.into(),
         section: Section::Partnerships,
@@ -441,6 +450,33 @@ struct QuarterRow<'a> {
 }
 
 /// Attendance rate per side by quarter, one panel per partnership.
+/// The attendance chart's title: the partnership with the widest gap between the statutory
+/// and the VCSE side's attendance rates (on a tie, the first by id).
+fn attendance_title(ps: &[&PartnershipFigures]) -> String {
+    let gap = ps
+        .iter()
+        .filter_map(
+            |p| match (p.attendance_rate.statutory, p.attendance_rate.vcse) {
+                (Some(s), Some(v)) => Some((p, s, v)),
+                _ => None,
+            },
+        )
+        .max_by(|a, b| {
+            (a.1 - a.2)
+                .total_cmp(&(b.1 - b.2))
+                .then(b.0.id.cmp(&a.0.id))
+        });
+    match gap {
+        Some((p, s, v)) => format!(
+            "{}: VCSE-side members attended {} of the meetings they were listed for, statutory members {}",
+            p.name,
+            percent(v),
+            percent(s)
+        ),
+        None => "Attendance rate per side, by quarter".into(),
+    }
+}
+
 pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "attendance_by_quarter";
     let ps: Vec<&PartnershipFigures> = shown(f)
@@ -455,28 +491,7 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
         };
         return Ok(skip(NAME, Section::Partnerships, why));
     }
-    let gap = ps
-        .iter()
-        .filter_map(
-            |p| match (p.attendance_rate.statutory, p.attendance_rate.vcse) {
-                (Some(s), Some(v)) => Some((p, s, v)),
-                _ => None,
-            },
-        )
-        .max_by(|a, b| {
-            (a.1 - a.2)
-                .total_cmp(&(b.1 - b.2))
-                .then(b.0.id.cmp(&a.0.id))
-        });
-    let title = match gap {
-        Some((p, s, v)) => format!(
-            "{}: VCSE-side members attended {} of the meetings they were listed for, statutory members {}",
-            p.name,
-            percent(v),
-            percent(s)
-        ),
-        None => "Attendance rate per side, by quarter".into(),
-    };
+    let title = attendance_title(&ps);
     let subtitle = format!(
         "Attended ÷ all attendance rows (attended, apologies, absent), per UK financial-year quarter. VCSE side: VCSE organisations, community members and unknown sector.{}",
         more_note(f)
