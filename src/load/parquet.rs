@@ -1,8 +1,8 @@
-//! A Parquet file as a table: its columns are held as polars read them (Arrow buffers), and
-//! each row's cells are formatted into the text a CSV of the same data would hold only when
-//! the row is read, into one reused buffer ([`FlatRow`]). So the row parser, and every
-//! check, warning and count, is the CSV's, and memory follows the columnar data, not one
-//! `String` per cell.
+//! A Parquet file as a table: its row groups are read with polars one at a time, as the rows
+//! are read (Arrow buffers), and each row's cells are formatted into the text a CSV of the
+//! same data would hold only when the row is read, into one reused buffer ([`FlatRow`]). So
+//! the row parser, and every check, warning and count, is the CSV's, and memory follows one
+//! row group's columnar data, not one `String` per cell.
 //!
 //! Values become text (METHOD.md "Parquet input"):
 //! - strings as they are; null (in any column) is an empty cell;
@@ -23,11 +23,12 @@
 use super::table::{FlatRow, IndexedRows, Table};
 use crate::error::{Place, Problem, Reason};
 use polars::prelude::{
-    BooleanChunked, DataFrame, DataType, Float32Chunked, Float64Chunked, Int32Chunked,
-    Int64Chunked, ParquetReader, SerReader, StringChunked, TimeUnit, UInt64Chunked,
+    BooleanChunked, DataFrame, DataType, FileMetadataRef, Float32Chunked, Float64Chunked,
+    Int32Chunked, Int64Chunked, ParquetReader, SerReader, StringChunked, TimeUnit, UInt64Chunked,
 };
 use std::fmt::Write as _;
 use std::io::Cursor;
+use std::sync::Mutex;
 
 /// Whether an input named `name` is read as Parquet (by its extension, in any case).
 pub(crate) fn is_parquet(name: &str) -> bool {
@@ -37,9 +38,16 @@ pub(crate) fn is_parquet(name: &str) -> bool {
             .is_some_and(|ext| ext.eq_ignore_ascii_case(".parquet"))
 }
 
-/// Reads a Parquet file's bytes into a table.
-pub(crate) fn table<'a>(file: &'a str, bytes: &[u8]) -> Result<Table<'a>, Problem> {
-    let df = read(file, bytes)?;
+/// Reads a Parquet file's bytes as a table: its footer (row groups) and column types now,
+/// its values one row group at a time as the rows are read.
+pub(crate) fn table<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a>, Problem> {
+    let (metadata, df) = read(file, bytes, None, Some((0, 0)))?;
+    let mut groups = Vec::with_capacity(metadata.row_groups.len());
+    let mut start = 0usize;
+    for g in &metadata.row_groups {
+        groups.push((start, g.num_rows()));
+        start = start.saturating_add(g.num_rows());
+    }
     let headers: Vec<String> = df
         .columns()
         .iter()
@@ -51,26 +59,39 @@ pub(crate) fn table<'a>(file: &'a str, bytes: &[u8]) -> Result<Table<'a>, Proble
             Reason::new("empty-file", "the Parquet file has no columns"),
         ));
     }
-    let columns = df
-        .columns()
-        .iter()
-        .map(|c| Cells::of(file, c.name(), c.as_materialized_series()))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Every column's type is checked now, read or not.
+    cells(file, &df)?;
     Ok(Table::indexed(
         file,
         headers,
         Place::Line(1),
         Box::new(Columns {
             file,
-            rows: df.height(),
-            columns,
+            bytes,
+            metadata,
+            rows: start,
+            groups,
+            loaded: Mutex::new(None),
         }),
     ))
 }
 
-/// Reads the file with polars, turning any failure (and a panic inside the reader, on a
-/// file forged to provoke one) into a problem with the file.
-fn read(file: &str, bytes: &[u8]) -> Result<DataFrame, Problem> {
+fn cells(file: &str, df: &DataFrame) -> Result<Vec<Cells>, Problem> {
+    df.columns()
+        .iter()
+        .map(|c| Cells::of(file, c.name(), c.as_materialized_series()))
+        .collect()
+}
+
+/// Reads the rows `slice` (offset, length) of the file with polars (its footer, unless
+/// already read), turning any failure (and a panic inside the reader, on a file forged to
+/// provoke one) into a problem with the file.
+fn read(
+    file: &str,
+    bytes: &[u8],
+    metadata: Option<&FileMetadataRef>,
+    slice: Option<(usize, usize)>,
+) -> Result<(FileMetadataRef, DataFrame), Problem> {
     let unreadable = |why: String| {
         Problem::file(
             file,
@@ -85,13 +106,19 @@ fn read(file: &str, bytes: &[u8]) -> Result<DataFrame, Problem> {
             "it does not start and end with the Parquet magic bytes PAR1".into(),
         ));
     }
-    let read = std::panic::catch_unwind(|| {
-        ParquetReader::new(Cursor::new(bytes))
-            .set_rechunk(true)
-            .finish()
-    });
+    // The metadata is only read (and then dropped on a panic): nothing half-changed is seen.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let metadata = match metadata {
+            Some(m) => m.clone(),
+            None => reader.get_metadata()?.clone(),
+        };
+        reader.set_metadata(metadata.clone());
+        let df = reader.with_slice(slice).set_rechunk(true).finish()?;
+        Ok::<_, polars::prelude::PolarsError>((metadata, df))
+    }));
     match read {
-        Ok(Ok(df)) => Ok(df),
+        Ok(Ok(read)) => Ok(read),
         Ok(Err(e)) => Err(unreadable(e.to_string())),
         Err(_) => Err(unreadable("the reader failed on its contents".into())),
     }
@@ -234,11 +261,17 @@ fn write_datetime(v: i64, unit: TimeUnit, utc: bool, out: &mut String) -> Result
     Ok(())
 }
 
-/// A Parquet file's columns, formatted row by row.
+/// A Parquet file, its row groups read one at a time (the one holding the row asked for)
+/// and formatted row by row: memory holds one row group's columns, not the file's.
 struct Columns<'a> {
     file: &'a str,
+    bytes: &'a [u8],
+    metadata: FileMetadataRef,
     rows: usize,
-    columns: Vec<Cells>,
+    /// Each row group's first row and number of rows.
+    groups: Vec<(usize, usize)>,
+    /// The row group last read: its first row, its number of rows, its columns.
+    loaded: Mutex<Option<(usize, usize, Vec<Cells>)>>,
 }
 
 /// The place of record `i` (0-based): the header is row 1.
@@ -255,18 +288,56 @@ impl IndexedRows for Columns<'_> {
         place_of(i)
     }
 
-    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<(), Problem> {
-        for cells in &self.columns {
-            if let Err(why) = cells.write(i, row.text()) {
-                return Err(Problem::at(
+    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<Result<(), Problem>, Problem> {
+        let mut loaded = self.loaded.lock().map_err(|_| {
+            Problem::file(
+                self.file,
+                Reason::new("parquet-unreadable", "a reader failed"),
+            )
+        })?;
+        let held = loaded
+            .as_ref()
+            .is_some_and(|(start, len, _)| (*start..start.saturating_add(*len)).contains(&i));
+        if !held {
+            // The last group starting at or before `i`.
+            let g = self.groups.partition_point(|(start, _)| *start <= i);
+            let &(start, len) = g
+                .checked_sub(1)
+                .and_then(|g| self.groups.get(g))
+                .ok_or_else(|| {
+                    Problem::file(
+                        self.file,
+                        Reason::new("parquet-unreadable", "row outside the file"),
+                    )
+                })?;
+            // The previous group is let go before the next is read.
+            *loaded = None;
+            let (_, df) = read(
+                self.file,
+                self.bytes,
+                Some(&self.metadata),
+                Some((start, len)),
+            )?;
+            *loaded = Some((start, len, cells(self.file, &df)?));
+        }
+        let Some((start, _, columns)) = loaded.as_ref() else {
+            return Err(Problem::file(
+                self.file,
+                Reason::new("parquet-unreadable", "no row group read"),
+            ));
+        };
+        let at = i - start;
+        for cells in columns {
+            if let Err(why) = cells.write(at, row.text()) {
+                return Ok(Err(Problem::at(
                     self.file,
                     place_of(i),
                     Reason::new("parquet-value-out-of-range", why),
-                ));
+                )));
             }
             row.end_cell();
         }
-        Ok(())
+        Ok(Ok(()))
     }
 }
 
@@ -396,6 +467,32 @@ mod tests {
         })
         .expect("read");
         assert_eq!(seen, ["2:a|5.5", "3:b|"]);
+    }
+
+    #[test]
+    fn rows_are_read_across_row_groups_in_order() {
+        // 7 rows in groups of 3: rows 0-2, 3-5, 6; each read once, in order.
+        let ids: Vec<String> = (0..7).map(|i| format!("g{i}")).collect();
+        let mut df = DataFrame::new_infer_height(vec![Column::new("Identifier".into(), &ids)])
+            .expect("a frame");
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .with_row_group_size(Some(3))
+            .finish(&mut df)
+            .expect("written");
+        let t = table("g.parquet", &bytes).expect("a table");
+        assert_eq!(t.rows_hint(), 7);
+        let mut seen = Vec::new();
+        t.for_each(|place, row| -> Result<(), Problem> {
+            seen.push(format!("{place}:{}", row?.get(0)));
+            Ok(())
+        })
+        .expect("read");
+        // Places are 2..=8: the header is row 1.
+        assert_eq!(
+            seen,
+            ["2:g0", "3:g1", "4:g2", "5:g3", "6:g4", "7:g5", "8:g6"]
+        );
     }
 
     #[test]

@@ -140,8 +140,9 @@ pub(crate) trait IndexedRows {
     /// The place of record `i` (0-based) in messages.
     fn place(&self, i: usize) -> Place;
     /// Writes record `i`'s cells into `row` (cleared first), one per header column, or
-    /// gives the problem that makes the record unreadable.
-    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<(), Problem>;
+    /// gives the problem that makes the record unreadable (inner `Err`) or the whole file
+    /// unreadable (outer `Err`: reading stops).
+    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<Result<(), Problem>, Problem>;
 }
 
 /// Where a table's rows come from.
@@ -323,7 +324,7 @@ impl<'a> Table<'a> {
                 for i in 0..rows.len() {
                     let place = rows.place(i);
                     row.clear();
-                    let filled = rows.fill(i, &mut row).and_then(|()| {
+                    let filled = rows.fill(i, &mut row)?.and_then(|()| {
                         match row
                             .lengths()
                             .enumerate()
