@@ -159,9 +159,30 @@ pub struct Summary {
 /// in place at the end ([`crate::output`]). An existing `out` is replaced only when it is
 /// empty or was written by `synth` and holds nothing else (its manifest says so).
 pub fn generate(scale: Scale, seed: u64, out: &Path) -> Result<Summary, Error> {
+    generate_as(scale, seed, DatasetFormat::Csv, out)
+}
+
+/// The files `synth` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatasetFormat {
+    /// `grants.csv`, `organisations.csv`, ...
+    #[default]
+    Csv,
+    /// `grants.parquet`, `organisations.parquet`, ...: every column a string column holding
+    /// exactly the CSV's cells (an empty cell is null), so both analyse alike.
+    Parquet,
+}
+
+/// [`generate`], writing the dataset as `format`.
+pub fn generate_as(
+    scale: Scale,
+    seed: u64,
+    format: DatasetFormat,
+    out: &Path,
+) -> Result<Summary, Error> {
     let mut summary = None;
     crate::output::write_folder(out, "synth", &[], |dir| {
-        summary = Some(write_dataset(scale, seed, dir)?);
+        summary = Some(write_dataset(scale, seed, format, dir)?);
         Ok(())
     })?;
     summary.ok_or_else(|| Error::Internal("synth wrote no summary".into()))
@@ -173,7 +194,12 @@ fn first_day() -> NaiveDate {
 }
 const PERIOD_DAYS: u64 = 1461; // 2021-04-01 ..= 2025-03-31
 
-fn write_dataset(scale: Scale, seed: u64, dir: &Path) -> Result<Summary, Error> {
+fn write_dataset(
+    scale: Scale,
+    seed: u64,
+    format: DatasetFormat,
+    dir: &Path,
+) -> Result<Summary, Error> {
     let plan = scale.plan();
     let world = World::new(&plan, seed);
     let partnerships = plan_partnerships(&world, &plan, seed);
@@ -197,19 +223,33 @@ fn write_dataset(scale: Scale, seed: u64, dir: &Path) -> Result<Summary, Error> 
     summary.attendance = attendance;
     summary.payments = payments;
 
+    let ext = match format {
+        DatasetFormat::Csv => "csv",
+        DatasetFormat::Parquet => {
+            for stem in FILES {
+                csv_to_parquet(dir, stem)?;
+            }
+            "parquet"
+        }
+    };
+    let rows: serde_json::Map<String, serde_json::Value> = FILES
+        .iter()
+        .zip([
+            summary.grants,
+            summary.organisations,
+            summary.partnerships,
+            summary.meetings,
+            summary.attendance,
+            summary.payments,
+        ])
+        .map(|(stem, n)| (format!("{stem}.{ext}"), n.into()))
+        .collect();
     let manifest = serde_json::json!({
         "generator": "fundflow synth",
         "fundflow_version": env!("CARGO_PKG_VERSION"),
         "seed": seed,
         "scale": scale.grants,
-        "rows": {
-            "grants.csv": summary.grants,
-            "organisations.csv": summary.organisations,
-            "partnerships.csv": summary.partnerships,
-            "meetings.csv": summary.meetings,
-            "attendance.csv": summary.attendance,
-            "payments.csv": summary.payments,
-        },
+        "rows": rows,
     });
     let text = serde_json::to_string_pretty(&manifest)
         .map_err(|e| Error::Internal(format!("synth.json: {e}")))?;
@@ -219,6 +259,46 @@ fn write_dataset(scale: Scale, seed: u64, dir: &Path) -> Result<Summary, Error> 
         source,
     })?;
     Ok(summary)
+}
+
+/// The files of a dataset, in the manifest's order.
+const FILES: [&str; 6] = [
+    "grants",
+    "organisations",
+    "partnerships",
+    "meetings",
+    "attendance",
+    "payments",
+];
+
+/// Rewrites `dir/stem.csv` as `dir/stem.parquet`, every column read as text (so each cell
+/// is the CSV's, an empty one null), and removes the CSV.
+fn csv_to_parquet(dir: &Path, stem: &str) -> Result<(), Error> {
+    use polars::prelude::{CsvReadOptions, ParquetCompression, ParquetWriter, SerReader};
+    let csv = dir.join(format!("{stem}.csv"));
+    let out = dir.join(format!("{stem}.parquet"));
+    let failed = |path: &Path, e: polars::prelude::PolarsError| Error::Output {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(csv.clone()))
+        .and_then(|r| r.finish())
+        .map_err(|e| failed(&csv, e))?;
+    let file = File::create(&out).map_err(|source| Error::Output {
+        path: out.display().to_string(),
+        source,
+    })?;
+    ParquetWriter::new(BufWriter::new(file))
+        .with_compression(ParquetCompression::Snappy)
+        .finish(&mut df)
+        .map_err(|e| failed(&out, e))?;
+    std::fs::remove_file(&csv).map_err(|source| Error::Output {
+        path: csv.display().to_string(),
+        source,
+    })
 }
 
 // ----------------------------------------------------------------------------- randomness

@@ -15,6 +15,7 @@ mod cli {
     pub mod limits;
     pub mod merge;
     pub mod output_safety;
+    pub mod parquet;
     pub mod payments;
     pub mod real_files;
     pub mod report;

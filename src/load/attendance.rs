@@ -33,8 +33,8 @@ pub(crate) fn load(
     people: &mut Interner,
 ) -> Result<Vec<Attendance>, Error> {
     let known: FastSet<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
-    let text = super::decoded(file)?;
-    let table = Table::csv(&file.name, &text)?;
+    let mut text = None;
+    let table = super::open_table(file, &mut text)?;
     if let Some(rows) = load_in_parts(&table, ledger, &known, people, super::part_bytes())? {
         return Ok(rows);
     }

@@ -117,6 +117,7 @@ pub(crate) fn load(
             table
         }
         GrantsFormat::Xlsx => super::xlsx::first_sheet(&file.name, &file.bytes)?,
+        GrantsFormat::Parquet => super::parquet::table(&file.name, &file.bytes)?,
     };
     let mut unique = Unique::default();
     let mut individuals = Interner::default();

@@ -16,6 +16,7 @@ mod json;
 mod meetings;
 mod merge;
 mod organisations;
+mod parquet;
 pub mod parse;
 mod partnerships;
 mod payments;
@@ -74,6 +75,8 @@ pub enum GrantsFormat {
     Json,
     /// Spreadsheet, first sheet, flat headers.
     Xlsx,
+    /// Parquet, flat headers, values formatted as a CSV would hold them.
+    Parquet,
 }
 
 impl GrantsFormat {
@@ -82,6 +85,7 @@ impl GrantsFormat {
             "csv" => Some(GrantsFormat::Csv),
             "json" => Some(GrantsFormat::Json),
             "xlsx" => Some(GrantsFormat::Xlsx),
+            "parquet" => Some(GrantsFormat::Parquet),
             _ => None,
         }
     }
@@ -130,7 +134,7 @@ pub fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Er
     if let Some(g) = &opts.grants_file {
         let format = GrantsFormat::from_path(g).ok_or_else(|| {
             Error::Usage(format!(
-                "{}: --grants needs a .csv, .json or .xlsx file",
+                "{}: --grants needs a .csv, .json, .xlsx or .parquet file",
                 g.display()
             ))
         })?;
@@ -145,7 +149,7 @@ pub fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Er
             &where_,
             Reason::new(
                 "no-grants",
-                "no grants file: expected grants.csv, grants.json or grants.xlsx (or name one with --grants FILE)",
+                "no grants file: expected grants.csv, grants.json, grants.xlsx or grants.parquet (or name one with --grants FILE)",
             ),
         )
         .into());
@@ -168,7 +172,7 @@ fn discover_path(path: &Path) -> Result<Inputs, Error> {
                 &shown,
                 Reason::new(
                     "unknown-format",
-                    "a single file must be a grants file ending .csv, .json or .xlsx",
+                    "a single file must be a grants file ending .csv, .json, .xlsx or .parquet",
                 ),
             )
         })?;
@@ -193,7 +197,12 @@ fn discover_path(path: &Path) -> Result<Inputs, Error> {
     }
     let grants: Vec<(&String, &PathBuf)> = names
         .iter()
-        .filter(|(n, _)| matches!(n.as_str(), "grants.csv" | "grants.json" | "grants.xlsx"))
+        .filter(|(n, _)| {
+            matches!(
+                n.as_str(),
+                "grants.csv" | "grants.json" | "grants.xlsx" | "grants.parquet"
+            )
+        })
         .collect();
     if grants.len() > 1 {
         let list: Vec<String> = grants
@@ -209,17 +218,28 @@ fn discover_path(path: &Path) -> Result<Inputs, Error> {
         let format = GrantsFormat::from_path(p).unwrap_or(GrantsFormat::Csv);
         inputs.grants = Some((read_file(p)?, format));
     }
-    let optional = |name: &str| -> Result<Option<InputFile>, Error> {
-        names.get(name).map(|p| read_file(p)).transpose()
+    // `stem.csv` or `stem.parquet`; both is ambiguous.
+    let optional = |stem: &str| -> Result<Option<InputFile>, Error> {
+        let csv = names.get(&format!("{stem}.csv"));
+        let parquet = names.get(&format!("{stem}.parquet"));
+        match (csv, parquet) {
+            (Some(c), Some(p)) => Err(Error::Usage(format!(
+                "{shown}: both {} and {}; keep one",
+                c.display(),
+                p.display()
+            ))),
+            (Some(p), None) | (None, Some(p)) => read_file(p).map(Some),
+            (None, None) => Ok(None),
+        }
     };
-    inputs.organisations = match optional("organisations.csv")? {
+    inputs.organisations = match optional("organisations")? {
         Some(f) => Some(f),
-        None => optional("organizations.csv")?,
+        None => optional("organizations")?,
     };
-    inputs.partnerships = optional("partnerships.csv")?;
-    inputs.meetings = optional("meetings.csv")?;
-    inputs.attendance = optional("attendance.csv")?;
-    inputs.payments = optional("payments.csv")?;
+    inputs.partnerships = optional("partnerships")?;
+    inputs.meetings = optional("meetings")?;
+    inputs.attendance = optional("attendance")?;
+    inputs.payments = optional("payments")?;
     Ok(inputs)
 }
 
@@ -550,16 +570,33 @@ pub(crate) fn part_bytes() -> usize {
     })
 }
 
-/// Reads a CSV input through [`read_rows`].
+/// Reads a CSV (or, by its name, Parquet) input through [`read_rows`].
 pub(crate) fn read_csv<C, T>(
     file: &InputFile,
     ledger: &mut Ledger,
     resolve: impl FnOnce(&table::Headers) -> Result<C, Problem>,
     parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
 ) -> Result<Vec<T>, Error> {
+    if parquet::is_parquet(&file.name) {
+        let table = parquet::table(&file.name, &file.bytes)?;
+        return read_rows(&table, ledger, resolve, parse);
+    }
     let text = decoded(file)?;
     let table = table::Table::csv(&file.name, &text)?;
     read_rows(&table, ledger, resolve, parse)
+}
+
+/// A table over a CSV input, or over a Parquet one (by its name); `text` keeps a CSV's
+/// decoded text for the table to borrow.
+fn open_table<'a>(
+    file: &'a InputFile,
+    text: &'a mut Option<Cow<'a, str>>,
+) -> Result<table::Table<'a>, Error> {
+    if parquet::is_parquet(&file.name) {
+        return Ok(parquet::table(&file.name, &file.bytes)?);
+    }
+    let text = text.insert(decoded(file)?);
+    Ok(table::Table::csv(&file.name, text)?)
 }
 
 fn needs(f: &InputFile, other: &str, why: &str) -> Error {

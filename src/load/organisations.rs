@@ -14,7 +14,7 @@
 //! strict load over rows that would be dropped anyway.
 
 use super::parse::parse_amount;
-use super::table::{Col, Headers, RowCtx, Table};
+use super::table::{Col, Headers, RowCtx};
 use super::{FileLedger, InputFile, Ledger, OrgRow, SameAs};
 use crate::config::OrganisationsMapping;
 use crate::error::{Error, Place, Problem, Reason};
@@ -114,8 +114,8 @@ pub(crate) fn load(
     mapping: Option<&OrganisationsMapping>,
     mentioned: Option<&dyn Fn(&OrgId) -> bool>,
 ) -> Result<Vec<OrgRow>, Error> {
-    let text = super::decoded(file)?;
-    let table = Table::csv(&file.name, &text)?;
+    let mut text = None;
+    let table = super::open_table(file, &mut text)?;
     let cols = resolve(&Headers::new(&table), mapping)?;
     let plain = OrganisationsMapping::default();
     let reading = Reading {

@@ -82,11 +82,75 @@ pub trait RowSource {
     ) -> Result<(), Problem>;
 }
 
+/// A row whose cells are written one after another into one reused buffer (a Parquet row,
+/// formatted from its columns on demand): no allocation per cell or per row once the
+/// buffer has grown to the widest row.
+#[derive(Debug, Default)]
+pub(crate) struct FlatRow {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl FlatRow {
+    /// Empties the row, keeping its buffers.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// The buffer the next cell's text is written to (end it with [`FlatRow::end_cell`]).
+    pub(crate) fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Ends the cell written since the last one ended.
+    pub(crate) fn end_cell(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    /// The cells' lengths in bytes, by column.
+    fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let n = end - start;
+            start = end;
+            n
+        })
+    }
+}
+
+impl Row for FlatRow {
+    fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// Rows that can be produced by number, in any order (a Parquet file's columns held in
+/// memory), each formatted into a [`FlatRow`] when it is read.
+pub(crate) trait IndexedRows {
+    /// How many records there are.
+    fn len(&self) -> usize;
+    /// The place of record `i` (0-based) in messages.
+    fn place(&self, i: usize) -> Place;
+    /// Writes record `i`'s cells into `row` (cleared first), one per header column, or
+    /// gives the problem that makes the record unreadable (inner `Err`) or the whole file
+    /// unreadable (outer `Err`: reading stops).
+    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<Result<(), Problem>, Problem>;
+}
+
 /// Where a table's rows come from.
 enum Body<'a> {
     Csv(&'a str),
     Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
     Stream(Box<dyn RowSource + Send + Sync + 'a>),
+    Indexed(Box<dyn IndexedRows + Send + Sync + 'a>),
 }
 
 /// A header row and a body of records.
@@ -172,12 +236,29 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// A table whose rows are formatted by number from `rows` when they are read.
+    pub(crate) fn indexed(
+        file: &'a str,
+        headers: Vec<String>,
+        header_place: Place,
+        rows: Box<dyn IndexedRows + Send + Sync + 'a>,
+    ) -> Table<'a> {
+        Table {
+            file,
+            labels: headers.clone(),
+            headers,
+            header_place,
+            body: Body::Indexed(rows),
+        }
+    }
+
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
     /// the vector that collects them.
     pub fn rows_hint(&self) -> usize {
         match &self.body {
             Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
             Body::Rows(rows) => rows.len(),
+            Body::Indexed(rows) => rows.len(),
             // Unknown until read; the vector grows as rows come.
             Body::Stream(_) => 0,
         }
@@ -236,6 +317,27 @@ impl<'a> Table<'a> {
                 })?;
                 if let Some(e) = stopped {
                     return Err(e);
+                }
+            }
+            Body::Indexed(rows) => {
+                let mut row = FlatRow::default();
+                for i in 0..rows.len() {
+                    let place = rows.place(i);
+                    row.clear();
+                    let filled = rows.fill(i, &mut row)?.and_then(|()| {
+                        match row
+                            .lengths()
+                            .enumerate()
+                            .find(|&(_, n)| n > MAX_FIELD_BYTES)
+                        {
+                            Some((c, n)) => Err(field_too_large(self, &place, c, n)),
+                            None => Ok(()),
+                        }
+                    });
+                    match filled {
+                        Ok(()) => f(place, Ok(&row as &dyn Row))?,
+                        Err(p) => f(place, Err(p))?,
+                    }
                 }
             }
         }

@@ -1,0 +1,518 @@
+//! A Parquet file as a table: its row groups are read with polars one at a time, as the rows
+//! are read (Arrow buffers), and each row's cells are formatted into the text a CSV of the
+//! same data would hold only when the row is read, into one reused buffer ([`FlatRow`]). So
+//! the row parser, and every check, warning and count, is the CSV's, and memory follows one
+//! row group's columnar data, not one `String` per cell.
+//!
+//! Values become text (METHOD.md "Parquet input"):
+//! - strings as they are; null (in any column) is an empty cell;
+//! - integers in decimal (`-9223372036854775808`); booleans `true` / `false`;
+//! - floats in Rust's shortest form that reads back to the same value, without an exponent
+//!   and without a trailing `.0` (`1000.0` → `1000`, `0.1` → `0.1`, `1e21` →
+//!   `1000000000000000000000`, `-0.0` → `-0`); a Float32 column in the shortest form of the
+//!   32-bit value (`0.1f32` → `0.1`, not `0.10000000149011612`); NaN and infinities become
+//!   `NaN`, `inf` and `-inf`, which the amount parser refuses as it refuses them in a CSV;
+//! - Date → `YYYY-MM-DD`; Datetime → ISO 8601 `YYYY-MM-DDTHH:MM:SS` with the fraction of a
+//!   second only when there is one, and `Z` after a time-zone-aware (UTC-stored) value.
+//!
+//! Nested, list, binary and other types have no text a CSV would hold: a column of one is
+//! refused (file, column and type), whether the loader uses it or not. The place of a row
+//! is its number as a spreadsheet would show it, with the header as row 1 (the first record
+//! is row 2), as for XLSX.
+
+use super::table::{FlatRow, IndexedRows, Table};
+use crate::error::{Place, Problem, Reason};
+use polars::prelude::{
+    BooleanChunked, DataFrame, DataType, FileMetadataRef, Float32Chunked, Float64Chunked,
+    Int32Chunked, Int64Chunked, ParquetReader, SerReader, StringChunked, TimeUnit, UInt64Chunked,
+};
+use std::fmt::Write as _;
+use std::io::Cursor;
+use std::sync::Mutex;
+
+/// Whether an input named `name` is read as Parquet (by its extension, in any case).
+pub(crate) fn is_parquet(name: &str) -> bool {
+    name.len() >= 8
+        && name
+            .get(name.len() - 8..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".parquet"))
+}
+
+/// Reads a Parquet file's bytes as a table: its footer (row groups) and column types now,
+/// its values one row group at a time as the rows are read.
+pub(crate) fn table<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a>, Problem> {
+    let (metadata, df) = read(file, bytes, None, Some((0, 0)))?;
+    let mut groups = Vec::with_capacity(metadata.row_groups.len());
+    let mut start = 0usize;
+    for g in &metadata.row_groups {
+        groups.push((start, g.num_rows()));
+        start = start.saturating_add(g.num_rows());
+    }
+    let headers: Vec<String> = df
+        .columns()
+        .iter()
+        .map(|c| c.name().trim().to_owned())
+        .collect();
+    if headers.is_empty() || headers.iter().all(String::is_empty) {
+        return Err(Problem::file(
+            file,
+            Reason::new("empty-file", "the Parquet file has no columns"),
+        ));
+    }
+    // Every column's type is checked now, read or not.
+    cells(file, &df)?;
+    Ok(Table::indexed(
+        file,
+        headers,
+        Place::Line(1),
+        Box::new(Columns {
+            file,
+            bytes,
+            metadata,
+            rows: start,
+            groups,
+            loaded: Mutex::new(None),
+        }),
+    ))
+}
+
+fn cells(file: &str, df: &DataFrame) -> Result<Vec<Cells>, Problem> {
+    df.columns()
+        .iter()
+        .map(|c| Cells::of(file, c.name(), c.as_materialized_series()))
+        .collect()
+}
+
+/// Reads the rows `slice` (offset, length) of the file with polars (its footer, unless
+/// already read), turning any failure (and a panic inside the reader, on a file forged to
+/// provoke one) into a problem with the file.
+fn read(
+    file: &str,
+    bytes: &[u8],
+    metadata: Option<&FileMetadataRef>,
+    slice: Option<(usize, usize)>,
+) -> Result<(FileMetadataRef, DataFrame), Problem> {
+    let unreadable = |why: String| {
+        Problem::file(
+            file,
+            Reason::new(
+                "parquet-unreadable",
+                format!("not a readable Parquet file: {why}"),
+            ),
+        )
+    };
+    if bytes.len() < 12 || !bytes.starts_with(b"PAR1") || !bytes.ends_with(b"PAR1") {
+        return Err(unreadable(
+            "it does not start and end with the Parquet magic bytes PAR1".into(),
+        ));
+    }
+    // The metadata is only read (and then dropped on a panic): nothing half-changed is seen.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let metadata = match metadata {
+            Some(m) => m.clone(),
+            None => reader.get_metadata()?.clone(),
+        };
+        reader.set_metadata(metadata.clone());
+        let df = reader.with_slice(slice).set_rechunk(true).finish()?;
+        Ok::<_, polars::prelude::PolarsError>((metadata, df))
+    }));
+    match read {
+        Ok(Ok(read)) => Ok(read),
+        Ok(Err(e)) => Err(unreadable(e.to_string())),
+        Err(_) => Err(unreadable("the reader failed on its contents".into())),
+    }
+}
+
+/// One column, typed as the text it becomes.
+enum Cells {
+    Text(StringChunked),
+    Bool(BooleanChunked),
+    Int(Int64Chunked),
+    UInt(UInt64Chunked),
+    F32(Float32Chunked),
+    F64(Float64Chunked),
+    /// Days since 1970-01-01.
+    Date(Int32Chunked),
+    /// Since 1970-01-01T00:00:00 in the unit; `true` when time-zone aware (stored as UTC).
+    Datetime(Int64Chunked, TimeUnit, bool),
+    /// A column of nothing but nulls.
+    Null,
+}
+
+impl Cells {
+    fn of(file: &str, name: &str, s: &polars::prelude::Series) -> Result<Cells, Problem> {
+        let failed = |e: polars::prelude::PolarsError| {
+            Problem::file(
+                file,
+                Reason::new(
+                    "parquet-unreadable",
+                    format!("column {name:?}: cannot be read: {e}"),
+                ),
+            )
+        };
+        let cast = |to: &DataType| s.cast(to).map_err(failed);
+        Ok(match s.dtype() {
+            DataType::String => Cells::Text(s.str().map_err(failed)?.clone()),
+            DataType::Boolean => Cells::Bool(s.bool().map_err(failed)?.clone()),
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32 => Cells::Int(cast(&DataType::Int64)?.i64().map_err(failed)?.clone()),
+            DataType::UInt64 => Cells::UInt(s.u64().map_err(failed)?.clone()),
+            DataType::Float32 => Cells::F32(s.f32().map_err(failed)?.clone()),
+            DataType::Float64 => Cells::F64(s.f64().map_err(failed)?.clone()),
+            DataType::Date => Cells::Date(s.to_physical_repr().i32().map_err(failed)?.clone()),
+            DataType::Datetime(unit, tz) => Cells::Datetime(
+                s.to_physical_repr().i64().map_err(failed)?.clone(),
+                *unit,
+                tz.is_some(),
+            ),
+            DataType::Null => Cells::Null,
+            other => {
+                return Err(Problem::file(
+                    file,
+                    Reason::new(
+                        "parquet-unsupported-type",
+                        format!(
+                            "column {name:?} is of type {other}, which has no text a CSV cell would hold; \
+                             store it as text (string), a number, a boolean, a date or a datetime"
+                        ),
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// Writes row `i`'s value as text into `out` (nothing for null); `Err` with why for a
+    /// date or datetime outside the calendar chrono knows.
+    fn write(&self, i: usize, out: &mut String) -> Result<(), String> {
+        match self {
+            Cells::Text(c) => out.push_str(c.get(i).unwrap_or("")),
+            Cells::Bool(c) => {
+                if let Some(b) = c.get(i) {
+                    out.push_str(if b { "true" } else { "false" });
+                }
+            }
+            Cells::Int(c) => {
+                if let Some(v) = c.get(i) {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            Cells::UInt(c) => {
+                if let Some(v) = c.get(i) {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            Cells::F32(c) => {
+                if let Some(v) = c.get(i) {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            Cells::F64(c) => {
+                if let Some(v) = c.get(i) {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            Cells::Date(c) => {
+                if let Some(days) = c.get(i) {
+                    write_date(days, out)?;
+                }
+            }
+            Cells::Datetime(c, unit, utc) => {
+                if let Some(v) = c.get(i) {
+                    write_datetime(v, *unit, *utc, out)?;
+                }
+            }
+            Cells::Null => {}
+        }
+        Ok(())
+    }
+}
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// `YYYY-MM-DD` for `days` since 1970-01-01.
+fn write_date(days: i32, out: &mut String) -> Result<(), String> {
+    let d = days
+        .checked_add(UNIX_EPOCH_DAYS_FROM_CE)
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .ok_or_else(|| format!("date {days} days from 1970-01-01 is outside the calendar"))?;
+    let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+    Ok(())
+}
+
+/// ISO 8601 for `v` units since 1970-01-01T00:00:00 (`Z` after it when `utc`).
+fn write_datetime(v: i64, unit: TimeUnit, utc: bool, out: &mut String) -> Result<(), String> {
+    let t = match unit {
+        TimeUnit::Milliseconds => chrono::DateTime::from_timestamp_millis(v),
+        TimeUnit::Microseconds => chrono::DateTime::from_timestamp_micros(v),
+        TimeUnit::Nanoseconds => Some(chrono::DateTime::from_timestamp_nanos(v)),
+    }
+    .ok_or_else(|| format!("datetime {v} ({unit}) from 1970-01-01 is outside the calendar"))?;
+    let _ = write!(out, "{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f"));
+    if utc {
+        out.push('Z');
+    }
+    Ok(())
+}
+
+/// A Parquet file, its row groups read one at a time (the one holding the row asked for)
+/// and formatted row by row: memory holds one row group's columns, not the file's.
+struct Columns<'a> {
+    file: &'a str,
+    bytes: &'a [u8],
+    metadata: FileMetadataRef,
+    rows: usize,
+    /// Each row group's first row and number of rows.
+    groups: Vec<(usize, usize)>,
+    /// The row group last read: its first row, its number of rows, its columns.
+    loaded: Mutex<Option<(usize, usize, Vec<Cells>)>>,
+}
+
+/// The place of record `i` (0-based): the header is row 1.
+fn place_of(i: usize) -> Place {
+    Place::Line(u64::try_from(i).map_or(u64::MAX, |i| i.saturating_add(2)))
+}
+
+impl IndexedRows for Columns<'_> {
+    fn len(&self) -> usize {
+        self.rows
+    }
+
+    fn place(&self, i: usize) -> Place {
+        place_of(i)
+    }
+
+    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<Result<(), Problem>, Problem> {
+        let mut loaded = self.loaded.lock().map_err(|_| {
+            Problem::file(
+                self.file,
+                Reason::new("parquet-unreadable", "a reader failed"),
+            )
+        })?;
+        let held = loaded
+            .as_ref()
+            .is_some_and(|(start, len, _)| (*start..start.saturating_add(*len)).contains(&i));
+        if !held {
+            // The last group starting at or before `i`.
+            let g = self.groups.partition_point(|(start, _)| *start <= i);
+            let &(start, len) = g
+                .checked_sub(1)
+                .and_then(|g| self.groups.get(g))
+                .ok_or_else(|| {
+                    Problem::file(
+                        self.file,
+                        Reason::new("parquet-unreadable", "row outside the file"),
+                    )
+                })?;
+            // The previous group is let go before the next is read.
+            *loaded = None;
+            let (_, df) = read(
+                self.file,
+                self.bytes,
+                Some(&self.metadata),
+                Some((start, len)),
+            )?;
+            *loaded = Some((start, len, cells(self.file, &df)?));
+        }
+        let Some((start, _, columns)) = loaded.as_ref() else {
+            return Err(Problem::file(
+                self.file,
+                Reason::new("parquet-unreadable", "no row group read"),
+            ));
+        };
+        let at = i - start;
+        for cells in columns {
+            if let Err(why) = cells.write(at, row.text()) {
+                return Ok(Err(Problem::at(
+                    self.file,
+                    place_of(i),
+                    Reason::new("parquet-value-out-of-range", why),
+                )));
+            }
+            row.end_cell();
+        }
+        Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{Column, IntoColumn, NamedFrom, ParquetWriter, Series};
+
+    /// The text of one value of a one-column frame.
+    fn text(s: Series) -> Result<String, String> {
+        let cells = Cells::of("t.parquet", "c", &s).map_err(|p| p.to_string())?;
+        let mut out = String::new();
+        cells.write(0, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn floats_become_their_shortest_round_trip_text() {
+        let f = |v: f64| text(Series::new("c".into(), &[v]));
+        // 1000.0 is a whole number: no ".0", as a spreadsheet shows it.
+        assert_eq!(f(1000.0).as_deref(), Ok("1000"));
+        // 0.1 is stored as 0.1000000000000000055511151231257827…; "0.1" is the shortest
+        // text that reads back to the same double.
+        assert_eq!(f(0.1).as_deref(), Ok("0.1"));
+        assert_eq!(f(1234.5).as_deref(), Ok("1234.5"));
+        // 1e21 = 1 followed by 21 zeros: written out, never with an exponent.
+        assert_eq!(f(1e21).as_deref(), Ok("1000000000000000000000"));
+        assert_eq!(f(-0.0).as_deref(), Ok("-0"));
+        assert_eq!(f(f64::NAN).as_deref(), Ok("NaN"));
+        assert_eq!(f(f64::INFINITY).as_deref(), Ok("inf"));
+        assert_eq!(f(f64::NEG_INFINITY).as_deref(), Ok("-inf"));
+        // 0.1f32 is 0.100000001490116119384765625; as a double it would print as
+        // 0.10000000149011612, but its shortest 32-bit text is "0.1".
+        assert_eq!(
+            text(Series::new("c".into(), &[0.1f32])).as_deref(),
+            Ok("0.1")
+        );
+    }
+
+    #[test]
+    fn integers_booleans_and_nulls() {
+        assert_eq!(
+            text(Series::new("c".into(), &[i64::MIN])).as_deref(),
+            Ok("-9223372036854775808")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[i64::MAX])).as_deref(),
+            Ok("9223372036854775807")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[u64::MAX])).as_deref(),
+            Ok("18446744073709551615")
+        );
+        assert_eq!(text(Series::new("c".into(), &[-7i8])).as_deref(), Ok("-7"));
+        assert_eq!(
+            text(Series::new("c".into(), &[true])).as_deref(),
+            Ok("true")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[false])).as_deref(),
+            Ok("false")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[None::<i64>])).as_deref(),
+            Ok("")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[None::<&str>])).as_deref(),
+            Ok("")
+        );
+        assert_eq!(
+            text(Series::new("c".into(), &[" A b "])).as_deref(),
+            Ok(" A b ")
+        );
+    }
+
+    #[test]
+    fn dates_and_datetimes_in_iso_8601() {
+        // 2021-04-01 is 18,718 days after 1970-01-01: 51 years of 365 days (18,615) plus
+        // 13 leap days (1972…2020) = 18,628 to 2021-01-01, plus 31 + 28 + 31 = 90.
+        let d = Series::new("c".into(), &[18_718i32])
+            .cast(&DataType::Date)
+            .expect("a date");
+        assert_eq!(text(d).as_deref(), Ok("2021-04-01"));
+        // The same day at 13:30:15.25 in milliseconds: 18,718 × 86,400,000 +
+        // (13×3600 + 30×60 + 15) × 1000 + 250 = 1,617,235,200,000 + 48,615,250.
+        let ms = 18_718i64 * 86_400_000 + 48_615_250;
+        let t = Series::new("c".into(), &[ms])
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .expect("a datetime");
+        assert_eq!(text(t).as_deref(), Ok("2021-04-01T13:30:15.250"));
+        let whole = Series::new("c".into(), &[18_718i64 * 86_400_000_000])
+            .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+            .expect("a datetime");
+        assert_eq!(text(whole).as_deref(), Ok("2021-04-01T00:00:00"));
+        let far = Series::new("c".into(), &[i32::MAX])
+            .cast(&DataType::Date)
+            .expect("a date");
+        assert!(text(far).is_err_and(|e| e.contains("outside the calendar")));
+    }
+
+    #[test]
+    fn binary_and_list_columns_are_refused_by_name_and_type() {
+        let b = Series::new("c".into(), &[b"ab".as_slice()]);
+        let e = text(b).expect_err("binary is refused");
+        assert!(e.contains("column \"c\" is of type binary"), "{e}");
+    }
+
+    #[test]
+    fn a_file_reads_back_with_its_header_as_row_one() {
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("Identifier".into(), &["a", "b"]),
+            Series::new("Amount".into(), &[Some(5.5f64), None]).into_column(),
+        ])
+        .expect("a frame");
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .finish(&mut df)
+            .expect("written");
+        let t = table("g.parquet", &bytes).expect("a table");
+        assert_eq!(t.headers, ["Identifier", "Amount"]);
+        let mut seen = Vec::new();
+        t.for_each(|place, row| -> Result<(), Problem> {
+            let row = row?;
+            seen.push(format!("{place}:{}|{}", row.get(0), row.get(1)));
+            Ok(())
+        })
+        .expect("read");
+        assert_eq!(seen, ["2:a|5.5", "3:b|"]);
+    }
+
+    #[test]
+    fn rows_are_read_across_row_groups_in_order() {
+        // 7 rows in groups of 3: rows 0-2, 3-5, 6; each read once, in order.
+        let ids: Vec<String> = (0..7).map(|i| format!("g{i}")).collect();
+        let mut df = DataFrame::new_infer_height(vec![Column::new("Identifier".into(), &ids)])
+            .expect("a frame");
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .with_row_group_size(Some(3))
+            .finish(&mut df)
+            .expect("written");
+        let t = table("g.parquet", &bytes).expect("a table");
+        assert_eq!(t.rows_hint(), 7);
+        let mut seen = Vec::new();
+        t.for_each(|place, row| -> Result<(), Problem> {
+            seen.push(format!("{place}:{}", row?.get(0)));
+            Ok(())
+        })
+        .expect("read");
+        // Places are 2..=8: the header is row 1.
+        assert_eq!(
+            seen,
+            ["2:g0", "3:g1", "4:g2", "5:g3", "6:g4", "7:g5", "8:g6"]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_parquet_is_refused() {
+        for bytes in [
+            b"Identifier,Amount\n".as_slice(),
+            b"PAR1 not really a parquet file PAR1".as_slice(),
+        ] {
+            let Err(e) = table("g.parquet", bytes) else {
+                panic!("refused")
+            };
+            assert!(e.to_string().contains("not a readable Parquet file"), "{e}");
+        }
+    }
+
+    #[test]
+    fn parquet_names_are_recognised_in_any_case() {
+        assert!(is_parquet("data/grants.parquet"));
+        assert!(is_parquet("GRANTS.PARQUET"));
+        assert!(!is_parquet("grants.csv"));
+        assert!(!is_parquet("parquet"));
+    }
+}
