@@ -501,22 +501,9 @@ pub(crate) fn read_rows<C, T>(
     // Sized once: growing a national grants vector by doubling briefly holds two copies.
     let mut out = Vec::with_capacity(table.rows_hint());
     table.for_each(|place, row| -> Result<(), Error> {
-        rows.read();
-        let parsed = row.and_then(|row| {
-            let ctx = table::RowCtx {
-                file: table.file,
-                place: &place,
-                row,
-            };
-            parse(&cols, &ctx, &mut rows)
-        });
-        match parsed {
-            Ok(v) => {
-                rows.used();
-                out.push(v);
-            }
-            Err(p) => rows.reject(p),
-        }
+        take_row(
+            table.file, &cols, &place, row, &mut rows, &mut out, &mut parse,
+        );
         Ok(())
     })?;
     Ok(out)
@@ -536,25 +523,37 @@ pub(crate) fn read_part<C, T>(
     let mut rows = ledger.start(table.file);
     let mut out = Vec::with_capacity(part.rows_hint());
     table.for_each_in(part, |place, row| -> Result<(), Problem> {
-        rows.read();
-        let parsed = row.and_then(|row| {
-            let ctx = table::RowCtx {
-                file: table.file,
-                place: &place,
-                row,
-            };
-            parse(cols, &ctx, &mut rows)
-        });
-        match parsed {
-            Ok(v) => {
-                rows.used();
-                out.push(v);
-            }
-            Err(p) => rows.reject(p),
-        }
+        take_row(
+            table.file, cols, &place, row, &mut rows, &mut out, &mut parse,
+        );
         Ok(())
     })?;
     Ok(out)
+}
+
+/// One record of [`read_rows`] or [`read_part`]: counted as read, then parsed into `out` (and
+/// counted as used) or rejected with its problem.
+fn take_row<C, T>(
+    file: &str,
+    cols: &C,
+    place: &crate::error::Place,
+    row: Result<&dyn table::Row, Problem>,
+    rows: &mut FileLedger,
+    out: &mut Vec<T>,
+    parse: &mut impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
+) {
+    rows.read();
+    let parsed = row.and_then(|row| {
+        let ctx = table::RowCtx { file, place, row };
+        parse(cols, &ctx, rows)
+    });
+    match parsed {
+        Ok(v) => {
+            rows.used();
+            out.push(v);
+        }
+        Err(p) => rows.reject(p),
+    }
 }
 
 /// How many bytes of CSV a part read on one thread holds at least: a file shorter than two
