@@ -245,41 +245,63 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     // The measures are independent pure functions of the context: run them on rayon's
     // threads (work-stealing balances them); each result is the same as run alone.
     let c = &ctx;
+    let (measures, (side, cliff)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || timed("concentration", || concentration::concentration(c)),
+                                || timed("dominance", || concentration::dominance(c)),
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || timed("recipients", || dependency::recipients(c)),
+                                || timed("funding practice", || equity::funding_practice(c)),
+                            )
+                        },
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || timed("partnerships", || partnership::partnership_figures(c, p)),
+                                || timed("equity", || equity::equity(c, p)),
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || timed("graph", || crate::graph::build(c, p)),
+                                || timed("trends", || crate::trends::trends_in(c, p)),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || timed("payments", || crate::measures::payments::payments(c, p)),
+                        || timed("data quality", || quality(c)),
+                    )
+                },
+                || {
+                    timed("cliff", || Cliff {
+                        overall: dependency::ending_summary(c),
+                        by_quarter: dependency::cliff_by_quarter(c),
+                    })
+                },
+            )
+        },
+    );
     let (((conc, dominance), (recipients, practice)), ((partnerships, lenses), (graph, trends))) =
-        rayon::join(
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || timed("concentration", || concentration::concentration(c)),
-                            || timed("dominance", || concentration::dominance(c)),
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || timed("recipients", || dependency::recipients(c)),
-                            || timed("funding practice", || equity::funding_practice(c)),
-                        )
-                    },
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || timed("partnerships", || partnership::partnership_figures(c, p)),
-                            || timed("equity", || equity::equity(c, p)),
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || timed("graph", || crate::graph::build(c, p)),
-                            || timed("trends", || crate::trends::trends_in(c, p)),
-                        )
-                    },
-                )
-            },
-        );
+        measures;
+    let (payments, data_quality) = side;
     let conc: ConcentrationFindings = conc;
     let _rest = crate::timing::span("flags and the rest");
 
@@ -327,12 +349,32 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
 
     let intermediaries = graph.intermediaries();
     let totals = totals(&ctx, &graph);
-    let views = crate::views::views(
-        &graph,
-        &recipients,
-        &intermediaries,
-        &partnerships,
-        totals.amount,
+    // The views and the edge list read the graph and the measures: written side by side.
+    let (views, edges) = rayon::join(
+        || {
+            timed("views", || {
+                crate::views::views(
+                    &graph,
+                    &recipients,
+                    &intermediaries,
+                    &partnerships,
+                    totals.amount,
+                )
+            })
+        },
+        || {
+            timed("edges", || {
+                graph
+                    .edges()
+                    .map(|(a, b, e)| EdgeRow {
+                        source: a.id.clone(),
+                        target: b.id.clone(),
+                        kind: e.kind(),
+                        figures: e.figures(),
+                    })
+                    .collect()
+            })
+        },
     );
     let mut f = Findings {
         schema_version: SCHEMA_VERSION,
@@ -348,7 +390,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
         funders,
         recipients,
         partnerships,
-        payments: crate::measures::payments::payments(&ctx, p),
+        payments,
         concentration: ConcentrationSummary {
             overall: conc.overall,
             by_area: conc.by_area,
@@ -358,10 +400,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
             intermediaries,
             clusters: graph.clusters(),
         },
-        cliff: Cliff {
-            overall: dependency::ending_summary(&ctx),
-            by_quarter: dependency::cliff_by_quarter(&ctx),
-        },
+        cliff,
         equity: lenses,
         trends,
         flags,
@@ -376,17 +415,9 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                 missing: a.missing,
             })
             .collect(),
-        data_quality: quality(&ctx),
+        data_quality,
         views,
-        edges: graph
-            .edges()
-            .map(|(a, b, e)| EdgeRow {
-                source: a.id.clone(),
-                target: b.id.clone(),
-                kind: e.kind(),
-                figures: e.figures(),
-            })
-            .collect(),
+        edges,
     };
     if opts.public {
         f.disclose();
