@@ -19,7 +19,7 @@ use crate::config::Parameters;
 use crate::measures::concentration;
 use crate::measures::dependency::ending_summary;
 use crate::measures::participation::SideRates;
-use crate::measures::partnership::partnership_figures;
+use crate::measures::partnership::{partnership_figures_with, Detail};
 use crate::measures::{Context, Window};
 use crate::model::{Dataset, Pence, Sector};
 use chrono::{Datelike, NaiveDate};
@@ -204,34 +204,35 @@ fn year(ctx: &Context, params: &Parameters, fy: i32) -> TrendYear {
         ));
     }
 
-    let partnerships: Vec<PartnershipYear> = partnership_figures(ctx, params)
-        .into_iter()
-        .map(|p| {
-            let enough = p.meetings >= MIN_MEETINGS;
-            let keep = |x: Option<f64>| x.filter(|_| enough);
-            PartnershipYear {
-                note: (!enough).then(|| {
-                    format!(
+    let partnerships: Vec<PartnershipYear> =
+        partnership_figures_with(ctx, params, Detail::Meetings)
+            .into_iter()
+            .map(|p| {
+                let enough = p.meetings >= MIN_MEETINGS;
+                let keep = |x: Option<f64>| x.filter(|_| enough);
+                PartnershipYear {
+                    note: (!enough).then(|| {
+                        format!(
                         "{} meeting{} in {label}: shares and rates need at least {MIN_MEETINGS}",
                         p.meetings,
                         if p.meetings == 1 { "" } else { "s" }
                     )
-                }),
-                host_share: keep(p.host_share),
-                chair_share: keep(p.chair_share),
-                seat_share: keep(p.seat_share),
-                vcse_unpaid_share: keep(p.vcse_unpaid_share),
-                attendance_rate: SideRates {
-                    statutory: keep(p.attendance_rate.statutory),
-                    vcse: keep(p.attendance_rate.vcse),
-                },
-                counts: p.counts,
-                id: p.id,
-                name: p.name,
-                meetings: p.meetings,
-            }
-        })
-        .collect();
+                    }),
+                    host_share: keep(p.host_share),
+                    chair_share: keep(p.chair_share),
+                    seat_share: keep(p.seat_share),
+                    vcse_unpaid_share: keep(p.vcse_unpaid_share),
+                    attendance_rate: SideRates {
+                        statutory: keep(p.attendance_rate.statutory),
+                        vcse: keep(p.attendance_rate.vcse),
+                    },
+                    counts: p.counts,
+                    id: p.id,
+                    name: p.name,
+                    meetings: p.meetings,
+                }
+            })
+            .collect();
 
     TrendYear {
         fy,

@@ -173,7 +173,7 @@ struct Indexes<'d> {
 }
 
 impl<'d> Indexes<'d> {
-    fn new(ctx: &Context<'d>) -> Indexes<'d> {
+    fn new(ctx: &Context<'d>, detail: Detail) -> Indexes<'d> {
         let data = ctx.data;
         let mut meetings: FastMap<&str, Vec<(usize, &Meeting)>> = FastMap::default();
         for (i, m) in data.meetings.iter().enumerate() {
@@ -184,10 +184,11 @@ impl<'d> Indexes<'d> {
                     .push((i, m));
             }
         }
-        // Only the programmes some partnership names.
+        // Only the programmes some partnership names (none when the money is not wanted).
         let wanted: Vec<u32> = data
             .partnerships
             .iter()
+            .filter(|_| detail == Detail::Full)
             .filter_map(|p| {
                 ctx.keys
                     .programmes
@@ -219,7 +220,10 @@ impl<'d> Indexes<'d> {
                     .collect()
             })
             .collect();
-        let active = ActiveGrants::new(ctx, members.iter().flatten().copied());
+        let active = match detail {
+            Detail::Full => ActiveGrants::new(ctx, members.iter().flatten().copied()),
+            Detail::Meetings => ActiveGrants::new(ctx, std::iter::empty()),
+        };
         Indexes {
             meetings,
             programme_grants,
@@ -229,15 +233,37 @@ impl<'d> Indexes<'d> {
     }
 }
 
+/// How much of each partnership's figures to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every figure (the window's findings).
+    Full,
+    /// The meeting and attendance figures only (hosting, chairing, seats, participation and
+    /// their counts): no programme money, no balance of power and no attendance by quarter,
+    /// which are left empty. For the trends, which compute partnerships once per financial
+    /// year and state only these.
+    Meetings,
+}
+
 /// The figures for every partnership, sorted by id.
 pub fn partnership_figures(ctx: &Context, params: &Parameters) -> Vec<PartnershipFigures> {
-    let index = Indexes::new(ctx);
+    partnership_figures_with(ctx, params, Detail::Full)
+}
+
+/// [`partnership_figures`] computed to `detail`: the figures it computes are the same as
+/// [`Detail::Full`]'s.
+pub fn partnership_figures_with(
+    ctx: &Context,
+    params: &Parameters,
+    detail: Detail,
+) -> Vec<PartnershipFigures> {
+    let index = Indexes::new(ctx, detail);
     let mut out: Vec<PartnershipFigures> = ctx
         .data
         .partnerships
         .iter()
         .zip(&index.members)
-        .map(|(p, members)| figures_of(ctx, params, &index, p, members))
+        .map(|(p, members)| figures_of(ctx, params, &index, p, members, detail))
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
@@ -249,6 +275,7 @@ fn figures_of<'d>(
     index: &Indexes<'d>,
     p: &'d Partnership,
     members: &[&'d OrgId],
+    detail: Detail,
 ) -> PartnershipFigures {
     let data = ctx.data;
     let fh = &p.fundholder;
@@ -300,9 +327,11 @@ fn figures_of<'d>(
         (all + 1, own + usize::from(s.row.org.as_ref() == Some(fh)))
     });
 
+    let full = detail == Detail::Full;
     let programme = p
         .programme
         .as_deref()
+        .filter(|_| full)
         .map(programme_key)
         .filter(|k| !k.is_empty())
         .map(|k| {
@@ -316,17 +345,21 @@ fn figures_of<'d>(
         });
 
     let part = participation(&seats, ctx.payments.is_known(), params);
-    let balance = member_balance(
-        ctx,
-        &index.active,
-        &BalanceInputs {
-            fundholder: fh,
-            members,
-            meetings,
-            seats: &seats,
-            programme: programme.as_ref(),
-        },
-    );
+    let balance = if full {
+        member_balance(
+            ctx,
+            &index.active,
+            &BalanceInputs {
+                fundholder: fh,
+                members,
+                meetings,
+                seats: &seats,
+                programme: programme.as_ref(),
+            },
+        )
+    } else {
+        Vec::new()
+    };
 
     PartnershipFigures {
         id: p.id.clone(),
@@ -354,7 +387,11 @@ fn figures_of<'d>(
         attendance_rate: part.attendance_rate,
         attendance_rows: part.attendance_rows,
         out_of_hours_share: part.out_of_hours_share,
-        attendance_by_quarter: attendance_by_quarter(&seats),
+        attendance_by_quarter: if full {
+            attendance_by_quarter(&seats)
+        } else {
+            Vec::new()
+        },
         balance,
         counts: RateCounts {
             attended_rows: all_seats,
@@ -728,6 +765,23 @@ mod tests {
                     prop_assert!(axis.band.is_none_or(|x| x <= 5));
                 }
             }
+        }
+
+        /// The trends' lighter pass computes the same figures as the full one, leaving
+        /// out only the money and balance figures and the quarters.
+        #[test]
+        fn meetings_detail_is_the_full_figures_without_money(fx in arbitrary()) {
+            let ctx = crate::measures::Context::new(&fx.data, None, Window::default());
+            let params = Parameters::default();
+            let light = super::partnership_figures_with(&ctx, &params, super::Detail::Meetings);
+            let full: Vec<_> = fx.figures().into_iter().map(|mut f| {
+                prop_assert!(!f.balance.is_empty());
+                f.balance.clear();
+                f.attendance_by_quarter.clear();
+                (f.programme_received, f.programme_passed_on, f.retained_share) = (None, None, None);
+                Ok(f)
+            }).collect::<Result<_, TestCaseError>>()?;
+            prop_assert_eq!(light, full);
         }
 
         #[test]
