@@ -3,10 +3,10 @@
 
 use super::{Edge, GrantFlow, MoneyGraph, Node, NodeKind, Participation, PaymentFlow};
 use crate::config::Parameters;
-use crate::measures::keys::FastMap;
+use crate::measures::keys::{FastMap, Party};
 use crate::measures::participation::Seat;
 use crate::measures::Context;
-use crate::model::{Dataset, Meeting, OrgId, Payee, PersonKey, Recipient, Sector};
+use crate::model::{Dataset, Meeting, OrgId, Payee, PersonKey, Sector};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,6 +21,7 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
         slots: FastMap::default(),
         individuals: FastMap::default(),
         community: None,
+        numbered: vec![None; ctx.keys.orgs.len()],
     };
     for id in data.organisations.keys() {
         b.org(id);
@@ -34,17 +35,12 @@ pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     let mut grants: FastMap<(u32, u32), GrantFlow> = FastMap::default();
     for i in ctx.grants_in_window() {
         let g = &data.grants[i];
-        let f = grants
-            .entry(b.grant_pair(&g.funder, &g.recipient))
-            .or_default();
+        let f = grants.entry(b.grant_pair(ctx, i)).or_default();
         f.amount += g.amount;
         f.grants += 1;
     }
     for i in ctx.active_grants() {
-        let g = &data.grants[i];
-        let f = grants
-            .entry(b.grant_pair(&g.funder, &g.recipient))
-            .or_default();
+        let f = grants.entry(b.grant_pair(ctx, i)).or_default();
         f.active_annual += ctx.periods[i].annual_value;
         f.active_grants += 1;
     }
@@ -188,6 +184,9 @@ struct Builder<'d> {
     individuals: FastMap<u32, u32>,
     /// The slot of the community members' node, once added.
     community: Option<u32>,
+    /// `numbered[o]`: the slot of the context's organisation number `o`, once looked up
+    /// (so a grant's endpoints are found by number, not by hashing identifiers).
+    numbered: Vec<Option<u32>>,
 }
 
 impl Builder<'_> {
@@ -230,6 +229,11 @@ impl Builder<'_> {
 
     fn individuals_of(&mut self, via: &OrgId) -> u32 {
         let via_slot = self.org(via);
+        self.individuals_via(via_slot, via)
+    }
+
+    /// [`Self::individuals_of`] `via`, whose slot is `via_slot`.
+    fn individuals_via(&mut self, via_slot: u32, via: &OrgId) -> u32 {
         if let Some(&slot) = self.individuals.get(&via_slot) {
             return slot;
         }
@@ -266,12 +270,24 @@ impl Builder<'_> {
         slot
     }
 
-    fn grant_pair(&mut self, funder: &OrgId, recipient: &Recipient) -> (u32, u32) {
-        let from = self.org(funder);
-        let to = match recipient {
-            Recipient::Org(o) => self.org(o),
-            // Every person a funder supports is one aggregate node: never the person.
-            Recipient::Individual(_) => self.individuals_of(funder),
+    /// The slot of the context's organisation number `n`.
+    fn org_numbered(&mut self, ctx: &Context<'_>, n: u32) -> u32 {
+        if let Some(slot) = self.numbered[n as usize] {
+            return slot;
+        }
+        let slot = self.org(&ctx.keys.orgs[n as usize]);
+        self.numbered[n as usize] = Some(slot);
+        slot
+    }
+
+    /// The slots of grant `i`'s funder and recipient: every person a funder supports is one
+    /// aggregate node, never the person.
+    fn grant_pair(&mut self, ctx: &Context<'_>, i: usize) -> (u32, u32) {
+        let funder = ctx.keys.funder[i];
+        let from = self.org_numbered(ctx, funder);
+        let to = match ctx.keys.recipient[i] {
+            Party::Org(o) => self.org_numbered(ctx, o),
+            Party::Person(_) => self.individuals_via(from, &ctx.keys.orgs[funder as usize]),
         };
         (from, to)
     }
