@@ -751,12 +751,23 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
 }
 
 fn quality(ctx: &Context) -> Quality {
+    use crate::measures::keys::Party;
     let data = ctx.data;
-    let window_grants = ctx.grants_in_window().map(|i| &data.grants[i]);
+    // The window's money per organisation number: no identifier is hashed per grant.
+    let mut received = vec![Pence(0); ctx.keys.orgs.len()];
+    for i in ctx.grants_in_window() {
+        if let Party::Org(o) = ctx.keys.recipient[i] {
+            received[o as usize] += data.grants[i].amount;
+        }
+    }
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
-        sector_inferences: crate::validate::rule_counts(data, window_grants),
+        sector_inferences: crate::validate::rule_counts_with(data, |id| {
+            ctx.keys
+                .number_of(id)
+                .map_or(Pence(0), |n| received[n as usize])
+        }),
         merges: data.quality.merges.clone(),
     }
 }
@@ -831,6 +842,23 @@ mod tests {
             let b = crate::render::json::to_json(&g).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(!a.contains("-0.0"), "negative zero in output");
             prop_assert_eq!(a, b);
+        }
+
+        /// The analysis counts the window's money per inference rule by organisation number;
+        /// `validate` by identifier: the same figures.
+        #[test]
+        fn rule_money_by_number_is_rule_money_by_identifier(
+            grants in proptest::collection::vec((any::<u8>(), any::<u8>(), 0u16..5_000, 0u16..1_000), 1..60),
+            from in 0u64..1_000,
+        ) {
+            let rows: Vec<Row> = grants.iter().copied().enumerate().collect();
+            let d = load_inputs(&Inputs::grants_csv(csv(&rows)), &LoadOptions::default())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let start = chrono::NaiveDate::from_ymd_opt(2022, 1, 1)
+                .and_then(|d| d.checked_add_days(chrono::Days::new(from)));
+            let ctx = Context::new(&d, None, Window { from: start, to: None });
+            let by_id = crate::validate::rule_counts(&d, ctx.grants_in_window().map(|i| &d.grants[i]));
+            prop_assert_eq!(quality(&ctx).sector_inferences, by_id);
         }
     }
 }
