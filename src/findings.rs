@@ -751,23 +751,12 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
 }
 
 fn quality(ctx: &Context) -> Quality {
-    use crate::measures::keys::Party;
     let data = ctx.data;
-    // The window's money per organisation number: no identifier is hashed per grant.
-    let mut received = vec![Pence(0); ctx.keys.orgs.len()];
-    for i in ctx.grants_in_window() {
-        if let Party::Org(o) = ctx.keys.recipient[i] {
-            received[o as usize] += data.grants[i].amount;
-        }
-    }
+    let received = ctx.received_in_window();
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
-        sector_inferences: crate::validate::rule_counts_with(data, |id| {
-            ctx.keys
-                .number_of(id)
-                .map_or(Pence(0), |n| received[n as usize])
-        }),
+        sector_inferences: crate::validate::rule_counts_with(data, |id| received.get(id)),
         merges: data.quality.merges.clone(),
     }
 }

@@ -45,9 +45,9 @@
 use super::participation::{PaymentIndex, Seat, Side};
 use super::period::GrantPeriod;
 use super::stats::{median, spearman};
-use super::Context;
+use super::{Context, Received};
 use crate::config::Parameters;
-use crate::model::{Dataset, OrgId, Pence, PersonKey, Recipient, Restriction, Sector};
+use crate::model::{Dataset, OrgId, Pence, PersonKey, Restriction, Sector};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -128,10 +128,13 @@ fn money_share(part: Pence, whole: Pence) -> Option<f64> {
 /// Funding practice of every funder with grants in the window, by identifier.
 pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
     let data = ctx.data;
-    let mut sums: BTreeMap<&OrgId, PracticeSums> = BTreeMap::new();
+    // By funder number (the context's organisations, sorted by identifier): no identifier
+    // is compared per grant.
+    let mut sums: Vec<Option<PracticeSums>> = Vec::new();
+    sums.resize_with(ctx.keys.orgs.len(), || None);
     for i in ctx.grants_in_window() {
         let g = &data.grants[i];
-        let s = sums.entry(&g.funder).or_default();
+        let s = sums[ctx.keys.funder[i] as usize].get_or_insert_with(PracticeSums::default);
         let months = GrantPeriod::of(g).months;
         let short = months <= SHORT_TERM_MONTHS;
         let assumed = g.planned_end.is_none() && g.duration_months.is_none();
@@ -166,6 +169,8 @@ pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
         }
     }
     sums.into_iter()
+        .zip(&ctx.keys.orgs)
+        .filter_map(|(s, id)| Some((id, s?)))
         .map(|(id, s)| {
             let (unrestricted_share, unrestricted_basis) = if s.recorded {
                 (
@@ -362,23 +367,12 @@ fn vcse_org<'d>(seat: &Seat<'d>) -> Option<&'d OrgId> {
     seat.row.org.as_ref()
 }
 
-/// Grants received in the window, per organisation.
-fn received_in_window<'d>(ctx: &Context<'d>) -> HashMap<&'d OrgId, Pence> {
-    let mut received: HashMap<&OrgId, Pence> = HashMap::new();
-    for i in ctx.grants_in_window() {
-        if let Recipient::Org(o) = &ctx.data.grants[i].recipient {
-            *received.entry(o).or_default() += ctx.data.grants[i].amount;
-        }
-    }
-    received
-}
-
 /// The partnership lenses (see the module docs).
 pub fn equity(ctx: &Context, params: &Parameters) -> Equity {
     let data = ctx.data;
     let payments = &*ctx.payments;
     let seats = seats_in_window(ctx, payments, params);
-    let received = received_in_window(ctx);
+    let received = ctx.received_in_window();
     let has_attendance = data.sources.attendance.is_some();
     Equity {
         usual_suspects: has_attendance.then(|| usual_suspects(data, &seats, &received)),
@@ -392,11 +386,7 @@ pub fn equity(ctx: &Context, params: &Parameters) -> Equity {
     }
 }
 
-fn usual_suspects(
-    data: &Dataset,
-    seats: &[Seat],
-    received: &HashMap<&OrgId, Pence>,
-) -> UsualSuspects {
+fn usual_suspects(data: &Dataset, seats: &[Seat], received: &Received) -> UsualSuspects {
     let mut rows: BTreeMap<&OrgId, (usize, BTreeSet<&str>)> = BTreeMap::new();
     let mut vcse_attended_rows = 0;
     for s in seats.iter().filter(|s| s.attended()) {
@@ -418,9 +408,11 @@ fn usual_suspects(
 
     // The correlation's organisations: VCSE-side organisations with seats or money.
     let mut members: BTreeSet<&OrgId> = rows.keys().copied().collect();
-    members.extend(received.iter().filter_map(|(o, amount)| {
-        (data.sector_of(o).is_vcse_organisation() && amount.0 != 0).then_some(*o)
-    }));
+    members.extend(
+        received
+            .nonzero()
+            .filter_map(|(o, _)| data.sector_of(o).is_vcse_organisation().then_some(o)),
+    );
     let organisations: Vec<SeatHolder> = members
         .iter()
         .map(|o| {
@@ -432,7 +424,7 @@ fn usual_suspects(
                 sector: data.sector_of(o),
                 attended_rows,
                 partnerships,
-                received: received.get(o).copied().unwrap_or_default().pounds(),
+                received: received.get(o).pounds(),
             }
         })
         .collect();
@@ -539,13 +531,13 @@ fn partnership_name(data: &Dataset, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |p| p.name.clone())
 }
 
-fn groups(data: &Dataset, seats: &[Seat], received: &HashMap<&OrgId, Pence>) -> Vec<GroupFigures> {
+fn groups(data: &Dataset, seats: &[Seat], received: &Received) -> Vec<GroupFigures> {
     let vcse: Vec<&crate::model::Organisation> = data
         .organisations
         .values()
         .filter(|o| o.sector.is_vcse_organisation())
         .collect();
-    let money = |o: &OrgId| received.get(o).copied().unwrap_or_default();
+    let money = |o: &OrgId| received.get(o);
     let vcse_received: Pence = vcse.iter().map(|o| money(&o.id)).sum();
     let mut attended: HashMap<&OrgId, usize> = HashMap::new();
     let mut vcse_attended_rows = 0;

@@ -31,7 +31,7 @@ pub mod stats;
 #[cfg(test)]
 pub mod testkit;
 
-use crate::model::{Dataset, Sector};
+use crate::model::{Dataset, OrgId, Pence, Sector};
 use chrono::NaiveDate;
 use period::GrantPeriod;
 use serde::Serialize;
@@ -153,6 +153,22 @@ impl<'d> Context<'d> {
         self.keys.recipient_sector(i)
     }
 
+    /// The money each organisation received in the window (grants to individuals are no
+    /// organisation's), summed by organisation number: no identifier is hashed per grant.
+    /// O(G + V).
+    pub fn received_in_window(&self) -> Received<'_> {
+        let mut pence = vec![crate::model::Pence(0); self.keys.orgs.len()];
+        for i in self.grants_in_window() {
+            if let keys::Party::Org(o) = self.keys.recipient[i] {
+                pence[o as usize] += self.data.grants[i].amount;
+            }
+        }
+        Received {
+            orgs: &self.keys.orgs,
+            pence,
+        }
+    }
+
     /// Indices of grants awarded inside the window (flow measures).
     pub fn grants_in_window(&self) -> impl Iterator<Item = usize> + '_ {
         self.data
@@ -172,5 +188,31 @@ impl<'d> Context<'d> {
             .enumerate()
             .filter(|(i, g)| g.award_date <= self.as_of && self.periods[*i].is_active(self.as_of))
             .map(|(i, _)| i)
+    }
+}
+
+/// Money received in the window per organisation ([`Context::received_in_window`]).
+#[derive(Debug, Clone)]
+pub struct Received<'c> {
+    /// The context's organisations, sorted by identifier.
+    orgs: &'c [OrgId],
+    /// `pence[o]`: what `orgs[o]` received.
+    pence: Vec<Pence>,
+}
+
+impl Received<'_> {
+    /// What `id` received (nothing when no grant names it). O(log V).
+    pub fn get(&self, id: &OrgId) -> Pence {
+        self.orgs
+            .binary_search(id)
+            .map_or(Pence(0), |n| self.pence[n])
+    }
+
+    /// Every organisation that received a non-zero amount, by identifier.
+    pub fn nonzero(&self) -> impl Iterator<Item = (&OrgId, Pence)> + '_ {
+        self.orgs
+            .iter()
+            .zip(self.pence.iter().copied())
+            .filter(|(_, p)| p.0 != 0)
     }
 }
