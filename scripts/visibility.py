@@ -461,7 +461,7 @@ def scan_all() -> dict[str, list[Vis]]:
 
 
 def run_check() -> list[dict]:
-    cmd = ["cargo", "check", "--release", "--all-targets", "--message-format=json"]
+    cmd = ["cargo", "check", "--keep-going", "--release", "--all-targets", "--message-format=json"]
     print("$", " ".join(cmd), flush=True)
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     diags = []
@@ -574,6 +574,9 @@ def to_restore(items: dict[str, list[Vis]], diags: list[dict]) -> tuple[list[Vis
                         v = vis_at(items, rel, offset_of(rel, n["line"], n["col"]))
                         if v:
                             got.append(v)
+        elif code in ("E0364", "E0365"):
+            # the note points at the `use` itself; the item is found through its path
+            got += resolve_reexport(items, d)
         else:
             for child in d.get("children", []):
                 msg = child.get("message", "")
@@ -591,12 +594,11 @@ def to_restore(items: dict[str, list[Vis]], diags: list[dict]) -> tuple[list[Vis
                         if v:
                             got.append(v)
         if not got and code in ("E0616", "E0451"):
-            m = re.search(r"field `([^`]+)` of (?:struct|union|enum) `([^`]+)` is private", d["message"])
+            m = re.search(r"fields? (.*) of (?:struct|union|enum|variant) `([^`]+)` (?:is|are) private", d["message"])
             if m:
-                fld, ty = m.group(1), re.sub(r"<.*", "", m.group(2)).split("::")[-1]
-                got += [v for v in by_name(items, fld, ty) if v.key.startswith("field")]
-        if not got and code in ("E0364", "E0365"):
-            got += resolve_reexport(items, d)
+                ty = re.sub(r"<.*", "", m.group(2)).split("::")[-1]
+                for fld in re.findall(r"`([^`]+)`", m.group(1)):
+                    got += [v for v in by_name(items, fld, ty) if v.key.startswith("field")]
         if got:
             restore += got
         elif code in PRIVACY_ERRORS or code in PRIVACY_LINTS:
@@ -612,6 +614,7 @@ def rendered(d: dict) -> str:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fresh", action="store_true", help="forget entries without a reason and work them out again")
     ap.add_argument("--no-check", action="store_true", help="apply the list only; do not run cargo")

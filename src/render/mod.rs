@@ -17,9 +17,9 @@
 //! through [`charts::charts`], their public entry point.
 
 pub mod charts;
-pub mod graph;
-pub mod html;
-pub mod json;
+pub(crate) mod graph;
+pub(crate) mod html;
+pub(crate) mod json;
 pub mod report;
-pub mod tables;
+pub(crate) mod tables;
 pub mod terminal;

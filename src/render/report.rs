@@ -7,15 +7,15 @@
 //! intact), and a folder holding anything fundflow did not write is never replaced.
 
 // The tables written under `OUT/tables/` (their earlier paths keep working).
-pub use super::tables::{table_makers, tables, TableMaker};
+pub(crate) use super::tables::{table_makers, tables, TableMaker};
 // The renderers' earlier paths (`fundflow::report::html`, `…::json`) keep working.
-pub use super::{html, json};
+pub(crate) use super::{html, json};
 
 // The tables and the disclosure rule are low modules of their own (issue 17); their old
 // paths keep working for the library's users.
-pub use crate::disclosure as public;
-pub use crate::table as tables;
-pub use crate::table::columns;
+pub(crate) use crate::disclosure as public;
+pub(crate) use crate::table as tables;
+pub(crate) use crate::table::columns;
 
 use super::charts::ChartFiles;
 use crate::error::Error;
@@ -37,7 +37,7 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 }
 
 /// [`write_outputs`] with options.
-pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
+pub(crate) fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
     write_outputs_into(f, Staging::new(out, "analyse", &[])?, opts)
 }
 
