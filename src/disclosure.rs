@@ -132,7 +132,7 @@ thread_local! {
 /// A count of people or of attendance rows. Serialises as a number, or under
 /// [`to_public_value`] as its disclosed value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct PeopleCount(pub(crate) usize);
+pub struct PeopleCount(pub usize);
 
 impl Serialize for PeopleCount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -141,7 +141,7 @@ impl Serialize for PeopleCount {
 }
 
 /// `#[serde(serialize_with = "crate::disclosure::people")]` for a `usize` count of people.
-pub(crate) fn people<S: Serializer>(n: &usize, s: S) -> Result<S::Ok, S::Error> {
+pub fn people<S: Serializer>(n: &usize, s: S) -> Result<S::Ok, S::Error> {
     if PUBLISHING.with(Cell::get) {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(1))?;
@@ -192,7 +192,7 @@ impl Serialize for Count {
 
 /// `x` as a JSON value with every count of people disclosed (rounded, or `null` with a
 /// `_suppressed` marker beside it).
-pub(crate) fn to_public_value<T: Serialize + ?Sized>(x: &T) -> serde_json::Result<Value> {
+pub fn to_public_value<T: Serialize + ?Sized>(x: &T) -> serde_json::Result<Value> {
     /// Resets the flag even if serialisation fails.
     struct Publishing(bool);
     impl Drop for Publishing {

@@ -112,7 +112,7 @@ pub(crate) struct Disclosure {
 
 /// Totals over grants awarded in the window.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Totals {
+pub struct Totals {
     /// Grants.
     pub grants: usize,
     /// All awards, pounds (regranted money counted at each step).

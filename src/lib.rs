@@ -37,13 +37,13 @@ pub mod model;
 pub mod output;
 pub mod present;
 pub mod render;
-pub mod summary;
+mod summary;
 pub mod synth;
-pub mod table;
+mod table;
 pub mod timing;
 pub mod trends;
 pub mod validate;
-pub mod views;
+mod views;
 
 pub use error::{Error, Problem};
 // The renderers' earlier top-level paths (`fundflow::charts`, `fundflow::report`) keep

@@ -310,13 +310,6 @@ impl SectorRule {
             SectorRule::NoRule => "no rule applied (most are unregistered community groups)",
         }
     }
-
-    /// The weakest evidence: a company's name words, or nothing at all (issue 16).
-    /// The report and the terminal summary say how many organisations, and how much money,
-    /// these rules placed, and how to correct them.
-    pub(crate) fn is_weak(self) -> bool {
-        matches!(self, SectorRule::CompanyVoluntaryName | SectorRule::NoRule)
-    }
 }
 
 /// An opaque stand-in for a person. The loader maps each distinct Person ID (or recipient

@@ -142,12 +142,15 @@ fn years(data: &Dataset) -> (Vec<i32>, Option<(i32, i32)>) {
     ((first..=hi).collect(), left_out)
 }
 
-/// The trend series (see the module docs). O(years × (grants + attendance)).
+/// The trend series (see the module docs) of a dataset on its own, for the tests: the
+/// analysis calls [`trends_in`]. O(years × (grants + attendance)).
+#[cfg(test)]
 pub(crate) fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
     trends_in(&Context::new(data, None, Window::default()), params)
 }
 
-/// [`trends`], sharing `base`'s per-grant facts (periods, keys) across the years.
+/// The trend series (see the module docs), sharing `base`'s per-grant facts (periods, keys)
+/// across the years. O(years × (grants + attendance)).
 pub(crate) fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
     use rayon::prelude::*;
     let (years, left_out) = years(base.data);

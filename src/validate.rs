@@ -263,7 +263,7 @@ pub(crate) struct Dates {
 
 /// Totals over all grants.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Totals {
+pub struct Totals {
     /// Grants used.
     pub grants: usize,
     /// Their amount.
@@ -394,8 +394,9 @@ pub fn template_command(dataset: Option<&str>) -> String {
 
 /// How sectors were inferred, in plain words for the report and the terminal summary: which
 /// sectors inference gave and to how many organisations, how many (and how much money) the
-/// weakest rules placed ([`SectorRule::is_weak`]), and the command that writes the template
-/// to correct them. Empty when organisations.csv gave every sector.
+/// weakest rules placed (`CompanyVoluntaryName`: a company's name words; `NoRule`: nothing
+/// at all; issue 16), and the command that writes the template to correct them. Empty when
+/// organisations.csv gave every sector.
 pub fn inference_sentences(counts: &[RuleCount], command: &str) -> Vec<String> {
     use crate::flags::{money, thousands};
     let inferred: Vec<&RuleCount> = counts

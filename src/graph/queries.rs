@@ -59,7 +59,7 @@ impl MoneyGraph {
     }
 
     /// Whom `org` funds, sorted by id; people it funds are one `individuals:ORG` line.
-    pub(crate) fn recipients_of(&self, org: &OrgId) -> Vec<Counterparty> {
+    pub fn recipients_of(&self, org: &OrgId) -> Vec<Counterparty> {
         self.counterparties(org, Direction::Outgoing)
     }
 

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub(crate) use organisations::LEFT_OUT_REASONS;
-pub(crate) use sector::{classify_org_type, infer_sector};
+pub(crate) use sector::infer_sector;
 
 /// Where a dataset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub struct Inputs {
 impl Inputs {
     /// A dataset of one grants CSV held in memory (360Giving flat headers), as a program
     /// or a test builds one: `load_inputs(&Inputs::grants_csv(text), &opts)`.
-    pub(crate) fn grants_csv(text: String) -> Inputs {
+    pub fn grants_csv(text: String) -> Inputs {
         Inputs {
             grants: Some((
                 InputFile {

@@ -140,8 +140,6 @@ pub(crate) enum Direction {
 /// One axis as the balance-of-power chart draws it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AxisSpec {
-    /// The field of [`MemberBalance`] (and of findings.json) it is read from.
-    pub(crate) key: &'static str,
     /// What is drawn, in words: for a burden, its complement ("Paid time").
     pub(crate) drawn: &'static str,
     /// Power or burden.
@@ -175,31 +173,26 @@ impl AxisSpec {
 /// power on every one.
 pub(crate) const AXES: [AxisSpec; 5] = [
     AxisSpec {
-        key: "funding_share",
         drawn: "Funding share",
         direction: Direction::Power,
         get: |m| m.funding_share,
     },
     AxisSpec {
-        key: "authority",
         drawn: "Authority",
         direction: Direction::Power,
         get: |m| m.authority,
     },
     AxisSpec {
-        key: "voice",
         drawn: "Voice (seats)",
         direction: Direction::Power,
         get: |m| m.voice,
     },
     AxisSpec {
-        key: "unpaid_share",
         drawn: "Paid time",
         direction: Direction::Burden,
         get: |m| m.unpaid_share,
     },
     AxisSpec {
-        key: "dependency_on_fundholder",
         drawn: "Independence from the fundholder",
         direction: Direction::Burden,
         get: |m| m.dependency_on_fundholder,
@@ -612,18 +605,22 @@ mod tests {
         assert_eq!(drawn(fh), [Some(3), Some(4), Some(2), Some(5), None]);
         assert_eq!(drawn(v1), [Some(2), Some(3), Some(2), Some(2), Some(3)]);
         assert_eq!(drawn(v2), [Some(1), Some(0), Some(1), Some(0), Some(4)]);
-        // Three power axes, then two burdens (the chart's CSV reads AXES[3] and AXES[4]).
-        let keys: Vec<&str> = AXES.iter().map(|a| a.key).collect();
-        assert_eq!(
-            keys,
-            [
-                "funding_share",
-                "authority",
-                "voice",
-                "unpaid_share",
-                "dependency_on_fundholder"
-            ]
-        );
+        // Three power axes, then two burdens (the chart's CSV reads AXES[3] and AXES[4]):
+        // each reads the findings.json field of that name, on every member.
+        let keys = [
+            "funding_share",
+            "authority",
+            "voice",
+            "unpaid_share",
+            "dependency_on_fundholder",
+        ];
+        for m in &f.balance {
+            let json = serde_json::to_value(m).expect("a member serialises");
+            for (a, key) in AXES.iter().zip(keys) {
+                let axis = serde_json::to_value((a.get)(m)).expect("an axis serialises");
+                assert_eq!(json[key], axis, "{key} of {}", m.id);
+            }
+        }
         let dirs: Vec<Direction> = AXES.iter().map(|a| a.direction).collect();
         assert_eq!(
             dirs,
@@ -650,7 +647,7 @@ mod tests {
                         assert!(
                             a.power_band(x) >= a.power_band(y),
                             "{} {} {}",
-                            a.key,
+                            a.drawn,
                             x.id,
                             y.id
                         );
@@ -759,8 +756,8 @@ mod tests {
                 let (bl, bh) = (axis.power_band(&ml), axis.power_band(&mh));
                 proptest::prop_assert!(bl.is_some_and(|x| x <= 5) && bh.is_some_and(|x| x <= 5));
                 match axis.direction {
-                    Direction::Power => proptest::prop_assert!(bh >= bl, "{}", axis.key),
-                    Direction::Burden => proptest::prop_assert!(bl >= bh, "{}", axis.key),
+                    Direction::Power => proptest::prop_assert!(bh >= bl, "{}", axis.drawn),
+                    Direction::Burden => proptest::prop_assert!(bl >= bh, "{}", axis.drawn),
                 }
             }
         }

@@ -45,7 +45,7 @@
 
 use super::keys::{FastMap, FastSet};
 use crate::config::Parameters;
-use crate::model::{Attendance, Dataset, Meeting, OrgId, Payment, PaymentType, PersonKey};
+use crate::model::{Attendance, Meeting, OrgId, Payment, PaymentType, PersonKey};
 use crate::model::{Sector, Status};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
@@ -93,8 +93,9 @@ impl Side {
 }
 
 /// The sector of an attendee: its organisation's, or `individual` for a community member
-/// attending as themself.
-pub(crate) fn attendee_sector(data: &Dataset, row: &Attendance) -> Sector {
+/// attending as themself. (The analysis reads it from [`super::keys::AttendanceKeys`].)
+#[cfg(test)]
+pub(crate) fn attendee_sector(data: &crate::model::Dataset, row: &Attendance) -> Sector {
     row.org
         .as_ref()
         .map_or(Sector::Individual, |o| data.sector_of(o))
@@ -212,9 +213,11 @@ pub(crate) struct Seat<'d> {
 }
 
 impl<'d> Seat<'d> {
-    /// Builds a seat: the attendee's sector and whether the row is resourced.
+    /// Builds a seat: the attendee's sector and whether the row is resourced. For the tests;
+    /// the analysis knows the sector already and calls [`Seat::with_sector`].
+    #[cfg(test)]
     pub(crate) fn new(
-        data: &Dataset,
+        data: &crate::model::Dataset,
         payments: &PaymentIndex,
         params: &Parameters,
         meeting: &'d Meeting,
@@ -223,8 +226,8 @@ impl<'d> Seat<'d> {
         Seat::with_sector(attendee_sector(data, row), payments, params, meeting, row)
     }
 
-    /// [`Seat::new`] with the attendee's sector already known (see
-    /// [`super::keys::AttendanceKeys`]).
+    /// A seat of an attendee whose sector is already known (see
+    /// [`super::keys::AttendanceKeys`]): whether the row is resourced.
     pub(crate) fn with_sector(
         sector: Sector,
         payments: &PaymentIndex,

@@ -6,18 +6,9 @@
 //! file has been written, so a failed run leaves no half-written `OUT` (and a previous `OUT`
 //! intact), and a folder holding anything fundflow did not write is never replaced.
 
-// The tables written under `OUT/tables/` (their earlier paths keep working).
-pub(crate) use super::tables::{table_makers, tables, TableMaker};
-// The renderers' earlier paths (`fundflow::report::html`, `…::json`) keep working.
-pub(crate) use super::{html, json};
-
-// The tables and the disclosure rule are low modules of their own (issue 17); their old
-// paths keep working for the library's users.
-pub(crate) use crate::disclosure as public;
-pub(crate) use crate::table as tables;
-pub(crate) use crate::table::columns;
-
 use super::charts::ChartFiles;
+use super::tables::table_makers;
+use super::{html, json};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::output::{make_dir, write_file, Staging};

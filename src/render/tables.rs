@@ -149,11 +149,6 @@ fn marked<T: serde::Serialize>(
     )
 }
 
-/// The tables written under `OUT/tables/`.
-pub(crate) fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
-    table_makers(f).iter().map(|m| m()).collect()
-}
-
 /// A trend year as a table row: its figures, with the notes as one text column.
 #[derive(serde::Serialize)]
 struct TrendRow<'a> {

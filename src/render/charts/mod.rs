@@ -34,7 +34,6 @@ use crate::error::Error;
 use crate::findings::Findings;
 use crate::model::Sector;
 use crate::table::Table;
-pub(crate) use layout::thousands;
 use scene::{Rgb, Scene};
 
 /// Bars shown before the rest are summed into one "others" bar.

@@ -406,7 +406,9 @@ impl Scene {
         });
     }
 
-    /// The smallest font size of any text drawn, in pixels (`None` without text).
+    /// The smallest font size of any text drawn, in pixels (`None` without text): the
+    /// tests' check that no chart text falls below the minimum.
+    #[cfg(test)]
     pub(crate) fn min_text_size(&self) -> Option<f64> {
         self.shapes
             .iter()
@@ -415,17 +417,6 @@ impl Scene {
                 _ => None,
             })
             .reduce(f64::min)
-    }
-
-    /// Every text drawn, in drawing order.
-    pub(crate) fn texts(&self) -> Vec<&str> {
-        self.shapes
-            .iter()
-            .filter_map(|s| match s {
-                Shape::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The scene as PNG bytes (8-bit RGB).
