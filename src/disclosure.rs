@@ -1,7 +1,7 @@
 //! Counts of people, typed: what `--public` disclosure control acts on (SPEC.md "Output").
 //!
 //! A count of people or of attendance rows (one row is one person at one meeting) is
-//! serialised through [`people`] (or [`people_opt`], or held as a [`PeopleCount`]). Normally
+//! serialised through [`people`] (or `people_opt`, or held as a [`PeopleCount`]). Normally
 //! it is a plain number. When findings are serialised for publishing ([`to_public_value`]),
 //! every such count is first written as a one-key object `{"$people": n}` and then replaced
 //! by its disclosed value: `null` with a sibling `KEY_suppressed: "fewer than 8"` below 8,

@@ -148,7 +148,7 @@ pub enum Error {
     #[error("{0}")]
     Input(Box<Problem>),
     /// Strict mode found invalid rows. `problems` holds the first
-    /// [`MAX_LISTED_PROBLEMS`]; `total` counts all of them.
+    /// `MAX_LISTED_PROBLEMS`; `total` counts all of them.
     #[error("{}", invalid_summary(.problems, *.total))]
     Invalid {
         /// The first problems, in file then line order.

@@ -4,7 +4,7 @@
 //!
 //! **A folder is filled beside `OUT`, then swapped in.** [`Staging::new`] checks the
 //! destination *before any work is done* and creates a fresh, uniquely named folder
-//! `.NAME.fundflow-tmp-PID-NONCE` beside `OUT`; the caller fills it; [`Staging::commit`]
+//! `.NAME.fundflow-tmp-PID-NONCE` beside `OUT`; the caller fills it; `Staging::commit`
 //! writes the manifest and puts the folder in place of `OUT` (on Linux with one atomic
 //! `renameat2(RENAME_EXCHANGE)`, so `OUT` is never missing, even for a moment); the previous
 //! `OUT` is then deleted. A failed run removes its staging folder (on drop) and keeps the
@@ -16,7 +16,7 @@
 //! - `OUT` that equals, contains or is inside an input of the run (the dataset, the grants
 //!   file, the config file), compared as canonical paths (for an `OUT` that does not exist
 //!   yet, its nearest existing ancestor is canonicalised);
-//! - a non-empty `OUT` without a [`MANIFEST`] (a user's folder, or one written by a version
+//! - a non-empty `OUT` without a `MANIFEST` (a user's folder, or one written by a version
 //!   before manifests), one written by another command, or one holding anything its
 //!   manifest does not list (a `thesis.docx`, a `data/` folder).
 //!
@@ -35,7 +35,7 @@
 //! is swept by a later run into the same place, only when it is provably ours: our naming
 //! pattern, our marker or manifest inside, and its process no longer running.
 //!
-//! **Limits.** Staging names keep at most [`NAME_BYTES`] bytes of `OUT`'s name, so they stay
+//! **Limits.** Staging names keep at most `NAME_BYTES` bytes of `OUT`'s name, so they stay
 //! within the usual 255-byte file-name limit for any legal `OUT`.
 
 use crate::error::Error;
@@ -164,7 +164,7 @@ pub(crate) fn write_folder(
 }
 
 /// A staging folder beside `OUT`, created once the destination has been checked. Dropped
-/// without [`commit`](Staging::commit), it is removed.
+/// without `commit`, it is removed.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,

@@ -5,13 +5,13 @@
 //! renderer (tables, charts, the report, the graph exports, the command line) can use it
 //! without reaching up or sideways.
 //!
-//! - [`csv_cell`]: a spreadsheet must not read a name as a formula (CSV injection).
-//! - [`xml_text`]: an SVG must stay well-formed XML 1.0 whatever a name holds.
-//! - [`terminal_text`]: a name printed on a terminal must not move the cursor, change the
+//! - `csv_cell`: a spreadsheet must not read a name as a formula (CSV injection).
+//! - `xml_text`: an SVG must stay well-formed XML 1.0 whatever a name holds.
+//! - `terminal_text`: a name printed on a terminal must not move the cursor, change the
 //!   title or plant a hyperlink (ESC and OSC sequences).
-//! - [`money`], [`percent`], [`thousands`], [`possessive`], [`count_of`]: figures and names
+//! - `money`, `percent`, `thousands`, `possessive`, `count_of`: figures and names
 //!   as a board paper writes them (re-exported by `flags`, whose messages use them).
-//! - [`sector_name`], [`sector_phrase`]: a sector in words; [`colour`], [`sector_colour`]:
+//! - `sector_name`, `sector_phrase`: a sector in words; `colour`, `sector_colour`:
 //!   the one palette, shared by the charts and the graph exports.
 
 use crate::model::Sector;
@@ -114,7 +114,7 @@ pub(crate) fn terminal_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// [`terminal_text`] for a report of several lines: each line's control characters are
+/// `terminal_text` for a report of several lines: each line's control characters are
 /// escaped, the line feeds between them kept. O(length).
 pub fn terminal_lines(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\n') {

@@ -12,8 +12,8 @@
 //! (a year with nothing in it is listed, with its reasons, rather than skipped). They do not
 //! depend on `--from`/`--to`/`--fy`: the trend is the whole history. A figure built on too
 //! little data is `None` with a reason in `notes`: concentration and the VCSE share need at
-//! least [`MIN_GRANTS`] grants awarded in the year, the ending share at least [`MIN_GRANTS`]
-//! running grants, and a partnership's shares and rates at least [`MIN_MEETINGS`] meetings.
+//! least `MIN_GRANTS` grants awarded in the year, the ending share at least `MIN_GRANTS`
+//! running grants, and a partnership's shares and rates at least `MIN_MEETINGS` meetings.
 
 use crate::config::Parameters;
 use crate::measures::concentration;

@@ -262,7 +262,7 @@ pub const EXPLANATIONS: [Explanation; 12] = [
 ];
 
 /// The explanation of a code named in text, matched case-insensitively
-/// ([`Code::parse`]).
+/// (`Code::parse`).
 pub fn explain(code: &str) -> Option<&'static Explanation> {
     Code::parse(code).map(explanation)
 }

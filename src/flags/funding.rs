@@ -13,7 +13,11 @@ use crate::measures::dependency::{DependencyBasis, RecipientFigures};
 use crate::model::Dataset;
 
 /// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
-pub(crate) fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parameters) -> Vec<Flag> {
+pub(crate) fn concentration_flags(
+    data: &Dataset,
+    c: &ConcentrationFindings,
+    p: &Parameters,
+) -> Vec<Flag> {
     c.funders
         .iter()
         .filter(|f| f.figures.recipients >= p.concentration_min_recipients)

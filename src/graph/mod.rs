@@ -42,7 +42,7 @@
 //! (SPEC.md "Regranting / pass-through": pass_through = given ÷ received in the window, `None`
 //! when nothing was received), [`MoneyGraph::all_awards`] and
 //! [`MoneyGraph::money_from_original_funders`] (totals never double-count regranted money, so
-//! both are reported), and [`MoneyGraph::clusters`] (connected components of the grant network,
+//! both are reported), and `MoneyGraph::clusters` (connected components of the grant network,
 //! ignoring direction). [`MoneyGraph::new_money`] is a tighter reading of the same rule:
 //! each intermediary's giving beyond what it received counts as new money.
 //!

@@ -5,7 +5,7 @@
 //! meetings (which refer to partnerships), attendance (to meetings), payments (to meetings) —
 //! and every row is either used or rejected with a reason. In strict mode (the default) any
 //! rejected row fails the load with [`Error::Invalid`]; with `skip_invalid` rejected rows are
-//! counted per file and reason in [`DataQuality`]. Rows with an odd optional field are used
+//! counted per file and reason in `DataQuality`. Rows with an odd optional field are used
 //! and counted as warnings.
 
 mod attendance;

@@ -266,7 +266,7 @@ impl<'a> Table<'a> {
 
     /// Calls `f` for every record in order with its place and either its cells or the
     /// problem that makes the whole record unreadable (wrong number of fields, a field over
-    /// [`MAX_FIELD_BYTES`]). Stops at the first `Err` that `f` returns.
+    /// `MAX_FIELD_BYTES`). Stops at the first `Err` that `f` returns.
     pub fn for_each<E>(
         &self,
         mut f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,

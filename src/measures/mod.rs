@@ -63,7 +63,7 @@ impl Window {
 
 /// What every measure reads: the data, the point in time, the window, and what is derived
 /// once per grant (its period, its funder, recipient and area as numbers), index-aligned with `data.grants` and
-/// shared between contexts of the same dataset ([`Context::at`]).
+/// shared between contexts of the same dataset (`Context::at`).
 #[derive(Debug, Clone)]
 pub struct Context<'d> {
     /// The dataset.

@@ -136,7 +136,10 @@ impl<'d> PaymentIndex<'d> {
     /// Indexes some of the payments (payment known), borrowed as they are. With `periods`
     /// false a standing payment's period is left out, so that only payments naming a meeting
     /// cover a row. O(p).
-    pub(crate) fn of(payments: impl IntoIterator<Item = &'d Payment>, periods: bool) -> PaymentIndex<'d> {
+    pub(crate) fn of(
+        payments: impl IntoIterator<Item = &'d Payment>,
+        periods: bool,
+    ) -> PaymentIndex<'d> {
         let mut index = PaymentIndex {
             known: true,
             ..PaymentIndex::default()
@@ -393,7 +396,11 @@ fn add_known<T: std::ops::AddAssign>(acc: &mut Option<T>, x: Option<T>) {
 /// Participation figures over a partnership's seats (its attendance rows in the window).
 /// `payments_known` is false without payments.csv: the VCSE unpaid figures are then `None`
 /// even when there are no VCSE hours to be unpaid. O(seats).
-pub(crate) fn participation(seats: &[Seat], payments_known: bool, params: &Parameters) -> Participation {
+pub(crate) fn participation(
+    seats: &[Seat],
+    payments_known: bool,
+    params: &Parameters,
+) -> Participation {
     let fresh = || SideParticipation {
         resourced_rows: Some(0),
         unpaid_rows: Some(0),

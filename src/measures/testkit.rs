@@ -149,7 +149,13 @@ impl Builder {
 
     /// Adds a grant of whole pounds from `funder` to an organisation, or to a person when
     /// `recipient` is `person:N`; no period, no programme.
-    pub(crate) fn grant(mut self, funder: &str, recipient: &str, pounds: i64, award: &str) -> Builder {
+    pub(crate) fn grant(
+        mut self,
+        funder: &str,
+        recipient: &str,
+        pounds: i64,
+        award: &str,
+    ) -> Builder {
         let n = self.data.grants.len();
         self.data.grants.push(plain_grant(
             format!("G{}", n + self.first_grant),
@@ -199,7 +205,12 @@ impl Builder {
     }
 
     /// Adds a partnership named "PID Partnership".
-    pub(crate) fn partnership(mut self, pid: &str, fundholder: &str, programme: Option<&str>) -> Builder {
+    pub(crate) fn partnership(
+        mut self,
+        pid: &str,
+        fundholder: &str,
+        programme: Option<&str>,
+    ) -> Builder {
         self.data.partnerships.push(Partnership {
             id: pid.into(),
             name: format!("{pid} Partnership"),
@@ -348,7 +359,11 @@ impl Builder {
     }
 
     /// Every partnership's figures.
-    pub(crate) fn figures_with(&self, window: Window, params: &Parameters) -> Vec<PartnershipFigures> {
+    pub(crate) fn figures_with(
+        &self,
+        window: Window,
+        params: &Parameters,
+    ) -> Vec<PartnershipFigures> {
         let ctx = Context::new(&self.data, None, window);
         partnership_figures(&ctx, params)
     }

@@ -28,7 +28,11 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 }
 
 /// [`write_outputs`] with options.
-pub(crate) fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
+pub(crate) fn write_outputs_with(
+    f: &Findings,
+    out: &Path,
+    opts: &OutputOptions,
+) -> Result<(), Error> {
     write_outputs_into(f, Staging::new(out, "analyse", &[])?, opts)
 }
 

@@ -356,7 +356,10 @@ pub(crate) const LABEL_LINE: i32 = 44;
 /// The width of a bar-label column: `asked` (0: the longest label, up to 38% of the
 /// canvas), widened up to half the canvas until every label fits on two lines
 /// ([`two_line_width`]). Other charts with a column of names use it too.
-pub(crate) fn bar_label_width<'a>(labels: impl Iterator<Item = &'a str> + Clone, asked: i32) -> i32 {
+pub(crate) fn bar_label_width<'a>(
+    labels: impl Iterator<Item = &'a str> + Clone,
+    asked: i32,
+) -> i32 {
     let longest = labels
         .clone()
         .map(|l| text_width(l, LABEL, false))

@@ -1,18 +1,18 @@
 //! Board-ready charts (PNG and SVG), every one drawn from [`Findings`] alone: a chart never
 //! recomputes a measure from the dataset, so a bar in a chart is a number in findings.json.
 //!
-//! Each chart is laid out once as a [`Scene`] and drawn with plotters onto both backends,
+//! Each chart is laid out once as a `Scene` and drawn with plotters onto both backends,
 //! with the bundled DejaVu Sans font, so output is byte-identical on any machine. Each has a
 //! title that states the finding, a subtitle saying what is measured and how, axis labels
 //! with units, £ written as £1.2m / £35k, and the Okabe–Ito sector colours of
-//! [`crate::graph::colour`] (the one palette definition, shared with the graph exports).
+//! `crate::graph::colour` (the one palette definition, shared with the graph exports).
 //! Beside each chart, its data as CSV so an analyst can redraw it.
 //!
-//! Bounded cost at national scale: bar charts show the top [`TOP_N`] and one "others" bar,
+//! Bounded cost at national scale: bar charts show the top `TOP_N` and one "others" bar,
 //! the Lorenz curve is sampled at no more than `lorenz::MAX_POINTS` points, the flow chart
 //! names at most `views::MAX_INTERMEDIARIES` intermediaries, and partnership charts show at
 //! most `partnership::MAX_PARTNERSHIPS` partnerships and `partnership::MAX_MEMBERS`
-//! members each; the lens charts show at most [`TOP_N`] funders and 12 partnerships, the
+//! members each; the lens charts show at most `TOP_N` funders and 12 partnerships, the
 //! trend chart at most 6 partnership panels. A chart with nothing to show is skipped with a
 //! reason (for the report), never drawn as an empty frame.
 
