@@ -47,6 +47,8 @@ works the list out again from scratch (useful when users of the library stopped 
 something). `--no-check` only applies the list (no cargo), `--dry-run` writes nothing and
 prints what it would narrow.
 
+It ends with `cargo fmt` (a longer marker can push a line past the width).
+
 What it does not do: dead code that narrowing reveals (`never used` warnings) and rustdoc
 links from public docs to now crate-private items (private_intra_doc_links) need a
 person's decision; the script lists them at the end. It does not touch src/lib.rs, so a
@@ -205,8 +207,6 @@ def strip_generics(toks: list[Tok]) -> list[Tok]:
 
 def block_name(header: list[Tok]) -> str:
     """A name for the `{`/`(` block whose header (tokens since the last `;`, `{`, `}`) is given."""
-    ids = [t.text for t in header if t.kind == "id"]
-    texts = [t.text for t in header]
     # drop attributes
     clean: list[Tok] = []
     i = 0
@@ -610,6 +610,12 @@ def rendered(d: dict) -> str:
     return d.get("rendered") or f"error[{d.get('code')}]: {d.get('message')}"
 
 
+def fmt() -> int:
+    """`pub(crate)` lengthens lines: rustfmt wraps them again."""
+    print("$ cargo fmt", flush=True)
+    return subprocess.run(["cargo", "fmt"], cwd=ROOT).returncode
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -641,12 +647,9 @@ def main() -> int:
             if want_pub and v.crate:
                 edits.setdefault(rel, []).append((v, "pub"))
                 widened += 1
-            elif not want_pub and not v.crate and (not args.fresh or True):
+            elif not want_pub and not v.crate:
                 edits.setdefault(rel, []).append((v, "pub(crate)"))
                 narrowed += 1
-    if args.fresh:
-        # entries forgotten by --fresh are narrowed like new items
-        pass
     print(f"narrowing {narrowed} markers, widening {widened} listed ones")
     if args.dry_run:
         for rel, changes in sorted(edits.items()):
@@ -656,7 +659,7 @@ def main() -> int:
     set_markers(edits)
     if args.no_check:
         save_kept(kept)
-        return 0
+        return fmt()
 
     # 2-3. restore what the compiler asks for, until it compiles
     doc_phase = False
@@ -707,7 +710,7 @@ def main() -> int:
     save_kept(kept)
 
     # what needs a person: dead code, rustdoc links, empty modules in lib.rs
-    dead = [d for d in leftover if d.get("code") and d["code"].get("code") == "dead_code"]
+    dead = [d for d in leftover if d.get("code") and d["code"].get("code") in ("dead_code", "unused_imports")]
     seen = set()
     for d in dead:
         s = next((s for s in d.get("spans", []) if s.get("is_primary")), None)
@@ -725,6 +728,8 @@ def main() -> int:
     for m in re.finditer(r"^pub mod (\w+);", lib, re.M):
         if m.group(1) not in public_mods:
             print(f"src/lib.rs: module `{m.group(1)}` has no public item left; make it private")
+    if fmt():
+        return 1
     total = sum(len(vs) for vs in items.values())
     pub = sum(1 for vs in items.values() for v in vs if not v.crate)
     print(f"done: {pub} `pub` markers kept of {total}; kept list has {len(kept)} entries ({KEPT.relative_to(ROOT)})")
