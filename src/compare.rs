@@ -17,12 +17,12 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Bumped when the shape of `compare.json` changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// How a figure is measured, and so how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Unit {
+pub(crate) enum Unit {
     /// Pounds: £1.2m.
     Money,
     /// A share 0–1: 48%; changes in percentage points.
@@ -37,7 +37,7 @@ pub enum Unit {
 
 impl Unit {
     /// A value as a board paper writes it.
-    pub fn format(self, v: f64) -> String {
+    pub(crate) fn format(self, v: f64) -> String {
         match self {
             Unit::Money => money(v),
             Unit::Share => percent(v),
@@ -47,7 +47,7 @@ impl Unit {
     }
 
     /// A change as a board paper writes it: +£0.3m, +7 points, −12.
-    pub fn format_change(self, d: f64) -> String {
+    pub(crate) fn format_change(self, d: f64) -> String {
         let a = d.abs();
         let body = match self {
             Unit::Money => money(a),
@@ -74,44 +74,44 @@ impl Unit {
 
 /// One side of the comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     /// `2022-23`, or the dataset as given.
-    pub label: String,
+    pub(crate) label: String,
     /// Its as_of.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Its window.
-    pub window: Window,
+    pub(crate) window: Window,
 }
 
 /// One headline figure on both sides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FigureChange {
+pub(crate) struct FigureChange {
     /// A stable key, e.g. `vcse_share` or `host_share`.
-    pub figure: String,
+    pub(crate) figure: String,
     /// The partnership it is about, if any.
-    pub partnership: Option<String>,
+    pub(crate) partnership: Option<String>,
     /// In words, e.g. "VCSE share of funding".
-    pub label: String,
+    pub(crate) label: String,
     /// How it is measured.
-    pub unit: Unit,
+    pub(crate) unit: Unit,
     /// The base side's value.
-    pub base: Option<f64>,
+    pub(crate) base: Option<f64>,
     /// The other side's value.
-    pub to: Option<f64>,
+    pub(crate) to: Option<f64>,
     /// to − base, when both are known.
-    pub change: Option<f64>,
+    pub(crate) change: Option<f64>,
     /// Whether the figure moved as a reader sees it: false when both sides show the same
     /// displayed value (17.6% and 18.4% both show as 18%), true otherwise — also when a side
     /// has no figure, which is news in itself.
-    pub moved: bool,
+    pub(crate) moved: bool,
     /// The change in a sentence.
-    pub words: String,
+    pub(crate) words: String,
 }
 
 /// How a flag differs between the sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FlagChangeKind {
+pub(crate) enum FlagChangeKind {
     /// Raised on the new side only.
     Appeared,
     /// Raised on the base side only.
@@ -122,34 +122,34 @@ pub enum FlagChangeKind {
 
 /// A flag that appeared, cleared or changed severity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FlagChange {
+pub(crate) struct FlagChange {
     /// What happened.
-    pub change: FlagChangeKind,
+    pub(crate) change: FlagChangeKind,
     /// The flag's code.
-    pub code: Code,
+    pub(crate) code: Code,
     /// Its subject.
-    pub subject: Option<String>,
+    pub(crate) subject: Option<String>,
     /// Its partnership.
-    pub partnership: Option<String>,
+    pub(crate) partnership: Option<String>,
     /// Its group.
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
     /// Severity on the base side (`None`: not raised).
-    pub base_severity: Option<Severity>,
+    pub(crate) base_severity: Option<Severity>,
     /// Severity on the other side.
-    pub to_severity: Option<Severity>,
+    pub(crate) to_severity: Option<Severity>,
     /// The message of the newer flag (the base's when it cleared).
-    pub message: String,
+    pub(crate) message: String,
     /// For a cleared flag: why it is not raised on the other side.
-    pub cleared_because: Option<ClearedBecause>,
+    pub(crate) cleared_because: Option<ClearedBecause>,
     /// For a cleared flag: the reason in words, with the figure now when there is one.
-    pub why: Option<String>,
+    pub(crate) why: Option<String>,
 }
 
 /// Why a flag raised on the base side is not raised on the other (issue 18: "the
 /// partnership just received no programme money" is not the same as "retention fell").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ClearedBecause {
+pub(crate) enum ClearedBecause {
     /// The figure is measured on the other side and is below the flag's threshold: a real
     /// change.
     BelowThreshold,
@@ -164,36 +164,36 @@ pub enum ClearedBecause {
 
 /// An organisation found on one side only.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct OrgRef {
+pub(crate) struct OrgRef {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// The whole comparison (`compare.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// Shape version of this file.
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// The earlier side.
-    pub base: Side,
+    pub(crate) base: Side,
     /// The later side.
-    pub to: Side,
+    pub(crate) to: Side,
     /// Every headline figure.
-    pub figures: Vec<FigureChange>,
+    pub(crate) figures: Vec<FigureChange>,
     /// Flags that appeared, cleared or changed severity.
-    pub flags: Vec<FlagChange>,
+    pub(crate) flags: Vec<FlagChange>,
     /// Funders and recipients on the base side only.
-    pub only_in_base: Vec<OrgRef>,
+    pub(crate) only_in_base: Vec<OrgRef>,
     /// Funders and recipients on the other side only.
-    pub only_in_to: Vec<OrgRef>,
+    pub(crate) only_in_to: Vec<OrgRef>,
 }
 
 impl Comparison {
     /// The sentences of the figures that moved ([`FigureChange::moved`]), in order: the
     /// "What changed" list of the terminal summary and of compare.html.
-    pub fn moved_words(&self) -> Vec<&str> {
+    pub(crate) fn moved_words(&self) -> Vec<&str> {
         self.figures
             .iter()
             .filter(|f| f.moved)

@@ -14,11 +14,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// (representation ratio) the comparison is reversed by the rule that uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Bands {
+pub(crate) struct Bands {
     /// Medium severity from this value.
-    pub medium: f64,
+    pub(crate) medium: f64,
     /// High severity from this value.
-    pub high: f64,
+    pub(crate) high: f64,
 }
 
 /// Every parameter the analysis uses; serialised into `findings.json` so a figure can be
@@ -32,58 +32,58 @@ pub struct Parameters {
     #[serde(skip_deserializing)]
     pub config_file: String,
     /// £ per hour to value unpaid VCSE time (an assumption; METHOD.md gives its source).
-    pub hourly_rate: f64,
+    pub(crate) hourly_rate: f64,
     /// Statutory attendees attend in salaried time, so their rows are resourced.
-    pub statutory_time_is_paid: bool,
+    pub(crate) statutory_time_is_paid: bool,
     /// CONCENTRATION: top5_share bands.
-    pub concentration: Bands,
+    pub(crate) concentration: Bands,
     /// CONCENTRATION applies to funders with at least this many recipients.
-    pub concentration_min_recipients: usize,
+    pub(crate) concentration_min_recipients: usize,
     /// FUNDER-DOMINANCE: the largest funder's share of VCSE-side money.
-    pub dominance: Bands,
+    pub(crate) dominance: Bands,
     /// FUNDER-DOMINANCE applies when at least this many funders gave to the VCSE side.
-    pub dominance_min_funders: usize,
+    pub(crate) dominance_min_funders: usize,
     /// DEPENDENCY bands.
-    pub dependency: Bands,
+    pub(crate) dependency: Bands,
     /// DEPENDENCY on the recorded basis needs at least this many funders with active grants.
-    pub dependency_min_funders: usize,
+    pub(crate) dependency_min_funders: usize,
     /// FUNDING-CLIFF: ending_12m_share bands.
-    pub cliff: Bands,
+    pub(crate) cliff: Bands,
     /// FUNDING-CLIFF needs at least this many active grants, or ...
-    pub cliff_min_active_grants: usize,
+    pub(crate) cliff_min_active_grants: usize,
     /// ... income known and the ending annual value at least this share of it.
-    pub cliff_min_income_share: f64,
+    pub(crate) cliff_min_income_share: f64,
     /// FUNDING-CLIFF also needs the annual value ending to reach this floor, pounds
     /// (SPEC.md's `cliff_min_annual`; METHOD.md gives the default's reason).
-    pub cliff_min_annual: f64,
+    pub(crate) cliff_min_annual: f64,
     /// RETENTION: retained_share bands.
-    pub retention: Bands,
+    pub(crate) retention: Bands,
     /// DEFAULT-HOST: host_share bands.
-    pub default_host: Bands,
+    pub(crate) default_host: Bands,
     /// DEFAULT-HOST/CHAIR medium also needs share ≥ this multiple of the fair share.
-    pub default_fair_share_multiple: f64,
+    pub(crate) default_fair_share_multiple: f64,
     /// DEFAULT-HOST/CHAIR need at least this many meetings with a host (chair).
-    pub default_min_meetings: usize,
+    pub(crate) default_min_meetings: usize,
     /// DEFAULT-CHAIR: chair_share bands.
-    pub default_chair: Bands,
+    pub(crate) default_chair: Bands,
     /// UNPAID-PARTICIPATION: vcse_unpaid_share bands.
-    pub unpaid: Bands,
+    pub(crate) unpaid: Bands,
     /// PARTICIPATION-GAP: statutory rate − VCSE rate bands.
-    pub participation_gap: Bands,
+    pub(crate) participation_gap: Bands,
     /// PARTICIPATION-GAP needs at least this many rows on each side.
-    pub participation_gap_min_rows: usize,
+    pub(crate) participation_gap_min_rows: usize,
     /// SHORT-TERM-FUNDING: short_term_share of money to VCSE (medium only).
-    pub short_term: f64,
+    pub(crate) short_term: f64,
     /// SHORT-TERM-FUNDING needs at least this many grants to VCSE.
-    pub short_term_min_grants: usize,
+    pub(crate) short_term_min_grants: usize,
     /// USUAL-SUSPECTS: top5_seat_share bands.
-    pub usual_suspects: Bands,
+    pub(crate) usual_suspects: Bands,
     /// USUAL-SUSPECTS needs at least this many VCSE-side organisations with seats.
-    pub usual_suspects_min_orgs: usize,
+    pub(crate) usual_suspects_min_orgs: usize,
     /// UNDER-FUNDED-GROUP: representation_ratio bands (at or below).
-    pub under_funded: Bands,
+    pub(crate) under_funded: Bands,
     /// UNDER-FUNDED-GROUP needs at least this many tagged organisations.
-    pub under_funded_min_orgs: usize,
+    pub(crate) under_funded_min_orgs: usize,
 }
 
 impl Default for Parameters {
@@ -310,49 +310,49 @@ impl Config {
 #[serde(deny_unknown_fields)]
 pub struct OrganisationsMapping {
     /// Column holding the identifier [default: `Identifier`].
-    pub identifier: Option<String>,
+    pub(crate) identifier: Option<String>,
     /// Prepended to identifiers that do not already start with it: `GB-CHC-` turns the
     /// register's `1234567` into the 360Giving org-id `GB-CHC-1234567`.
-    pub identifier_prefix: Option<String>,
+    pub(crate) identifier_prefix: Option<String>,
     /// Column holding the name [default: `Name`].
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Column holding the sector (statutory, vcse, private, individual, unknown)
     /// [default: `Sector`].
-    pub sector: Option<String>,
+    pub(crate) sector: Option<String>,
     /// Sector of a row whose sector column is absent or empty ("vcse" for a charity
     /// register); decided by rule 1 like a `Sector` value.
     #[serde(default, deserialize_with = "sector_name")]
-    pub default_sector: Option<Sector>,
+    pub(crate) default_sector: Option<Sector>,
     /// Column holding the organisation type [default: `Type`].
     #[serde(rename = "type")]
-    pub org_type: Option<String>,
+    pub(crate) org_type: Option<String>,
     /// Column holding the latest annual income [default: `Annual Income`].
-    pub income: Option<String>,
+    pub(crate) income: Option<String>,
     /// Column holding the area [default: `Area`].
-    pub area: Option<String>,
+    pub(crate) area: Option<String>,
     /// Column holding the `Led By` tags [default: `Led By`].
-    pub led_by: Option<String>,
+    pub(crate) led_by: Option<String>,
     /// Column holding `Same As`, the identifier this organisation is merged into
     /// [default: `Same As`].
-    pub same_as: Option<String>,
+    pub(crate) same_as: Option<String>,
     /// Keep only rows whose identifier another file mentions (grants, partnerships,
     /// meetings, attendance, payments); the rest are counted as `not-mentioned` and left
     /// out, so a register of 170,000 charities does not become 170,000 organisations of the
     /// dataset [default: true].
     #[serde(default = "yes")]
-    pub only_mentioned: bool,
+    pub(crate) only_mentioned: bool,
     /// Column that is non-empty and not `0` on a linked charity (the register's
     /// `linked_charity_number`): such rows share their main charity's number and are left
     /// out (`linked-charity`), since a 360Giving org-id names the main charity.
-    pub linked: Option<String>,
+    pub(crate) linked: Option<String>,
     /// Column saying a charity was removed from the register: a row counts as removed when
     /// it holds anything but `Registered` (so `date_of_removal` or
     /// `charity_registration_status` both work). Removed charities are kept and counted as
     /// a warning (`removed-charity`), unless `skip_removed`.
-    pub removed: Option<String>,
+    pub(crate) removed: Option<String>,
     /// Leave removed charities out (counted as `removed-charity`) [default: false].
     #[serde(default)]
-    pub skip_removed: bool,
+    pub(crate) skip_removed: bool,
 }
 
 impl Default for OrganisationsMapping {
@@ -410,7 +410,7 @@ impl OrganisationsMapping {
     /// The identifier as it reaches [`crate::model::OrgId`]: trimmed, with the prefix
     /// prepended unless already there (compared case-insensitively, as identifiers are).
     /// `None` for an empty cell.
-    pub fn identifier_of(&self, raw: &str) -> Option<crate::model::OrgId> {
+    pub(crate) fn identifier_of(&self, raw: &str) -> Option<crate::model::OrgId> {
         let raw = raw.trim();
         if raw.is_empty() {
             return None;

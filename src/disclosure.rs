@@ -1,7 +1,7 @@
 //! Counts of people, typed: what `--public` disclosure control acts on (SPEC.md "Output").
 //!
 //! A count of people or of attendance rows (one row is one person at one meeting) is
-//! serialised through [`people`] (or [`people_opt`], or held as a [`PeopleCount`]). Normally
+//! serialised through [`people`] (or `people_opt`, or held as a [`PeopleCount`]). Normally
 //! it is a plain number. When findings are serialised for publishing ([`to_public_value`]),
 //! every such count is first written as a one-key object `{"$people": n}` and then replaced
 //! by its disclosed value: `null` with a sibling `KEY_suppressed: "fewer than 8"` below 8,
@@ -25,18 +25,18 @@ use std::collections::BTreeSet;
 
 // The rule (`--public`, SPEC.md "Output").
 /// Counts below this are suppressed.
-pub const THRESHOLD: u64 = 8;
+pub(crate) const THRESHOLD: u64 = 8;
 /// Other counts are rounded to a multiple of this.
-pub const ROUND_TO: u64 = 5;
+pub(crate) const ROUND_TO: u64 = 5;
 /// What replaces a suppressed count, in words.
-pub const MARKER: &str = "fewer than 8";
+pub(crate) const MARKER: &str = "fewer than 8";
 
 /// The rule, in words, as `findings.json` and the graph's JSON state it.
-pub const RULE: &str = "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; a share or rate of such counts is suppressed with them, and otherwise computed from the rounded counts; money is not suppressed";
+pub(crate) const RULE: &str = "counts of people or attendance rows below 8 are null with a \"_suppressed\" marker; other such counts are rounded to the nearest 5; a share or rate of such counts is suppressed with them, and otherwise computed from the rounded counts; money is not suppressed";
 
 /// One count under the rule: `None` below [`THRESHOLD`], else rounded to the nearest
 /// [`ROUND_TO`], halves up.
-pub fn disclose(count: u64) -> Option<u64> {
+pub(crate) fn disclose(count: u64) -> Option<u64> {
     (count >= THRESHOLD).then(|| (count + ROUND_TO / 2) / ROUND_TO * ROUND_TO)
 }
 
@@ -49,7 +49,7 @@ pub fn disclose(count: u64) -> Option<u64> {
 ///
 /// 5 of 6 → `None` (both below 8); 5 of 20 → `None` (the 5); 9 of 12 → 10 ÷ 10 = 1.0;
 /// 30 of 42 → 30 ÷ 40 = 0.75.
-pub fn disclose_rate(numerator: usize, denominator: usize) -> Option<f64> {
+pub(crate) fn disclose_rate(numerator: usize, denominator: usize) -> Option<f64> {
     let n = disclose(numerator as u64)?;
     let d = disclose(denominator as u64)?;
     // d ≥ 10 (a count of at least 8, rounded); n ≤ d because rounding keeps order.
@@ -59,7 +59,7 @@ pub fn disclose_rate(numerator: usize, denominator: usize) -> Option<f64> {
 /// The numerator behind an exact `rate` of `denominator` (rate × denominator, rounded): exact
 /// while counts stay far below 2⁵², as every count of rows does. For figures whose
 /// numerator is not kept beside them.
-pub fn numerator_of(rate: f64, denominator: usize) -> usize {
+pub(crate) fn numerator_of(rate: f64, denominator: usize) -> usize {
     let n = (rate * denominator as f64).round();
     if n.is_finite() && n >= 0.0 {
         n as usize
@@ -72,7 +72,7 @@ pub fn numerator_of(rate: f64, denominator: usize) -> usize {
 /// findings.json (`/partnerships/0/seat_share`); those under `prefix` (the pointer of `v`
 /// itself, `""` for the whole document) become null with a `KEY_suppressed` marker beside
 /// them, like a suppressed count. O(marks under prefix × depth).
-pub fn mark(v: &mut Value, prefix: &str, suppressed: &BTreeSet<String>) {
+pub(crate) fn mark(v: &mut Value, prefix: &str, suppressed: &BTreeSet<String>) {
     for pointer in suppressed
         .range::<str, _>((
             std::ops::Bound::Included(prefix),
@@ -100,7 +100,7 @@ pub fn mark(v: &mut Value, prefix: &str, suppressed: &BTreeSet<String>) {
 /// file, line, column and reason. An example is `file:line:column: "value": why` (the value
 /// escaped as Rust's debug form, so a `"` inside it is `\"`). Anything that does not parse
 /// is withheld whole: when in doubt, leave it out.
-pub fn without_value(example: &str) -> String {
+pub(crate) fn without_value(example: &str) -> String {
     let Some((place, rest)) = example.split_once(": \"") else {
         // No quoted value: `file:line:column: why`.
         return example.to_owned();
@@ -153,7 +153,7 @@ pub fn people<S: Serializer>(n: &usize, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// [`people`] for an optional count (`None` stays `null`).
-pub fn people_opt<S: Serializer>(n: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn people_opt<S: Serializer>(n: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
     match n {
         Some(n) => people(n, s),
         None => s.serialize_none(),
@@ -161,7 +161,7 @@ pub fn people_opt<S: Serializer>(n: &Option<usize>, s: S) -> Result<S::Ok, S::Er
 }
 
 /// [`people`] for an optional `u64` count (the graph's edge figures).
-pub fn people_opt_u64<S: Serializer>(n: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn people_opt_u64<S: Serializer>(n: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
     match n {
         Some(n) => people(&usize::try_from(*n).unwrap_or(usize::MAX), s),
         None => s.serialize_none(),
@@ -173,11 +173,11 @@ pub fn people_opt_u64<S: Serializer>(n: &Option<u64>, s: S) -> Result<S::Ok, S::
 /// grants to organisations otherwise. Disclosed as a [`PeopleCount`] in the first case, a
 /// plain number in the second.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Count {
+pub(crate) struct Count {
     /// The count.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Whether it counts people (or grants to people).
-    pub people: bool,
+    pub(crate) people: bool,
 }
 
 impl Serialize for Count {

@@ -37,14 +37,14 @@ impl fmt::Display for Place {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// Stable, kebab-case identifier such as `amount-negative`.
-    pub code: &'static str,
+    pub(crate) code: &'static str,
     /// Plain-English explanation, without the location.
     pub message: String,
 }
 
 impl Reason {
     /// A reason with a code and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
         Reason {
             code,
             message: message.into(),
@@ -56,20 +56,20 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// The file as the user named it (or `example/NAME` for the built-in example).
-    pub file: String,
+    pub(crate) file: String,
     /// The record, when the problem belongs to one.
-    pub place: Option<Place>,
+    pub(crate) place: Option<Place>,
     /// The column as written in the file's header (or the JSON field).
-    pub column: Option<String>,
+    pub(crate) column: Option<String>,
     /// The offending value, shortened for display.
-    pub value: Option<String>,
+    pub(crate) value: Option<String>,
     /// What is wrong.
-    pub reason: Reason,
+    pub(crate) reason: Reason,
 }
 
 impl Problem {
     /// A problem with a whole file.
-    pub fn file(file: &str, reason: Reason) -> Self {
+    pub(crate) fn file(file: &str, reason: Reason) -> Self {
         Problem {
             file: file.to_owned(),
             place: None,
@@ -80,7 +80,7 @@ impl Problem {
     }
 
     /// A problem at a place in a file.
-    pub fn at(file: &str, place: Place, reason: Reason) -> Self {
+    pub(crate) fn at(file: &str, place: Place, reason: Reason) -> Self {
         Problem {
             place: Some(place),
             ..Problem::file(file, reason)
@@ -88,13 +88,13 @@ impl Problem {
     }
 
     /// Adds the column.
-    pub fn column(mut self, column: &str) -> Self {
+    pub(crate) fn column(mut self, column: &str) -> Self {
         self.column = Some(column.to_owned());
         self
     }
 
     /// Adds the value, shortened to a readable length.
-    pub fn value(mut self, value: &str) -> Self {
+    pub(crate) fn value(mut self, value: &str) -> Self {
         self.value = Some(shorten(value));
         self
     }
@@ -138,7 +138,7 @@ impl fmt::Display for Problem {
 }
 
 /// How many problems a strict run lists before it only counts the rest.
-pub const MAX_LISTED_PROBLEMS: usize = 50;
+pub(crate) const MAX_LISTED_PROBLEMS: usize = 50;
 
 /// What the library returns when it cannot do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -148,7 +148,7 @@ pub enum Error {
     #[error("{0}")]
     Input(Box<Problem>),
     /// Strict mode found invalid rows. `problems` holds the first
-    /// [`MAX_LISTED_PROBLEMS`]; `total` counts all of them.
+    /// `MAX_LISTED_PROBLEMS`; `total` counts all of them.
     #[error("{}", invalid_summary(.problems, *.total))]
     Invalid {
         /// The first problems, in file then line order.

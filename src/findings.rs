@@ -18,96 +18,96 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// The version of the `findings.json` layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Everything `fundflow analyse` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Findings {
     /// Layout version.
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// The point in time for active grants, dependency and cliffs.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The window for flow measures.
-    pub window: Window,
+    pub(crate) window: Window,
     /// Every threshold and assumption used.
-    pub parameters: Parameters,
+    pub(crate) parameters: Parameters,
     /// Whether disclosure control was applied.
-    pub disclosure: Disclosure,
+    pub(crate) disclosure: Disclosure,
     /// Money in the window.
     pub totals: Totals,
     /// Per funder.
-    pub funders: Vec<FunderRow>,
+    pub(crate) funders: Vec<FunderRow>,
     /// Per recipient.
-    pub recipients: Vec<RecipientFigures>,
+    pub(crate) recipients: Vec<RecipientFigures>,
     /// Per partnership.
-    pub partnerships: Vec<PartnershipFigures>,
+    pub(crate) partnerships: Vec<PartnershipFigures>,
     /// Paid participation in pounds: by type, payer and payee's sector, with the hours the
     /// payments covered, per partnership, not tied to one, and overall
     /// ([`crate::measures::payments`]). Money and hours only: nothing here is a count of
     /// people, so `--public` leaves it as is.
-    pub payments: crate::measures::payments::Payments,
+    pub(crate) payments: crate::measures::payments::Payments,
     /// Concentration of the whole dataset and per area.
-    pub concentration: ConcentrationSummary,
+    pub(crate) concentration: ConcentrationSummary,
     /// Funder dominance of money to the VCSE side.
-    pub dominance: DominanceFindings,
+    pub(crate) dominance: DominanceFindings,
     /// Organisations that both receive and give grants, with their pass-through.
-    pub regranting: Regranting,
+    pub(crate) regranting: Regranting,
     /// Annual value ending per quarter.
-    pub cliff: Cliff,
+    pub(crate) cliff: Cliff,
     /// The equity lenses: usual suspects, covered attendance, groups, burden (funding
     /// practice is on each funder).
-    pub equity: equity::Equity,
+    pub(crate) equity: equity::Equity,
     /// Every headline figure per UK financial year in the data (not limited to the window).
-    pub trends: Vec<crate::trends::TrendYear>,
+    pub(crate) trends: Vec<crate::trends::TrendYear>,
     /// Flags, sorted (high first, then code, subject, partnership).
-    pub flags: Vec<Flag>,
+    pub(crate) flags: Vec<Flag>,
     /// What a board should read first: at most eight flags in a documented priority, each
     /// with a question to ask ([`crate::summary`]).
-    pub summary: crate::summary::BoardSummary,
+    pub(crate) summary: crate::summary::BoardSummary,
     /// Analyses not run, and the file each lacked.
-    pub skipped: Vec<Skipped>,
+    pub(crate) skipped: Vec<Skipped>,
     /// How every input row was used, and how sectors were decided.
     pub data_quality: Quality,
     /// The series the charts draw and the headline figures the report states that no
     /// measure above holds as such: hours by sector per partnership, the largest recipients
     /// by funder, the sector flows, the top-10% share ([`crate::views`]).
-    pub views: crate::views::Views,
+    pub(crate) views: crate::views::Views,
     /// The graph's edges, for `tables/edges.*` only (the graph has its own exports, and at
     /// national scale the edge list would swamp findings.json).
     #[serde(skip)]
-    pub edges: Vec<EdgeRow>,
+    pub(crate) edges: Vec<EdgeRow>,
 }
 
 /// One edge of the money and participation graph.
 #[derive(Debug, Clone, Serialize)]
-pub struct EdgeRow {
+pub(crate) struct EdgeRow {
     /// Source node id (org id, `partnership:ID`, `individuals:...`).
-    pub source: String,
+    pub(crate) source: String,
     /// Target node id.
-    pub target: String,
+    pub(crate) target: String,
     /// grant, payment, attendance or fundholder (serialised in lower case).
-    pub kind: crate::graph::EdgeKind,
+    pub(crate) kind: crate::graph::EdgeKind,
     /// The edge's figures.
     #[serde(flatten)]
-    pub figures: crate::graph::EdgeFigures,
+    pub(crate) figures: crate::graph::EdgeFigures,
 }
 
 /// Disclosure control (`--public`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Disclosure {
+pub(crate) struct Disclosure {
     /// Counts of people or attendance rows below 8 suppressed, others rounded to 5. Set by
     /// [`analyse`], which then also discloses the rates derived from those counts
     /// ([`Findings::disclose`]); setting it on findings made without it redacts the counts
     /// only.
-    pub public: bool,
+    pub(crate) public: bool,
     /// The rule, in words (when public).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<&'static str>,
+    pub(crate) rule: Option<&'static str>,
     /// JSON pointers (`/partnerships/0/seat_share`) of the shares and rates suppressed with
     /// the counts they derive from ([`Findings::disclose`]); each is null and gets a
     /// `_suppressed` marker in findings.json and the tables ([`crate::disclosure::mark`]).
     #[serde(skip)]
-    pub suppressed: std::collections::BTreeSet<String>,
+    pub(crate) suppressed: std::collections::BTreeSet<String>,
 }
 
 /// Totals over grants awarded in the window.
@@ -116,107 +116,107 @@ pub struct Totals {
     /// Grants.
     pub grants: usize,
     /// All awards, pounds (regranted money counted at each step).
-    pub amount: f64,
+    pub(crate) amount: f64,
     /// Money entering the funding network, every pound once, pounds: all awards less, for
     /// each organisation that both receives and gives, the lesser of the two (money passed
     /// on is not counted again). SPEC.md's "awarded by original funders".
-    pub awarded_by_original_funders: f64,
+    pub(crate) awarded_by_original_funders: f64,
     /// Distinct funders.
-    pub funders: usize,
+    pub(crate) funders: usize,
     /// Distinct recipients (organisations, plus each individual).
-    pub recipients: usize,
+    pub(crate) recipients: usize,
     /// By recipient sector, in sector order.
-    pub by_sector: Vec<SectorTotal>,
+    pub(crate) by_sector: Vec<SectorTotal>,
     /// Money to the VCSE side (VCSE organisations, community groups of unknown sector,
     /// individuals: [`Sector::is_vcse_side`]), pounds: Σ `by_sector` amounts of those sectors.
-    pub vcse_side_amount: f64,
+    pub(crate) vcse_side_amount: f64,
     /// `vcse_side_amount` ÷ `amount`; `None` when nothing was awarded.
-    pub vcse_side_share: Option<f64>,
+    pub(crate) vcse_side_share: Option<f64>,
 }
 
 /// Money to one sector.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectorTotal {
+pub(crate) struct SectorTotal {
     /// The sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Grants (to people, for the individual sector: disclosed under `--public`).
-    pub grants: crate::disclosure::Count,
+    pub(crate) grants: crate::disclosure::Count,
     /// Amount, pounds.
-    pub amount: f64,
+    pub(crate) amount: f64,
     /// Distinct recipients (people, for the individual sector).
-    pub recipients: crate::disclosure::Count,
+    pub(crate) recipients: crate::disclosure::Count,
 }
 
 /// One funder's row.
 #[derive(Debug, Clone, Serialize)]
-pub struct FunderRow {
+pub(crate) struct FunderRow {
     /// Identifier.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Concentration figures.
     #[serde(flatten)]
-    pub concentration: Concentration,
+    pub(crate) concentration: Concentration,
     /// VCSE organisations (sectors vcse and unknown, those DEPENDENCY can flag) whose
     /// largest active funder it is, with dependency at or above the DEPENDENCY medium band
     /// (whether or not the flag's guard is met).
-    pub dependants: usize,
+    pub(crate) dependants: usize,
     /// Funding practice: grant lengths and unrestricted share.
     #[serde(flatten)]
-    pub practice: equity::FundingPractice,
+    pub(crate) practice: equity::FundingPractice,
 }
 
 /// Concentration of all money in the window, and per area.
 #[derive(Debug, Clone, Serialize)]
-pub struct ConcentrationSummary {
+pub(crate) struct ConcentrationSummary {
     /// All grants in the window.
-    pub overall: Concentration,
+    pub(crate) overall: Concentration,
     /// Per area.
-    pub by_area: Vec<concentration::AreaConcentration>,
+    pub(crate) by_area: Vec<concentration::AreaConcentration>,
 }
 
 /// Regranting through intermediaries, and the shape of the funding network.
 #[derive(Debug, Clone, Serialize)]
-pub struct Regranting {
+pub(crate) struct Regranting {
     /// Intermediaries, sorted by identifier: received, given, pass_through = given ÷ received.
-    pub intermediaries: Vec<crate::graph::Intermediary>,
+    pub(crate) intermediaries: Vec<crate::graph::Intermediary>,
     /// Connected clusters of the grant network (direction ignored), largest first: each a
     /// sorted list of organisation identifiers.
-    pub clusters: Vec<Vec<OrgId>>,
+    pub(crate) clusters: Vec<Vec<OrgId>>,
 }
 
 /// Funding-cliff figures for the whole dataset.
 #[derive(Debug, Clone, Serialize)]
-pub struct Cliff {
+pub(crate) struct Cliff {
     /// VCSE-side running grant funding at as_of and the share ending within 12 months.
     #[serde(flatten)]
-    pub overall: dependency::EndingSummary,
+    pub(crate) overall: dependency::EndingSummary,
     /// Annual value of VCSE-side grants ending per quarter, eight quarters from as_of.
-    pub by_quarter: Vec<QuarterEnding>,
+    pub(crate) by_quarter: Vec<QuarterEnding>,
 }
 
 /// An analysis that was not run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// What it measures.
-    pub analysis: &'static str,
+    pub(crate) analysis: &'static str,
     /// The files it lacked.
-    pub missing: Vec<&'static str>,
+    pub(crate) missing: Vec<&'static str>,
 }
 
 /// Data quality: row accounting and sector inference.
 #[derive(Debug, Clone, Serialize)]
 pub struct Quality {
     /// Per input file.
-    pub files: Vec<FileQuality>,
+    pub(crate) files: Vec<FileQuality>,
     /// Notes about references.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Organisations per sector-inference rule and sector.
     pub sector_inferences: Vec<crate::validate::RuleCount>,
     /// Identifiers merged by organisations.csv `Same As` (empty when none).
-    pub merges: Vec<crate::model::Merge>,
+    pub(crate) merges: Vec<crate::model::Merge>,
 }
 
 /// How to analyse.
@@ -451,7 +451,7 @@ impl Findings {
     ///   rates (`Findings::disclose_flags`).
     ///
     /// A figure that was already `None` (not computable) stays `None` without a marker.
-    pub fn disclose(&mut self) {
+    pub(crate) fn disclose(&mut self) {
         use crate::disclosure::{disclose, disclose_rate, numerator_of};
         let mut marks = std::collections::BTreeSet::new();
         // Replaces `x` (when it has a value) by the disclosed rate of `num` of `den`.

@@ -13,17 +13,17 @@ use std::fmt;
 /// A hash map with a fast, fixed-seed hasher (foldhash), for identifiers and integer keys
 /// in hot loops. Fixed seed: the same input always hashes the same way; no output depends on
 /// hash order anyway (results are sorted before they are written).
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A hash set with the same hasher as [`FastMap`].
-pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// What a node id of the graph (and a line of the recipients list) stands for. Ids are text
 /// in every output: an organisation's identifier, `individuals:ORG` for the people funded by
 /// (or, for `individuals:community`, attending as themselves) ORG, `partnership:ID` for a
 /// partnership. This is the one place those prefixes are written and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeId<'a> {
+pub(crate) enum NodeId<'a> {
     /// An organisation.
     Organisation(&'a str),
     /// People funded by (or attending through) `via`; never listed one by one.
@@ -40,7 +40,7 @@ impl<'a> NodeId<'a> {
     const PARTNERSHIP: &'static str = "partnership:";
 
     /// Reads an id.
-    pub fn parse(id: &'a str) -> NodeId<'a> {
+    pub(crate) fn parse(id: &'a str) -> NodeId<'a> {
         if let Some(via) = id.strip_prefix(Self::INDIVIDUALS) {
             NodeId::Individuals { via }
         } else if let Some(p) = id.strip_prefix(Self::PARTNERSHIP) {
@@ -51,12 +51,12 @@ impl<'a> NodeId<'a> {
     }
 
     /// Whether `id` stands for people rather than an organisation or a partnership.
-    pub fn is_individuals(id: &str) -> bool {
+    pub(crate) fn is_individuals(id: &str) -> bool {
         matches!(NodeId::parse(id), NodeId::Individuals { .. })
     }
 
     /// The id as text.
-    pub fn text(self) -> String {
+    pub(crate) fn text(self) -> String {
         match self {
             NodeId::Organisation(id) => id.to_owned(),
             NodeId::Individuals { via } => format!("{}{via}", Self::INDIVIDUALS),
@@ -96,7 +96,7 @@ impl fmt::Display for OrgId {
 
 /// Money in whole pence. Integer arithmetic keeps totals exact: £0.10 + £0.20 is £0.30.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pence(pub i64);
+pub struct Pence(pub(crate) i64);
 
 impl Pence {
     /// Pounds as a float, for ratios and display only.
@@ -166,7 +166,7 @@ pub enum Sector {
 
 impl Sector {
     /// Every sector, in output order.
-    pub const ALL: [Sector; 5] = [
+    pub(crate) const ALL: [Sector; 5] = [
         Sector::Statutory,
         Sector::Vcse,
         Sector::Private,
@@ -175,7 +175,7 @@ impl Sector {
     ];
 
     /// Parses an organisations.csv `Sector` value (case-insensitive).
-    pub fn parse(raw: &str) -> Option<Sector> {
+    pub(crate) fn parse(raw: &str) -> Option<Sector> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "statutory" => Some(Sector::Statutory),
             "vcse" => Some(Sector::Vcse),
@@ -187,7 +187,7 @@ impl Sector {
     }
 
     /// The lower-case name used in files and outputs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Sector::Statutory => "statutory",
             Sector::Vcse => "vcse",
@@ -200,7 +200,7 @@ impl Sector {
     /// The VCSE side of SPEC.md: vcse, unknown and individual. Used where SPEC.md says
     /// "VCSE side" of money or people: concentration's vcse_share, funder dominance,
     /// participation's sides, the report's "money to the VCSE side".
-    pub fn is_vcse_side(self) -> bool {
+    pub(crate) fn is_vcse_side(self) -> bool {
         matches!(self, Sector::Vcse | Sector::Unknown | Sector::Individual)
     }
 
@@ -209,7 +209,7 @@ impl Sector {
     /// practice's "money to VCSE" and SHORT-TERM-FUNDING, under-funded groups' org_share and
     /// funding_share, usual suspects, DEPENDENCY and FUNDING-CLIFF, and the running/ending
     /// figures. The one definition: no lens keeps its own copy.
-    pub fn is_vcse_organisation(self) -> bool {
+    pub(crate) fn is_vcse_organisation(self) -> bool {
         matches!(self, Sector::Vcse | Sector::Unknown)
     }
 }
@@ -223,7 +223,7 @@ impl fmt::Display for Sector {
 /// Which sector-inference rule decided an organisation's sector (SPEC.md order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum SectorRule {
+pub(crate) enum SectorRule {
     /// Rule 1: a `Sector` value in organisations.csv.
     OrganisationsCsv,
     /// Rule 2: the organisation type (organisations.csv `Type`, else the latest grant's
@@ -255,7 +255,7 @@ pub enum SectorRule {
 
 impl SectorRule {
     /// Every rule, in the order they are tried.
-    pub const ALL: [SectorRule; 11] = [
+    pub(crate) const ALL: [SectorRule; 11] = [
         SectorRule::OrganisationsCsv,
         SectorRule::OrgType,
         SectorRule::CharityEvidence,
@@ -270,7 +270,7 @@ impl SectorRule {
     ];
 
     /// The kebab-case name used in outputs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SectorRule::OrganisationsCsv => "organisations-csv",
             SectorRule::OrgType => "org-type",
@@ -287,7 +287,7 @@ impl SectorRule {
     }
 
     /// A short description for people.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             SectorRule::OrganisationsCsv => "Sector given in organisations.csv",
             SectorRule::OrgType => "organisation type (organisations.csv Type or grant Org Type)",
@@ -310,19 +310,12 @@ impl SectorRule {
             SectorRule::NoRule => "no rule applied (most are unregistered community groups)",
         }
     }
-
-    /// The weakest evidence: a company's name words, or nothing at all (issue 16).
-    /// The report and the terminal summary say how many organisations, and how much money,
-    /// these rules placed, and how to correct them.
-    pub fn is_weak(self) -> bool {
-        matches!(self, SectorRule::CompanyVoluntaryName | SectorRule::NoRule)
-    }
 }
 
 /// An opaque stand-in for a person. The loader maps each distinct Person ID (or recipient
 /// individual identifier) to one key and then forgets the identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PersonKey(pub u32);
+pub struct PersonKey(pub(crate) u32);
 
 /// Who received a grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,7 +329,7 @@ pub enum Recipient {
 /// Whether a grant is unrestricted, and how we know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Restriction {
+pub(crate) enum Restriction {
     /// Marked restricted in a `Restriction`/`Unrestricted` column.
     Restricted,
     /// Marked unrestricted in a `Restriction`/`Unrestricted` column.
@@ -357,24 +350,24 @@ pub struct Grant {
     /// Recipient organisation or individual.
     pub recipient: Recipient,
     /// `Planned Dates:Start Date`, when usable.
-    pub planned_start: Option<NaiveDate>,
+    pub(crate) planned_start: Option<NaiveDate>,
     /// `Planned Dates:End Date`, when usable (dropped when before the start).
-    pub planned_end: Option<NaiveDate>,
+    pub(crate) planned_end: Option<NaiveDate>,
     /// `Planned Dates:Duration (months)`, when positive.
     pub duration_months: Option<f64>,
     /// `Grant Programme:Title`, trimmed.
     pub programme: Option<String>,
     /// `Beneficiary Location:Name`, trimmed.
-    pub beneficiary_location: Option<String>,
+    pub(crate) beneficiary_location: Option<String>,
     /// `For Regrant Type`, trimmed.
-    pub regrant_type: Option<String>,
+    pub(crate) regrant_type: Option<String>,
     /// From a `Restriction` or `Unrestricted` column, when one is present and filled.
-    pub restriction: Option<Restriction>,
+    pub(crate) restriction: Option<Restriction>,
     /// Title or Description mentions "unrestricted", "core costs" or "core funding" (as words;
     /// "restricted" alone does not count); `None` when the grant has neither text.
-    pub unrestricted_keywords: Option<bool>,
+    pub(crate) unrestricted_keywords: Option<bool>,
     /// Where the grant came from (line or JSON index), for tracing a figure back.
-    pub source_line: u64,
+    pub(crate) source_line: u64,
 }
 
 /// What the loader knows about an organisation once every file is read.
@@ -383,65 +376,65 @@ pub struct Organisation {
     /// Identifier.
     pub id: OrgId,
     /// Name: organisations.csv, else the name on its latest grant, else the identifier.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector, with the rule that decided it in `sector_rule`.
     pub sector: Sector,
     /// The rule that decided `sector`.
-    pub sector_rule: SectorRule,
+    pub(crate) sector_rule: SectorRule,
     /// organisations.csv `Type`, else the latest grant's `Recipient Org:Org Type`.
-    pub org_type: Option<String>,
+    pub(crate) org_type: Option<String>,
     /// organisations.csv `Annual Income`.
-    pub annual_income: Option<Pence>,
+    pub(crate) annual_income: Option<Pence>,
     /// organisations.csv `Area`.
-    pub area: Option<String>,
+    pub(crate) area: Option<String>,
     /// organisations.csv `Led By` tags, trimmed, lower case, sorted, deduplicated.
-    pub led_by: Vec<String>,
+    pub(crate) led_by: Vec<String>,
     /// `Recipient Org:Charity Number` from any grant.
-    pub charity_number: Option<String>,
+    pub(crate) charity_number: Option<String>,
     /// `Recipient Org:Company Number` from any grant.
-    pub company_number: Option<String>,
+    pub(crate) company_number: Option<String>,
 }
 
 /// A partnership of statutory and VCSE bodies with a fundholder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Partnership {
+pub(crate) struct Partnership {
     /// `Partnership ID`.
-    pub id: String,
+    pub(crate) id: String,
     /// `Name`.
-    pub name: String,
+    pub(crate) name: String,
     /// `Fundholder`: the lead partner holding the money.
-    pub fundholder: OrgId,
+    pub(crate) fundholder: OrgId,
     /// `Programme`: a `Grant Programme:Title`.
-    pub programme: Option<String>,
+    pub(crate) programme: Option<String>,
 }
 
 /// A partnership meeting.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Meeting {
+pub(crate) struct Meeting {
     /// `Meeting ID`.
-    pub id: String,
+    pub(crate) id: String,
     /// `Partnership ID`.
-    pub partnership: String,
+    pub(crate) partnership: String,
     /// `Date`.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
     /// `Duration Hours` (> 0).
-    pub duration_hours: f64,
+    pub(crate) duration_hours: f64,
     /// `Host` organisation.
-    pub host: Option<OrgId>,
+    pub(crate) host: Option<OrgId>,
     /// `Chair` organisation.
-    pub chair: Option<OrgId>,
+    pub(crate) chair: Option<OrgId>,
     /// `Decision`: `None` when not recorded.
-    pub decision: Option<bool>,
+    pub(crate) decision: Option<bool>,
     /// `Type`, free text.
-    pub kind: Option<String>,
+    pub(crate) kind: Option<String>,
     /// `Start Time`.
-    pub start_time: Option<NaiveTime>,
+    pub(crate) start_time: Option<NaiveTime>,
 }
 
 /// Whether a person turned up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     /// Attended.
     Attended,
     /// Sent apologies.
@@ -454,20 +447,20 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attendance {
     /// `Meeting ID`.
-    pub meeting: String,
+    pub(crate) meeting: String,
     /// The person, as an opaque key.
-    pub person: PersonKey,
+    pub(crate) person: PersonKey,
     /// `Org ID`; `None` for a community member attending as themself.
-    pub org: Option<OrgId>,
+    pub(crate) org: Option<OrgId>,
     /// `Status`.
-    pub status: Status,
+    pub(crate) status: Status,
     /// `Hours`, when given and usable; otherwise the meeting's duration applies.
-    pub hours: Option<f64>,
+    pub(crate) hours: Option<f64>,
 }
 
 /// Who a payment went to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Payee {
+pub(crate) enum Payee {
     /// A person, as an opaque key (the same key as in attendance).
     Person(PersonKey),
     /// An organisation (e.g. backfill to an employer).
@@ -477,7 +470,7 @@ pub enum Payee {
 /// Kind of participation payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PaymentType {
+pub(crate) enum PaymentType {
     /// Paid for involvement.
     Involvement,
     /// Paid to an employer to cover the person's time.
@@ -492,21 +485,21 @@ pub enum PaymentType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payment {
     /// `Payment ID`.
-    pub id: String,
+    pub(crate) id: String,
     /// `Payer`.
-    pub payer: OrgId,
+    pub(crate) payer: OrgId,
     /// The payee.
-    pub payee: Payee,
+    pub(crate) payee: Payee,
     /// `Meeting ID`.
-    pub meeting: Option<String>,
+    pub(crate) meeting: Option<String>,
     /// `Period Start`..=`Period End`, when both are given and in order.
-    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub(crate) period: Option<(NaiveDate, NaiveDate)>,
     /// `Amount`.
-    pub amount: Pence,
+    pub(crate) amount: Pence,
     /// `Type`.
-    pub kind: PaymentType,
+    pub(crate) kind: PaymentType,
     /// `Date`.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
 }
 
 /// The input files a dataset had, by role.
@@ -528,18 +521,18 @@ pub struct Sources {
 
 /// One family of analyses and the input files it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Analysis {
+pub(crate) struct Analysis {
     /// What it measures, in words.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Files it needs.
-    pub needs: Vec<&'static str>,
+    pub(crate) needs: Vec<&'static str>,
     /// Files it needs that the dataset lacks; empty when it can run.
-    pub missing: Vec<&'static str>,
+    pub(crate) missing: Vec<&'static str>,
 }
 
 impl Sources {
     /// Every family of analyses, and which input files each lacks.
-    pub fn analyses(&self) -> Vec<Analysis> {
+    pub(crate) fn analyses(&self) -> Vec<Analysis> {
         let have = |f: &str| match f {
             "grants" => self.grants.is_some(),
             "organisations.csv" => self.organisations.is_some(),
@@ -593,68 +586,68 @@ impl Sources {
 
 /// Counts of one reason for rejection or warning, with the first few places it happened.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ReasonCount {
+pub(crate) struct ReasonCount {
     /// How many rows.
-    pub count: usize,
+    pub(crate) count: usize,
     /// The first problems (at most [`ReasonCount::MAX_EXAMPLES`]), as `file:line:column` text.
-    pub examples: Vec<String>,
+    pub(crate) examples: Vec<String>,
 }
 
 impl ReasonCount {
     /// Examples kept per reason.
-    pub const MAX_EXAMPLES: usize = 5;
+    pub(crate) const MAX_EXAMPLES: usize = 5;
 }
 
 /// How one input file was used: every row is used, or left out with a reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct FileQuality {
+pub(crate) struct FileQuality {
     /// The file.
-    pub file: String,
+    pub(crate) file: String,
     /// Data rows read (header excluded).
-    pub rows_read: usize,
+    pub(crate) rows_read: usize,
     /// Rows used.
-    pub rows_used: usize,
+    pub(crate) rows_used: usize,
     /// Rows left out, by reason code: invalid rows (only with `--skip-invalid`; otherwise
     /// they stop the load), and register rows an `[organisations]` mapping leaves out
     /// (`not-mentioned`, `linked-charity`, `removed-charity`), which are never errors.
-    pub rejected: BTreeMap<String, ReasonCount>,
+    pub(crate) rejected: BTreeMap<String, ReasonCount>,
     /// Rows used despite an odd optional field, by reason code.
-    pub warnings: BTreeMap<String, ReasonCount>,
+    pub(crate) warnings: BTreeMap<String, ReasonCount>,
 }
 
 /// Data quality across the dataset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DataQuality {
+pub(crate) struct DataQuality {
     /// One entry per input file, in load order.
-    pub files: Vec<FileQuality>,
+    pub(crate) files: Vec<FileQuality>,
     /// Notes about references (e.g. a host organisation that appears only in meetings.csv).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Organisations merged by organisations.csv `Same As`, by target identifier.
-    pub merges: Vec<Merge>,
+    pub(crate) merges: Vec<Merge>,
 }
 
 /// Identifiers merged into one organisation by organisations.csv `Same As`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Merge {
+pub(crate) struct Merge {
     /// The identifier they became (the end of each chain).
-    pub into: OrgId,
+    pub(crate) into: OrgId,
     /// The merged organisation's name (the target's own).
-    pub name: String,
+    pub(crate) name: String,
     /// The identifiers merged into it, sorted, with the name each went by.
-    pub from: Vec<MergedId>,
+    pub(crate) from: Vec<MergedId>,
     /// Input rows in which at least one reference was rewritten to `into`.
-    pub rows_rewritten: usize,
+    pub(crate) rows_rewritten: usize,
     /// The same, per input file.
-    pub by_file: BTreeMap<String, usize>,
+    pub(crate) by_file: BTreeMap<String, usize>,
 }
 
 /// One identifier merged into another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MergedId {
+pub(crate) struct MergedId {
     /// The identifier, as it was in the files.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// The name it went by (its organisations.csv row, else its latest grant).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// A loaded, validated dataset.
@@ -667,9 +660,9 @@ pub struct Dataset {
     /// Every organisation mentioned anywhere, by identifier.
     pub organisations: BTreeMap<OrgId, Organisation>,
     /// Partnerships, in file order.
-    pub partnerships: Vec<Partnership>,
+    pub(crate) partnerships: Vec<Partnership>,
     /// Meetings, in file order.
-    pub meetings: Vec<Meeting>,
+    pub(crate) meetings: Vec<Meeting>,
     /// Attendance rows, in file order.
     pub attendance: Vec<Attendance>,
     /// Payments, in file order; `None` when there is no payments.csv (payment unknown),
@@ -678,7 +671,7 @@ pub struct Dataset {
     /// How many distinct people appear (attendance and payments).
     pub people: usize,
     /// How every row was used.
-    pub quality: DataQuality,
+    pub(crate) quality: DataQuality,
 }
 
 impl Dataset {

@@ -4,7 +4,7 @@
 //!
 //! **A folder is filled beside `OUT`, then swapped in.** [`Staging::new`] checks the
 //! destination *before any work is done* and creates a fresh, uniquely named folder
-//! `.NAME.fundflow-tmp-PID-NONCE` beside `OUT`; the caller fills it; [`Staging::commit`]
+//! `.NAME.fundflow-tmp-PID-NONCE` beside `OUT`; the caller fills it; `Staging::commit`
 //! writes the manifest and puts the folder in place of `OUT` (on Linux with one atomic
 //! `renameat2(RENAME_EXCHANGE)`, so `OUT` is never missing, even for a moment); the previous
 //! `OUT` is then deleted. A failed run removes its staging folder (on drop) and keeps the
@@ -16,7 +16,7 @@
 //! - `OUT` that equals, contains or is inside an input of the run (the dataset, the grants
 //!   file, the config file), compared as canonical paths (for an `OUT` that does not exist
 //!   yet, its nearest existing ancestor is canonicalised);
-//! - a non-empty `OUT` without a [`MANIFEST`] (a user's folder, or one written by a version
+//! - a non-empty `OUT` without a `MANIFEST` (a user's folder, or one written by a version
 //!   before manifests), one written by another command, or one holding anything its
 //!   manifest does not list (a `thesis.docx`, a `data/` folder).
 //!
@@ -35,7 +35,7 @@
 //! is swept by a later run into the same place, only when it is provably ours: our naming
 //! pattern, our marker or manifest inside, and its process no longer running.
 //!
-//! **Limits.** Staging names keep at most [`NAME_BYTES`] bytes of `OUT`'s name, so they stay
+//! **Limits.** Staging names keep at most `NAME_BYTES` bytes of `OUT`'s name, so they stay
 //! within the usual 255-byte file-name limit for any legal `OUT`.
 
 use crate::error::Error;
@@ -47,14 +47,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// The manifest fundflow writes in every folder it creates.
-pub const MANIFEST: &str = ".fundflow-manifest";
+pub(crate) const MANIFEST: &str = ".fundflow-manifest";
 /// The first line of a manifest (its format version).
 const MANIFEST_FORMAT: &str = "fundflow-manifest 1";
 /// The marker inside a staging folder while it is being filled.
 const STAGING_MARKER: &str = ".fundflow-staging";
 /// At most this many bytes of `OUT`'s name go into a staging name: with the dot, the
 /// `.fundflow-tmp-` tag, a process id and a nonce the name stays under 110 bytes.
-pub const NAME_BYTES: usize = 64;
+pub(crate) const NAME_BYTES: usize = 64;
 /// How many unlisted entries a refusal names before "and N more".
 const SHOWN: usize = 5;
 
@@ -140,7 +140,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// Creates one folder inside an existing one (an existing folder is fine), naming it in any
 /// error. Deliberately not recursive: a folder inside a staging folder that an interruption
 /// has removed fails instead of bringing the staging folder back.
-pub fn make_dir(path: &Path) -> Result<(), Error> {
+pub(crate) fn make_dir(path: &Path) -> Result<(), Error> {
     match std::fs::create_dir(path) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
         r => r.map_err(|source| Error::Output {
@@ -152,7 +152,7 @@ pub fn make_dir(path: &Path) -> Result<(), Error> {
 
 /// Fills a fresh staging folder with `fill`, then puts it in place of `out` ([`Staging`]);
 /// on any error nothing is left behind and a previous `out` is kept.
-pub fn write_folder(
+pub(crate) fn write_folder(
     out: &Path,
     command: &'static str,
     inputs: &[PathBuf],
@@ -164,7 +164,7 @@ pub fn write_folder(
 }
 
 /// A staging folder beside `OUT`, created once the destination has been checked. Dropped
-/// without [`commit`](Staging::commit), it is removed.
+/// without `commit`, it is removed.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
@@ -222,13 +222,13 @@ impl Staging {
     }
 
     /// The folder to fill.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Writes the manifest and puts the staging folder in place of `OUT`; the previous `OUT`
     /// (checked again: it must still be replaceable) is deleted.
-    pub fn commit(mut self) -> Result<(), Error> {
+    pub(crate) fn commit(mut self) -> Result<(), Error> {
         std::fs::remove_file(self.dir.join(STAGING_MARKER)).map_err(|source| Error::Output {
             path: self.dir.join(STAGING_MARKER).display().to_string(),
             source,
@@ -391,7 +391,7 @@ fn staging_prefix(out: &Path) -> String {
 }
 
 /// `s` cut to at most `max` bytes, at a character boundary.
-pub fn bounded(s: &str, max: usize) -> &str {
+pub(crate) fn bounded(s: &str, max: usize) -> &str {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -492,7 +492,7 @@ fn overlapping_input(out: &Path, target: &Path, inputs: &[PathBuf]) -> Result<()
 /// `path` made absolute with symbolic links resolved, even when it does not exist yet: its
 /// nearest existing ancestor is canonicalised and the rest appended (`.` dropped, `..`
 /// taking one step up).
-pub fn canonical_lenient(path: &Path) -> PathBuf {
+pub(crate) fn canonical_lenient(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -540,7 +540,7 @@ fn lexical(path: &Path) -> PathBuf {
 /// Refuses an existing `out` that `command` may not replace: a file, a symbolic link, or a
 /// non-empty folder without our manifest, written by another command, or holding anything
 /// its manifest does not list.
-pub fn replaceable(out: &Path, command: &str) -> Result<(), Error> {
+pub(crate) fn replaceable(out: &Path, command: &str) -> Result<(), Error> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         // Nothing there yet (under a file, creating it fails later with a clear message).

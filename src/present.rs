@@ -5,13 +5,13 @@
 //! renderer (tables, charts, the report, the graph exports, the command line) can use it
 //! without reaching up or sideways.
 //!
-//! - [`csv_cell`]: a spreadsheet must not read a name as a formula (CSV injection).
-//! - [`xml_text`]: an SVG must stay well-formed XML 1.0 whatever a name holds.
-//! - [`terminal_text`]: a name printed on a terminal must not move the cursor, change the
+//! - `csv_cell`: a spreadsheet must not read a name as a formula (CSV injection).
+//! - `xml_text`: an SVG must stay well-formed XML 1.0 whatever a name holds.
+//! - `terminal_text`: a name printed on a terminal must not move the cursor, change the
 //!   title or plant a hyperlink (ESC and OSC sequences).
-//! - [`money`], [`percent`], [`thousands`], [`possessive`], [`count_of`]: figures and names
+//! - `money`, `percent`, `thousands`, `possessive`, `count_of`: figures and names
 //!   as a board paper writes them (re-exported by `flags`, whose messages use them).
-//! - [`sector_name`], [`sector_phrase`]: a sector in words; [`colour`], [`sector_colour`]:
+//! - `sector_name`, `sector_phrase`: a sector in words; `colour`, `sector_colour`:
 //!   the one palette, shared by the charts and the graph exports.
 
 use crate::model::Sector;
@@ -23,7 +23,7 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// "1 funder", "5 funders", "1,234 grants": a count with its noun, singular for exactly one
 /// (the number with thousands separators).
-pub fn count_of(n: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
     format!(
         "{} {}",
         thousands(n as f64),
@@ -39,7 +39,7 @@ pub fn count_of(n: usize, singular: &str, plural: &str) -> String {
 /// a spreadsheet reads it as that number, which is not a formula, and a prefix would turn a
 /// number into text. Everything else starting with one of the six characters is prefixed.
 /// O(length).
-pub fn csv_cell(s: &str) -> Cow<'_, str> {
+pub(crate) fn csv_cell(s: &str) -> Cow<'_, str> {
     match s.chars().next() {
         Some(c) if FORMULA_STARTS.contains(&c) && !is_plain_number(s) => {
             Cow::Owned(format!("'{s}"))
@@ -51,7 +51,7 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
 /// The inverse of [`csv_cell`] for a text cell read back from a file fundflow wrote for
 /// editing (the organisations template): `'=X` → `=X`. Only a quote that [`csv_cell`] would
 /// have added is removed, so a name that really begins with `'` followed by a letter is kept.
-pub fn csv_cell_read(s: &str) -> &str {
+pub(crate) fn csv_cell_read(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if csv_cell(rest).len() != rest.len() => rest,
         _ => s,
@@ -72,7 +72,7 @@ fn is_plain_number(s: &str) -> bool {
 /// True for a character XML 1.0 allows in a document (section 2.2 "Characters"): tab, line
 /// feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up. The other C0
 /// controls, U+FFFE and U+FFFF are forbidden even as character references.
-pub fn xml_allows(c: char) -> bool {
+pub(crate) fn xml_allows(c: char) -> bool {
     matches!(c,
         '\t' | '\n' | '\r'
         | '\u{20}'..='\u{D7FF}'
@@ -83,7 +83,7 @@ pub fn xml_allows(c: char) -> bool {
 /// Text that may go into an XML 1.0 document (an SVG): every character XML forbids becomes
 /// U+FFFD (the replacement character, shown as �), so the document stays well-formed. The
 /// five special characters are left for the writer's own escaping. O(length).
-pub fn xml_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn xml_text(s: &str) -> Cow<'_, str> {
     if s.chars().all(xml_allows) {
         Cow::Borrowed(s)
     } else {
@@ -99,7 +99,7 @@ pub fn xml_text(s: &str) -> Cow<'_, str> {
 /// CSI/OSC introducers included) is written as Rust's debug escape (`\u{1b}`, `\n`, `\t`),
 /// the rule error messages follow for the values they quote. Other characters, `£` and
 /// accents included, are printed as they are. O(length).
-pub fn terminal_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn terminal_text(s: &str) -> Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return Cow::Borrowed(s);
     }
@@ -114,7 +114,7 @@ pub fn terminal_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// [`terminal_text`] for a report of several lines: each line's control characters are
+/// `terminal_text` for a report of several lines: each line's control characters are
 /// escaped, the line feeds between them kept. O(length).
 pub fn terminal_lines(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\n') {
@@ -129,7 +129,7 @@ pub fn terminal_lines(s: &str) -> Cow<'_, str> {
 }
 
 /// "Age Well's", "Eastfield Litter Pickers'": the possessive of a name.
-pub fn possessive(name: &str) -> String {
+pub(crate) fn possessive(name: &str) -> String {
     if name.ends_with('s') || name.ends_with('S') {
         format!("{name}'")
     } else {
@@ -138,12 +138,12 @@ pub fn possessive(name: &str) -> String {
 }
 
 /// `0.456` → `46%`.
-pub fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
 /// 12345.6 → `12,346`: a whole number with thousands separators.
-pub fn thousands(v: f64) -> String {
+pub(crate) fn thousands(v: f64) -> String {
     let n = v.round() as i64;
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
@@ -161,7 +161,7 @@ pub fn thousands(v: f64) -> String {
 }
 
 /// £ for people: `£1.2bn`, `£1.2m`, `£35k`, `£950`.
-pub fn money(pounds: f64) -> String {
+pub(crate) fn money(pounds: f64) -> String {
     let a = pounds.abs();
     if a >= 1_000_000_000.0 {
         format!("£{:.1}bn", pounds / 1_000_000_000.0)
@@ -177,7 +177,7 @@ pub fn money(pounds: f64) -> String {
 }
 
 /// Names joined as a sentence lists them: "A", "A and B", "A, B and C"; empty for none.
-pub fn and_list(names: &[&str]) -> String {
+pub(crate) fn and_list(names: &[&str]) -> String {
     match names {
         [] => String::new(),
         [one] => (*one).to_owned(),
@@ -190,23 +190,23 @@ pub fn and_list(names: &[&str]) -> String {
 /// that the five sectors also differ by at least 0.12 in relative luminance — distinct when
 /// printed in black and white (issue 18): individuals wine 0.23, statutory blue 0.37, VCSE
 /// green 0.50, private orange 0.64, unknown light grey 0.77.
-pub mod colour {
+pub(crate) mod colour {
     /// Statutory bodies: blue.
-    pub const STATUTORY: &str = "#0072B2";
+    pub(crate) const STATUTORY: &str = "#0072B2";
     /// VCSE organisations: bluish green (Okabe–Ito's, a little lighter).
-    pub const VCSE: &str = "#00A67A";
+    pub(crate) const VCSE: &str = "#00A67A";
     /// Private companies: orange.
-    pub const PRIVATE: &str = "#E69F00";
+    pub(crate) const PRIVATE: &str = "#E69F00";
     /// Individuals: wine (Paul Tol's, darker than Okabe–Ito's reddish purple).
-    pub const INDIVIDUAL: &str = "#882255";
+    pub(crate) const INDIVIDUAL: &str = "#882255";
     /// Sector unknown: light grey.
-    pub const UNKNOWN: &str = "#C4C4C4";
+    pub(crate) const UNKNOWN: &str = "#C4C4C4";
     /// Partnerships: yellow.
-    pub const PARTNERSHIP: &str = "#F0E442";
+    pub(crate) const PARTNERSHIP: &str = "#F0E442";
 }
 
 /// The fill colour of a sector, as `#RRGGBB`.
-pub fn sector_colour(s: Sector) -> &'static str {
+pub(crate) fn sector_colour(s: Sector) -> &'static str {
     match s {
         Sector::Statutory => colour::STATUTORY,
         Sector::Vcse => colour::VCSE,
@@ -217,7 +217,7 @@ pub fn sector_colour(s: Sector) -> &'static str {
 }
 
 /// A sector in words, for legends.
-pub fn sector_name(s: Sector) -> &'static str {
+pub(crate) fn sector_name(s: Sector) -> &'static str {
     match s {
         Sector::Statutory => "Statutory",
         Sector::Vcse => "VCSE",
@@ -228,7 +228,7 @@ pub fn sector_name(s: Sector) -> &'static str {
 }
 
 /// A sector as the subject of a sentence.
-pub fn sector_phrase(s: Sector) -> &'static str {
+pub(crate) fn sector_phrase(s: Sector) -> &'static str {
     match s {
         Sector::Statutory => "Statutory bodies",
         Sector::Vcse => "VCSE organisations",

@@ -27,12 +27,12 @@ use crate::flags::{explain, Flag};
 use serde::Serialize;
 
 /// The most findings the summary shows (issue 18: "at most eight").
-pub const MAX_FINDINGS: usize = 8;
+pub(crate) const MAX_FINDINGS: usize = 8;
 
 /// What a flag is about, for the summary's priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Theme {
+pub(crate) enum Theme {
     /// Partnership power and participation.
     Partnership,
     /// Money: dependency, cliffs, concentration, dominance.
@@ -42,7 +42,7 @@ pub enum Theme {
 }
 
 /// Every flag code in summary priority order, with its theme.
-pub const PRIORITY: [(Code, Theme); 12] = [
+pub(crate) const PRIORITY: [(Code, Theme); 12] = [
     (Code::DefaultHost, Theme::Partnership),
     (Code::DefaultChair, Theme::Partnership),
     (Code::UnpaidParticipation, Theme::Partnership),
@@ -59,7 +59,7 @@ pub const PRIORITY: [(Code, Theme); 12] = [
 
 /// A code's place in [`PRIORITY`] and its theme (every code has one: a test checks it; the
 /// fallback, last and equity, is never reached).
-pub fn priority(code: Code) -> (usize, Theme) {
+pub(crate) fn priority(code: Code) -> (usize, Theme) {
     PRIORITY
         .iter()
         .position(|(c, _)| *c == code)
@@ -68,23 +68,23 @@ pub fn priority(code: Code) -> (usize, Theme) {
 
 /// One finding of the summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SummaryFinding {
+pub(crate) struct SummaryFinding {
     /// Its index in `flags`.
-    pub flag: usize,
+    pub(crate) flag: usize,
     /// The flag's code.
-    pub code: Code,
+    pub(crate) code: Code,
     /// What it is about.
-    pub theme: Theme,
+    pub(crate) theme: Theme,
     /// The flag's figure as the summary states it (`None` when suppressed under `--public`).
-    pub figure: Option<String>,
+    pub(crate) figure: Option<String>,
     /// A question for the board to ask.
-    pub question: &'static str,
+    pub(crate) question: &'static str,
 }
 
 /// How as_of was chosen (SPEC.md "Definitions").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AsOfBasis {
+pub(crate) enum AsOfBasis {
     /// `--as-of`.
     Given,
     /// The window's end (`--to` or `--fy`).
@@ -96,20 +96,20 @@ pub enum AsOfBasis {
 
 /// The board summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BoardSummary {
+pub(crate) struct BoardSummary {
     /// At most [`MAX_FINDINGS`] findings, in priority order.
-    pub findings: Vec<SummaryFinding>,
+    pub(crate) findings: Vec<SummaryFinding>,
     /// Flags raised but not in the summary (they are in the report's appendix).
-    pub more: usize,
+    pub(crate) more: usize,
     /// How as_of was chosen.
-    pub as_of_basis: AsOfBasis,
+    pub(crate) as_of_basis: AsOfBasis,
     /// What a reader must know before trusting the summary's figures ([`warnings`]).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Flag indices in priority order: code priority, most money first, high first, then the
 /// flags' own (sorted) order.
-pub fn ranked(flags: &[Flag]) -> Vec<usize> {
+pub(crate) fn ranked(flags: &[Flag]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..flags.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&flags[a], &flags[b]);
@@ -124,7 +124,7 @@ pub fn ranked(flags: &[Flag]) -> Vec<usize> {
 }
 
 /// The summary of `flags` (already disclosed under `--public`).
-pub fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
+pub(crate) fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
     let order = ranked(flags);
     let mut chosen: Vec<usize> = Vec::new();
     // Pass 1: each code's leading flag.
@@ -189,7 +189,7 @@ pub fn board_summary(flags: &[Flag], as_of_basis: AsOfBasis) -> BoardSummary {
 /// The summary's warnings: when as_of is only where the data stops (no `--as-of`, no
 /// window end), the funding cliff is measured from that date, and grants ending on that day
 /// itself may be where the data stops rather than money about to stop.
-pub fn warnings(
+pub(crate) fn warnings(
     as_of: chrono::NaiveDate,
     basis: AsOfBasis,
     cliff: &crate::measures::dependency::EndingSummary,
@@ -215,7 +215,7 @@ pub fn warnings(
 /// A flag's value as a board reads it: a share as a percentage, PARTICIPATION-GAP (a
 /// difference of two rates) in percentage points, UNDER-FUNDED-GROUP's representation ratio
 /// as a ratio. `None` for a suppressed (non-finite) value.
-pub fn figure(f: &Flag) -> Option<String> {
+pub(crate) fn figure(f: &Flag) -> Option<String> {
     if !f.value.is_finite() {
         return None;
     }

@@ -62,16 +62,16 @@ pub const DEFAULT_SEED: u64 = 20_261_123;
 
 /// The smallest scale: below this a dataset cannot hold a partnership with its programme
 /// money, a regranting community foundation and ordinary grants.
-pub const MIN_GRANTS: u64 = 100;
+pub(crate) const MIN_GRANTS: u64 = 100;
 
 /// The largest scale accepted (ten times the national preset).
-pub const MAX_GRANTS: u64 = 10_000_000;
+pub(crate) const MAX_GRANTS: u64 = 10_000_000;
 
 /// How big a dataset to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scale {
     /// Number of grants; every other count follows from it.
-    pub grants: u64,
+    pub(crate) grants: u64,
 }
 
 impl Scale {
@@ -100,7 +100,7 @@ impl Scale {
     }
 
     /// The row counts this scale asks for.
-    pub fn plan(self) -> Plan {
+    pub(crate) fn plan(self) -> Plan {
         let n = self.grants;
         let organisations = (n / 20).max(50);
         Plan {
@@ -117,21 +117,21 @@ impl Scale {
 
 /// Row counts of a synthetic dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// grants.csv rows.
-    pub grants: u64,
+    pub(crate) grants: u64,
     /// organisations.csv rows (funders included; individuals are not organisations).
-    pub organisations: u64,
+    pub(crate) organisations: u64,
     /// How many of the organisations give grants.
-    pub funders: u64,
+    pub(crate) funders: u64,
     /// Areas (`Area`, `Beneficiary Location:Name`).
-    pub areas: u64,
+    pub(crate) areas: u64,
     /// partnerships.csv rows.
-    pub partnerships: u64,
+    pub(crate) partnerships: u64,
     /// attendance.csv rows.
-    pub attendance: u64,
+    pub(crate) attendance: u64,
     /// payments.csv rows.
-    pub payments: u64,
+    pub(crate) payments: u64,
 }
 
 /// What was written: rows per file.
@@ -140,7 +140,7 @@ pub struct Summary {
     /// The seed.
     pub seed: u64,
     /// The number of grants asked for.
-    pub scale: u64,
+    pub(crate) scale: u64,
     /// grants.csv rows.
     pub grants: u64,
     /// organisations.csv rows.

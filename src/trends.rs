@@ -12,8 +12,8 @@
 //! (a year with nothing in it is listed, with its reasons, rather than skipped). They do not
 //! depend on `--from`/`--to`/`--fy`: the trend is the whole history. A figure built on too
 //! little data is `None` with a reason in `notes`: concentration and the VCSE share need at
-//! least [`MIN_GRANTS`] grants awarded in the year, the ending share at least [`MIN_GRANTS`]
-//! running grants, and a partnership's shares and rates at least [`MIN_MEETINGS`] meetings.
+//! least `MIN_GRANTS` grants awarded in the year, the ending share at least `MIN_GRANTS`
+//! running grants, and a partnership's shares and rates at least `MIN_MEETINGS` meetings.
 
 use crate::config::Parameters;
 use crate::measures::concentration;
@@ -27,77 +27,77 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Money figures need at least this many grants in the year.
-pub const MIN_GRANTS: usize = 5;
+pub(crate) const MIN_GRANTS: usize = 5;
 /// Partnership figures need at least this many meetings in the year.
-pub const MIN_MEETINGS: usize = 4;
+pub(crate) const MIN_MEETINGS: usize = 4;
 
 /// The headline figures of one financial year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrendYear {
+pub(crate) struct TrendYear {
     /// The year it starts in: 2023 for 2023-24.
-    pub fy: i32,
+    pub(crate) fy: i32,
     /// `2023-24`.
-    pub label: String,
+    pub(crate) label: String,
     /// 1 April – 31 March.
-    pub window: Window,
+    pub(crate) window: Window,
     /// The year's 31 March.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The year had ended by the dataset's latest award or meeting date (a later year is
     /// partial: its figures cover only part of it).
-    pub complete: bool,
+    pub(crate) complete: bool,
     /// Grants awarded in the year.
-    pub grants: usize,
+    pub(crate) grants: usize,
     /// Their amount, pounds.
-    pub amount: f64,
+    pub(crate) amount: f64,
     /// Amount by recipient sector, pounds (every sector, 0 when none).
-    pub amount_by_sector: BTreeMap<Sector, f64>,
+    pub(crate) amount_by_sector: BTreeMap<Sector, f64>,
     /// HHI over recipients of all money awarded in the year.
-    pub hhi: Option<f64>,
+    pub(crate) hhi: Option<f64>,
     /// Gini over recipients.
-    pub gini: Option<f64>,
+    pub(crate) gini: Option<f64>,
     /// Share of the year's money to the VCSE side.
-    pub vcse_share: Option<f64>,
+    pub(crate) vcse_share: Option<f64>,
     /// VCSE-side grants running on the year's 31 March.
-    pub active_grants: usize,
+    pub(crate) active_grants: usize,
     /// Their annual value, pounds.
-    pub active_annual: f64,
+    pub(crate) active_annual: f64,
     /// The annual value of those ending within the following 12 months, pounds.
-    pub ending_12m_annual: f64,
+    pub(crate) ending_12m_annual: f64,
     /// ending_12m_annual ÷ active_annual.
-    pub ending_12m_share: Option<f64>,
+    pub(crate) ending_12m_share: Option<f64>,
     /// Meetings in the year, all partnerships.
-    pub meetings: usize,
+    pub(crate) meetings: usize,
     /// Why a figure is `None`, in words.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Per partnership, by id.
-    pub partnerships: Vec<PartnershipYear>,
+    pub(crate) partnerships: Vec<PartnershipYear>,
 }
 
 /// One partnership's headline figures in one financial year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PartnershipYear {
+pub(crate) struct PartnershipYear {
     /// `Partnership ID`.
-    pub id: String,
+    pub(crate) id: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Meetings in the year.
-    pub meetings: usize,
+    pub(crate) meetings: usize,
     /// Meetings hosted by the fundholder ÷ meetings with a host.
-    pub host_share: Option<f64>,
+    pub(crate) host_share: Option<f64>,
     /// Meetings chaired by the fundholder ÷ meetings with a chair.
-    pub chair_share: Option<f64>,
+    pub(crate) chair_share: Option<f64>,
     /// The fundholder's attended rows ÷ all attended rows.
-    pub seat_share: Option<f64>,
+    pub(crate) seat_share: Option<f64>,
     /// VCSE-side unpaid hours ÷ VCSE-side hours.
-    pub vcse_unpaid_share: Option<f64>,
+    pub(crate) vcse_unpaid_share: Option<f64>,
     /// Attended ÷ all rows, per side.
-    pub attendance_rate: SideRates,
+    pub(crate) attendance_rate: SideRates,
     /// Why the figures are `None`, if they are.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// The counts behind the seat share and attendance rates, for disclosure control
     /// (`--public`); not written.
     #[serde(skip)]
-    pub counts: crate::measures::partnership::RateCounts,
+    pub(crate) counts: crate::measures::partnership::RateCounts,
 }
 
 /// `2023` → `2023-24`.
@@ -106,7 +106,7 @@ pub fn fy_label(fy: i32) -> String {
 }
 
 /// The UK financial year a date falls in: 2024-03-31 → 2023, 2024-04-01 → 2024.
-pub fn fy_of(d: NaiveDate) -> i32 {
+pub(crate) fn fy_of(d: NaiveDate) -> i32 {
     if d.month() >= 4 {
         d.year()
     } else {
@@ -118,7 +118,7 @@ pub fn fy_of(d: NaiveDate) -> i32 {
 /// meeting date. A board reads direction over years, not centuries; without a bound a
 /// dataset spanning 1900 to 2100 would cost 201 passes over it (and before dates were
 /// bounded, one award dated 0000 cost 10,000). Earlier years are named in a note.
-pub const MAX_TREND_YEARS: i32 = 30;
+pub(crate) const MAX_TREND_YEARS: i32 = 30;
 
 /// Every financial year from the first to the last award or meeting date, at most the
 /// latest [`MAX_TREND_YEARS`]; and the years left out, if any (first, last).
@@ -142,13 +142,16 @@ fn years(data: &Dataset) -> (Vec<i32>, Option<(i32, i32)>) {
     ((first..=hi).collect(), left_out)
 }
 
-/// The trend series (see the module docs). O(years × (grants + attendance)).
-pub fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
+/// The trend series (see the module docs) of a dataset on its own, for the tests: the
+/// analysis calls [`trends_in`]. O(years × (grants + attendance)).
+#[cfg(test)]
+pub(crate) fn trends(data: &Dataset, params: &Parameters) -> Vec<TrendYear> {
     trends_in(&Context::new(data, None, Window::default()), params)
 }
 
-/// [`trends`], sharing `base`'s per-grant facts (periods, keys) across the years.
-pub fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
+/// The trend series (see the module docs), sharing `base`'s per-grant facts (periods, keys)
+/// across the years. O(years × (grants + attendance)).
+pub(crate) fn trends_in(base: &Context, params: &Parameters) -> Vec<TrendYear> {
     use rayon::prelude::*;
     let (years, left_out) = years(base.data);
     // Each year is independent: computed in parallel, collected in year order.

@@ -14,46 +14,46 @@ use std::fmt::Write;
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidationReport {
     /// Each input file by role, with row accounting.
-    pub files: Vec<FileSummary>,
+    pub(crate) files: Vec<FileSummary>,
     /// Each family of analyses and the files it lacks.
-    pub analyses: Vec<Analysis>,
+    pub(crate) analyses: Vec<Analysis>,
     /// Date ranges.
-    pub dates: Dates,
+    pub(crate) dates: Dates,
     /// Grant totals.
     pub totals: Totals,
     /// Partnership inputs.
-    pub partnerships: PartnershipCounts,
+    pub(crate) partnerships: PartnershipCounts,
     /// Sector inference, per rule and per organisation.
-    pub sectors: SectorInference,
+    pub(crate) sectors: SectorInference,
     /// Names shared by several identifiers: perhaps one body published twice (a warning;
     /// organisations.csv `Same As` merges them).
-    pub duplicate_names: Vec<DuplicateName>,
+    pub(crate) duplicate_names: Vec<DuplicateName>,
     /// Identifiers merged by organisations.csv `Same As`.
-    pub merges: Vec<Merge>,
+    pub(crate) merges: Vec<Merge>,
     /// Notes about references between files.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// One normalised name under several identifiers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DuplicateName {
+pub(crate) struct DuplicateName {
     /// The name after [`normalised_name`].
-    pub normalised: String,
+    pub(crate) normalised: String,
     /// Each identifier under it, sorted by identifier.
-    pub organisations: Vec<OrgMoney>,
+    pub(crate) organisations: Vec<OrgMoney>,
 }
 
 /// An organisation and its money in all grants of the dataset.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OrgMoney {
+pub(crate) struct OrgMoney {
     /// Identifier.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Amount of the grants it received.
-    pub received: Pence,
+    pub(crate) received: Pence,
     /// Amount of the grants it gave.
-    pub given: Pence,
+    pub(crate) given: Pence,
 }
 
 /// A name as compared for duplicates: lower case; apostrophes (`'`, `’`, `‘`, `` ` ``) and
@@ -62,7 +62,7 @@ pub struct OrgMoney {
 /// dropped wherever they stand, and the rest joined by single spaces. `The Foo Trust Ltd`,
 /// `FOO TRUST LIMITED` and `Foo-Trust, Ltd.` are all `foo trust`. An empty result (a name
 /// that is only those words) is never a duplicate.
-pub fn normalised_name(name: &str) -> String {
+pub(crate) fn normalised_name(name: &str) -> String {
     let spaced: String = name
         .chars()
         .flat_map(char::to_lowercase)
@@ -90,7 +90,7 @@ fn money_by_org(d: &Dataset) -> HashMap<&OrgId, (Pence, Pence)> {
 
 /// Organisations (never individuals) whose names normalise alike under different
 /// identifiers, sorted by normalised name.
-pub fn duplicate_names(d: &Dataset) -> Vec<DuplicateName> {
+pub(crate) fn duplicate_names(d: &Dataset) -> Vec<DuplicateName> {
     let money = money_by_org(d);
     let mut by_name: BTreeMap<String, Vec<OrgMoney>> = BTreeMap::new();
     for o in d.organisations.values() {
@@ -121,7 +121,7 @@ pub fn duplicate_names(d: &Dataset) -> Vec<DuplicateName> {
 
 /// The columns of the organisations template, in order: organisations.csv's own, with
 /// `Sector Rule` and `Received` (ignored when the file is read back, as any extra column).
-pub const TEMPLATE_COLUMNS: [&str; 10] = [
+pub(crate) const TEMPLATE_COLUMNS: [&str; 10] = [
     "Identifier",
     "Name",
     "Sector",
@@ -223,21 +223,21 @@ pub struct OrganisationsTemplate {
 
 /// One input file.
 #[derive(Debug, Clone, Serialize)]
-pub struct FileSummary {
+pub(crate) struct FileSummary {
     /// grants, organisations, partnerships, meetings, attendance or payments.
-    pub role: &'static str,
+    pub(crate) role: &'static str,
     /// Rows read, used, rejected and warned about.
     #[serde(flatten)]
-    pub quality: FileQuality,
+    pub(crate) quality: FileQuality,
 }
 
 /// First and last date of something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DateRange {
+pub(crate) struct DateRange {
     /// Earliest.
-    pub first: NaiveDate,
+    pub(crate) first: NaiveDate,
     /// Latest.
-    pub last: NaiveDate,
+    pub(crate) last: NaiveDate,
 }
 
 impl DateRange {
@@ -254,11 +254,11 @@ impl DateRange {
 
 /// Date ranges of the dated inputs.
 #[derive(Debug, Clone, Serialize)]
-pub struct Dates {
+pub(crate) struct Dates {
     /// Award dates.
-    pub grants: Option<DateRange>,
+    pub(crate) grants: Option<DateRange>,
     /// Meeting dates.
-    pub meetings: Option<DateRange>,
+    pub(crate) meetings: Option<DateRange>,
 }
 
 /// Totals over all grants.
@@ -267,84 +267,84 @@ pub struct Totals {
     /// Grants used.
     pub grants: usize,
     /// Their amount.
-    pub amount: Pence,
+    pub(crate) amount: Pence,
     /// Distinct funders.
-    pub funders: usize,
+    pub(crate) funders: usize,
     /// Distinct recipient organisations.
-    pub recipient_organisations: usize,
+    pub(crate) recipient_organisations: usize,
     /// Grants to individuals (never listed one by one).
-    pub grants_to_individuals: usize,
+    pub(crate) grants_to_individuals: usize,
     /// Amount and grants by recipient sector.
-    pub by_sector: Vec<SectorTotal>,
+    pub(crate) by_sector: Vec<SectorTotal>,
 }
 
 /// Money to one recipient sector.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectorTotal {
+pub(crate) struct SectorTotal {
     /// The sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Grants.
-    pub grants: usize,
+    pub(crate) grants: usize,
     /// Amount.
-    pub amount: Pence,
+    pub(crate) amount: Pence,
 }
 
 /// Counts of the partnership inputs (no personal data: people are only counted).
 #[derive(Debug, Clone, Serialize)]
-pub struct PartnershipCounts {
+pub(crate) struct PartnershipCounts {
     /// Partnerships.
-    pub partnerships: usize,
+    pub(crate) partnerships: usize,
     /// Meetings.
-    pub meetings: usize,
+    pub(crate) meetings: usize,
     /// Attendance rows.
-    pub attendance_rows: usize,
+    pub(crate) attendance_rows: usize,
     /// Distinct people in attendance and payments.
-    pub people: usize,
+    pub(crate) people: usize,
     /// Payments; `None` when there is no payments.csv.
-    pub payments: Option<usize>,
+    pub(crate) payments: Option<usize>,
 }
 
 /// How sectors were decided.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectorInference {
+pub(crate) struct SectorInference {
     /// Organisations per rule and resulting sector.
-    pub by_rule: Vec<RuleCount>,
+    pub(crate) by_rule: Vec<RuleCount>,
     /// Every organisation, sorted by identifier.
-    pub organisations: Vec<OrgInference>,
+    pub(crate) organisations: Vec<OrgInference>,
 }
 
 /// Organisations whose sector one rule decided.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleCount {
     /// The rule.
-    pub rule: SectorRule,
+    pub(crate) rule: SectorRule,
     /// The rule in words.
-    pub description: &'static str,
+    pub(crate) description: &'static str,
     /// The sector it gave.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// How many organisations.
-    pub organisations: usize,
+    pub(crate) organisations: usize,
     /// The money they received (`validate`: every grant loaded; findings.json: grants
     /// awarded in the window).
-    pub amount: Pence,
+    pub(crate) amount: Pence,
 }
 
 /// One organisation's inference.
 #[derive(Debug, Clone, Serialize)]
-pub struct OrgInference {
+pub(crate) struct OrgInference {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Rule.
-    pub rule: SectorRule,
+    pub(crate) rule: SectorRule,
 }
 
 /// How many organisations each sector-inference rule placed in each sector, in rule order,
 /// and the money `grants` gave them (grants to individuals are no organisation's).
-pub fn rule_counts<'d>(
+pub(crate) fn rule_counts<'d>(
     d: &'d Dataset,
     grants: impl Iterator<Item = &'d crate::model::Grant>,
 ) -> Vec<RuleCount> {
@@ -359,7 +359,7 @@ pub fn rule_counts<'d>(
 
 /// [`rule_counts`] with the money each organisation received given by `received` (the
 /// analysis has it by organisation number). O(V log V) for V organisations.
-pub fn rule_counts_with(d: &Dataset, received: impl Fn(&OrgId) -> Pence) -> Vec<RuleCount> {
+pub(crate) fn rule_counts_with(d: &Dataset, received: impl Fn(&OrgId) -> Pence) -> Vec<RuleCount> {
     let mut rules: BTreeMap<(SectorRule, Sector), (usize, Pence)> = BTreeMap::new();
     for o in d.organisations.values() {
         let e = rules.entry((o.sector_rule, o.sector)).or_default();
@@ -400,8 +400,9 @@ pub fn template_command(dataset: Option<&str>) -> String {
 
 /// How sectors were inferred, in plain words for the report and the terminal summary: which
 /// sectors inference gave and to how many organisations, how many (and how much money) the
-/// weakest rules placed ([`SectorRule::is_weak`]), and the command that writes the template
-/// to correct them. Empty when organisations.csv gave every sector.
+/// weakest rules placed (`CompanyVoluntaryName`: a company's name words; `NoRule`: nothing
+/// at all; issue 16), and the command that writes the template to correct them. Empty when
+/// organisations.csv gave every sector.
 pub fn inference_sentences(counts: &[RuleCount], command: &str) -> Vec<String> {
     use crate::flags::{money, thousands};
     let inferred: Vec<&RuleCount> = counts

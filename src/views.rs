@@ -37,42 +37,42 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Recipients in [`top_recipients`].
-pub const TOP_RECIPIENTS: usize = 15;
+pub(crate) const TOP_RECIPIENTS: usize = 15;
 /// Intermediaries given their own node in [`sector_flows`]; the smaller ones share one.
-pub const MAX_INTERMEDIARIES: usize = 8;
+pub(crate) const MAX_INTERMEDIARIES: usize = 8;
 
 /// Every view, as written to `findings.json` under `views`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Views {
+pub(crate) struct Views {
     /// Hours by sector per partnership ([`partnership_hours`]).
-    pub partnership_hours: Vec<SectorHours>,
+    pub(crate) partnership_hours: Vec<SectorHours>,
     /// The largest recipients and their funders ([`top_recipients`]).
-    pub top_recipients: Vec<RecipientFunders>,
+    pub(crate) top_recipients: Vec<RecipientFunders>,
     /// Money between sectors and intermediaries ([`sector_flows`]).
-    pub sector_flows: SectorFlows,
+    pub(crate) sector_flows: SectorFlows,
     /// The largest 10% of recipients' share of the money ([`top_decile`]).
-    pub top_decile: Option<TopDecile>,
+    pub(crate) top_decile: Option<TopDecile>,
     /// The [`top_recipients`]' share of all the money awarded in the window: Σ their
     /// totals ÷ `totals.amount`; `None` when nothing was awarded.
-    pub top_recipients_share: Option<f64>,
+    pub(crate) top_recipients_share: Option<f64>,
     /// Unpaid VCSE-side time summed over every partnership (see [`UnpaidTime`]).
-    pub unpaid_time: UnpaidTime,
+    pub(crate) unpaid_time: UnpaidTime,
 }
 
 /// Unpaid VCSE-side time at partnership meetings, Σ over every partnership in
 /// `partnerships`; each sum is `None` when any partnership's figure is (payment not
 /// recorded), and 0 when there are no partnerships.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct UnpaidTime {
+pub(crate) struct UnpaidTime {
     /// Σ `unpaid_value`, pounds (at the hourly rate).
-    pub unpaid_value: Option<f64>,
+    pub(crate) unpaid_value: Option<f64>,
     /// Σ `vcse_unpaid_hours`.
-    pub vcse_unpaid_hours: Option<f64>,
+    pub(crate) vcse_unpaid_hours: Option<f64>,
 }
 
 /// Every view of the graph and the recipients (see the module docs).
 /// `amount` is all the money awarded in the window (`totals.amount`).
-pub fn views(
+pub(crate) fn views(
     graph: &MoneyGraph,
     recipients: &[RecipientFigures],
     intermediaries: &[Intermediary],
@@ -96,24 +96,24 @@ pub fn views(
 
 /// Hours attended at one partnership's meetings in the window by attendees of one sector.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SectorHours {
+pub(crate) struct SectorHours {
     /// The partnership's identifier.
-    pub partnership: String,
+    pub(crate) partnership: String,
     /// The attendees' sector (`individual` for community members attending as themselves).
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Hours attended.
-    pub hours: f64,
+    pub(crate) hours: f64,
     /// Of which paid, or salaried statutory time.
-    pub paid_hours: f64,
+    pub(crate) paid_hours: f64,
     /// Of which unpaid.
-    pub unpaid_hours: f64,
+    pub(crate) unpaid_hours: f64,
     /// Of which on edges whose payment is not known (payments.csv absent).
-    pub payment_unknown_hours: f64,
+    pub(crate) payment_unknown_hours: f64,
 }
 
 /// Hours by sector per partnership, in partnership identifier then sector order (see the
 /// module docs). Edges with no hours are left out.
-pub fn partnership_hours(graph: &MoneyGraph) -> Vec<SectorHours> {
+pub(crate) fn partnership_hours(graph: &MoneyGraph) -> Vec<SectorHours> {
     let mut per: BTreeMap<(&str, Sector), SectorHours> = BTreeMap::new();
     for (a, b, e) in graph.edges() {
         let Edge::Attendance(_) = e else { continue };
@@ -156,27 +156,27 @@ fn sum(mut figures: impl Iterator<Item = Option<f64>>) -> Option<f64> {
 
 /// One of the largest recipients, with what each funder gave it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecipientFunders {
+pub(crate) struct RecipientFunders {
     /// The recipient (an organisation, or `individuals:FUNDER`), as in `recipients`.
-    pub recipient: String,
+    pub(crate) recipient: String,
     /// Money awarded to it in the window, pounds (its `recipients` total).
-    pub total: f64,
+    pub(crate) total: f64,
     /// Each funder's money to it in the window, largest first (ties by identifier).
-    pub funders: Vec<FunderAmount>,
+    pub(crate) funders: Vec<FunderAmount>,
 }
 
 /// One funder's money to one recipient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FunderAmount {
+pub(crate) struct FunderAmount {
     /// The funder.
-    pub funder: OrgId,
+    pub(crate) funder: OrgId,
     /// Pounds awarded in the window.
-    pub amount: f64,
+    pub(crate) amount: f64,
 }
 
 /// The [`TOP_RECIPIENTS`] recipients given most (more than nothing) in the window, largest
 /// first, ties by identifier; each with its funders from the grant edges.
-pub fn top_recipients(
+pub(crate) fn top_recipients(
     graph: &MoneyGraph,
     recipients: &[RecipientFigures],
 ) -> Vec<RecipientFunders> {
@@ -227,7 +227,7 @@ pub fn top_recipients(
 /// the drawing order.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "node", rename_all = "snake_case")]
-pub enum FlowNode {
+pub(crate) enum FlowNode {
     /// Funders of one sector (left column).
     Funders {
         /// Their sector.
@@ -257,28 +257,28 @@ pub enum FlowNode {
 
 /// Money from one node to another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Flow {
+pub(crate) struct Flow {
     /// Where the money comes from.
-    pub from: FlowNode,
+    pub(crate) from: FlowNode,
     /// Where it goes.
-    pub to: FlowNode,
+    pub(crate) to: FlowNode,
     /// Pounds in the window.
-    pub amount: f64,
+    pub(crate) amount: f64,
 }
 
 /// The flows between sectors and intermediaries (see [`sector_flows`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SectorFlows {
+pub(crate) struct SectorFlows {
     /// Every flow with money, in (from, to) drawing order.
-    pub flows: Vec<Flow>,
+    pub(crate) flows: Vec<Flow>,
     /// The intermediaries given their own node, largest first: the
     /// [`FlowNode::Intermediary`] of rank r is the r-th.
-    pub intermediaries: Vec<OrgId>,
+    pub(crate) intermediaries: Vec<OrgId>,
     /// Intermediaries beyond [`MAX_INTERMEDIARIES`], drawn as one middle node.
-    pub other_intermediaries: usize,
+    pub(crate) other_intermediaries: usize,
     /// Σ flows out of the funder nodes: the money awarded by original funders, each pound
     /// once (equal to `totals.awarded_by_original_funders` to the penny).
-    pub funder_column: f64,
+    pub(crate) funder_column: f64,
 }
 
 /// Every grant edge as a flow, and each intermediary's own money (what it gave beyond what
@@ -291,7 +291,7 @@ pub struct SectorFlows {
 /// grant from a named intermediary starts there; a grant of an intermediary to itself goes
 /// straight across from its sector's funders; every other grant goes from a funder sector
 /// to a recipient sector, through [`FlowNode::Direct`] when there are intermediaries.
-pub fn sector_flows(graph: &MoneyGraph, intermediaries: &[Intermediary]) -> SectorFlows {
+pub(crate) fn sector_flows(graph: &MoneyGraph, intermediaries: &[Intermediary]) -> SectorFlows {
     let mut inter: Vec<&Intermediary> = intermediaries.iter().collect();
     inter.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
     let other_intermediaries = inter.len().saturating_sub(MAX_INTERMEDIARIES);
@@ -397,20 +397,20 @@ pub fn sector_flows(graph: &MoneyGraph, intermediaries: &[Intermediary]) -> Sect
 
 /// The largest 10% of recipients and their share of the money.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct TopDecile {
+pub(crate) struct TopDecile {
     /// Recipients given more than nothing in the window (n; a funder's grants to people
     /// are one recipient line, as in `recipients`).
-    pub recipients: usize,
+    pub(crate) recipients: usize,
     /// The largest k of them: round(n ÷ 10), at least 1.
-    pub largest: usize,
+    pub(crate) largest: usize,
     /// Their share of the money: Σ the k largest totals ÷ Σ all n totals.
-    pub share: f64,
+    pub(crate) share: f64,
 }
 
 /// The top-10% point of the Lorenz curve (see [`TopDecile`]); `None` with fewer than two
 /// recipients given money. Unlike `equity.burden.burden_top_decile_share` (hours among
 /// people at meetings), this is money among recipients.
-pub fn top_decile(recipients: &[RecipientFigures]) -> Option<TopDecile> {
+pub(crate) fn top_decile(recipients: &[RecipientFigures]) -> Option<TopDecile> {
     let mut totals: Vec<f64> = recipients
         .iter()
         .map(|r| r.total)

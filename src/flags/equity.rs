@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// SHORT-TERM-FUNDING: a funder's money to VCSE organisations is at least 80% in grants of
 /// 12 months or less (medium only), when it made at least 5 grants to them.
-pub fn short_term_flags(
+pub(crate) fn short_term_flags(
     data: &Dataset,
     practice: &BTreeMap<OrgId, FundingPractice>,
     p: &Parameters,
@@ -53,7 +53,7 @@ pub fn short_term_flags(
 /// USUAL-SUSPECTS: the five VCSE-side organisations with most seats hold at least half
 /// (medium) or 70% (high) of all VCSE-side attended rows, when at least 10 VCSE-side
 /// organisations hold seats.
-pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
+pub(crate) fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
     if us.vcse_seat_orgs < p.usual_suspects_min_orgs {
         return None;
     }
@@ -69,7 +69,7 @@ pub fn usual_suspects_flag(us: &UsualSuspects, p: &Parameters) -> Option<Flag> {
 
 /// USUAL-SUSPECTS' message: with the top five's share of seats, or without it when
 /// `--public` suppresses the share (it rests on fewer than 8 attendance rows).
-pub fn usual_suspects_message(us: &UsualSuspects, share: Option<f64>) -> String {
+pub(crate) fn usual_suspects_message(us: &UsualSuspects, share: Option<f64>) -> String {
     let top = us.top5.len();
     let others = us.vcse_seat_orgs.saturating_sub(top);
     format!(
@@ -83,7 +83,7 @@ pub fn usual_suspects_message(us: &UsualSuspects, share: Option<f64>) -> String 
 /// UNDER-FUNDED-GROUP: organisations carrying a `Led By` tag get at most half (medium) or a
 /// quarter (high) of an even share of the money to VCSE organisations, when at least 5 carry
 /// it.
-pub fn under_funded_flags(groups: &[GroupFigures], p: &Parameters) -> Vec<Flag> {
+pub(crate) fn under_funded_flags(groups: &[GroupFigures], p: &Parameters) -> Vec<Flag> {
     groups
         .iter()
         .filter(|g| g.organisations >= p.under_funded_min_orgs)

@@ -20,17 +20,17 @@ pub struct Explanation {
     /// One line: what it is about.
     pub title: &'static str,
     /// What it means, in words.
-    pub definition: &'static str,
+    pub(crate) definition: &'static str,
     /// The figure flagged, as a formula over the data.
-    pub formula: &'static str,
+    pub(crate) formula: &'static str,
     /// Default bands and the guard ("only when").
-    pub thresholds: &'static str,
+    pub(crate) thresholds: &'static str,
     /// Where the concern and its thresholds come from.
-    pub source: &'static str,
+    pub(crate) source: &'static str,
     /// What the figure cannot see: readings to keep in mind before acting on it.
-    pub caveats: &'static [&'static str],
+    pub(crate) caveats: &'static [&'static str],
     /// Questions for a board to ask when the flag is raised.
-    pub questions: &'static [&'static str],
+    pub(crate) questions: &'static [&'static str],
 }
 
 impl Explanation {
@@ -262,13 +262,13 @@ pub const EXPLANATIONS: [Explanation; 12] = [
 ];
 
 /// The explanation of a code named in text, matched case-insensitively
-/// ([`Code::parse`]).
+/// (`Code::parse`).
 pub fn explain(code: &str) -> Option<&'static Explanation> {
     Code::parse(code).map(explanation)
 }
 
 /// The explanation of a code (every code has one: a test checks it).
-pub fn explanation(code: Code) -> &'static Explanation {
+pub(crate) fn explanation(code: Code) -> &'static Explanation {
     EXPLANATIONS
         .iter()
         .find(|e| e.code == code)

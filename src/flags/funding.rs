@@ -13,7 +13,11 @@ use crate::measures::dependency::{DependencyBasis, RecipientFigures};
 use crate::model::Dataset;
 
 /// CONCENTRATION: top5_share ≥ 0.5 (medium) / 0.7 (high), funders with ≥ 20 recipients.
-pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parameters) -> Vec<Flag> {
+pub(crate) fn concentration_flags(
+    data: &Dataset,
+    c: &ConcentrationFindings,
+    p: &Parameters,
+) -> Vec<Flag> {
     c.funders
         .iter()
         .filter(|f| f.figures.recipients >= p.concentration_min_recipients)
@@ -42,7 +46,7 @@ pub fn concentration_flags(data: &Dataset, c: &ConcentrationFindings, p: &Parame
 
 /// FUNDER-DOMINANCE: the largest funder's share of money to the VCSE side ≥ 0.5 / 0.7,
 /// when ≥ 3 funders gave to the VCSE side; overall and per area.
-pub fn dominance_flags(data: &Dataset, d: &DominanceFindings, p: &Parameters) -> Vec<Flag> {
+pub(crate) fn dominance_flags(data: &Dataset, d: &DominanceFindings, p: &Parameters) -> Vec<Flag> {
     std::iter::once(&d.overall)
         .chain(d.by_area.iter())
         .filter_map(|dom| dominance_flag(data, dom, p))
@@ -84,7 +88,7 @@ fn can_be_flagged(r: &RecipientFigures) -> bool {
 
 /// DEPENDENCY: dependency ≥ 0.5 / 0.75, when the basis is income or ≥ 2 funders have
 /// active grants.
-pub fn dependency_flags(
+pub(crate) fn dependency_flags(
     data: &Dataset,
     recipients: &[RecipientFigures],
     p: &Parameters,
@@ -129,7 +133,7 @@ pub fn dependency_flags(
 /// `cliff_min_annual` (£10,000 by default) and there are ≥ 2 active grants, or income is
 /// known and the ending annual value is ≥ 25% of it (SPEC.md's guard, both parts). The
 /// message says apart how much of the ending money ends on `as_of` itself.
-pub fn cliff_flags(
+pub(crate) fn cliff_flags(
     recipients: &[RecipientFigures],
     p: &Parameters,
     as_of: chrono::NaiveDate,

@@ -4,10 +4,10 @@
 //! carries the figure and the threshold it crossed, so a board member can see why it was
 //! raised, and `fundflow explain CODE` gives the definition and the source.
 
-pub mod equity;
+pub(crate) mod equity;
 pub mod explain;
-pub mod funding;
-pub mod partnership;
+pub(crate) mod funding;
+pub(crate) mod partnership;
 
 use crate::config::Bands;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use serde::Serialize;
 /// How serious a flag is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     /// Crossed the high threshold (sorts first).
     High,
     /// Crossed the medium threshold.
@@ -24,7 +24,7 @@ pub enum Severity {
 
 impl Severity {
     /// `high` or `medium`, as findings.json writes it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::High => "high",
             Severity::Medium => "medium",
@@ -64,7 +64,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in SPEC.md's order.
-    pub const ALL: [Code; 12] = [
+    pub(crate) const ALL: [Code; 12] = [
         Code::Concentration,
         Code::FunderDominance,
         Code::Dependency,
@@ -80,7 +80,7 @@ impl Code {
     ];
 
     /// The code as SPEC.md writes it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::Concentration => "CONCENTRATION",
             Code::FunderDominance => "FUNDER-DOMINANCE",
@@ -100,7 +100,7 @@ impl Code {
     /// A value or threshold of this code's figure, as a board reads it: a share as a
     /// percentage, PARTICIPATION-GAP (a difference of two rates) in percentage points,
     /// UNDER-FUNDED-GROUP's representation ratio as a number to two places.
-    pub fn show(self, v: f64) -> String {
+    pub(crate) fn show(self, v: f64) -> String {
         match self {
             Code::ParticipationGap => format!("{:.0} points", v * 100.0),
             Code::UnderFundedGroup => format!("{v:.2}"),
@@ -110,7 +110,7 @@ impl Code {
 
     /// The code named by `s`, case-insensitively and ignoring surrounding space (`fundflow
     /// explain dependency`): the one place a code is read from text.
-    pub fn parse(s: &str) -> Option<Code> {
+    pub(crate) fn parse(s: &str) -> Option<Code> {
         Code::ALL
             .into_iter()
             .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
@@ -143,33 +143,33 @@ impl Serialize for Code {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Flag {
+pub(crate) struct Flag {
     /// The rule, e.g. `DEPENDENCY`.
-    pub code: Code,
+    pub(crate) code: Code,
     /// high or medium.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// The organisation it is about (org identifier), or `None` for a whole-area flag.
-    pub subject: Option<String>,
+    pub(crate) subject: Option<String>,
     /// The partnership, when it is about one.
-    pub partnership: Option<String>,
+    pub(crate) partnership: Option<String>,
     /// A `Led By` tag or an area, when it is about one.
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
     /// The measured figure.
-    pub value: f64,
+    pub(crate) value: f64,
     /// The threshold it crossed (of its severity).
-    pub threshold: f64,
+    pub(crate) threshold: f64,
     /// Money at stake, in pounds, for ranking flags in summaries (not in SPEC's list; `None`
     /// where no sum of money is involved).
-    pub amount: Option<f64>,
+    pub(crate) amount: Option<f64>,
     /// One or two sentences a board member understands without a glossary.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Flag {
     /// A whole-area flag: `code` raised at `band` (its severity and the threshold of that
     /// severity that `value` crossed), with its message. What it is about — a subject,
     /// partnership or group — and the money at stake are added with the methods below.
-    pub fn new(
+    pub(crate) fn new(
         code: Code,
         (severity, threshold): (Severity, f64),
         value: f64,
@@ -189,7 +189,7 @@ impl Flag {
     }
 
     /// About this organisation.
-    pub fn subject(self, id: String) -> Self {
+    pub(crate) fn subject(self, id: String) -> Self {
         Flag {
             subject: Some(id),
             ..self
@@ -197,7 +197,7 @@ impl Flag {
     }
 
     /// About this partnership.
-    pub fn partnership(self, id: String) -> Self {
+    pub(crate) fn partnership(self, id: String) -> Self {
         Flag {
             partnership: Some(id),
             ..self
@@ -205,28 +205,28 @@ impl Flag {
     }
 
     /// About this `Led By` tag or area.
-    pub fn group(self, group: String) -> Self {
+    pub(crate) fn group(self, group: String) -> Self {
         self.group_opt(Some(group))
     }
 
     /// About this `Led By` tag or area, if any.
-    pub fn group_opt(self, group: Option<String>) -> Self {
+    pub(crate) fn group_opt(self, group: Option<String>) -> Self {
         Flag { group, ..self }
     }
 
     /// Pounds at stake.
-    pub fn amount(self, pounds: f64) -> Self {
+    pub(crate) fn amount(self, pounds: f64) -> Self {
         self.amount_opt(Some(pounds))
     }
 
     /// Pounds at stake, if any.
-    pub fn amount_opt(self, amount: Option<f64>) -> Self {
+    pub(crate) fn amount_opt(self, amount: Option<f64>) -> Self {
         Flag { amount, ..self }
     }
 }
 
 /// The severity a value earns when higher is worse (`value ≥ threshold`, inclusive).
-pub fn band_high_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
+pub(crate) fn band_high_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
     if value >= bands.high {
         Some((Severity::High, bands.high))
     } else if value >= bands.medium {
@@ -237,7 +237,7 @@ pub fn band_high_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
 }
 
 /// The severity a value earns when lower is worse (`value ≤ threshold`, inclusive).
-pub fn band_low_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
+pub(crate) fn band_low_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
     if value <= bands.high {
         Some((Severity::High, bands.high))
     } else if value <= bands.medium {
@@ -249,7 +249,7 @@ pub fn band_low_is_worse(value: f64, bands: Bands) -> Option<(Severity, f64)> {
 
 /// Sorts flags as SPEC.md says: severity (high first), then code, subject, partnership
 /// (and group, so that whole-area flags for different tags have a stable order).
-pub fn sort_flags(flags: &mut [Flag]) {
+pub(crate) fn sort_flags(flags: &mut [Flag]) {
     flags.sort_by(|a, b| {
         (a.severity, a.code, &a.subject, &a.partnership, &a.group).cmp(&(
             b.severity,
@@ -263,7 +263,7 @@ pub fn sort_flags(flags: &mut [Flag]) {
 
 // The formatters live in the low `present` module; re-exported here for the flags' messages
 // and the library's users.
-pub use crate::present::{money, percent, possessive, thousands};
+pub(crate) use crate::present::{money, percent, possessive, thousands};
 
 #[cfg(test)]
 mod tests {

@@ -34,7 +34,7 @@ use crate::config::{Bands, Parameters};
 use crate::measures::partnership::PartnershipFigures;
 
 /// Every partnership flag, sorted as SPEC.md says (severity, code, subject, partnership).
-pub fn partnership_flags(figures: &[PartnershipFigures], params: &Parameters) -> Vec<Flag> {
+pub(crate) fn partnership_flags(figures: &[PartnershipFigures], params: &Parameters) -> Vec<Flag> {
     let mut flags: Vec<Flag> = figures
         .iter()
         .flat_map(|f| {
@@ -241,7 +241,7 @@ fn participation_gap(f: &PartnershipFigures, params: &Parameters) -> Option<Flag
 
 /// PARTICIPATION-GAP's message: with the statutory rate, the VCSE rate and the gap, or
 /// without them when `--public` suppresses a rate (it rests on fewer than 8 rows).
-pub fn participation_gap_message(
+pub(crate) fn participation_gap_message(
     f: &PartnershipFigures,
     rates_and_gap: Option<(f64, f64, f64)>,
 ) -> String {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds the graph of `ctx.data` for `ctx.window` and `ctx.as_of` (see the module docs);
 /// `params.statutory_time_is_paid` decides whether statutory attendance counts as paid, as
-/// it does for the participation measures (both use [`Seat`]).
+/// it does for the participation measures (both use `Seat`).
 pub fn build(ctx: &Context<'_>, params: &Parameters) -> MoneyGraph {
     let data = ctx.data;
     let mut b = Builder {

@@ -42,7 +42,7 @@
 //! (SPEC.md "Regranting / pass-through": pass_through = given ÷ received in the window, `None`
 //! when nothing was received), [`MoneyGraph::all_awards`] and
 //! [`MoneyGraph::money_from_original_funders`] (totals never double-count regranted money, so
-//! both are reported), and [`MoneyGraph::clusters`] (connected components of the grant network,
+//! both are reported), and `MoneyGraph::clusters` (connected components of the grant network,
 //! ignoring direction). [`MoneyGraph::new_money`] is a tighter reading of the same rule:
 //! each intermediary's giving beyond what it received counts as new money.
 //!
@@ -86,12 +86,12 @@ fn community_id() -> String {
 }
 
 // The palette lives in `present` (issue 17); its graph paths keep working.
-pub use crate::present::{colour, sector_colour};
+pub(crate) use crate::present::{colour, sector_colour};
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     /// An organisation of the dataset.
     Organisation,
     /// People, aggregated: those one organisation funds or pays, or community members.
@@ -102,7 +102,7 @@ pub enum NodeKind {
 
 impl NodeKind {
     /// The lower-case name used in exports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NodeKind::Organisation => "organisation",
             NodeKind::Individuals => "individuals",
@@ -116,21 +116,21 @@ impl NodeKind {
 pub struct Node {
     /// Unique identifier: the org id, `partnership:ID`, `individuals:ORG` or
     /// `individuals:community`.
-    pub id: String,
+    pub(crate) id: String,
     /// Name for people.
-    pub label: String,
+    pub(crate) label: String,
     /// What the node stands for.
-    pub kind: NodeKind,
+    pub(crate) kind: NodeKind,
     /// Sector of an organisation (`individual` for aggregate people); `None` for partnerships.
-    pub sector: Option<Sector>,
+    pub(crate) sector: Option<Sector>,
     /// The organisation, for organisation nodes.
     #[serde(skip)]
-    pub org: Option<OrgId>,
+    pub(crate) org: Option<OrgId>,
 }
 
 impl Node {
     /// Fill colour from the Okabe–Ito palette (see [`colour`]).
-    pub fn colour(&self) -> &'static str {
+    pub(crate) fn colour(&self) -> &'static str {
         match (self.kind, self.sector) {
             (NodeKind::Partnership, _) => colour::PARTNERSHIP,
             (_, Some(s)) => sector_colour(s),
@@ -142,7 +142,7 @@ impl Node {
 /// What an edge stands for; also the tie-break in edge order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum EdgeKind {
+pub(crate) enum EdgeKind {
     /// Grants from funder to recipient.
     Grant,
     /// Participation payments from payer to payee.
@@ -155,7 +155,7 @@ pub enum EdgeKind {
 
 impl EdgeKind {
     /// The lower-case name used in exports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EdgeKind::Grant => "grant",
             EdgeKind::Payment => "payment",
@@ -167,44 +167,44 @@ impl EdgeKind {
 
 /// Grants from one funder to one recipient.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct GrantFlow {
+pub(crate) struct GrantFlow {
     /// Σ amount of grants awarded in the window.
-    pub amount: Pence,
+    pub(crate) amount: Pence,
     /// Grants awarded in the window.
-    pub grants: usize,
+    pub(crate) grants: usize,
     /// Σ annual value (pounds) of grants awarded on or before as_of and active at as_of.
-    pub active_annual: f64,
+    pub(crate) active_annual: f64,
     /// How many grants are active.
-    pub active_grants: usize,
+    pub(crate) active_grants: usize,
 }
 
 /// Payments from one payer to one payee.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PaymentFlow {
+pub(crate) struct PaymentFlow {
     /// Σ amount of payments dated in the window.
-    pub amount: Pence,
+    pub(crate) amount: Pence,
     /// How many payments.
-    pub payments: usize,
+    pub(crate) payments: usize,
 }
 
 /// One organisation's attendance at one partnership's meetings in the window.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Participation {
+pub(crate) struct Participation {
     /// Attendance rows, any status.
-    pub rows: usize,
+    pub(crate) rows: usize,
     /// Rows with status `attended`.
-    pub attended: usize,
+    pub(crate) attended: usize,
     /// Hours attended.
-    pub hours: f64,
+    pub(crate) hours: f64,
     /// Hours attended that were resourced; `None` without payments.csv.
-    pub paid_hours: Option<f64>,
+    pub(crate) paid_hours: Option<f64>,
     /// Hours attended that were not; `None` without payments.csv.
-    pub unpaid_hours: Option<f64>,
+    pub(crate) unpaid_hours: Option<f64>,
 }
 
 /// One edge.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Edge {
+pub(crate) enum Edge {
     /// Grants.
     Grant(GrantFlow),
     /// Participation payments.
@@ -217,7 +217,7 @@ pub enum Edge {
 
 impl Edge {
     /// What the edge stands for.
-    pub fn kind(&self) -> EdgeKind {
+    pub(crate) fn kind(&self) -> EdgeKind {
         match self {
             Edge::Grant(_) => EdgeKind::Grant,
             Edge::Payment(_) => EdgeKind::Payment,
@@ -227,7 +227,7 @@ impl Edge {
     }
 
     /// Pounds for grants and payments, hours for attendance, 1 for fundholder membership.
-    pub fn weight(&self) -> f64 {
+    pub(crate) fn weight(&self) -> f64 {
         match self {
             Edge::Grant(f) => f.amount.pounds(),
             Edge::Payment(f) => f.amount.pounds(),
@@ -238,7 +238,7 @@ impl Edge {
 
     /// Every figure of the edge, rounded for export (pence, hundredths of an hour); the
     /// figures that do not apply to its kind are `None`.
-    pub fn figures(&self) -> EdgeFigures {
+    pub(crate) fn figures(&self) -> EdgeFigures {
         let n = |x: usize| Some(x as u64);
         match self {
             Edge::Grant(f) => EdgeFigures {
@@ -268,39 +268,39 @@ impl Edge {
 
 /// An edge's figures in one flat shape, as every exporter writes them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct EdgeFigures {
+pub(crate) struct EdgeFigures {
     /// Pounds (grant, payment).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    pub(crate) amount: Option<f64>,
     /// Grants in the window.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub grants: Option<u64>,
+    pub(crate) grants: Option<u64>,
     /// Annual value of active grants, pounds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_annual: Option<f64>,
+    pub(crate) active_annual: Option<f64>,
     /// Active grants.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_grants: Option<u64>,
+    pub(crate) active_grants: Option<u64>,
     /// Payments.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payments: Option<u64>,
+    pub(crate) payments: Option<u64>,
     /// Attendance rows, any status.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(serialize_with = "crate::disclosure::people_opt_u64")]
-    pub rows: Option<u64>,
+    pub(crate) rows: Option<u64>,
     /// Attended rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(serialize_with = "crate::disclosure::people_opt_u64")]
-    pub attended: Option<u64>,
+    pub(crate) attended: Option<u64>,
     /// Hours attended.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hours: Option<f64>,
+    pub(crate) hours: Option<f64>,
     /// Resourced hours.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid_hours: Option<f64>,
+    pub(crate) paid_hours: Option<f64>,
     /// Unresourced hours.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unpaid_hours: Option<f64>,
+    pub(crate) unpaid_hours: Option<f64>,
 }
 
 pub(crate) fn round2(x: f64) -> f64 {
@@ -326,15 +326,15 @@ pub struct Counterparty {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Intermediary {
     /// The organisation.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Σ grants received in the window (from others).
-    pub received: Pence,
+    pub(crate) received: Pence,
     /// Σ grants given in the window (to others, individuals included).
-    pub given: Pence,
+    pub(crate) given: Pence,
     /// given ÷ received; `None` when nothing was received (zero-amount grants only).
-    pub pass_through: Option<f64>,
+    pub(crate) pass_through: Option<f64>,
 }
 
 /// The money and participation graph of one dataset at one point in time.
@@ -345,7 +345,7 @@ pub struct MoneyGraph {
     /// The point in time for active grants.
     pub as_of: NaiveDate,
     /// The window for grants, payments and meetings.
-    pub window: Window,
+    pub(crate) window: Window,
     /// `--public`: exports disclosure-control counts of attendance rows (SPEC.md "Output";
     /// [`crate::disclosure`]): below 8 left out, others rounded to the nearest 5.
     pub public: bool,
@@ -354,17 +354,17 @@ pub struct MoneyGraph {
 impl MoneyGraph {
     /// The underlying petgraph graph, for algorithms not wrapped here. Node and edge indices
     /// follow the deterministic order described in the module docs.
-    pub fn graph(&self) -> &DiGraph<Node, Edge> {
+    pub(crate) fn graph(&self) -> &DiGraph<Node, Edge> {
         &self.graph
     }
 
     /// Nodes in order.
-    pub fn nodes(&self) -> impl Iterator<Item = &Node> + '_ {
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = &Node> + '_ {
         self.graph.node_weights()
     }
 
     /// Edges in order, as (source, target, edge).
-    pub fn edges(&self) -> impl Iterator<Item = (&Node, &Node, &Edge)> + '_ {
+    pub(crate) fn edges(&self) -> impl Iterator<Item = (&Node, &Node, &Edge)> + '_ {
         self.graph
             .edge_references()
             .map(|e| (&self.graph[e.source()], &self.graph[e.target()], e.weight()))

@@ -135,7 +135,7 @@ impl MoneyGraph {
     /// linked by any grant edge (in the window or active at as_of). Each cluster is a sorted
     /// list of org ids (aggregate individuals nodes left out); clusters are sorted by size,
     /// largest first, then by first id. Organisations with no grant edge are in no cluster.
-    pub fn clusters(&self) -> Vec<Vec<OrgId>> {
+    pub(crate) fn clusters(&self) -> Vec<Vec<OrgId>> {
         let n = self.graph.node_count();
         let mut sets = UnionFind::<usize>::new(n);
         let mut in_money = vec![false; n];

@@ -15,7 +15,7 @@ const CP1252_UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
 /// Which encoding a file turned out to be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// UTF-8 (a byte-order mark, if any, is dropped).
     Utf8,
     /// UTF-16 (little or big endian), from its byte-order mark.
@@ -25,7 +25,7 @@ pub enum Encoding {
 }
 
 /// Decodes a whole file; borrows when the bytes are already UTF-8.
-pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Encoding), Problem> {
+pub(crate) fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<(Cow<'a, str>, Encoding), Problem> {
     if bytes.is_empty() {
         return Err(Problem::file(
             file,

@@ -19,7 +19,7 @@ macro_rules! example_file {
 }
 
 /// The example's files.
-pub fn inputs() -> Inputs {
+pub(crate) fn inputs() -> Inputs {
     Inputs {
         grants: Some((example_file!("grants.csv"), GrantsFormat::Csv)),
         organisations: Some(example_file!("organisations.csv")),

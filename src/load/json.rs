@@ -22,13 +22,13 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Repeat {
     /// The path of the key: `grants[3].amountAwarded`.
-    pub path: String,
+    pub(crate) path: String,
     /// The first value (kept).
-    pub first: Value,
+    pub(crate) first: Value,
     /// The later value.
-    pub second: Value,
+    pub(crate) second: Value,
     /// The lines of the two occurrences, when known.
-    pub lines: Option<(u64, u64)>,
+    pub(crate) lines: Option<(u64, u64)>,
 }
 
 /// Parses `text` as a 360Giving package, returning the document and every repeated key.

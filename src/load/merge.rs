@@ -30,11 +30,11 @@ use std::collections::BTreeMap;
 /// The parsed references a merge rewrites, with the file each came from (for the count of
 /// rows rewritten per file).
 pub(crate) struct References<'a> {
-    pub grants: (&'a str, &'a mut Vec<Grant>),
-    pub partnerships: (&'a str, &'a mut Vec<Partnership>),
-    pub meetings: (&'a str, &'a mut Vec<Meeting>),
-    pub attendance: (&'a str, &'a mut Vec<Attendance>),
-    pub payments: (&'a str, Option<&'a mut Vec<Payment>>),
+    pub(crate) grants: (&'a str, &'a mut Vec<Grant>),
+    pub(crate) partnerships: (&'a str, &'a mut Vec<Partnership>),
+    pub(crate) meetings: (&'a str, &'a mut Vec<Meeting>),
+    pub(crate) attendance: (&'a str, &'a mut Vec<Attendance>),
+    pub(crate) payments: (&'a str, Option<&'a mut Vec<Payment>>),
 }
 
 impl SameAs {

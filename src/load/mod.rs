@@ -5,12 +5,12 @@
 //! meetings (which refer to partnerships), attendance (to meetings), payments (to meetings) —
 //! and every row is either used or rejected with a reason. In strict mode (the default) any
 //! rejected row fails the load with [`Error::Invalid`]; with `skip_invalid` rejected rows are
-//! counted per file and reason in [`DataQuality`]. Rows with an odd optional field are used
+//! counted per file and reason in `DataQuality`. Rows with an odd optional field are used
 //! and counted as warnings.
 
 mod attendance;
-pub mod encoding;
-pub mod example;
+pub(crate) mod encoding;
+pub(crate) mod example;
 mod grants;
 mod json;
 mod meetings;
@@ -20,7 +20,7 @@ mod parquet;
 pub mod parse;
 mod partnerships;
 mod payments;
-pub mod sector;
+pub(crate) mod sector;
 pub mod table;
 mod xlsx;
 
@@ -33,8 +33,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use organisations::LEFT_OUT_REASONS;
-pub use sector::{classify_org_type, infer_sector};
+pub(crate) use organisations::LEFT_OUT_REASONS;
+pub(crate) use sector::infer_sector;
 
 /// Where a dataset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +126,7 @@ impl Inputs {
 }
 
 /// Finds and reads the input files of a dataset.
-pub fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Error> {
+pub(crate) fn discover(source: &DatasetSource, opts: &LoadOptions) -> Result<Inputs, Error> {
     let mut inputs = match source {
         DatasetSource::Example => example::inputs(),
         DatasetSource::Path(p) => discover_path(p)?,
@@ -866,24 +866,24 @@ struct Dated {
 /// organisations.csv row, after parsing.
 #[derive(Debug, Clone)]
 pub(crate) struct OrgRow {
-    pub id: OrgId,
-    pub name: Option<String>,
-    pub sector: Option<crate::model::Sector>,
-    pub org_type: Option<String>,
-    pub annual_income: Option<crate::model::Pence>,
-    pub area: Option<String>,
-    pub led_by: Vec<String>,
-    pub same_as: Option<SameAs>,
+    pub(crate) id: OrgId,
+    pub(crate) name: Option<String>,
+    pub(crate) sector: Option<crate::model::Sector>,
+    pub(crate) org_type: Option<String>,
+    pub(crate) annual_income: Option<crate::model::Pence>,
+    pub(crate) area: Option<String>,
+    pub(crate) led_by: Vec<String>,
+    pub(crate) same_as: Option<SameAs>,
 }
 
 /// A `Same As` cell: the identifier it names, and where it is (for messages).
 #[derive(Debug, Clone)]
 pub(crate) struct SameAs {
-    pub target: OrgId,
-    pub file: String,
-    pub place: crate::error::Place,
-    pub column: String,
-    pub raw: String,
+    pub(crate) target: OrgId,
+    pub(crate) file: String,
+    pub(crate) place: crate::error::Place,
+    pub(crate) column: String,
+    pub(crate) raw: String,
 }
 
 /// Everything learnt about organisations across files, for naming and sector inference.
@@ -918,11 +918,11 @@ impl GrantFacts {
 
 /// What one grant row says about one organisation.
 pub(crate) struct Seen<'a> {
-    pub at: (chrono::NaiveDate, u64),
-    pub name: &'a str,
-    pub org_type: &'a str,
-    pub charity_number: &'a str,
-    pub company_number: &'a str,
+    pub(crate) at: (chrono::NaiveDate, u64),
+    pub(crate) name: &'a str,
+    pub(crate) org_type: &'a str,
+    pub(crate) charity_number: &'a str,
+    pub(crate) company_number: &'a str,
 }
 
 impl OrgFacts {

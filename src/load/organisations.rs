@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 /// Reason codes of rows left out on purpose. They are counted with the rejected rows (every
 /// row is used or accounted for by a reason) but are never errors.
-pub const LEFT_OUT_REASONS: [&str; 3] = [NOT_MENTIONED, LINKED_CHARITY, REMOVED_CHARITY];
+pub(crate) const LEFT_OUT_REASONS: [&str; 3] = [NOT_MENTIONED, LINKED_CHARITY, REMOVED_CHARITY];
 
 const NOT_MENTIONED: &str = "not-mentioned";
 const LINKED_CHARITY: &str = "linked-charity";

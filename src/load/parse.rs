@@ -17,7 +17,7 @@ const MAX_POUND_DIGITS: usize = 13;
 /// decimal part. Decimals beyond pence are rounded half up (`0.125` → 13p): some publishers
 /// export floating-point noise such as `1234.5600000001`. Rejected: empty, negative,
 /// exponents (`1e400`), suffixes (`12k`), anything else.
-pub fn parse_amount(raw: &str) -> Result<Pence, Reason> {
+pub(crate) fn parse_amount(raw: &str) -> Result<Pence, Reason> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(Reason::new("amount-empty", "amount is empty"));
@@ -95,9 +95,9 @@ fn strip_thousands(whole: &str) -> Option<std::borrow::Cow<'_, str>> {
 }
 
 /// First year of the plausible range every input date must lie in (1 January).
-pub const FIRST_YEAR: i32 = 1900;
+pub(crate) const FIRST_YEAR: i32 = 1900;
 /// Last year of the plausible range (to 31 December).
-pub const LAST_YEAR: i32 = 2100;
+pub(crate) const LAST_YEAR: i32 = 2100;
 
 /// `Err` unless `d` lies in 1900-01-01 ..= 2100-12-31, the fixed range every date of every
 /// input (and `--as-of`, `--from`, `--to`) must lie in. Fixed rather than "today + 50
@@ -118,7 +118,7 @@ pub fn plausible_date(d: NaiveDate) -> Result<NaiveDate, Reason> {
 /// Parses a date: `YYYY-MM-DD`, an ISO date-time (`2021-04-01T00:00:00+00:00`, the date is
 /// taken), or UK `DD/MM/YYYY`. US order is never guessed: `04/13/2021` is invalid. A date
 /// outside [`plausible_date`]'s range is refused (`0000-04-01`, `9999-12-31`).
-pub fn parse_date(raw: &str) -> Result<NaiveDate, Reason> {
+pub(crate) fn parse_date(raw: &str) -> Result<NaiveDate, Reason> {
     parse_calendar_date(raw).and_then(plausible_date)
 }
 
@@ -201,7 +201,7 @@ fn uk_date(s: &str) -> Result<NaiveDate, Reason> {
 
 /// Parses a plain decimal such as `1.5` or `36`; no signs other than a leading minus, no
 /// exponents, no `inf`/`NaN`.
-pub fn parse_decimal(raw: &str) -> Option<f64> {
+pub(crate) fn parse_decimal(raw: &str) -> Option<f64> {
     let s = raw.trim();
     let body = s.strip_prefix('-').unwrap_or(s);
     let (w, f) = body.split_once('.').unwrap_or((body, ""));
@@ -217,7 +217,7 @@ pub fn parse_decimal(raw: &str) -> Option<f64> {
 }
 
 /// Parses a yes/no flag: `yes`/`no`/`y`/`n`/`true`/`false`, any case.
-pub fn parse_flag(raw: &str) -> Option<bool> {
+pub(crate) fn parse_flag(raw: &str) -> Option<bool> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" => Some(true),
         "no" | "n" | "false" => Some(false),
@@ -226,7 +226,7 @@ pub fn parse_flag(raw: &str) -> Option<bool> {
 }
 
 /// Parses a time of day `HH:MM` (or `HH:MM:SS`).
-pub fn parse_time(raw: &str) -> Option<NaiveTime> {
+pub(crate) fn parse_time(raw: &str) -> Option<NaiveTime> {
     let s = raw.trim();
     NaiveTime::parse_from_str(s, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
@@ -236,7 +236,7 @@ pub fn parse_time(raw: &str) -> Option<NaiveTime> {
 /// True when a text speaks of unrestricted money: the word "unrestricted", or the phrases
 /// "core costs" / "core funding", matched as whole words in any case. "A restricted grant"
 /// does not match, and neither does "restricted" inside another word.
-pub fn mentions_unrestricted(text: &str) -> bool {
+pub(crate) fn mentions_unrestricted(text: &str) -> bool {
     // Most titles and descriptions say neither word: look for them without allocating
     // first. Exact, not a heuristic: the only non-ASCII letter whose lower case is an ASCII
     // letter is the Kelvin sign (k), which neither word contains.

@@ -27,20 +27,20 @@
 use crate::model::{OrgId, Sector, SectorRule};
 
 /// Org-id prefixes of statutory bodies (org-id.guide lists).
-pub const STATUTORY_PREFIXES: [&str; 9] = [
+pub(crate) const STATUTORY_PREFIXES: [&str; 9] = [
     "GB-LAE", "GB-LAS", "GB-LANI", "GB-PLA", "GB-NHS", "GB-GOR", "GB-GOV", "GB-EDU", "GB-UKPRN",
 ];
 
 /// Org-id prefixes of the charity registers (England and Wales, Scotland, Northern Ireland):
 /// charity evidence, rule 3.
-pub const CHARITY_PREFIXES: [&str; 3] = ["GB-CHC", "GB-SC", "GB-NIC"];
+pub(crate) const CHARITY_PREFIXES: [&str; 3] = ["GB-CHC", "GB-SC", "GB-NIC"];
 
 /// Other org-id prefixes of VCSE registers (rule 5): HMRC's charity reference, mutuals.
-pub const VCSE_PREFIXES: [&str; 2] = ["GB-REV", "GB-MPR"];
+pub(crate) const VCSE_PREFIXES: [&str; 2] = ["GB-REV", "GB-MPR"];
 
 /// Words (and one phrase) that make a `GB-COH` company's name voluntary (rule
 /// `company-voluntary-name`): whole words, any case. `friends of` is two words in a row.
-pub const VOLUNTARY_WORDS: [&str; 23] = [
+pub(crate) const VOLUNTARY_WORDS: [&str; 23] = [
     "association",
     "society",
     "club",
@@ -77,25 +77,25 @@ const COUNCIL_ENDINGS: [&str; 6] = [
 ];
 
 /// What is known about one organisation, for inference.
-pub struct Evidence<'a> {
+pub(crate) struct Evidence<'a> {
     /// Its identifier.
-    pub id: &'a OrgId,
+    pub(crate) id: &'a OrgId,
     /// Its name.
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// `Sector` from organisations.csv.
-    pub listed_sector: Option<Sector>,
+    pub(crate) listed_sector: Option<Sector>,
     /// Its organisation type: organisations.csv `Type` when given, else the latest grant's
     /// `Recipient Org:Org Type` (SPEC.md: "organisations.csv `Type`, else ...").
-    pub org_type: Option<&'a str>,
+    pub(crate) org_type: Option<&'a str>,
     /// A charity number from any grant.
-    pub charity_number: Option<&'a str>,
+    pub(crate) charity_number: Option<&'a str>,
     /// A company number from any grant.
-    pub company_number: Option<&'a str>,
+    pub(crate) company_number: Option<&'a str>,
 }
 
 /// What an organisation type says (rule 2 of SPEC.md's sector inference).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgTypeClass {
+pub(crate) enum OrgTypeClass {
     /// The type decides the sector (rule 2).
     Sector(Sector),
     /// `School/Educational Establishment`, `School`, `University`: statutory, but only
@@ -104,7 +104,7 @@ pub enum OrgTypeClass {
 }
 
 /// Decides a sector and records the rule that decided it.
-pub fn infer_sector(e: &Evidence<'_>) -> (Sector, SectorRule) {
+pub(crate) fn infer_sector(e: &Evidence<'_>) -> (Sector, SectorRule) {
     if let Some(s) = e.listed_sector {
         return (s, SectorRule::OrganisationsCsv);
     }
@@ -165,7 +165,7 @@ fn has_prefix(id: &str, prefix: &str) -> bool {
 /// A Companies House number of a registered society (`RS007220`) or an industrial and
 /// provident society (`IP12345R`): it starts `RS` or `IP`, in any case, after trimming.
 /// Literally so: `RSX1` counts (no real number looks like it), `R5007220` does not.
-pub fn is_society_number(number: &str) -> bool {
+pub(crate) fn is_society_number(number: &str) -> bool {
     let n = number.trim().as_bytes();
     n.len() >= 2 && (n[..2].eq_ignore_ascii_case(b"RS") || n[..2].eq_ignore_ascii_case(b"IP"))
 }
@@ -191,7 +191,7 @@ fn has_phrase(words: &[String], phrase: &str) -> bool {
 /// True when a name contains the word "CIC" or the phrase "Community Interest Company", in
 /// any case, dots ignored: "Foo C.I.C.", "Foo (CIC)" and "Foo CIC Ltd" all count; "Cicely
 /// Trust" and "Cicero Ltd" do not.
-pub fn named_as_cic(name: &str) -> bool {
+pub(crate) fn named_as_cic(name: &str) -> bool {
     let cleaned: String = name.chars().filter(|&c| c != '.').collect();
     let w = words(&cleaned);
     has_phrase(&w, "cic") || has_phrase(&w, "community interest company")
@@ -199,7 +199,7 @@ pub fn named_as_cic(name: &str) -> bool {
 
 /// True when a name has one of [`VOLUNTARY_WORDS`] as a whole word (or "friends of" as two
 /// words in a row), in any case: "Trafford Parents Forum Ltd", "Cicely Trust Ltd".
-pub fn has_voluntary_word(name: &str) -> bool {
+pub(crate) fn has_voluntary_word(name: &str) -> bool {
     let w = words(name);
     VOLUNTARY_WORDS.iter().any(|v| has_phrase(&w, v))
 }
@@ -212,14 +212,14 @@ fn is_council_name(name: &str) -> bool {
 
 /// An organisation type as compared: lower case, dots removed, runs of white space as one
 /// space, trimmed ("  C.I.C. " → "cic", "Registered   CHARITY" → "registered charity").
-pub fn org_type_key(raw: &str) -> String {
+pub(crate) fn org_type_key(raw: &str) -> String {
     let cleaned: String = raw.to_lowercase().chars().filter(|&c| c != '.').collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// True when an organisation type is `Individual` (compared as [`org_type_key`]): a
 /// `Recipient Org` of this type is a person, and the grant a grant to an individual.
-pub fn is_individual_type(raw: &str) -> bool {
+pub(crate) fn is_individual_type(raw: &str) -> bool {
     // Asked of every grant: an ASCII type is `individual` only if it has exactly its ten
     // letters (the key only lower-cases them and drops dots and spaces), so most types
     // (and the empty one) are answered without building the key.
@@ -236,7 +236,7 @@ pub fn is_individual_type(raw: &str) -> bool {
 /// ("local authority", "ICB", "charity", "CIC", "community group") and their obvious
 /// relatives (docs/METHOD.md has the table). A type that names a CIC anywhere ("Community
 /// Interest Company Limited by Guarantee", "CIC Limited by Shares", "C.I.C. Ltd") is vcse.
-pub fn classify_org_type(raw: &str) -> Option<OrgTypeClass> {
+pub(crate) fn classify_org_type(raw: &str) -> Option<OrgTypeClass> {
     let key = org_type_key(raw);
     let w = words(&key);
     if has_phrase(&w, "cic")

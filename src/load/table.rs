@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// Longest field accepted, in bytes. No real grant field comes near it; a larger one is a
 /// broken export, and refusing it keeps memory bounded.
-pub const MAX_FIELD_BYTES: usize = 1 << 20;
+pub(crate) const MAX_FIELD_BYTES: usize = 1 << 20;
 
 /// One record's cells, by column index.
 pub trait Row {
@@ -35,12 +35,12 @@ impl Row for Vec<String> {
 /// row names the cells it has, so a row of one cell under a header of 1,000 columns costs
 /// one cell, not 1,000.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SparseRow(Vec<(u32, String)>);
+pub(crate) struct SparseRow(Vec<(u32, String)>);
 
 impl SparseRow {
     /// A row of `(column, text)` cells in any order; of two cells in one column the later
     /// is kept (as a spreadsheet application would show it).
-    pub fn new(mut cells: Vec<(u32, String)>) -> Self {
+    pub(crate) fn new(mut cells: Vec<(u32, String)>) -> Self {
         one_cell_per_column(&mut cells);
         SparseRow(cells)
     }
@@ -48,7 +48,7 @@ impl SparseRow {
 
 /// Sorts `(column, text)` cells by column, keeping the later of two in one column (the sort
 /// is stable, so document order decides). Afterwards there is at most one cell per column.
-pub fn one_cell_per_column(cells: &mut Vec<(u32, String)>) {
+pub(crate) fn one_cell_per_column(cells: &mut Vec<(u32, String)>) {
     cells.sort_by_key(|(c, _)| *c);
     let mut kept: Vec<(u32, String)> = Vec::with_capacity(cells.len());
     for cell in cells.drain(..) {
@@ -72,7 +72,7 @@ impl Row for SparseRow {
 /// Rows produced one at a time from a source too large to hold as rows (an XLSX sheet,
 /// read cell by cell), so memory follows one row, not the sheet. Every cell is within the
 /// header's width.
-pub trait RowSource {
+pub(crate) trait RowSource {
     /// Calls `row` for every record in order, with its place and its cells (or the problem
     /// that makes it unreadable), until `row` returns `false`. An `Err` is a problem with the
     /// whole file, met part-way.
@@ -156,13 +156,13 @@ enum Body<'a> {
 /// A header row and a body of records.
 pub struct Table<'a> {
     /// The file as named in messages.
-    pub file: &'a str,
+    pub(crate) file: &'a str,
     /// Header cells, trimmed, as written; columns are looked up by these.
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// How each column is named in messages (the header itself, or a JSON path).
-    pub labels: Vec<String>,
+    pub(crate) labels: Vec<String>,
     /// The place of the header (line 1 for CSV; the sheet row for XLSX).
-    pub header_place: Place,
+    pub(crate) header_place: Place,
     body: Body<'a>,
 }
 
@@ -204,7 +204,7 @@ impl<'a> Table<'a> {
     /// A table from rows already in memory (XLSX sheets, flattened JSON). `labels` name the
     /// columns in messages; `None` uses the headers. A row may already be known to be
     /// unreadable (a JSON grant that is not an object).
-    pub fn from_rows(
+    pub(crate) fn from_rows(
         file: &'a str,
         headers: Vec<String>,
         labels: Option<Vec<String>>,
@@ -221,7 +221,7 @@ impl<'a> Table<'a> {
     }
 
     /// A table whose rows are produced on demand by `source` (read again on every pass).
-    pub fn streamed(
+    pub(crate) fn streamed(
         file: &'a str,
         headers: Vec<String>,
         header_place: Place,
@@ -254,7 +254,7 @@ impl<'a> Table<'a> {
 
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
     /// the vector that collects them.
-    pub fn rows_hint(&self) -> usize {
+    pub(crate) fn rows_hint(&self) -> usize {
         match &self.body {
             Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
             Body::Rows(rows) => rows.len(),
@@ -266,7 +266,7 @@ impl<'a> Table<'a> {
 
     /// Calls `f` for every record in order with its place and either its cells or the
     /// problem that makes the whole record unreadable (wrong number of fields, a field over
-    /// [`MAX_FIELD_BYTES`]). Stops at the first `Err` that `f` returns.
+    /// `MAX_FIELD_BYTES`). Stops at the first `Err` that `f` returns.
     pub fn for_each<E>(
         &self,
         mut f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
@@ -460,7 +460,7 @@ pub struct CsvPart {
 impl CsvPart {
     /// At most how many records the part holds (its line breaks, plus one for a last line
     /// without one), to size the vector that collects them.
-    pub fn rows_hint(&self) -> usize {
+    pub(crate) fn rows_hint(&self) -> usize {
         usize::try_from(self.line_breaks).map_or(0, |n| n.saturating_add(1))
     }
 }
@@ -617,7 +617,7 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
 /// The line on which a quoted field opens and never closes, following the `csv` crate's
 /// rules (a quote opens a quoted field only at the start of a field; `""` inside is an
 /// escaped quote).
-pub fn unterminated_quote_line(text: &str) -> Option<u64> {
+pub(crate) fn unterminated_quote_line(text: &str) -> Option<u64> {
     // The state machine of `unterminated_quote_line_by_byte`, jumping from quote to quote
     // (memchr) instead of stepping through every byte: a quote opens a field only at the
     // start of a field (the file's start or just after a comma or line break), and inside
@@ -679,7 +679,7 @@ fn unterminated_quote_line_by_byte(text: &str) -> Option<u64> {
 }
 
 /// Column lookup by header name: trimmed, case-insensitive.
-pub struct Headers<'t> {
+pub(crate) struct Headers<'t> {
     table_file: &'t str,
     labels: &'t [String],
     header_place: Place,
@@ -688,7 +688,7 @@ pub struct Headers<'t> {
 
 impl<'t> Headers<'t> {
     /// Indexes a table's header row.
-    pub fn new(t: &'t Table) -> Self {
+    pub(crate) fn new(t: &'t Table) -> Self {
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, h) in t.headers.iter().enumerate() {
             index.entry(header_key(h)).or_default().push(i);
@@ -703,7 +703,7 @@ impl<'t> Headers<'t> {
 
     /// The column named `name`, if present; a duplicated header we read is an error, because
     /// which of the two holds the data cannot be known.
-    pub fn optional(&self, name: &str) -> Result<Option<Col>, Problem> {
+    pub(crate) fn optional(&self, name: &str) -> Result<Option<Col>, Problem> {
         match self.index.get(&header_key(name)).map(Vec::as_slice) {
             None => Ok(None),
             Some([i]) => Ok(Some(Col {
@@ -731,7 +731,7 @@ impl<'t> Headers<'t> {
 
     /// The first of several names a column goes by (publishers vary: `Recipient Org:Org Type`
     /// and `Recipient Org:Organisation Type`).
-    pub fn optional_any(&self, names: &[&str]) -> Result<Option<Col>, Problem> {
+    pub(crate) fn optional_any(&self, names: &[&str]) -> Result<Option<Col>, Problem> {
         for n in names {
             if let Some(c) = self.optional(n)? {
                 return Ok(Some(c));
@@ -741,12 +741,12 @@ impl<'t> Headers<'t> {
     }
 
     /// The column named `name`; its absence is an error naming the column.
-    pub fn required(&self, name: &str) -> Result<Col, Problem> {
+    pub(crate) fn required(&self, name: &str) -> Result<Col, Problem> {
         self.optional(name)?.ok_or_else(|| self.missing(name))
     }
 
     /// The problem "required column missing".
-    pub fn missing(&self, name: &str) -> Problem {
+    pub(crate) fn missing(&self, name: &str) -> Problem {
         Problem::at(
             self.table_file,
             self.header_place.clone(),
@@ -772,50 +772,50 @@ fn header_key(h: &str) -> String {
 
 /// A resolved column: its index and its header as written (for messages).
 #[derive(Debug, Clone)]
-pub struct Col {
+pub(crate) struct Col {
     /// 0-based index.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Header as written in the file.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl Col {
     /// The trimmed cell of this column.
-    pub fn get<'r>(&self, row: &'r dyn Row) -> &'r str {
+    pub(crate) fn get<'r>(&self, row: &'r dyn Row) -> &'r str {
         row.get(self.index).trim()
     }
 }
 
 /// One record being parsed: where it is and its cells.
-pub struct RowCtx<'a> {
+pub(crate) struct RowCtx<'a> {
     /// The file, as named in messages.
-    pub file: &'a str,
+    pub(crate) file: &'a str,
     /// The record's place.
-    pub place: &'a Place,
+    pub(crate) place: &'a Place,
     /// The cells.
-    pub row: &'a dyn Row,
+    pub(crate) row: &'a dyn Row,
 }
 
 impl RowCtx<'_> {
     /// A problem with this record's value in `col`.
-    pub fn problem(&self, col: &Col, reason: Reason) -> Problem {
+    pub(crate) fn problem(&self, col: &Col, reason: Reason) -> Problem {
         Problem::at(self.file, self.place.clone(), reason)
             .column(&col.name)
             .value(col.get(self.row))
     }
 
     /// The trimmed cell of a required column.
-    pub fn get(&self, col: &Col) -> &str {
+    pub(crate) fn get(&self, col: &Col) -> &str {
         col.get(self.row)
     }
 
     /// The trimmed cell of an optional column; `""` when the column is absent.
-    pub fn opt(&self, col: &Option<Col>) -> &str {
+    pub(crate) fn opt(&self, col: &Option<Col>) -> &str {
         cell(col, self.row)
     }
 
     /// The cell of an optional column as owned text, `None` when absent or empty.
-    pub fn text(&self, col: &Option<Col>) -> Option<String> {
+    pub(crate) fn text(&self, col: &Option<Col>) -> Option<String> {
         Some(self.opt(col))
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
@@ -824,11 +824,11 @@ impl RowCtx<'_> {
 
 /// Remembers identifiers already used in a file, to reject duplicates.
 #[derive(Default)]
-pub struct Unique(crate::model::FastMap<String, Place>);
+pub(crate) struct Unique(crate::model::FastMap<String, Place>);
 
 impl Unique {
     /// `Err` when `id` was seen before in this file, naming where.
-    pub fn check(&mut self, ctx: &RowCtx, col: &Col, what: &str) -> Result<(), Problem> {
+    pub(crate) fn check(&mut self, ctx: &RowCtx, col: &Col, what: &str) -> Result<(), Problem> {
         let id = ctx.get(col);
         if let Some(first) = self.0.get(id) {
             return Err(ctx.problem(
@@ -848,7 +848,7 @@ impl Unique {
 }
 
 /// The trimmed cell of an optional column; `""` when the column is absent.
-pub fn cell<'r>(col: &Option<Col>, row: &'r dyn Row) -> &'r str {
+pub(crate) fn cell<'r>(col: &Option<Col>, row: &'r dyn Row) -> &'r str {
     col.as_ref().map_or("", |c| c.get(row))
 }
 

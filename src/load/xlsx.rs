@@ -30,32 +30,32 @@ use std::io::{Cursor, Read};
 /// 360Giving export (the Andrew Lloyd Webber Foundation's sheet is 0.9 KB a row). Rows are
 /// streamed, so this bounds time more than memory; it also bounds the largest single cell,
 /// which calamine holds whole while it reads it.
-pub const MAX_SHEET_BYTES: u64 = 512 << 20;
+pub(crate) const MAX_SHEET_BYTES: u64 = 512 << 20;
 
 /// Largest inflated size of the shared strings (128 MiB), held in memory while the sheet
 /// is read: at worst (a table of one-character strings) about 3.4 times their XML (measured:
 /// 255 MiB of `<si><t>a</t></si>` took 870 MB), so about 435 MB. The Andrew Lloyd Webber
 /// Foundation's are 0.18 KB a row: 128 MiB is about 750,000 rows, more than a sheet holds.
-pub const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
+pub(crate) const MAX_SHARED_STRINGS_BYTES: u64 = 128 << 20;
 
 /// Largest inflated size of the other XML parts calamine reads when it opens a workbook
 /// (`workbook.xml`, styles, relationships: kilobytes in real files), and of any other XML
 /// part (16 MiB). Parts calamine never reads (images, printer settings) count only towards
 /// [`MAX_WORKBOOK_BYTES`].
-pub const MAX_PART_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_PART_BYTES: u64 = 16 << 20;
 
 /// Longest tag or text in an XML part (16 MiB): the XML reader holds one whole at a time,
 /// so without this one 500 MiB cell took 1 GB. A field is at most 1 MiB
 /// ([`MAX_FIELD_BYTES`]), 6 MiB even with every character escaped (`&quot;`).
-pub const MAX_XML_RUN_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_XML_RUN_BYTES: u64 = 16 << 20;
 
 /// Largest inflated size of the whole workbook, all parts together (2 GiB).
-pub const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
+pub(crate) const MAX_WORKBOOK_BYTES: u64 = 2 << 30;
 
 /// Most columns a header row may span (column `AMJ`). 360Giving flat exports have about
 /// 60–200; a header reaching further is a stray cell or a forged sheet, and every row would
 /// otherwise be as wide as it.
-pub const MAX_COLUMNS: usize = 1024;
+pub(crate) const MAX_COLUMNS: usize = 1024;
 
 /// Reads the first sheet.
 pub(crate) fn first_sheet<'a>(file: &'a str, bytes: &'a [u8]) -> Result<Table<'a>, Problem> {

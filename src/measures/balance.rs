@@ -76,16 +76,16 @@ use std::collections::{BTreeMap, HashMap};
 
 /// One axis of power: a value on 0–1 and its band 0–5.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Axis {
+pub(crate) struct Axis {
     /// The value; `None` when it cannot be computed.
-    pub value: Option<f64>,
+    pub(crate) value: Option<f64>,
     /// round(value × 5), halves up, clamped to 0–5.
-    pub band: Option<u8>,
+    pub(crate) band: Option<u8>,
 }
 
 impl Axis {
     /// An axis from its value.
-    pub fn new(value: Option<f64>) -> Axis {
+    pub(crate) fn new(value: Option<f64>) -> Axis {
         Axis {
             value,
             band: value.map(band),
@@ -94,7 +94,7 @@ impl Axis {
 }
 
 /// round(value × 5) with halves up, clamped to 0–5 (non-finite values are 0).
-pub fn band(value: f64) -> u8 {
+pub(crate) fn band(value: f64) -> u8 {
     // The 1e-9 keeps a ratio whose binary form falls just short of a half (0.7 × 5 =
     // 3.4999…) in the band its decimal value belongs to.
     let b = (value * 5.0 + 0.5 + 1e-9).floor();
@@ -107,30 +107,30 @@ pub fn band(value: f64) -> u8 {
 
 /// A member's position on each axis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MemberBalance {
+pub(crate) struct MemberBalance {
     /// Organisation identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Programme money it received ÷ the programme total.
-    pub funding_share: Axis,
+    pub(crate) funding_share: Axis,
     /// Meetings it hosted or chaired ÷ meetings.
-    pub authority: Axis,
+    pub(crate) authority: Axis,
     /// Its attended rows ÷ all attended rows.
-    pub voice: Axis,
+    pub(crate) voice: Axis,
     /// Its unpaid attended hours ÷ its attended hours.
-    pub unpaid_share: Axis,
+    pub(crate) unpaid_share: Axis,
     /// The fundholder's active annual value to it ÷ its income (or all its active annual value).
-    pub dependency_on_fundholder: Axis,
+    pub(crate) dependency_on_fundholder: Axis,
     /// What dependency_on_fundholder divides by.
-    pub dependency_basis: Option<DependencyBasis>,
+    pub(crate) dependency_basis: Option<DependencyBasis>,
 }
 
 /// Whether more of an axis means more power or less.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     /// More is more power (funding share, authority, voice).
     Power,
     /// More is less power (unpaid share, dependency on the fundholder): drawn as 1 − value.
@@ -139,22 +139,20 @@ pub enum Direction {
 
 /// One axis as the balance-of-power chart draws it.
 #[derive(Debug, Clone, Copy)]
-pub struct AxisSpec {
-    /// The field of [`MemberBalance`] (and of findings.json) it is read from.
-    pub key: &'static str,
+pub(crate) struct AxisSpec {
     /// What is drawn, in words: for a burden, its complement ("Paid time").
-    pub drawn: &'static str,
+    pub(crate) drawn: &'static str,
     /// Power or burden.
-    pub direction: Direction,
+    pub(crate) direction: Direction,
     /// The axis of a member.
-    pub get: fn(&MemberBalance) -> Axis,
+    pub(crate) get: fn(&MemberBalance) -> Axis,
 }
 
 impl AxisSpec {
     /// The value drawn: the value for a power axis; 1 − value, clamped to 0–1, for a
     /// burden (a dependency above 1, grants larger than the income recorded, is drawn as 0
     /// independence).
-    pub fn drawn_value(&self, m: &MemberBalance) -> Option<f64> {
+    pub(crate) fn drawn_value(&self, m: &MemberBalance) -> Option<f64> {
         let v = (self.get)(m).value?;
         Some(match self.direction {
             Direction::Power => v,
@@ -165,7 +163,7 @@ impl AxisSpec {
     /// The band drawn, 0–5, rising with power: [`band`] of [`AxisSpec::drawn_value`]. For a
     /// burden this is band(1 − value), not 5 − band(value) (they differ at halves: 0.1 →
     /// band(0.9) = 5 but 5 − band(0.1) = 4), so the band always matches the value shown.
-    pub fn power_band(&self, m: &MemberBalance) -> Option<u8> {
+    pub(crate) fn power_band(&self, m: &MemberBalance) -> Option<u8> {
         self.drawn_value(m).map(band)
     }
 }
@@ -173,33 +171,28 @@ impl AxisSpec {
 /// The five axes in the order the chart draws them: the three power axes, then the two
 /// burdens drawn as their complements. Darker (a higher [`AxisSpec::power_band`]) is more
 /// power on every one.
-pub const AXES: [AxisSpec; 5] = [
+pub(crate) const AXES: [AxisSpec; 5] = [
     AxisSpec {
-        key: "funding_share",
         drawn: "Funding share",
         direction: Direction::Power,
         get: |m| m.funding_share,
     },
     AxisSpec {
-        key: "authority",
         drawn: "Authority",
         direction: Direction::Power,
         get: |m| m.authority,
     },
     AxisSpec {
-        key: "voice",
         drawn: "Voice (seats)",
         direction: Direction::Power,
         get: |m| m.voice,
     },
     AxisSpec {
-        key: "unpaid_share",
         drawn: "Paid time",
         direction: Direction::Burden,
         get: |m| m.unpaid_share,
     },
     AxisSpec {
-        key: "dependency_on_fundholder",
         drawn: "Independence from the fundholder",
         direction: Direction::Burden,
         get: |m| m.dependency_on_fundholder,
@@ -208,19 +201,19 @@ pub const AXES: [AxisSpec; 5] = [
 
 /// Programme money for one partnership in the window (SPEC.md "Partnership money").
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProgrammeMoney {
+pub(crate) struct ProgrammeMoney {
     /// Programme grants to the fundholder.
-    pub received: Pence,
+    pub(crate) received: Pence,
     /// Programme grants from the fundholder (to organisations and individuals).
-    pub passed_on: Pence,
+    pub(crate) passed_on: Pence,
     /// Programme grants from the fundholder, per recipient organisation.
-    pub passed_to: BTreeMap<OrgId, Pence>,
+    pub(crate) passed_to: BTreeMap<OrgId, Pence>,
 }
 
 impl ProgrammeMoney {
     /// 1 − passed on ÷ received, from whole pence (so 60/100 is exactly 0.6); `None` when
     /// nothing was received. Negative when more was passed on than received in the window.
-    pub fn retained_share(&self) -> Option<f64> {
+    pub(crate) fn retained_share(&self) -> Option<f64> {
         (self.received.0 > 0)
             .then(|| (self.received.0 - self.passed_on.0) as f64 / self.received.0 as f64)
     }
@@ -234,7 +227,7 @@ impl ProgrammeMoney {
 /// numbers, not identifier strings, and adds the same values in the same order as a pass
 /// over the grants would.
 #[derive(Debug, Clone, Default)]
-pub struct ActiveGrants<'d> {
+pub(crate) struct ActiveGrants<'d> {
     /// Each member given to [`ActiveGrants::new`]: its place in `members`.
     index: FastMap<&'d OrgId, usize>,
     members: Vec<MemberGrants>,
@@ -254,7 +247,7 @@ struct MemberGrants {
 impl<'d> ActiveGrants<'d> {
     /// Indexes the active grants of `ctx` to `members` (only theirs: a partnership's
     /// members are a few of the dataset's recipients).
-    pub fn new(
+    pub(crate) fn new(
         ctx: &Context<'d>,
         members: impl IntoIterator<Item = &'d OrgId>,
     ) -> ActiveGrants<'d> {
@@ -305,7 +298,7 @@ impl<'d> ActiveGrants<'d> {
 
     /// The member's dependency on `funder` and its basis (`income` or `recorded`; a
     /// statutory member only on `income`). `ctx` is the context the index was built from.
-    pub fn dependency_on(
+    pub(crate) fn dependency_on(
         &self,
         ctx: &Context,
         member: &OrgId,
@@ -352,17 +345,17 @@ impl<'d> ActiveGrants<'d> {
 
 /// What the balance of one partnership is computed from.
 #[derive(Debug, Clone, Copy)]
-pub struct BalanceInputs<'a, 'd> {
+pub(crate) struct BalanceInputs<'a, 'd> {
     /// The fundholder.
-    pub fundholder: &'d OrgId,
+    pub(crate) fundholder: &'d OrgId,
     /// Members, sorted by identifier.
-    pub members: &'a [&'d OrgId],
+    pub(crate) members: &'a [&'d OrgId],
     /// Meetings in the window.
-    pub meetings: &'a [&'d Meeting],
+    pub(crate) meetings: &'a [&'d Meeting],
     /// Attendance rows at those meetings.
-    pub seats: &'a [Seat<'d>],
+    pub(crate) seats: &'a [Seat<'d>],
     /// Programme money; `None` when the partnership names no programme.
-    pub programme: Option<&'a ProgrammeMoney>,
+    pub(crate) programme: Option<&'a ProgrammeMoney>,
 }
 
 #[derive(Default)]
@@ -373,7 +366,7 @@ struct MemberSeats {
 }
 
 /// The balance of power for every member, sorted by identifier.
-pub fn member_balance(
+pub(crate) fn member_balance(
     ctx: &Context,
     active: &ActiveGrants,
     input: &BalanceInputs,
@@ -612,18 +605,22 @@ mod tests {
         assert_eq!(drawn(fh), [Some(3), Some(4), Some(2), Some(5), None]);
         assert_eq!(drawn(v1), [Some(2), Some(3), Some(2), Some(2), Some(3)]);
         assert_eq!(drawn(v2), [Some(1), Some(0), Some(1), Some(0), Some(4)]);
-        // Three power axes, then two burdens (the chart's CSV reads AXES[3] and AXES[4]).
-        let keys: Vec<&str> = AXES.iter().map(|a| a.key).collect();
-        assert_eq!(
-            keys,
-            [
-                "funding_share",
-                "authority",
-                "voice",
-                "unpaid_share",
-                "dependency_on_fundholder"
-            ]
-        );
+        // Three power axes, then two burdens (the chart's CSV reads AXES[3] and AXES[4]):
+        // each reads the findings.json field of that name, on every member.
+        let keys = [
+            "funding_share",
+            "authority",
+            "voice",
+            "unpaid_share",
+            "dependency_on_fundholder",
+        ];
+        for m in &f.balance {
+            let json = serde_json::to_value(m).expect("a member serialises");
+            for (a, key) in AXES.iter().zip(keys) {
+                let axis = serde_json::to_value((a.get)(m)).expect("an axis serialises");
+                assert_eq!(json[key], axis, "{key} of {}", m.id);
+            }
+        }
         let dirs: Vec<Direction> = AXES.iter().map(|a| a.direction).collect();
         assert_eq!(
             dirs,
@@ -650,7 +647,7 @@ mod tests {
                         assert!(
                             a.power_band(x) >= a.power_band(y),
                             "{} {} {}",
-                            a.key,
+                            a.drawn,
                             x.id,
                             y.id
                         );
@@ -759,8 +756,8 @@ mod tests {
                 let (bl, bh) = (axis.power_band(&ml), axis.power_band(&mh));
                 proptest::prop_assert!(bl.is_some_and(|x| x <= 5) && bh.is_some_and(|x| x <= 5));
                 match axis.direction {
-                    Direction::Power => proptest::prop_assert!(bh >= bl, "{}", axis.key),
-                    Direction::Burden => proptest::prop_assert!(bl >= bh, "{}", axis.key),
+                    Direction::Power => proptest::prop_assert!(bh >= bl, "{}", axis.drawn),
+                    Direction::Burden => proptest::prop_assert!(bl >= bh, "{}", axis.drawn),
                 }
             }
         }

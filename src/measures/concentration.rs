@@ -37,17 +37,17 @@ pub struct Concentration {
     /// Grants.
     pub grants: usize,
     /// Distinct recipients (each individual separately).
-    pub recipients: usize,
+    pub(crate) recipients: usize,
     /// HHI on 0–10 000.
     pub hhi: Option<f64>,
     /// Normalised HHI on 0–1.
-    pub normalised_hhi: Option<f64>,
+    pub(crate) normalised_hhi: Option<f64>,
     /// Gini over recipients' totals.
     pub gini: Option<f64>,
     /// Share of the five largest recipients.
     pub top5_share: Option<f64>,
     /// Share to the VCSE side.
-    pub vcse_share: Option<f64>,
+    pub(crate) vcse_share: Option<f64>,
 }
 
 /// Accumulates grants into per-recipient totals.
@@ -111,17 +111,17 @@ pub struct ConcentrationFindings {
     /// All grants in the window.
     pub overall: Concentration,
     /// Per area (sorted by name).
-    pub by_area: Vec<AreaConcentration>,
+    pub(crate) by_area: Vec<AreaConcentration>,
 }
 
 /// Concentration in one area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AreaConcentration {
+pub(crate) struct AreaConcentration {
     /// The area's name.
-    pub area: String,
+    pub(crate) area: String,
     /// The figures.
     #[serde(flatten)]
-    pub figures: Concentration,
+    pub(crate) figures: Concentration,
 }
 
 /// Computes concentration per funder, overall and per area.
@@ -175,7 +175,7 @@ pub fn concentration(ctx: &Context) -> ConcentrationFindings {
 
 /// Concentration of all money in the window only: [`concentration`]'s `overall`, without
 /// the per-funder and per-area work (the trends need one figure per year).
-pub fn overall(ctx: &Context) -> Concentration {
+pub(crate) fn overall(ctx: &Context) -> Concentration {
     let mut acc = Acc::default();
     for i in ctx.grants_in_window() {
         acc.add(
@@ -189,43 +189,43 @@ pub fn overall(ctx: &Context) -> Concentration {
 
 /// A funder's share of money to the VCSE side.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FunderShare {
+pub(crate) struct FunderShare {
     /// Funder identifier.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// Its money to VCSE-side recipients, pounds.
-    pub amount: f64,
+    pub(crate) amount: f64,
     /// Its share of all money to VCSE-side recipients.
-    pub share: f64,
+    pub(crate) share: f64,
 }
 
 /// Funder dominance of money to the VCSE side, in one area or overall.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dominance {
+pub(crate) struct Dominance {
     /// The area, or `None` for the whole dataset.
-    pub area: Option<String>,
+    pub(crate) area: Option<String>,
     /// Money to VCSE-side recipients, pounds.
-    pub vcse_total: f64,
+    pub(crate) vcse_total: f64,
     /// Each funder that gave to the VCSE side, sorted by identifier.
-    pub funders: Vec<FunderShare>,
+    pub(crate) funders: Vec<FunderShare>,
     /// HHI over the funder shares.
-    pub hhi: Option<f64>,
+    pub(crate) hhi: Option<f64>,
     /// The largest funder (ties: smallest identifier).
-    pub top_funder: Option<OrgId>,
+    pub(crate) top_funder: Option<OrgId>,
     /// Its share.
-    pub top_share: Option<f64>,
+    pub(crate) top_share: Option<f64>,
 }
 
 /// Overall and per-area dominance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DominanceFindings {
+pub(crate) struct DominanceFindings {
     /// Whole dataset.
-    pub overall: Dominance,
+    pub(crate) overall: Dominance,
     /// Per area, sorted by area.
-    pub by_area: Vec<Dominance>,
+    pub(crate) by_area: Vec<Dominance>,
 }
 
 /// Computes funder dominance.
-pub fn dominance(ctx: &Context) -> DominanceFindings {
+pub(crate) fn dominance(ctx: &Context) -> DominanceFindings {
     let keys = &ctx.keys;
     // Per funder number (identifier order); per area, the funders that gave there.
     let mut overall: Vec<Pence> = vec![Pence(0); keys.orgs.len()];

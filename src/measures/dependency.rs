@@ -38,7 +38,7 @@ use serde::Serialize;
 /// What a dependency figure divides by (findings.json writes `income` or `recorded`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DependencyBasis {
+pub(crate) enum DependencyBasis {
     /// The organisation's annual income, from organisations.csv.
     Income,
     /// All its active annual value in the grants data (no income known).
@@ -46,50 +46,50 @@ pub enum DependencyBasis {
 }
 
 /// Days ahead that count as "ending within 12 months".
-pub const CLIFF_HORIZON_DAYS: u64 = 365;
+pub(crate) const CLIFF_HORIZON_DAYS: u64 = 365;
 
 /// What is known about one recipient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RecipientFigures {
+pub(crate) struct RecipientFigures {
     /// Organisation identifier, or `individuals:FUNDER` for a funder's grants to people.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Money awarded in the window, pounds.
-    pub total: f64,
+    pub(crate) total: f64,
     /// Grants awarded in the window (grants to people on an `individuals:` line: disclosed
     /// under `--public`).
-    pub grants: crate::disclosure::Count,
+    pub(crate) grants: crate::disclosure::Count,
     /// Distinct funders in the window.
-    pub funders: usize,
+    pub(crate) funders: usize,
     /// The funder giving most in the window.
-    pub top_funder: Option<OrgId>,
+    pub(crate) top_funder: Option<OrgId>,
     /// Its share of the window total.
-    pub top_funder_share: Option<f64>,
+    pub(crate) top_funder_share: Option<f64>,
     /// Annual value of grants active at as_of, pounds.
-    pub active_annual: f64,
+    pub(crate) active_annual: f64,
     /// Active grants at as_of (to people on an `individuals:` line).
-    pub active_grants: crate::disclosure::Count,
+    pub(crate) active_grants: crate::disclosure::Count,
     /// Funders with active grants at as_of.
-    pub active_funders: usize,
+    pub(crate) active_funders: usize,
     /// The largest active funder.
-    pub top_active_funder: Option<OrgId>,
+    pub(crate) top_active_funder: Option<OrgId>,
     /// Its active annual value, pounds.
-    pub top_active_annual: f64,
+    pub(crate) top_active_annual: f64,
     /// Annual income from organisations.csv, pounds.
-    pub annual_income: Option<f64>,
+    pub(crate) annual_income: Option<f64>,
     /// Dependency on the largest active funder.
-    pub dependency: Option<f64>,
+    pub(crate) dependency: Option<f64>,
     /// What `dependency` divides by.
-    pub dependency_basis: Option<DependencyBasis>,
+    pub(crate) dependency_basis: Option<DependencyBasis>,
     /// Annual value of active grants ending within 12 months, pounds.
-    pub ending_12m_annual: f64,
+    pub(crate) ending_12m_annual: f64,
     /// Its share of all active annual value.
-    pub ending_12m_share: Option<f64>,
+    pub(crate) ending_12m_share: Option<f64>,
     /// Of ending_12m_annual, the annual value of grants ending on as_of itself, pounds.
-    pub ending_on_as_of_annual: f64,
+    pub(crate) ending_on_as_of_annual: f64,
 }
 
 #[derive(Default)]
@@ -128,7 +128,7 @@ enum Line {
 }
 
 /// Dependency and cliff figures for every listed recipient, sorted by id.
-pub fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
+pub(crate) fn recipients(ctx: &Context) -> Vec<RecipientFigures> {
     let horizon = ctx
         .as_of
         .checked_add_days(Days::new(CLIFF_HORIZON_DAYS))
@@ -257,22 +257,22 @@ fn figures(
 
 /// Annual value of VCSE-side active grants ending in one quarter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuarterEnding {
+pub(crate) struct QuarterEnding {
     /// UK financial-year quarter, e.g. `2025-26 Q1` (April–June 2025).
-    pub quarter: String,
+    pub(crate) quarter: String,
     /// First day.
-    pub from: NaiveDate,
+    pub(crate) from: NaiveDate,
     /// Last day.
-    pub to: NaiveDate,
+    pub(crate) to: NaiveDate,
     /// Annual value of active grants ending in it, pounds.
-    pub annual_value_ending: f64,
+    pub(crate) annual_value_ending: f64,
     /// How many grants.
-    pub grants: usize,
+    pub(crate) grants: usize,
 }
 
 /// Annual value of VCSE-side active grants ending per quarter, for the eight quarters from
 /// the one holding as_of.
-pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
+pub(crate) fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
     let Some(first) = quarter_start(ctx.as_of) else {
         return Vec::new();
     };
@@ -305,21 +305,21 @@ pub fn cliff_by_quarter(ctx: &Context) -> Vec<QuarterEnding> {
 /// Running grant funding of VCSE-side organisations (vcse, unknown) at as_of, and how much
 /// of it ends within 12 months: the area's funding cliff in one figure.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct EndingSummary {
+pub(crate) struct EndingSummary {
     /// Grants active at as_of.
-    pub active_grants: usize,
+    pub(crate) active_grants: usize,
     /// Their annual value, pounds.
-    pub active_annual: f64,
+    pub(crate) active_annual: f64,
     /// The annual value of those ending on or before as_of + 365 days.
-    pub ending_12m_annual: f64,
+    pub(crate) ending_12m_annual: f64,
     /// ending_12m_annual ÷ active_annual (`None` with nothing running).
-    pub ending_12m_share: Option<f64>,
+    pub(crate) ending_12m_share: Option<f64>,
     /// Of ending_12m_annual, the annual value of grants ending on as_of itself, pounds.
-    pub ending_on_as_of_annual: f64,
+    pub(crate) ending_on_as_of_annual: f64,
 }
 
 /// The [`EndingSummary`] at `ctx.as_of`. O(grants).
-pub fn ending_summary(ctx: &Context) -> EndingSummary {
+pub(crate) fn ending_summary(ctx: &Context) -> EndingSummary {
     let horizon = ctx
         .as_of
         .checked_add_days(Days::new(CLIFF_HORIZON_DAYS))

@@ -52,24 +52,24 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Grants of at least this many months are long-term.
-pub const LONG_TERM_MONTHS: f64 = 36.0;
+pub(crate) const LONG_TERM_MONTHS: f64 = 36.0;
 /// Grants of at most this many months are short-term.
-pub const SHORT_TERM_MONTHS: f64 = 12.0;
+pub(crate) const SHORT_TERM_MONTHS: f64 = 12.0;
 /// Covered and uncovered rates need at least this many rows in each group.
-pub const MIN_COVERAGE_ROWS: usize = 10;
+pub(crate) const MIN_COVERAGE_ROWS: usize = 10;
 /// The burden share needs at least this many community members.
-pub const MIN_BURDEN_PEOPLE: usize = 10;
+pub(crate) const MIN_BURDEN_PEOPLE: usize = 10;
 /// How many organisations "the usual suspects" are.
-pub const TOP_SEAT_HOLDERS: usize = 5;
+pub(crate) const TOP_SEAT_HOLDERS: usize = 5;
 /// Organisations at this many partnerships or more sit at many tables.
-pub const MULTI_TABLE: usize = 3;
+pub(crate) const MULTI_TABLE: usize = 3;
 /// The rank correlation needs at least this many organisations.
-pub const MIN_CORRELATION_ORGS: usize = 5;
+pub(crate) const MIN_CORRELATION_ORGS: usize = 5;
 
 /// How an unrestricted share is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum UnrestrictedBasis {
+pub(crate) enum UnrestrictedBasis {
     /// From a `Restriction` or `Unrestricted` column.
     Recorded,
     /// Inferred from words in Title or Description.
@@ -78,28 +78,28 @@ pub enum UnrestrictedBasis {
 
 /// One funder's practice: how long and how flexible its grants are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct FundingPractice {
+pub(crate) struct FundingPractice {
     /// Median grant length, months.
-    pub median_months: Option<f64>,
+    pub(crate) median_months: Option<f64>,
     /// Grants with no planned end date or duration, whose length is SPEC.md's default of
     /// 12 months (an assumption, so short-term figures built on many of them are soft).
-    pub lengths_assumed: usize,
+    pub(crate) lengths_assumed: usize,
     /// Share of its amount in grants of 36 months or more.
-    pub long_term_share: Option<f64>,
+    pub(crate) long_term_share: Option<f64>,
     /// Share of its amount in grants of 12 months or less.
-    pub short_term_share: Option<f64>,
+    pub(crate) short_term_share: Option<f64>,
     /// Share of its amount marked (or described as) unrestricted.
-    pub unrestricted_share: Option<f64>,
+    pub(crate) unrestricted_share: Option<f64>,
     /// How unrestricted_share is known; `None` with it.
-    pub unrestricted_basis: Option<UnrestrictedBasis>,
+    pub(crate) unrestricted_basis: Option<UnrestrictedBasis>,
     /// Grants to VCSE organisations (sectors vcse and unknown).
-    pub vcse_grants: usize,
+    pub(crate) vcse_grants: usize,
     /// Their amount, pounds.
-    pub vcse_amount: f64,
+    pub(crate) vcse_amount: f64,
     /// Share of that amount in grants of 12 months or less (SHORT-TERM-FUNDING's value).
-    pub vcse_short_term_share: Option<f64>,
+    pub(crate) vcse_short_term_share: Option<f64>,
     /// Of the grants to VCSE organisations, those whose length is the 12-month default.
-    pub vcse_lengths_assumed: usize,
+    pub(crate) vcse_lengths_assumed: usize,
 }
 
 /// Running sums for one funder.
@@ -126,7 +126,7 @@ fn money_share(part: Pence, whole: Pence) -> Option<f64> {
 }
 
 /// Funding practice of every funder with grants in the window, by identifier.
-pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
+pub(crate) fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
     let data = ctx.data;
     // By funder number (the context's organisations, sorted by identifier): no identifier
     // is compared per grant.
@@ -204,140 +204,140 @@ pub fn funding_practice(ctx: &Context) -> BTreeMap<OrgId, FundingPractice> {
 
 /// A VCSE-side organisation's seats and money, for the usual-suspects lens.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SeatHolder {
+pub(crate) struct SeatHolder {
     /// Identifier.
-    pub id: OrgId,
+    pub(crate) id: OrgId,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Sector (vcse or unknown).
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Attended rows across every partnership.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub attended_rows: usize,
+    pub(crate) attended_rows: usize,
     /// Partnerships with at least one attended row.
-    pub partnerships: usize,
+    pub(crate) partnerships: usize,
     /// Grants received in the window, pounds.
-    pub received: f64,
+    pub(crate) received: f64,
 }
 
 /// Who holds the VCSE seats across the area's partnerships.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UsualSuspects {
+pub(crate) struct UsualSuspects {
     /// VCSE-side organisations with attended rows.
-    pub vcse_seat_orgs: usize,
+    pub(crate) vcse_seat_orgs: usize,
     /// All VCSE-side attended rows, community members' included.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub vcse_attended_rows: usize,
+    pub(crate) vcse_attended_rows: usize,
     /// The five organisations with most attended rows, most first.
-    pub top5: Vec<OrgId>,
+    pub(crate) top5: Vec<OrgId>,
     /// Their attended rows.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub top5_attended_rows: usize,
+    pub(crate) top5_attended_rows: usize,
     /// top5_attended_rows ÷ vcse_attended_rows.
-    pub top5_seat_share: Option<f64>,
+    pub(crate) top5_seat_share: Option<f64>,
     /// Organisations with attended rows in 3 or more partnerships, by identifier.
-    pub multi_table_orgs: Vec<OrgId>,
+    pub(crate) multi_table_orgs: Vec<OrgId>,
     /// Spearman's ρ between attended rows and money received.
-    pub seat_funding_rank_correlation: Option<f64>,
+    pub(crate) seat_funding_rank_correlation: Option<f64>,
     /// Organisations in the correlation (seats or money).
-    pub correlation_orgs: usize,
+    pub(crate) correlation_orgs: usize,
     /// Those organisations, by identifier.
-    pub organisations: Vec<SeatHolder>,
+    pub(crate) organisations: Vec<SeatHolder>,
 }
 
 /// Attended and any-status rows of covered and uncovered VCSE-side attendance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// VCSE-side rows (any status) covered by a payment; `None` without payments.csv.
     #[serde(serialize_with = "crate::disclosure::people_opt")]
-    pub covered_rows: Option<usize>,
+    pub(crate) covered_rows: Option<usize>,
     /// VCSE-side rows not covered.
     #[serde(serialize_with = "crate::disclosure::people_opt")]
-    pub uncovered_rows: Option<usize>,
+    pub(crate) uncovered_rows: Option<usize>,
     /// Attended ÷ covered rows (`None` when either group has fewer than 10 rows).
-    pub covered_attendance_rate: Option<f64>,
+    pub(crate) covered_attendance_rate: Option<f64>,
     /// Attended ÷ uncovered rows (same rule).
-    pub uncovered_attendance_rate: Option<f64>,
+    pub(crate) uncovered_attendance_rate: Option<f64>,
 }
 
 /// Coverage of one partnership.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PartnershipCoverage {
+pub(crate) struct PartnershipCoverage {
     /// `Partnership ID`.
-    pub partnership: String,
+    pub(crate) partnership: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// The figures.
     #[serde(flatten)]
-    pub coverage: Coverage,
+    pub(crate) coverage: Coverage,
 }
 
 /// Does paying people change who turns up? Overall and per partnership.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoveredAttendance {
+pub(crate) struct CoveredAttendance {
     /// Every partnership together.
-    pub overall: Coverage,
+    pub(crate) overall: Coverage,
     /// Per partnership, by id.
-    pub by_partnership: Vec<PartnershipCoverage>,
+    pub(crate) by_partnership: Vec<PartnershipCoverage>,
 }
 
 /// One `Led By` tag's share of organisations, money and seats.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupFigures {
+pub(crate) struct GroupFigures {
     /// The tag (lower case).
-    pub tag: String,
+    pub(crate) tag: String,
     /// VCSE organisations carrying it.
-    pub organisations: usize,
+    pub(crate) organisations: usize,
     /// All VCSE organisations.
-    pub vcse_organisations: usize,
+    pub(crate) vcse_organisations: usize,
     /// organisations ÷ vcse_organisations.
-    pub org_share: Option<f64>,
+    pub(crate) org_share: Option<f64>,
     /// Grants received in the window by the tagged organisations, pounds.
-    pub received: f64,
+    pub(crate) received: f64,
     /// Grants received by all VCSE organisations, pounds.
-    pub vcse_received: f64,
+    pub(crate) vcse_received: f64,
     /// received ÷ vcse_received.
-    pub funding_share: Option<f64>,
+    pub(crate) funding_share: Option<f64>,
     /// Attended rows of the tagged organisations.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub attended_rows: usize,
+    pub(crate) attended_rows: usize,
     /// All VCSE-side attended rows.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub vcse_attended_rows: usize,
+    pub(crate) vcse_attended_rows: usize,
     /// attended_rows ÷ vcse_attended_rows (`None` without attendance).
-    pub seat_share: Option<f64>,
+    pub(crate) seat_share: Option<f64>,
     /// funding_share ÷ org_share.
-    pub representation_ratio: Option<f64>,
+    pub(crate) representation_ratio: Option<f64>,
 }
 
 /// Unpaid time carried by one partnership's community members.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Burden {
+pub(crate) struct Burden {
     /// `Partnership ID`.
-    pub partnership: String,
+    pub(crate) partnership: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Community members with any attendance row.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub people: usize,
+    pub(crate) people: usize,
     /// Their unpaid attended hours (`None` without payments.csv).
-    pub unpaid_hours: Option<f64>,
+    pub(crate) unpaid_hours: Option<f64>,
     /// Share of those hours carried by the top 10% of them.
-    pub burden_top_decile_share: Option<f64>,
+    pub(crate) burden_top_decile_share: Option<f64>,
 }
 
 /// The partnership lenses. `usual_suspects` and `covered_attendance` are `None` without
 /// attendance.csv.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Equity {
+pub(crate) struct Equity {
     /// Who holds the VCSE seats.
-    pub usual_suspects: Option<UsualSuspects>,
+    pub(crate) usual_suspects: Option<UsualSuspects>,
     /// Does paying people change who turns up?
-    pub covered_attendance: Option<CoveredAttendance>,
+    pub(crate) covered_attendance: Option<CoveredAttendance>,
     /// Per `Led By` tag, by tag.
-    pub groups: Vec<GroupFigures>,
+    pub(crate) groups: Vec<GroupFigures>,
     /// Per partnership, by id.
-    pub burden: Vec<Burden>,
+    pub(crate) burden: Vec<Burden>,
 }
 
 /// Every attendance row at a meeting in the window, as a seat.
@@ -368,7 +368,7 @@ fn vcse_org<'d>(seat: &Seat<'d>) -> Option<&'d OrgId> {
 }
 
 /// The partnership lenses (see the module docs).
-pub fn equity(ctx: &Context, params: &Parameters) -> Equity {
+pub(crate) fn equity(ctx: &Context, params: &Parameters) -> Equity {
     let data = ctx.data;
     let payments = &*ctx.payments;
     let seats = seats_in_window(ctx, payments, params);

@@ -8,7 +8,7 @@
 
 use crate::model::{Dataset, OrgId, Organisation, Recipient, Sector};
 
-pub use crate::model::{FastMap, FastSet};
+pub(crate) use crate::model::{FastMap, FastSet};
 
 /// A programme title as compared: trimmed, lower case, runs of whitespace as one space.
 pub(crate) fn programme_key(title: &str) -> String {
@@ -22,7 +22,7 @@ pub(crate) fn programme_key(title: &str) -> String {
 /// A grant's recipient as a key: an organisation by number, or one person (each person
 /// separately).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Party {
+pub(crate) enum Party {
     /// An organisation: an index into [`GrantKeys::orgs`].
     Org(u32),
     /// An individual recipient, by the loader's opaque key.
@@ -31,33 +31,33 @@ pub enum Party {
 
 /// Per-grant keys, index-aligned with `data.grants`.
 #[derive(Debug, Clone, Default)]
-pub struct GrantKeys {
+pub(crate) struct GrantKeys {
     /// Every organisation named by a grant (funder or recipient) or listed in
     /// organisations.csv, sorted by identifier.
-    pub orgs: Vec<OrgId>,
+    pub(crate) orgs: Vec<OrgId>,
     /// `org_sector[o]`: the sector of `orgs[o]` (`unknown` when not listed).
-    pub org_sector: Vec<Sector>,
+    pub(crate) org_sector: Vec<Sector>,
     /// `funder[i]`: the funder of grant `i`.
-    pub funder: Vec<u32>,
+    pub(crate) funder: Vec<u32>,
     /// `recipient[i]`: the recipient of grant `i`.
-    pub recipient: Vec<Party>,
+    pub(crate) recipient: Vec<Party>,
     /// Every area a grant falls in, sorted: its recipient's `Area` from organisations.csv,
     /// else its `Beneficiary Location:Name` (the reading in [`super::concentration`]).
-    pub areas: Vec<String>,
+    pub(crate) areas: Vec<String>,
     /// `area[i]`: grant `i`'s area, an index into `areas`.
-    pub area: Vec<Option<u32>>,
+    pub(crate) area: Vec<Option<u32>>,
     /// `programme[i]`: grant `i`'s `Grant Programme:Title` as compared
     /// (`programme_key`: trimmed, lower case, runs of spaces as one), numbered as in `programmes`.
-    pub programme: Vec<Option<u32>>,
+    pub(crate) programme: Vec<Option<u32>>,
     /// Each compared programme title and its number.
-    pub programmes: FastMap<String, u32>,
+    pub(crate) programmes: FastMap<String, u32>,
 }
 
 impl GrantKeys {
     /// Numbers the organisations and areas of `data`'s grants. O(G + V log V) for G grants
     /// and V distinct identifiers: each identifier string is hashed once per grant and
     /// compared only while sorting the distinct ones.
-    pub fn new(data: &Dataset) -> GrantKeys {
+    pub(crate) fn new(data: &Dataset) -> GrantKeys {
         let mut ids: Interner<&OrgId> = Interner::default();
         for id in data.organisations.keys() {
             ids.number(id);
@@ -138,12 +138,12 @@ impl GrantKeys {
     }
 
     /// The number of an organisation, if a grant names it or organisations.csv lists it.
-    pub fn number_of(&self, id: &OrgId) -> Option<u32> {
+    pub(crate) fn number_of(&self, id: &OrgId) -> Option<u32> {
         self.orgs.binary_search(id).ok().map(|n| n as u32)
     }
 
     /// The sector of grant `i`'s recipient (`individual` for people).
-    pub fn recipient_sector(&self, i: usize) -> Sector {
+    pub(crate) fn recipient_sector(&self, i: usize) -> Sector {
         match self.recipient[i] {
             Party::Org(o) => self.org_sector[o as usize],
             Party::Person(_) => Sector::Individual,
@@ -154,11 +154,11 @@ impl GrantKeys {
 /// Per attendance row: the attendee's sector and the row's meeting, found once per dataset;
 /// and the rows of each meeting, in file order.
 #[derive(Debug, Clone, Default)]
-pub struct AttendanceKeys {
+pub(crate) struct AttendanceKeys {
     /// `sector[r]`: the sector of row `r`'s organisation (`individual` without one).
-    pub sector: Vec<Sector>,
+    pub(crate) sector: Vec<Sector>,
     /// `meeting[r]`: the index in `data.meetings` of row `r`'s meeting (`None` if unknown).
-    pub meeting: Vec<Option<u32>>,
+    pub(crate) meeting: Vec<Option<u32>>,
     /// Rows of meeting `m` are `rows[starts[m]..starts[m + 1]]`.
     starts: Vec<u32>,
     rows: Vec<u32>,
@@ -166,7 +166,7 @@ pub struct AttendanceKeys {
 
 impl AttendanceKeys {
     /// Indexes `data.attendance`. O(A + M) hash lookups for A rows and M meetings.
-    pub fn new(data: &Dataset) -> AttendanceKeys {
+    pub(crate) fn new(data: &Dataset) -> AttendanceKeys {
         let mut meetings: FastMap<&str, u32> = FastMap::default();
         for (m, meeting) in data.meetings.iter().enumerate() {
             // Meeting IDs are unique (the loader checks); the first wins regardless.
@@ -208,7 +208,7 @@ impl AttendanceKeys {
     }
 
     /// The attendance rows of meeting `m` (an index into `data.meetings`), in file order.
-    pub fn rows_of(&self, m: usize) -> &[u32] {
+    pub(crate) fn rows_of(&self, m: usize) -> &[u32] {
         match (self.starts.get(m), self.starts.get(m + 1)) {
             (Some(&a), Some(&b)) => &self.rows[a as usize..b as usize],
             _ => &[],

@@ -18,18 +18,18 @@
 //! `partnership_figures` (to run the partnership figures on what it builds); any file's tests
 //! may use it.
 
-pub mod balance;
+pub(crate) mod balance;
 pub mod concentration;
-pub mod dependency;
-pub mod equity;
-pub mod keys;
-pub mod participation;
-pub mod partnership;
-pub mod payments;
-pub mod period;
+pub(crate) mod dependency;
+pub(crate) mod equity;
+pub(crate) mod keys;
+pub(crate) mod participation;
+pub(crate) mod partnership;
+pub(crate) mod payments;
+pub(crate) mod period;
 pub mod stats;
 #[cfg(test)]
-pub mod testkit;
+pub(crate) mod testkit;
 
 use crate::model::{Dataset, OrgId, Pence, Sector};
 use chrono::NaiveDate;
@@ -48,7 +48,7 @@ pub struct Window {
 
 impl Window {
     /// from ≤ date ≤ to, for the bounds that are set.
-    pub fn contains(&self, date: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, date: NaiveDate) -> bool {
         self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t)
     }
 
@@ -63,26 +63,26 @@ impl Window {
 
 /// What every measure reads: the data, the point in time, the window, and what is derived
 /// once per grant (its period, its funder, recipient and area as numbers), index-aligned with `data.grants` and
-/// shared between contexts of the same dataset ([`Context::at`]).
+/// shared between contexts of the same dataset (`Context::at`).
 #[derive(Debug, Clone)]
 pub struct Context<'d> {
     /// The dataset.
-    pub data: &'d Dataset,
+    pub(crate) data: &'d Dataset,
     /// The point in time for active grants, dependency and cliffs.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The window for flow measures.
-    pub window: Window,
+    pub(crate) window: Window,
     /// `periods[i]` is the period of `data.grants[i]`.
-    pub periods: Arc<[GrantPeriod]>,
+    pub(crate) periods: Arc<[GrantPeriod]>,
     /// The latest award or meeting date in the dataset.
-    pub latest: Option<NaiveDate>,
+    pub(crate) latest: Option<NaiveDate>,
     /// Every grant's funder, recipient and area as dense numbers.
-    pub keys: Arc<keys::GrantKeys>,
+    pub(crate) keys: Arc<keys::GrantKeys>,
     /// Every attendance row's sector and meeting, and each meeting's rows.
-    pub attendance: Arc<keys::AttendanceKeys>,
+    pub(crate) attendance: Arc<keys::AttendanceKeys>,
     /// Every payment that can resource time, indexed by payee (built once; read by the
     /// graph, the partnership measures, equity and payments).
-    pub payments: Arc<participation::PaymentIndex<'d>>,
+    pub(crate) payments: Arc<participation::PaymentIndex<'d>>,
 }
 
 impl<'d> Context<'d> {
@@ -131,7 +131,7 @@ impl<'d> Context<'d> {
 
     /// The same dataset at another point in time and window, sharing the per-grant facts
     /// (O(1): no grant is looked at again). as_of is resolved as in [`Context::new`].
-    pub fn at(&self, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
+    pub(crate) fn at(&self, as_of: Option<NaiveDate>, window: Window) -> Context<'d> {
         let as_of = as_of
             .or(window.to)
             .or(self.latest)
@@ -149,14 +149,14 @@ impl<'d> Context<'d> {
     }
 
     /// The sector of grant `i`'s recipient (`individual` for people).
-    pub fn sector(&self, i: usize) -> Sector {
+    pub(crate) fn sector(&self, i: usize) -> Sector {
         self.keys.recipient_sector(i)
     }
 
     /// The money each organisation received in the window (grants to individuals are no
     /// organisation's), summed by organisation number: no identifier is hashed per grant.
     /// O(G + V).
-    pub fn received_in_window(&self) -> Received<'_> {
+    pub(crate) fn received_in_window(&self) -> Received<'_> {
         let mut pence = vec![crate::model::Pence(0); self.keys.orgs.len()];
         for i in self.grants_in_window() {
             if let keys::Party::Org(o) = self.keys.recipient[i] {
@@ -170,7 +170,7 @@ impl<'d> Context<'d> {
     }
 
     /// Indices of grants awarded inside the window (flow measures).
-    pub fn grants_in_window(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn grants_in_window(&self) -> impl Iterator<Item = usize> + '_ {
         self.data
             .grants
             .iter()
@@ -181,7 +181,7 @@ impl<'d> Context<'d> {
 
     /// Indices of grants awarded on or before as_of and active at as_of (point-in-time
     /// measures use every such grant, whatever the window says).
-    pub fn active_grants(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn active_grants(&self) -> impl Iterator<Item = usize> + '_ {
         self.data
             .grants
             .iter()
@@ -193,7 +193,7 @@ impl<'d> Context<'d> {
 
 /// Money received in the window per organisation ([`Context::received_in_window`]).
 #[derive(Debug, Clone)]
-pub struct Received<'c> {
+pub(crate) struct Received<'c> {
     /// The context's organisations, sorted by identifier.
     orgs: &'c [OrgId],
     /// `pence[o]`: what `orgs[o]` received.
@@ -202,14 +202,14 @@ pub struct Received<'c> {
 
 impl Received<'_> {
     /// What `id` received (nothing when no grant names it). O(log V).
-    pub fn get(&self, id: &OrgId) -> Pence {
+    pub(crate) fn get(&self, id: &OrgId) -> Pence {
         self.orgs
             .binary_search(id)
             .map_or(Pence(0), |n| self.pence[n])
     }
 
     /// Every organisation that received a non-zero amount, by identifier.
-    pub fn nonzero(&self) -> impl Iterator<Item = (&OrgId, Pence)> + '_ {
+    pub(crate) fn nonzero(&self) -> impl Iterator<Item = (&OrgId, Pence)> + '_ {
         self.orgs
             .iter()
             .zip(self.pence.iter().copied())

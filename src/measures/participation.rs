@@ -45,34 +45,34 @@
 
 use super::keys::{FastMap, FastSet};
 use crate::config::Parameters;
-use crate::model::{Attendance, Dataset, Meeting, OrgId, Payment, PaymentType, PersonKey};
+use crate::model::{Attendance, Meeting, OrgId, Payment, PaymentType, PersonKey};
 use crate::model::{Sector, Status};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 
 /// One figure for each side of a partnership.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct SideRates {
+pub(crate) struct SideRates {
     /// The statutory side.
-    pub statutory: Option<f64>,
+    pub(crate) statutory: Option<f64>,
     /// The VCSE side (vcse, individual, unknown).
-    pub vcse: Option<f64>,
+    pub(crate) vcse: Option<f64>,
 }
 
 /// A count for each side of a partnership.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct SideCounts {
+pub(crate) struct SideCounts {
     /// The statutory side.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub statutory: usize,
+    pub(crate) statutory: usize,
     /// The VCSE side (vcse, individual, unknown).
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub vcse: usize,
+    pub(crate) vcse: usize,
 }
 
 /// Which side of a partnership an attendee sits on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
+pub(crate) enum Side {
     /// Statutory bodies.
     Statutory,
     /// VCSE organisations, community members and organisations of unknown sector.
@@ -81,7 +81,7 @@ pub enum Side {
 
 impl Side {
     /// The side of a sector; `None` for private attendees, who are on neither side.
-    pub fn of(sector: Sector) -> Option<Side> {
+    pub(crate) fn of(sector: Sector) -> Option<Side> {
         if sector == Sector::Statutory {
             Some(Side::Statutory)
         } else if sector.is_vcse_side() {
@@ -93,15 +93,16 @@ impl Side {
 }
 
 /// The sector of an attendee: its organisation's, or `individual` for a community member
-/// attending as themself.
-pub fn attendee_sector(data: &Dataset, row: &Attendance) -> Sector {
+/// attending as themself. (The analysis reads it from [`super::keys::AttendanceKeys`].)
+#[cfg(test)]
+pub(crate) fn attendee_sector(data: &crate::model::Dataset, row: &Attendance) -> Sector {
     row.org
         .as_ref()
         .map_or(Sector::Individual, |o| data.sector_of(o))
 }
 
 /// `true` for meetings starting before 09:00 or at or after 17:00.
-pub fn is_out_of_hours(start: NaiveTime) -> bool {
+pub(crate) fn is_out_of_hours(start: NaiveTime) -> bool {
     let nine = NaiveTime::from_hms_opt(9, 0, 0);
     let five = NaiveTime::from_hms_opt(17, 0, 0);
     nine.is_some_and(|t| start < t) || five.is_some_and(|t| start >= t)
@@ -110,7 +111,7 @@ pub fn is_out_of_hours(start: NaiveTime) -> bool {
 /// The payments that can resource time (every type but `expenses`), indexed by payee so that
 /// a row is checked against its own payee's payments only.
 #[derive(Debug, Clone, Default)]
-pub struct PaymentIndex<'d> {
+pub(crate) struct PaymentIndex<'d> {
     /// `false` when there is no payments.csv: payment is unknown.
     known: bool,
     /// (person, meeting) pairs named by a payment.
@@ -125,7 +126,7 @@ pub struct PaymentIndex<'d> {
 
 impl<'d> PaymentIndex<'d> {
     /// Indexes `payments` (`None`: no payments.csv, payment unknown). O(p).
-    pub fn new(payments: Option<&'d [Payment]>) -> PaymentIndex<'d> {
+    pub(crate) fn new(payments: Option<&'d [Payment]>) -> PaymentIndex<'d> {
         match payments {
             Some(ps) => PaymentIndex::of(ps, true),
             None => PaymentIndex::default(),
@@ -135,7 +136,10 @@ impl<'d> PaymentIndex<'d> {
     /// Indexes some of the payments (payment known), borrowed as they are. With `periods`
     /// false a standing payment's period is left out, so that only payments naming a meeting
     /// cover a row. O(p).
-    pub fn of(payments: impl IntoIterator<Item = &'d Payment>, periods: bool) -> PaymentIndex<'d> {
+    pub(crate) fn of(
+        payments: impl IntoIterator<Item = &'d Payment>,
+        periods: bool,
+    ) -> PaymentIndex<'d> {
         let mut index = PaymentIndex {
             known: true,
             ..PaymentIndex::default()
@@ -168,14 +172,14 @@ impl<'d> PaymentIndex<'d> {
     }
 
     /// Whether payment is known at all (payments.csv was given).
-    pub fn is_known(&self) -> bool {
+    pub(crate) fn is_known(&self) -> bool {
         self.known
     }
 
     /// Whether a non-expenses payment names this row's person or organisation and either
     /// names its meeting or has a period covering the meeting's date; `None` when payment
     /// is unknown. This is SPEC.md's "covered" test for a row of any status.
-    pub fn covers(&self, row: &Attendance, meeting: &Meeting) -> Option<bool> {
+    pub(crate) fn covers(&self, row: &Attendance, meeting: &Meeting) -> Option<bool> {
         if !self.known {
             return None;
         }
@@ -199,22 +203,24 @@ impl<'d> PaymentIndex<'d> {
 
 /// One attendance row at a partnership meeting, with what is known about it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Seat<'d> {
+pub(crate) struct Seat<'d> {
     /// The meeting.
-    pub meeting: &'d Meeting,
+    pub(crate) meeting: &'d Meeting,
     /// The attendance row.
-    pub row: &'d Attendance,
+    pub(crate) row: &'d Attendance,
     /// The attendee's sector (`individual` with no organisation).
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Whether the time is resourced (salaried statutory time or a covering payment);
     /// `None` when payment is unknown and the time is not salaried statutory time.
-    pub resourced: Option<bool>,
+    pub(crate) resourced: Option<bool>,
 }
 
 impl<'d> Seat<'d> {
-    /// Builds a seat: the attendee's sector and whether the row is resourced.
-    pub fn new(
-        data: &Dataset,
+    /// Builds a seat: the attendee's sector and whether the row is resourced. For the tests;
+    /// the analysis knows the sector already and calls [`Seat::with_sector`].
+    #[cfg(test)]
+    pub(crate) fn new(
+        data: &crate::model::Dataset,
         payments: &PaymentIndex,
         params: &Parameters,
         meeting: &'d Meeting,
@@ -223,9 +229,9 @@ impl<'d> Seat<'d> {
         Seat::with_sector(attendee_sector(data, row), payments, params, meeting, row)
     }
 
-    /// [`Seat::new`] with the attendee's sector already known (see
-    /// [`super::keys::AttendanceKeys`]).
-    pub fn with_sector(
+    /// A seat of an attendee whose sector is already known (see
+    /// [`super::keys::AttendanceKeys`]): whether the row is resourced.
+    pub(crate) fn with_sector(
         sector: Sector,
         payments: &PaymentIndex,
         params: &Parameters,
@@ -246,103 +252,103 @@ impl<'d> Seat<'d> {
     }
 
     /// The attendee turned up.
-    pub fn attended(&self) -> bool {
+    pub(crate) fn attended(&self) -> bool {
         self.row.status == Status::Attended
     }
 
     /// Hours given: the row's `Hours`, else the meeting's duration.
-    pub fn hours(&self) -> f64 {
+    pub(crate) fn hours(&self) -> f64 {
         self.row.hours.unwrap_or(self.meeting.duration_hours)
     }
 
     /// The attendee's side, `None` for private attendees.
-    pub fn side(&self) -> Option<Side> {
+    pub(crate) fn side(&self) -> Option<Side> {
         Side::of(self.sector)
     }
 }
 
 /// Attendance and resourcing on one side of a partnership.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SideParticipation {
+pub(crate) struct SideParticipation {
     /// Rows of any status.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub rows: usize,
+    pub(crate) rows: usize,
     /// Attended rows.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub attended_rows: usize,
+    pub(crate) attended_rows: usize,
     /// Hours of attended rows.
-    pub hours: f64,
+    pub(crate) hours: f64,
     /// Attended rows whose time was resourced (`None` when payment is unknown).
     #[serde(serialize_with = "crate::disclosure::people_opt")]
-    pub resourced_rows: Option<usize>,
+    pub(crate) resourced_rows: Option<usize>,
     /// Attended rows given unpaid.
     #[serde(serialize_with = "crate::disclosure::people_opt")]
-    pub unpaid_rows: Option<usize>,
+    pub(crate) unpaid_rows: Option<usize>,
     /// Hours of resourced attended rows.
-    pub resourced_hours: Option<f64>,
+    pub(crate) resourced_hours: Option<f64>,
     /// Hours of unpaid attended rows.
-    pub unpaid_hours: Option<f64>,
+    pub(crate) unpaid_hours: Option<f64>,
     /// Attended rows at meetings with a start time.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub timed_rows: usize,
+    pub(crate) timed_rows: usize,
     /// Of those, rows at meetings starting before 09:00 or from 17:00.
     #[serde(serialize_with = "crate::disclosure::people")]
-    pub out_of_hours_rows: usize,
+    pub(crate) out_of_hours_rows: usize,
 }
 
 impl SideParticipation {
     /// Attended ÷ all rows; `None` with no rows.
-    pub fn attendance_rate(&self) -> Option<f64> {
+    pub(crate) fn attendance_rate(&self) -> Option<f64> {
         (self.rows > 0).then(|| self.attended_rows as f64 / self.rows as f64)
     }
 
     /// Out-of-hours attended rows ÷ timed attended rows; `None` with no timed rows.
-    pub fn out_of_hours_share(&self) -> Option<f64> {
+    pub(crate) fn out_of_hours_share(&self) -> Option<f64> {
         (self.timed_rows > 0).then(|| self.out_of_hours_rows as f64 / self.timed_rows as f64)
     }
 }
 
 /// Participation figures for one partnership.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Participation {
+pub(crate) struct Participation {
     /// The statutory side.
-    pub statutory: SideParticipation,
+    pub(crate) statutory: SideParticipation,
     /// The VCSE side.
-    pub vcse: SideParticipation,
+    pub(crate) vcse: SideParticipation,
     /// Hours of attended VCSE-side rows.
-    pub vcse_hours: f64,
+    pub(crate) vcse_hours: f64,
     /// Of those, hours not resourced (`None` without payments.csv).
-    pub vcse_unpaid_hours: Option<f64>,
+    pub(crate) vcse_unpaid_hours: Option<f64>,
     /// vcse_unpaid_hours ÷ vcse_hours (`None` without payments.csv or with no VCSE hours).
-    pub vcse_unpaid_share: Option<f64>,
+    pub(crate) vcse_unpaid_share: Option<f64>,
     /// vcse_unpaid_hours × the hourly rate, pounds, to the penny.
-    pub unpaid_value: Option<f64>,
+    pub(crate) unpaid_value: Option<f64>,
     /// Attended ÷ all rows, per side.
-    pub attendance_rate: SideRates,
+    pub(crate) attendance_rate: SideRates,
     /// Rows of any status, per side.
-    pub attendance_rows: SideCounts,
+    pub(crate) attendance_rows: SideCounts,
     /// Share of attended rows at out-of-hours meetings, per side.
-    pub out_of_hours_share: SideRates,
+    pub(crate) out_of_hours_share: SideRates,
 }
 
 /// Attendance per side in one UK financial-year quarter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QuarterAttendance {
+pub(crate) struct QuarterAttendance {
     /// The quarter, e.g. `2024-25 Q1` (April–June 2024).
-    pub quarter: String,
+    pub(crate) quarter: String,
     /// Its first day.
-    pub from: NaiveDate,
+    pub(crate) from: NaiveDate,
     /// Rows of any status, per side.
-    pub attendance_rows: SideCounts,
+    pub(crate) attendance_rows: SideCounts,
     /// Attended rows, per side.
-    pub attended_rows: SideCounts,
+    pub(crate) attended_rows: SideCounts,
     /// Attended ÷ all rows, per side (`None` for a side with no rows).
-    pub attendance_rate: SideRates,
+    pub(crate) attendance_rate: SideRates,
 }
 
 /// Attendance rate per side for each quarter holding one of the seats' meetings, in date
 /// order. O(seats · log quarters).
-pub fn attendance_by_quarter(seats: &[Seat]) -> Vec<QuarterAttendance> {
+pub(crate) fn attendance_by_quarter(seats: &[Seat]) -> Vec<QuarterAttendance> {
     use super::period::{quarter_label, quarter_start};
     let mut by_quarter: std::collections::BTreeMap<NaiveDate, (SideCounts, SideCounts)> =
         std::collections::BTreeMap::new();
@@ -390,7 +396,11 @@ fn add_known<T: std::ops::AddAssign>(acc: &mut Option<T>, x: Option<T>) {
 /// Participation figures over a partnership's seats (its attendance rows in the window).
 /// `payments_known` is false without payments.csv: the VCSE unpaid figures are then `None`
 /// even when there are no VCSE hours to be unpaid. O(seats).
-pub fn participation(seats: &[Seat], payments_known: bool, params: &Parameters) -> Participation {
+pub(crate) fn participation(
+    seats: &[Seat],
+    payments_known: bool,
+    params: &Parameters,
+) -> Participation {
     let fresh = || SideParticipation {
         resourced_rows: Some(0),
         unpaid_rows: Some(0),

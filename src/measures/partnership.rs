@@ -41,11 +41,11 @@
 //! host, chair and decision-maker; fundholders retaining programme money) are from the
 //! King's Fund and IVAR work on statutory–VCSE partnerships cited in SPEC.md.
 
-pub use super::balance::MemberBalance;
+pub(crate) use super::balance::MemberBalance;
 use super::balance::{member_balance, ActiveGrants, BalanceInputs, ProgrammeMoney};
 use super::keys::{programme_key, FastMap};
 use super::participation::{attendance_by_quarter, participation, Seat};
-pub use super::participation::{QuarterAttendance, SideCounts, SideRates};
+pub(crate) use super::participation::{QuarterAttendance, SideCounts, SideRates};
 use super::Context;
 use crate::config::Parameters;
 use crate::model::{Grant, Meeting, OrgId, Partnership, Recipient, Status};
@@ -54,85 +54,85 @@ use std::collections::BTreeSet;
 
 /// Every figure for one partnership (the `partnerships` items of findings.json).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PartnershipFigures {
+pub(crate) struct PartnershipFigures {
     /// `Partnership ID`.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// The fundholder's organisation identifier.
-    pub fundholder: String,
+    pub(crate) fundholder: String,
     /// The fundholder's name.
-    pub fundholder_name: String,
+    pub(crate) fundholder_name: String,
     /// Meetings in the window.
-    pub meetings: usize,
+    pub(crate) meetings: usize,
     /// Organisations with any attendance row, plus the fundholder.
-    pub members: usize,
+    pub(crate) members: usize,
     /// 1 ÷ members (`None` without attendance.csv).
-    pub fair_share: Option<f64>,
+    pub(crate) fair_share: Option<f64>,
     /// Meetings hosted by the fundholder ÷ meetings with a host.
-    pub host_share: Option<f64>,
+    pub(crate) host_share: Option<f64>,
     /// Meetings with a host recorded.
-    pub meetings_with_host: usize,
+    pub(crate) meetings_with_host: usize,
     /// Meetings hosted by the fundholder.
-    pub hosted_by_fundholder: usize,
+    pub(crate) hosted_by_fundholder: usize,
     /// Meetings chaired by the fundholder ÷ meetings with a chair.
-    pub chair_share: Option<f64>,
+    pub(crate) chair_share: Option<f64>,
     /// Meetings with a chair recorded.
-    pub meetings_with_chair: usize,
+    pub(crate) meetings_with_chair: usize,
     /// Meetings chaired by the fundholder.
-    pub chaired_by_fundholder: usize,
+    pub(crate) chaired_by_fundholder: usize,
     /// Decision meetings hosted by the fundholder ÷ decision meetings with a host.
-    pub decision_host_share: Option<f64>,
+    pub(crate) decision_host_share: Option<f64>,
     /// Attended rows from the fundholder ÷ all attended rows.
-    pub seat_share: Option<f64>,
+    pub(crate) seat_share: Option<f64>,
     /// Programme grants to the fundholder in the window, pounds.
-    pub programme_received: Option<f64>,
+    pub(crate) programme_received: Option<f64>,
     /// Programme grants from the fundholder in the window, pounds.
-    pub programme_passed_on: Option<f64>,
+    pub(crate) programme_passed_on: Option<f64>,
     /// 1 − passed on ÷ received.
-    pub retained_share: Option<f64>,
+    pub(crate) retained_share: Option<f64>,
     /// Hours of attended VCSE-side rows.
-    pub vcse_hours: f64,
+    pub(crate) vcse_hours: f64,
     /// Of those, hours not resourced (`None` without payments.csv).
-    pub vcse_unpaid_hours: Option<f64>,
+    pub(crate) vcse_unpaid_hours: Option<f64>,
     /// vcse_unpaid_hours ÷ vcse_hours.
-    pub vcse_unpaid_share: Option<f64>,
+    pub(crate) vcse_unpaid_share: Option<f64>,
     /// vcse_unpaid_hours × hourly rate, pounds.
-    pub unpaid_value: Option<f64>,
+    pub(crate) unpaid_value: Option<f64>,
     /// Attended ÷ all rows, per side.
-    pub attendance_rate: SideRates,
+    pub(crate) attendance_rate: SideRates,
     /// Rows of any status, per side.
-    pub attendance_rows: SideCounts,
+    pub(crate) attendance_rows: SideCounts,
     /// Share of attended rows at meetings starting before 09:00 or from 17:00, per side.
-    pub out_of_hours_share: SideRates,
+    pub(crate) out_of_hours_share: SideRates,
     /// Attendance rate per side, per UK financial-year quarter with meetings.
-    pub attendance_by_quarter: Vec<QuarterAttendance>,
+    pub(crate) attendance_by_quarter: Vec<QuarterAttendance>,
     /// Balance of power, per member, sorted by identifier.
-    pub balance: Vec<MemberBalance>,
+    pub(crate) balance: Vec<MemberBalance>,
     /// The counts of attendance rows behind the shares and rates above, for disclosure
     /// control (`--public`); never written.
     #[serde(skip)]
-    pub counts: RateCounts,
+    pub(crate) counts: RateCounts,
 }
 
 /// The counts of attendance rows behind a partnership's seat share, attendance rates,
 /// out-of-hours shares and members' voice: what `--public` decides on (SPEC.md "Output").
 /// Kept beside the figures, not written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RateCounts {
+pub(crate) struct RateCounts {
     /// Attended rows, every attendee (seat_share's and each member's voice's denominator).
-    pub attended_rows: usize,
+    pub(crate) attended_rows: usize,
     /// The fundholder's attended rows (seat_share's numerator).
-    pub fundholder_attended_rows: usize,
+    pub(crate) fundholder_attended_rows: usize,
     /// Rows of any status, per side (attendance_rate's denominators).
-    pub rows: SideCounts,
+    pub(crate) rows: SideCounts,
     /// Attended rows, per side (attendance_rate's numerators).
-    pub attended_by_side: SideCounts,
+    pub(crate) attended_by_side: SideCounts,
     /// Attended rows at meetings with a start time, per side (out_of_hours_share's
     /// denominators).
-    pub timed_rows: SideCounts,
+    pub(crate) timed_rows: SideCounts,
     /// Of those, out of hours (out_of_hours_share's numerators).
-    pub out_of_hours_rows: SideCounts,
+    pub(crate) out_of_hours_rows: SideCounts,
 }
 
 /// Programme money for `partnership` from the window's grants carrying its title.
@@ -235,7 +235,7 @@ impl<'d> Indexes<'d> {
 
 /// How much of each partnership's figures to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Every figure (the window's findings).
     Full,
     /// The meeting and attendance figures only (hosting, chairing, seats, participation and
@@ -246,13 +246,13 @@ pub enum Detail {
 }
 
 /// The figures for every partnership, sorted by id.
-pub fn partnership_figures(ctx: &Context, params: &Parameters) -> Vec<PartnershipFigures> {
+pub(crate) fn partnership_figures(ctx: &Context, params: &Parameters) -> Vec<PartnershipFigures> {
     partnership_figures_with(ctx, params, Detail::Full)
 }
 
 /// [`partnership_figures`] computed to `detail`: the figures it computes are the same as
 /// [`Detail::Full`]'s.
-pub fn partnership_figures_with(
+pub(crate) fn partnership_figures_with(
     ctx: &Context,
     params: &Parameters,
     detail: Detail,

@@ -57,73 +57,73 @@ use std::collections::BTreeMap;
 
 /// Money paid by one payer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PayerPaid {
+pub(crate) struct PayerPaid {
     /// The payer's organisation identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Paid, pounds.
-    pub amount: f64,
+    pub(crate) amount: f64,
 }
 
 /// Money paid to the members of one sector.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SectorPaid {
+pub(crate) struct SectorPaid {
     /// The payee's sector.
-    pub sector: Sector,
+    pub(crate) sector: Sector,
     /// Paid, pounds.
-    pub amount: f64,
+    pub(crate) amount: f64,
 }
 
 /// Money paid in one block (a partnership, the payments tied to none, or all), pounds.
 /// Every figure is `None` (lists empty) without payments.csv.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Paid {
+pub(crate) struct Paid {
     /// Σ amount.
-    pub paid: Option<f64>,
+    pub(crate) paid: Option<f64>,
     /// Paid for involvement.
-    pub involvement: Option<f64>,
+    pub(crate) involvement: Option<f64>,
     /// Paid to employers to cover time (backfill).
-    pub backfill: Option<f64>,
+    pub(crate) backfill: Option<f64>,
     /// Honoraria.
-    pub honorarium: Option<f64>,
+    pub(crate) honorarium: Option<f64>,
     /// Expenses reimbursed (money paid, but no time bought).
-    pub expenses: Option<f64>,
+    pub(crate) expenses: Option<f64>,
     /// By payer, largest first, then by id.
-    pub by_payer: Vec<PayerPaid>,
+    pub(crate) by_payer: Vec<PayerPaid>,
     /// By the payee's sector, in sector order.
-    pub by_sector: Vec<SectorPaid>,
+    pub(crate) by_sector: Vec<SectorPaid>,
     /// Hours of attended rows the block's payments covered.
-    pub covered_hours: Option<f64>,
+    pub(crate) covered_hours: Option<f64>,
     /// (paid − expenses) ÷ covered_hours; `None` with no covered hours.
-    pub per_covered_hour: Option<f64>,
+    pub(crate) per_covered_hour: Option<f64>,
 }
 
 /// One partnership's payments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PartnershipPaid {
+pub(crate) struct PartnershipPaid {
     /// `Partnership ID`.
-    pub partnership: String,
+    pub(crate) partnership: String,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// The money.
     #[serde(flatten)]
-    pub paid: Paid,
+    pub(crate) paid: Paid,
     /// Every covered VCSE-side row was attended and covered by a payment naming its meeting
     /// (covered rows attend by construction); `None` without payments.csv.
-    pub pays_per_attended_meeting: Option<bool>,
+    pub(crate) pays_per_attended_meeting: Option<bool>,
 }
 
 /// Paid participation (findings.json `payments`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Payments {
+pub(crate) struct Payments {
     /// Every payment in the window.
-    pub overall: Paid,
+    pub(crate) overall: Paid,
     /// Standing (period) payments and payments naming a meeting not in meetings.csv: not
     /// tied to one partnership.
-    pub not_tied: Paid,
+    pub(crate) not_tied: Paid,
     /// Per partnership, by id.
-    pub by_partnership: Vec<PartnershipPaid>,
+    pub(crate) by_partnership: Vec<PartnershipPaid>,
 }
 
 /// Where each attendance row is, for a payee's sector.
@@ -246,7 +246,7 @@ fn per_attended_meeting(seats: &[Seat], all: &PaymentIndex, by_meeting: &Payment
 
 /// Paid participation per partnership and overall. `params` decides nothing here but the
 /// seats' salaried-time reading, which covered hours do not use.
-pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
+pub(crate) fn payments(ctx: &Context, params: &Parameters) -> Payments {
     let data = ctx.data;
     let Some(all_payments) = data.payments.as_deref() else {
         return Payments {
@@ -353,37 +353,37 @@ pub fn payments(ctx: &Context, params: &Parameters) -> Payments {
 /// One row of `tables/payments.csv`: a block's money and hours (its payer and sector lists
 /// are in findings.json).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PaymentRow<'a> {
+pub(crate) struct PaymentRow<'a> {
     /// `partnership`, `not tied to one partnership` or `overall`.
-    pub scope: &'static str,
+    pub(crate) scope: &'static str,
     /// `Partnership ID` (empty for the other scopes).
-    pub partnership: &'a str,
+    pub(crate) partnership: &'a str,
     /// Its name (empty for the other scopes).
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// The money and hours.
     #[serde(flatten)]
-    pub paid: PaidRow,
+    pub(crate) paid: PaidRow,
     /// See [`PartnershipPaid::pays_per_attended_meeting`] (`None` for the other scopes).
-    pub pays_per_attended_meeting: Option<bool>,
+    pub(crate) pays_per_attended_meeting: Option<bool>,
 }
 
 /// A block's money and hours without its lists.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PaidRow {
+pub(crate) struct PaidRow {
     /// Σ amount, pounds.
-    pub paid: Option<f64>,
+    pub(crate) paid: Option<f64>,
     /// Involvement, pounds.
-    pub involvement: Option<f64>,
+    pub(crate) involvement: Option<f64>,
     /// Backfill, pounds.
-    pub backfill: Option<f64>,
+    pub(crate) backfill: Option<f64>,
     /// Honoraria, pounds.
-    pub honorarium: Option<f64>,
+    pub(crate) honorarium: Option<f64>,
     /// Expenses, pounds.
-    pub expenses: Option<f64>,
+    pub(crate) expenses: Option<f64>,
     /// Hours covered.
-    pub covered_hours: Option<f64>,
+    pub(crate) covered_hours: Option<f64>,
     /// (paid − expenses) ÷ covered hours.
-    pub per_covered_hour: Option<f64>,
+    pub(crate) per_covered_hour: Option<f64>,
 }
 
 impl From<&Paid> for PaidRow {
@@ -403,7 +403,7 @@ impl From<&Paid> for PaidRow {
 impl Payments {
     /// The rows of `tables/payments.csv`: each partnership by id, then the payments not tied
     /// to one, then overall.
-    pub fn rows(&self) -> Vec<PaymentRow<'_>> {
+    pub(crate) fn rows(&self) -> Vec<PaymentRow<'_>> {
         let block = |scope, paid: &Paid| PaymentRow {
             scope,
             partnership: "",
@@ -434,7 +434,7 @@ impl Payments {
     }
 
     /// The partnerships that pay per attended meeting (see the module doc), in id order.
-    pub fn per_attended_meeting(&self) -> impl Iterator<Item = &PartnershipPaid> {
+    pub(crate) fn per_attended_meeting(&self) -> impl Iterator<Item = &PartnershipPaid> {
         self.by_partnership
             .iter()
             .filter(|p| p.pays_per_attended_meeting == Some(true))
@@ -443,7 +443,7 @@ impl Payments {
     /// The sentence naming the partnerships that pay per attended meeting (where covered
     /// rows attend by construction); `None` when there are none or payments are unknown.
     /// The chart's note and the report print it.
-    pub fn per_meeting_sentence(&self) -> Option<String> {
+    pub(crate) fn per_meeting_sentence(&self) -> Option<String> {
         let names: Vec<&str> = self
             .per_attended_meeting()
             .map(|p| p.name.as_str())

@@ -22,22 +22,22 @@ const DAYS_PER_MONTH: f64 = 30.4375;
 
 /// The period of one grant and the figures derived from it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GrantPeriod {
+pub(crate) struct GrantPeriod {
     /// First day.
-    pub start: NaiveDate,
+    pub(crate) start: NaiveDate,
     /// Last day (inclusive).
-    pub end: NaiveDate,
+    pub(crate) end: NaiveDate,
     /// max(1, days ÷ 365.25).
-    pub years: f64,
+    pub(crate) years: f64,
     /// Amount ÷ years, in pounds.
-    pub annual_value: f64,
+    pub(crate) annual_value: f64,
     /// Length in calendar months.
-    pub months: f64,
+    pub(crate) months: f64,
 }
 
 impl GrantPeriod {
     /// The period of a grant.
-    pub fn of(g: &Grant) -> GrantPeriod {
+    pub(crate) fn of(g: &Grant) -> GrantPeriod {
         let start = g.planned_start.unwrap_or(g.award_date);
         let end = g
             .planned_end
@@ -56,13 +56,13 @@ impl GrantPeriod {
     }
 
     /// start ≤ as_of ≤ end.
-    pub fn is_active(&self, as_of: NaiveDate) -> bool {
+    pub(crate) fn is_active(&self, as_of: NaiveDate) -> bool {
         self.start <= as_of && as_of <= self.end
     }
 }
 
 /// start + `months` − 1 day; `None` when the date would leave chrono's range.
-pub fn end_after_months(start: NaiveDate, months: f64) -> Option<NaiveDate> {
+pub(crate) fn end_after_months(start: NaiveDate, months: f64) -> Option<NaiveDate> {
     if !(months.is_finite() && months > 0.0 && months < 12_000.0) {
         return None;
     }
@@ -76,7 +76,7 @@ pub fn end_after_months(start: NaiveDate, months: f64) -> Option<NaiveDate> {
 
 /// Calendar months from `start` to `end` + 1 day: whole months, plus the remaining days as a
 /// fraction of the following month's length.
-pub fn months_between(start: NaiveDate, end: NaiveDate) -> f64 {
+pub(crate) fn months_between(start: NaiveDate, end: NaiveDate) -> f64 {
     let Some(stop) = end.succ_opt() else {
         return 0.0;
     };

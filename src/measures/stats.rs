@@ -4,7 +4,7 @@
 //! figure is undefined (an empty list, a zero total), never NaN.
 
 /// Each value's share of the total; `None` when the total is not positive.
-pub fn shares(values: &[f64]) -> Option<Vec<f64>> {
+pub(crate) fn shares(values: &[f64]) -> Option<Vec<f64>> {
     let total: f64 = values.iter().sum();
     (total > 0.0).then(|| values.iter().map(|v| v / total).collect())
 }
@@ -15,7 +15,7 @@ pub fn hhi(values: &[f64]) -> Option<f64> {
 }
 
 /// Normalised HHI: (HHI − 10,000/n) ÷ (10,000 − 10,000/n); 0 when n = 1.
-pub fn normalised_hhi(values: &[f64]) -> Option<f64> {
+pub(crate) fn normalised_hhi(values: &[f64]) -> Option<f64> {
     let h = hhi(values)?;
     let n = values.len() as f64;
     if values.len() == 1 {
@@ -48,7 +48,7 @@ pub fn gini(values: &[f64]) -> Option<f64> {
 }
 
 /// Sum of the `k` largest shares.
-pub fn top_share(values: &[f64], k: usize) -> Option<f64> {
+pub(crate) fn top_share(values: &[f64], k: usize) -> Option<f64> {
     let total: f64 = values.iter().sum();
     if total <= 0.0 {
         return None;
@@ -59,7 +59,7 @@ pub fn top_share(values: &[f64], k: usize) -> Option<f64> {
 }
 
 /// Median of a list; `None` when empty.
-pub fn median(values: &[f64]) -> Option<f64> {
+pub(crate) fn median(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -74,13 +74,13 @@ pub fn median(values: &[f64]) -> Option<f64> {
 }
 
 /// `part ÷ whole`, `None` when `whole` is zero.
-pub fn ratio(part: f64, whole: f64) -> Option<f64> {
+pub(crate) fn ratio(part: f64, whole: f64) -> Option<f64> {
     (whole != 0.0).then(|| part / whole)
 }
 
 /// 1-based ranks of `values`, ties given the average of the ranks they span
 /// (`[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`).
-pub fn average_ranks(values: &[f64]) -> Vec<f64> {
+pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
     let mut ranks = vec![0.0; values.len()];
@@ -102,7 +102,7 @@ pub fn average_ranks(values: &[f64]) -> Vec<f64> {
 
 /// Pearson's correlation; `None` with fewer than two pairs, unequal lengths, or when either
 /// list is constant (the correlation is undefined, not 0).
-pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+pub(crate) fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
     let n = x.len();
     if n < 2 || y.len() != n {
         return None;
@@ -122,7 +122,7 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
 
 /// Spearman's rank correlation: Pearson's correlation of the average ranks (so ties are
 /// handled exactly, not by the 1 − 6Σd²/(n(n²−1)) shortcut, which assumes none).
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+pub(crate) fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     pearson(&average_ranks(x), &average_ranks(y))
 }
 

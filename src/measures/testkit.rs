@@ -15,18 +15,18 @@ use crate::model::{
 use chrono::{NaiveDate, NaiveTime};
 
 /// `2024-06-30` → a date (tests only; panics on anything else).
-pub fn date(s: &str) -> NaiveDate {
+pub(crate) fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("test date {s:?}: {e}"))
 }
 
 /// An organisation identifier (tests only; panics on a blank one).
-pub fn org(id: &str) -> OrgId {
+pub(crate) fn org(id: &str) -> OrgId {
     OrgId::parse(id).unwrap_or_else(|| panic!("test organisation id {id:?} is blank"))
 }
 
 /// An organisation as organisations.csv would list it, with nothing optional set (tests
 /// only; what [`Builder::named_org`] adds).
-pub fn organisation(id: &str, name: &str, sector: Sector) -> Organisation {
+pub(crate) fn organisation(id: &str, name: &str, sector: Sector) -> Organisation {
     Organisation {
         id: org(id),
         name: name.to_owned(),
@@ -42,7 +42,7 @@ pub fn organisation(id: &str, name: &str, sector: Sector) -> Organisation {
 }
 
 /// `person:N` → the individual with key N; anything else → that organisation (tests only).
-pub fn recipient(raw: &str) -> Recipient {
+pub(crate) fn recipient(raw: &str) -> Recipient {
     match raw.strip_prefix("person:") {
         Some(k) => Recipient::Individual(PersonKey(k.parse().expect("person number"))),
         None => Recipient::Org(org(raw)),
@@ -50,7 +50,7 @@ pub fn recipient(raw: &str) -> Recipient {
 }
 
 /// A grant of whole pounds awarded on `award`, with nothing optional set (tests only).
-pub fn plain_grant(
+pub(crate) fn plain_grant(
     id: String,
     funder: &str,
     recipient: Recipient,
@@ -83,9 +83,9 @@ pub fn plain_grant(
 /// payments unknown), and [`Builder::all_files`], every input file present with payments.csv
 /// empty. `data` is open for the odd field no method sets.
 #[derive(Debug, Clone, Default)]
-pub struct Builder {
+pub(crate) struct Builder {
     /// The dataset so far.
-    pub data: Dataset,
+    pub(crate) data: Dataset,
     /// The number of the first grant's id: `G0` from [`Builder::default`], `G1` from
     /// [`Builder::all_files`] (the two builders this one replaces numbered so; kept, so that
     /// every test builds the dataset it always did). Either way the first grant is on line 2.
@@ -95,7 +95,7 @@ pub struct Builder {
 impl Builder {
     /// Every input file present (grants.csv … payments.csv), payments.csv with a header
     /// only (nobody paid) until [`Builder::pay`] or [`Builder::without_payments`].
-    pub fn all_files() -> Builder {
+    pub(crate) fn all_files() -> Builder {
         let data = Dataset {
             sources: Sources {
                 grants: Some("grants.csv".into()),
@@ -115,13 +115,13 @@ impl Builder {
     }
 
     /// Adds an organisation named "Org ID".
-    pub fn org(self, id: &str, sector: Sector) -> Builder {
+    pub(crate) fn org(self, id: &str, sector: Sector) -> Builder {
         let name = format!("Org {}", org(id));
         self.named_org(id, &name, sector)
     }
 
     /// Adds an organisation with a name.
-    pub fn named_org(mut self, id: &str, name: &str, sector: Sector) -> Builder {
+    pub(crate) fn named_org(mut self, id: &str, name: &str, sector: Sector) -> Builder {
         self.data
             .organisations
             .insert(org(id), organisation(id, name, sector));
@@ -136,20 +136,26 @@ impl Builder {
     }
 
     /// Sets an organisation's annual income in whole pounds.
-    pub fn income(mut self, id: &str, pounds: i64) -> Builder {
+    pub(crate) fn income(mut self, id: &str, pounds: i64) -> Builder {
         self.organisation_mut(id).annual_income = Some(Pence(pounds * 100));
         self
     }
 
     /// Sets an organisation's area.
-    pub fn area(mut self, id: &str, area: &str) -> Builder {
+    pub(crate) fn area(mut self, id: &str, area: &str) -> Builder {
         self.organisation_mut(id).area = Some(area.to_owned());
         self
     }
 
     /// Adds a grant of whole pounds from `funder` to an organisation, or to a person when
     /// `recipient` is `person:N`; no period, no programme.
-    pub fn grant(mut self, funder: &str, recipient: &str, pounds: i64, award: &str) -> Builder {
+    pub(crate) fn grant(
+        mut self,
+        funder: &str,
+        recipient: &str,
+        pounds: i64,
+        award: &str,
+    ) -> Builder {
         let n = self.data.grants.len();
         self.data.grants.push(plain_grant(
             format!("G{}", n + self.first_grant),
@@ -167,7 +173,7 @@ impl Builder {
     }
 
     /// Sets the last grant's planned start and end.
-    pub fn period(mut self, start: &str, end: &str) -> Builder {
+    pub(crate) fn period(mut self, start: &str, end: &str) -> Builder {
         let g = self.last_grant();
         g.planned_start = Some(date(start));
         g.planned_end = Some(date(end));
@@ -175,31 +181,36 @@ impl Builder {
     }
 
     /// Sets the last grant's length in months (`Duration (months)`).
-    pub fn months(mut self, months: f64) -> Builder {
+    pub(crate) fn months(mut self, months: f64) -> Builder {
         self.last_grant().duration_months = Some(months);
         self
     }
 
     /// Sets the last grant's restriction, as a `Restriction` column records it.
-    pub fn restriction(mut self, restriction: Restriction) -> Builder {
+    pub(crate) fn restriction(mut self, restriction: Restriction) -> Builder {
         self.last_grant().restriction = Some(restriction);
         self
     }
 
     /// Records whether the last grant's text names unrestricted funding.
-    pub fn unrestricted_keywords(mut self, found: bool) -> Builder {
+    pub(crate) fn unrestricted_keywords(mut self, found: bool) -> Builder {
         self.last_grant().unrestricted_keywords = Some(found);
         self
     }
 
     /// Sets the last grant's programme.
-    pub fn programme(mut self, title: &str) -> Builder {
+    pub(crate) fn programme(mut self, title: &str) -> Builder {
         self.last_grant().programme = Some(title.to_owned());
         self
     }
 
     /// Adds a partnership named "PID Partnership".
-    pub fn partnership(mut self, pid: &str, fundholder: &str, programme: Option<&str>) -> Builder {
+    pub(crate) fn partnership(
+        mut self,
+        pid: &str,
+        fundholder: &str,
+        programme: Option<&str>,
+    ) -> Builder {
         self.data.partnerships.push(Partnership {
             id: pid.into(),
             name: format!("{pid} Partnership"),
@@ -210,14 +221,14 @@ impl Builder {
     }
 
     /// Renames the last partnership.
-    pub fn partnership_name(mut self, name: &str) -> Builder {
+    pub(crate) fn partnership_name(mut self, name: &str) -> Builder {
         let p = self.data.partnerships.last_mut();
         p.expect("a partnership first").name = name.to_owned();
         self
     }
 
     /// Adds a two-hour meeting of the last partnership.
-    pub fn meeting(
+    pub(crate) fn meeting(
         mut self,
         mid: &str,
         day: &str,
@@ -249,13 +260,13 @@ impl Builder {
     }
 
     /// Marks the last meeting as a decision meeting.
-    pub fn decision(mut self) -> Builder {
+    pub(crate) fn decision(mut self) -> Builder {
         self.last_meeting().decision = Some(true);
         self
     }
 
     /// Sets the last meeting's start time, `HH:MM`.
-    pub fn starts(mut self, hhmm: &str) -> Builder {
+    pub(crate) fn starts(mut self, hhmm: &str) -> Builder {
         self.last_meeting().start_time = Some(
             NaiveTime::parse_from_str(hhmm, "%H:%M")
                 .unwrap_or_else(|e| panic!("test time {hhmm:?}: {e}")),
@@ -264,18 +275,18 @@ impl Builder {
     }
 
     /// Sets the last meeting's length in hours.
-    pub fn duration(mut self, hours: f64) -> Builder {
+    pub(crate) fn duration(mut self, hours: f64) -> Builder {
         self.last_meeting().duration_hours = hours;
         self
     }
 
     /// Adds an attendance row at the last meeting.
-    pub fn row(self, person: u32, org: Option<&str>, status: Status) -> Builder {
+    pub(crate) fn row(self, person: u32, org: Option<&str>, status: Status) -> Builder {
         self.row_hours(person, org, status, None)
     }
 
     /// Adds an attendance row at the last meeting with its own hours.
-    pub fn row_hours(
+    pub(crate) fn row_hours(
         mut self,
         person: u32,
         org: Option<&str>,
@@ -294,7 +305,7 @@ impl Builder {
     }
 
     /// Adds a £40 payment from `GB-PAYER` dated 2024-01-01, for a meeting or a period.
-    pub fn pay(
+    pub(crate) fn pay(
         mut self,
         payee: Payee,
         meeting: Option<&str>,
@@ -324,37 +335,41 @@ impl Builder {
     }
 
     /// Sets the last payment's payer, amount in pence and date.
-    pub fn paid(mut self, payer: &str, pence: i64, day: &str) -> Builder {
+    pub(crate) fn paid(mut self, payer: &str, pence: i64, day: &str) -> Builder {
         let p = self.last_payment();
         (p.payer, p.amount, p.date) = (org(payer), Pence(pence), date(day));
         self
     }
 
     /// No payments.csv: payment unknown.
-    pub fn without_payments(mut self) -> Builder {
+    pub(crate) fn without_payments(mut self) -> Builder {
         self.data.payments = None;
         self.data.sources.payments = None;
         self
     }
 
     /// The dataset.
-    pub fn build(self) -> Dataset {
+    pub(crate) fn build(self) -> Dataset {
         self.data
     }
 
     /// Every partnership's figures, no window, default parameters.
-    pub fn figures(&self) -> Vec<PartnershipFigures> {
+    pub(crate) fn figures(&self) -> Vec<PartnershipFigures> {
         self.figures_with(Window::default(), &Parameters::default())
     }
 
     /// Every partnership's figures.
-    pub fn figures_with(&self, window: Window, params: &Parameters) -> Vec<PartnershipFigures> {
+    pub(crate) fn figures_with(
+        &self,
+        window: Window,
+        params: &Parameters,
+    ) -> Vec<PartnershipFigures> {
         let ctx = Context::new(&self.data, None, window);
         partnership_figures(&ctx, params)
     }
 
     /// The figures of the first partnership (by id).
-    pub fn one(&self) -> PartnershipFigures {
+    pub(crate) fn one(&self) -> PartnershipFigures {
         self.figures().into_iter().next().expect("one partnership")
     }
 }

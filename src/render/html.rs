@@ -25,7 +25,7 @@ const TABLE_ROWS: usize = 15;
 const FLAGS_PER_CODE: usize = 10;
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -109,7 +109,7 @@ ol.board .ask { color: var(--muted); font-size: .92rem; }
 
 /// The report as one HTML document.
 /// `csv_written`: the charts' data went to `charts/NAME.csv` (not with `--charts none`).
-pub fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String, Error> {
+pub(crate) fn report(f: &Findings, charts: &Charts, csv_written: bool) -> Result<String, Error> {
     let mut h = String::new();
     let t = &f.totals;
     head(
@@ -920,7 +920,7 @@ fn lens_readings(h: &mut String, f: &Findings) {
 /// `compare.html`: one self-contained page for `fundflow compare`, in the report's style —
 /// the figures side by side, the changes in words, the flags that appeared, cleared or
 /// changed severity, and the change chart (or why there is none).
-pub fn compare_report(
+pub(crate) fn compare_report(
     c: &crate::compare::Comparison,
     chart_or_why: Result<&Chart, &str>,
     csv_written: bool,

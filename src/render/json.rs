@@ -7,8 +7,10 @@
 use crate::error::Error;
 use crate::findings::Findings;
 
-/// Serialises findings (redacted when `f.disclosure.public`).
-pub fn to_json(f: &Findings) -> Result<String, Error> {
+/// Serialises findings (redacted when `f.disclosure.public`) into one string, for the
+/// tests: [`write`] streams the same text to findings.json.
+#[cfg(test)]
+pub(crate) fn to_json(f: &Findings) -> Result<String, Error> {
     let fail = |e: serde_json::Error| Error::Internal(format!("cannot serialise findings: {e}"));
     let mut s = if f.disclosure.public {
         let mut v = crate::disclosure::to_public_value(f).map_err(fail)?;
@@ -23,10 +25,11 @@ pub fn to_json(f: &Findings) -> Result<String, Error> {
     Ok(s)
 }
 
-/// Writes [`to_json`]'s text to `path`, streamed: the national findings.json is about 100 MB,
+/// Writes the findings as pretty JSON (redacted when `f.disclosure.public`), with a trailing
+/// newline, to `path`, streamed: the national findings.json is about 100 MB,
 /// and building it as one string first would hold it (and, while the string grows, a copy)
 /// in memory.
-pub fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
+pub(crate) fn write(f: &Findings, path: &std::path::Path) -> Result<(), Error> {
     use std::io::Write;
     let io = |source: std::io::Error| Error::Output {
         path: path.display().to_string(),

@@ -6,18 +6,9 @@
 //! file has been written, so a failed run leaves no half-written `OUT` (and a previous `OUT`
 //! intact), and a folder holding anything fundflow did not write is never replaced.
 
-// The tables written under `OUT/tables/` (their earlier paths keep working).
-pub use super::tables::{table_makers, tables, TableMaker};
-// The renderers' earlier paths (`fundflow::report::html`, `…::json`) keep working.
-pub use super::{html, json};
-
-// The tables and the disclosure rule are low modules of their own (issue 17); their old
-// paths keep working for the library's users.
-pub use crate::disclosure as public;
-pub use crate::table as tables;
-pub use crate::table::columns;
-
 use super::charts::ChartFiles;
+use super::tables::table_makers;
+use super::{html, json};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::output::{make_dir, write_file, Staging};
@@ -37,7 +28,11 @@ pub fn write_outputs(f: &Findings, out: &Path) -> Result<(), Error> {
 }
 
 /// [`write_outputs`] with options.
-pub fn write_outputs_with(f: &Findings, out: &Path, opts: &OutputOptions) -> Result<(), Error> {
+pub(crate) fn write_outputs_with(
+    f: &Findings,
+    out: &Path,
+    opts: &OutputOptions,
+) -> Result<(), Error> {
     write_outputs_into(f, Staging::new(out, "analyse", &[])?, opts)
 }
 

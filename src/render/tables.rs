@@ -7,7 +7,7 @@ use crate::findings::Findings;
 use crate::table::Table;
 
 /// Builds one table.
-pub type TableMaker<'f> = Box<dyn Fn() -> Result<Table, Error> + Send + Sync + 'f>;
+pub(crate) type TableMaker<'f> = Box<dyn Fn() -> Result<Table, Error> + Send + Sync + 'f>;
 
 fn maker<'f>(f: impl Fn() -> Result<Table, Error> + Send + Sync + 'f) -> TableMaker<'f> {
     Box::new(f)
@@ -15,7 +15,7 @@ fn maker<'f>(f: impl Fn() -> Result<Table, Error> + Send + Sync + 'f) -> TableMa
 
 /// The tables written under `OUT/tables/`, each built when its maker is called (so they can
 /// be built and written one per thread, and each dropped once written).
-pub fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
+pub(crate) fn table_makers(f: &Findings) -> Vec<TableMaker<'_>> {
     vec![
         maker(move || Table::typed(f.disclosure.public, "funders", &f.funders)),
         maker(move || Table::typed(f.disclosure.public, "recipients", &f.recipients)),
@@ -147,11 +147,6 @@ fn marked<T: serde::Serialize>(
         at,
         &f.disclosure.suppressed,
     )
-}
-
-/// The tables written under `OUT/tables/`.
-pub fn tables(f: &Findings) -> Result<Vec<Table>, Error> {
-    table_makers(f).iter().map(|m| m()).collect()
 }
 
 /// A trend year as a table row: its figures, with the notes as one text column.

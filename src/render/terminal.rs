@@ -1,6 +1,6 @@
 //! What the commands print on the terminal: `analyse`'s summary and `compare`'s report.
 //! Both read only the findings (or the comparison) and [`crate::present`]; names from the
-//! data go through [`terminal_text`] or the caller's [`crate::present::terminal_lines`].
+//! data go through `terminal_text` or the caller's [`crate::present::terminal_lines`].
 
 use crate::compare::{Comparison, FlagChangeKind};
 use crate::findings::Findings;
@@ -13,7 +13,7 @@ use std::path::Path;
 /// `analyse`'s terminal summary (to stderr): totals, then what the board should know (the findings' summary,
 /// in its priority order, each with its question), then the count of the other flags by code
 /// in the same order. Names come from the data, so every message goes through
-/// [`terminal_text`]; `charts` says whether chart files were written: an ESC or OSC sequence in an organisation's name is shown escaped,
+/// `terminal_text`; `charts` says whether chart files were written: an ESC or OSC sequence in an organisation's name is shown escaped,
 /// never acted on by the terminal.
 pub fn analysis(f: &Findings, out: &Path, charts: bool) -> String {
     use crate::summary::priority;

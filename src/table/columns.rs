@@ -13,7 +13,7 @@ use std::fmt;
 
 /// One cell, as the JSON path would hold it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     /// `null` (also a non-finite float, as serde_json writes it).
     Null,
     /// true / false.
@@ -30,7 +30,7 @@ pub enum Cell {
 
 impl Cell {
     /// The cell as a JSON value (for the rare column of mixed kinds, written as text).
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         match self {
             Cell::Null => serde_json::Value::Null,
             Cell::Bool(b) => (*b).into(),
@@ -44,19 +44,19 @@ impl Cell {
 
 /// Columns filled row by row, in order of first appearance.
 #[derive(Debug, Default)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// Column names.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     index: FastMap<String, usize>,
     /// `cells[c][r]`.
-    pub cells: Vec<Vec<Cell>>,
+    pub(crate) cells: Vec<Vec<Cell>>,
     /// Rows so far.
-    pub rows: usize,
+    pub(crate) rows: usize,
 }
 
 /// Why a row could not be laid out.
 #[derive(Debug)]
-pub struct ColumnError(pub String);
+pub(crate) struct ColumnError(pub(crate) String);
 
 impl fmt::Display for ColumnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,7 +74,7 @@ impl ser::Error for ColumnError {
 
 impl Columns {
     /// Adds one row (a struct or a map).
-    pub fn push<T: Serialize + ?Sized>(&mut self, row: &T) -> Result<(), ColumnError> {
+    pub(crate) fn push<T: Serialize + ?Sized>(&mut self, row: &T) -> Result<(), ColumnError> {
         row.serialize(Top { cols: self })?;
         self.rows += 1;
         for col in &mut self.cells {

@@ -12,23 +12,23 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-pub mod columns;
+pub(crate) mod columns;
 
 use crate::error::Error;
 use columns::{Cell, Columns};
 
 /// Where a table's rows are in findings.json (row `i`'s JSON pointer) and the pointers of
 /// the derived figures `--public` suppressed ([`Table::from_rows_marked`]).
-pub type Marks<'a> = (
+pub(crate) type Marks<'a> = (
     &'a dyn Fn(usize) -> String,
     &'a std::collections::BTreeSet<String>,
 );
 
 /// One output table: a name (the file stem) and its rows, as JSON objects or as typed
 /// columns ([`Table::typed`]).
-pub struct Table {
+pub(crate) struct Table {
     /// File stem, e.g. `funders`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     rows: Vec<Map<String, Value>>,
     columns: Option<Box<Columns>>,
 }
@@ -36,7 +36,7 @@ pub struct Table {
 impl Table {
     /// A table from any serialisable rows; `public` applies disclosure control
     /// ([`crate::disclosure`]) before flattening.
-    pub fn from_rows<T: Serialize>(
+    pub(crate) fn from_rows<T: Serialize>(
         public: bool,
         name: &'static str,
         rows: &[T],
@@ -48,7 +48,7 @@ impl Table {
     /// pointer of row `i` (`/partnerships/3`) and the pointers of the derived figures
     /// disclosure control suppressed, so that each gets its `_suppressed` marker here too
     /// ([`crate::disclosure::mark`]).
-    pub fn from_rows_marked<T: Serialize>(
+    pub(crate) fn from_rows_marked<T: Serialize>(
         public: bool,
         name: &'static str,
         rows: &[T],
@@ -93,7 +93,7 @@ impl Table {
     /// The same table as [`Table::from_rows`], laid out straight into typed columns
     /// ([`columns`]) without a JSON value per row: for the large output tables. With
     /// `public`, disclosure control works on JSON, so this is [`Table::from_rows`].
-    pub fn typed<T: Serialize>(
+    pub(crate) fn typed<T: Serialize>(
         public: bool,
         name: &'static str,
         rows: &[T],
@@ -117,7 +117,7 @@ impl Table {
     /// [`Table::typed`] for rows that are items of findings.json, `at(i)` being row `i`'s JSON
     /// pointer: under `public` the suppressed derived figures get their markers
     /// ([`Table::from_rows_marked`]).
-    pub fn typed_marked<T: Serialize>(
+    pub(crate) fn typed_marked<T: Serialize>(
         public: bool,
         name: &'static str,
         rows: &[T],
@@ -132,12 +132,12 @@ impl Table {
     }
 
     /// Number of rows.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.columns.as_ref().map_or(self.rows.len(), |c| c.rows)
     }
 
     /// True when there are no rows.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
@@ -146,7 +146,7 @@ impl Table {
     /// Rows of one table nearly always have the same keys in the same order, so each row is
     /// first compared with the column list position by position (one string comparison per
     /// cell); only a row that differs is looked up by name. O(rows × columns).
-    pub fn to_frame(&self) -> Result<DataFrame, Error> {
+    pub(crate) fn to_frame(&self) -> Result<DataFrame, Error> {
         if let Some(c) = &self.columns {
             let columns = c
                 .names
@@ -201,18 +201,18 @@ impl Table {
 
     /// The rows, flattened (after disclosure control when public), of a table made by
     /// [`Table::from_rows`]; `None` for a [`Table::typed`] table, which keeps columns only.
-    pub fn rows(&self) -> Option<&[Map<String, Value>]> {
+    pub(crate) fn rows(&self) -> Option<&[Map<String, Value>]> {
         self.columns.is_none().then_some(&self.rows[..])
     }
 
     /// Writes the table as CSV to `path` (charts' data goes beside each chart).
-    pub fn write_csv(&self, path: &Path) -> Result<(), Error> {
+    pub(crate) fn write_csv(&self, path: &Path) -> Result<(), Error> {
         write_csv_frame(&self.to_frame()?, path)
     }
 
     /// Writes `NAME.csv` and `NAME.parquet` into `dir`. The Parquet file keeps every text
     /// cell as it is; the CSV neutralises formulas ([`crate::present::csv_cell`]).
-    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+    pub(crate) fn write(&self, dir: &Path) -> Result<(), Error> {
         let mut df = self.to_frame()?;
         write_csv_frame(&df, &dir.join(format!("{}.csv", self.name)))?;
         let pq_path = dir.join(format!("{}.parquet", self.name));

@@ -13,7 +13,7 @@ use crate::table::Table;
 const MAX_PARTNERSHIPS: usize = super::partnership::MAX_PARTNERSHIPS;
 
 /// The change chart of a comparison, or why there is none.
-pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
+pub(crate) fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
     const NAME: &str = "compare_shares";
     let mut partnerships: Vec<&str> = Vec::new();
     let shares: Vec<&FigureChange> = c

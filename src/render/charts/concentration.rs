@@ -11,9 +11,9 @@ use crate::model::Sector;
 use serde::Serialize;
 
 /// "Moderately concentrated" above this HHI (US 2023 Merger Guidelines).
-pub const MODERATE: f64 = 1000.0;
+pub(crate) const MODERATE: f64 = 1000.0;
 /// "Highly concentrated" above this HHI.
-pub const HIGH: f64 = 1800.0;
+pub(crate) const HIGH: f64 = 1800.0;
 
 #[derive(Serialize)]
 struct Row {

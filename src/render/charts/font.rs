@@ -6,7 +6,7 @@ use plotters::style::{FontFamily, FontStyle};
 use std::sync::Once;
 
 /// The family name charts ask for (and SVGs name, with fallbacks).
-pub const FAMILY: &str = "DejaVu Sans";
+pub(crate) const FAMILY: &str = "DejaVu Sans";
 
 static REGULAR: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -18,7 +18,7 @@ static BOLD: &[u8] = include_bytes!(concat!(
 ));
 
 /// Registers the bundled font with plotters (once per process).
-pub fn register() {
+pub(crate) fn register() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The bytes are compiled in and tested, so registration cannot fail at run time; if
@@ -29,7 +29,7 @@ pub fn register() {
 }
 
 /// The plotters font family.
-pub fn family() -> FontFamily<'static> {
+pub(crate) fn family() -> FontFamily<'static> {
     FontFamily::Name(FAMILY)
 }
 

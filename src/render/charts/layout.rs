@@ -13,23 +13,23 @@ use super::scene::{
 };
 
 /// Canvas width.
-pub const WIDTH: i32 = 1800;
+pub(crate) const WIDTH: i32 = 1800;
 /// Outer margin.
-pub const MARGIN: i32 = 60;
+pub(crate) const MARGIN: i32 = 60;
 /// Title font size.
-pub const TITLE: f64 = 52.0;
+pub(crate) const TITLE: f64 = 52.0;
 /// Subtitle and legend font size.
-pub const SUBTITLE: f64 = 36.0;
+pub(crate) const SUBTITLE: f64 = 36.0;
 /// Label font size.
-pub const LABEL: f64 = 38.0;
+pub(crate) const LABEL: f64 = 38.0;
 /// Small print (source line, tick labels): the 8-pt floor at 15 cm.
-pub const SMALL: f64 = 34.0;
+pub(crate) const SMALL: f64 = 34.0;
 
 /// Small muted print: tick labels, notes, the source line.
-pub const NOTE: TextStyle = TextStyle::new(SMALL).colour(MUTED);
+pub(crate) const NOTE: TextStyle = TextStyle::new(SMALL).colour(MUTED);
 
 /// Draws the title (bold, wrapped) and subtitle (wrapped); returns the y below them.
-pub fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
+pub(crate) fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
     let mut y = MARGIN;
     let max = WIDTH - 2 * MARGIN;
     for line in wrap(title, TITLE, true, max) {
@@ -45,7 +45,7 @@ pub fn header(scene: &mut Scene, title: &str, subtitle: &str) -> i32 {
 }
 
 /// Draws a legend of colour swatches from `y`, wrapping across the width; returns the y below.
-pub fn legend(scene: &mut Scene, y: i32, items: &[(String, Rgb)]) -> i32 {
+pub(crate) fn legend(scene: &mut Scene, y: i32, items: &[(String, Rgb)]) -> i32 {
     if items.is_empty() {
         return y;
     }
@@ -67,13 +67,13 @@ pub fn legend(scene: &mut Scene, y: i32, items: &[(String, Rgb)]) -> i32 {
 }
 
 /// A slightly darker outline for a fill (white fills get a grey outline).
-pub fn darker(c: Rgb) -> Rgb {
+pub(crate) fn darker(c: Rgb) -> Rgb {
     let f = |x: u8| (f64::from(x) * 0.75).round() as u8;
     Rgb(f(c.0), f(c.1), f(c.2))
 }
 
 /// Draws the source line at `y` and sets the scene height below it.
-pub fn footer(scene: &mut Scene, y: i32, source: &str) {
+pub(crate) fn footer(scene: &mut Scene, y: i32, source: &str) {
     let y = y + 30;
     let lines = wrap(source, SMALL, false, WIDTH - 2 * MARGIN);
     for (i, line) in lines.iter().enumerate() {
@@ -83,7 +83,7 @@ pub fn footer(scene: &mut Scene, y: i32, source: &str) {
 }
 
 /// Round tick values from 0 to at least `max` (about five of them, steps of 1, 2 or 5 × 10ⁿ).
-pub fn ticks(max: f64) -> Vec<f64> {
+pub(crate) fn ticks(max: f64) -> Vec<f64> {
     if !(max.is_finite() && max > 0.0) {
         return vec![0.0, 1.0];
     }
@@ -110,7 +110,7 @@ pub fn ticks(max: f64) -> Vec<f64> {
 
 /// How values on an axis are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// £1.2m / £35k.
     Money,
     /// 0.25 → 25%.
@@ -121,7 +121,7 @@ pub enum Format {
 
 impl Format {
     /// A value in this format.
-    pub fn show(self, v: f64) -> String {
+    pub(crate) fn show(self, v: f64) -> String {
         match self {
             Format::Money if v == 0.0 => "£0".into(),
             Format::Money => crate::flags::money(v),
@@ -136,69 +136,69 @@ impl Format {
 }
 
 /// 12345.6 → "12,346" (one definition for charts, report and compare: [`crate::flags::thousands`]).
-pub use crate::flags::thousands;
+pub(crate) use crate::flags::thousands;
 
 /// One bar: a label, stacked segments (value, fill, outline) and the text at its end.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// Category label (left of the bar).
-    pub label: String,
+    pub(crate) label: String,
     /// A small colour swatch before the label (e.g. the organisation's sector).
-    pub swatch: Option<Rgb>,
+    pub(crate) swatch: Option<Rgb>,
     /// Stacked segments, left to right.
-    pub segments: Vec<(f64, Rgb)>,
+    pub(crate) segments: Vec<(f64, Rgb)>,
     /// Text after the bar's end.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// A vertical reference line across the bars (a threshold or a fair share).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RefLine {
+pub(crate) struct RefLine {
     /// Where, in data units.
-    pub at: f64,
+    pub(crate) at: f64,
     /// Label above the bars.
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// A shaded band behind the bars (e.g. HHI's "highly concentrated" range).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Band {
+pub(crate) struct Band {
     /// From, in data units.
-    pub from: f64,
+    pub(crate) from: f64,
     /// To, in data units.
-    pub to: f64,
+    pub(crate) to: f64,
     /// Fill.
-    pub fill: Rgb,
+    pub(crate) fill: Rgb,
     /// Label at the top of the band.
-    pub label: String,
+    pub(crate) label: String,
 }
 
 /// Options of a horizontal bar block.
 #[derive(Debug, Clone, Default)]
-pub struct Bars<'a> {
+pub(crate) struct Bars<'a> {
     /// The bars, top to bottom.
-    pub bars: &'a [Bar],
+    pub(crate) bars: &'a [Bar],
     /// Axis maximum; a longer bar is cut at the axis end with a break mark.
-    pub max: f64,
+    pub(crate) max: f64,
     /// Tick format.
-    pub format: Option<Format>,
+    pub(crate) format: Option<Format>,
     /// Axis title under the ticks.
-    pub axis: &'a str,
+    pub(crate) axis: &'a str,
     /// Reference lines.
-    pub lines: &'a [RefLine],
+    pub(crate) lines: &'a [RefLine],
     /// Shaded bands.
-    pub bands: &'a [Band],
+    pub(crate) bands: &'a [Band],
     /// Bar thickness.
-    pub bar_height: i32,
+    pub(crate) bar_height: i32,
     /// Width reserved for labels (0: as wide as the longest, up to 38% of the canvas). Either
     /// way the column widens, up to half the canvas, until every label fits on two lines.
-    pub label_width: i32,
+    pub(crate) label_width: i32,
     /// Draw the x axis ticks (false inside small multiples except the last).
-    pub axis_ticks: bool,
+    pub(crate) axis_ticks: bool,
 }
 
 /// Draws horizontal bars from `y`; returns the y below them (and their axis).
-pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
+pub(crate) fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
     let bar_h = if o.bar_height > 0 { o.bar_height } else { 50 };
     let swatch_w = if o.bars.iter().any(|b| b.swatch.is_some()) {
         40
@@ -351,12 +351,15 @@ pub fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
 }
 
 /// Distance between the baselines of a two-line label.
-pub const LABEL_LINE: i32 = 44;
+pub(crate) const LABEL_LINE: i32 = 44;
 
 /// The width of a bar-label column: `asked` (0: the longest label, up to 38% of the
 /// canvas), widened up to half the canvas until every label fits on two lines
 /// ([`two_line_width`]). Other charts with a column of names use it too.
-pub fn bar_label_width<'a>(labels: impl Iterator<Item = &'a str> + Clone, asked: i32) -> i32 {
+pub(crate) fn bar_label_width<'a>(
+    labels: impl Iterator<Item = &'a str> + Clone,
+    asked: i32,
+) -> i32 {
     let longest = labels
         .clone()
         .map(|l| text_width(l, LABEL, false))
@@ -376,7 +379,7 @@ pub fn bar_label_width<'a>(labels: impl Iterator<Item = &'a str> + Clone, asked:
 
 /// Horizontal grid lines at `ticks` from `x0` to `x1`, each labelled in `format` to the
 /// left of `x0`; `y_of` maps a value to its row.
-pub fn y_grid(
+pub(crate) fn y_grid(
     scene: &mut Scene,
     ticks: &[f64],
     format: Format,
@@ -395,7 +398,7 @@ pub fn y_grid(
 }
 
 /// A sub-heading inside a chart (one per partnership in small multiples).
-pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
+pub(crate) fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
     let mut y = y;
     for line in label_lines(text, LABEL + 2.0, true, WIDTH - 2 * MARGIN) {
         y += 56;
@@ -406,64 +409,64 @@ pub fn subheading(scene: &mut Scene, y: i32, text: &str) -> i32 {
 
 /// One line of a [`Panel`]: a value per slot, `None` where the slot has none (a gap).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     /// Line and marker colour.
-    pub colour: Rgb,
+    pub(crate) colour: Rgb,
     /// A value per slot.
-    pub values: Vec<Option<f64>>,
+    pub(crate) values: Vec<Option<f64>>,
 }
 
 /// One layer of a [`Panel`]'s stacked columns: a value per slot.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// For the legend.
-    pub label: String,
+    pub(crate) label: String,
     /// Fill.
-    pub colour: Rgb,
+    pub(crate) colour: Rgb,
     /// A value per slot.
-    pub values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
 }
 
 /// One small multiple over the slots of its [`Panels`]: stacked columns (a total above
 /// each), lines broken at a missing value, threshold lines and shaded bands.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Panel {
+pub(crate) struct Panel {
     /// Heading (wrapped to two lines rather than cut).
-    pub title: String,
+    pub(crate) title: String,
     /// Tick format; percent panels run 0–100% in quarters.
-    pub format: Format,
+    pub(crate) format: Format,
     /// The largest value to show.
-    pub max: f64,
+    pub(crate) max: f64,
     /// Stacked columns, bottom first.
-    pub stack: Vec<Layer>,
+    pub(crate) stack: Vec<Layer>,
     /// Lines.
-    pub lines: Vec<Series>,
+    pub(crate) lines: Vec<Series>,
     /// Dashed threshold lines, labelled at the right.
-    pub thresholds: Vec<RefLine>,
+    pub(crate) thresholds: Vec<RefLine>,
     /// Shaded bands, labelled at the right.
-    pub bands: Vec<Band>,
+    pub(crate) bands: Vec<Band>,
 }
 
 /// A slot (a year) on the x axis of every panel.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Slot {
+pub(crate) struct Slot {
     /// Tick label.
-    pub label: String,
+    pub(crate) label: String,
     /// A part period: shaded, its markers hollow, "partial" under its label.
-    pub partial: bool,
+    pub(crate) partial: bool,
 }
 
 /// Small multiples: panels side by side, [`PANEL_COLUMNS`] to a row, over the same slots.
 #[derive(Debug, Clone, Default)]
-pub struct Panels<'a> {
+pub(crate) struct Panels<'a> {
     /// The panels, left to right and top to bottom.
-    pub panels: &'a [Panel],
+    pub(crate) panels: &'a [Panel],
     /// The x axis every panel shares.
-    pub slots: &'a [Slot],
+    pub(crate) slots: &'a [Slot],
 }
 
 /// Columns of small multiples.
-pub const PANEL_COLUMNS: i32 = 2;
+pub(crate) const PANEL_COLUMNS: i32 = 2;
 /// Line spacing of a wrapped panel title.
 const PANEL_TITLE_LINE: i32 = 42;
 /// Height of a panel's plot area.
@@ -472,7 +475,7 @@ const PLOT_H: i32 = 360;
 const PARTIAL: Rgb = Rgb(0xBB, 0xBB, 0xBB);
 
 /// Draws small multiples from `y`; returns the y below them.
-pub fn panels(scene: &mut Scene, y: i32, o: &Panels) -> i32 {
+pub(crate) fn panels(scene: &mut Scene, y: i32, o: &Panels) -> i32 {
     let gap = 60;
     let panel_w = (WIDTH - 2 * MARGIN - gap * (PANEL_COLUMNS - 1)) / PANEL_COLUMNS;
     // Panel titles wrap to two lines rather than cut a long partnership name; every panel
@@ -708,34 +711,34 @@ fn slot_labels(scene: &mut Scene, plot: &Plot, slots: &[Slot]) {
 
 /// One dot of a [`Scatter`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dot {
+pub(crate) struct Dot {
     /// Across: a count, from 0.
-    pub x: f64,
+    pub(crate) x: f64,
     /// Up: money (0 and below sit on their own row under a log axis).
-    pub y: f64,
+    pub(crate) y: f64,
     /// Fill.
-    pub fill: Rgb,
+    pub(crate) fill: Rgb,
     /// A name: the dot is larger and labelled beside it.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 /// A scatter of dots: counts across from 0, money up, on a log axis when the money spans
 /// more than two orders of magnitude.
 #[derive(Debug, Clone, Default)]
-pub struct Scatter<'a> {
+pub(crate) struct Scatter<'a> {
     /// The dots, in drawing order (the named last, so that they are on top).
-    pub dots: &'a [Dot],
+    pub(crate) dots: &'a [Dot],
     /// Title of the money axis (", log scale" is added when it is one).
-    pub y_axis: &'a str,
+    pub(crate) y_axis: &'a str,
     /// Title of the count axis.
-    pub x_axis: &'a str,
+    pub(crate) x_axis: &'a str,
 }
 
 /// Height of a scatter's plot area.
 const SCATTER_H: i32 = 820;
 
 /// Draws a scatter from `y`; returns the y below it (and its axis title).
-pub fn scatter(scene: &mut Scene, y: i32, o: &Scatter) -> i32 {
+pub(crate) fn scatter(scene: &mut Scene, y: i32, o: &Scatter) -> i32 {
     let ys = MoneyAxis::of(o.dots.iter().map(|d| d.y));
     let x_max = o.dots.iter().map(|d| d.x).fold(0.0, f64::max);
     let x_ticks = ticks(x_max);

@@ -16,7 +16,7 @@ use crate::flags::percent;
 use serde::Serialize;
 
 /// Points drawn (and written to CSV) at most, whatever the number of recipients.
-pub const MAX_POINTS: usize = 500;
+pub(crate) const MAX_POINTS: usize = 500;
 
 #[derive(Serialize, Debug, Clone, Copy, PartialEq)]
 struct Point {

@@ -1,48 +1,47 @@
 //! Board-ready charts (PNG and SVG), every one drawn from [`Findings`] alone: a chart never
 //! recomputes a measure from the dataset, so a bar in a chart is a number in findings.json.
 //!
-//! Each chart is laid out once as a [`Scene`] and drawn with plotters onto both backends,
+//! Each chart is laid out once as a `Scene` and drawn with plotters onto both backends,
 //! with the bundled DejaVu Sans font, so output is byte-identical on any machine. Each has a
 //! title that states the finding, a subtitle saying what is measured and how, axis labels
 //! with units, £ written as £1.2m / £35k, and the Okabe–Ito sector colours of
-//! [`crate::graph::colour`] (the one palette definition, shared with the graph exports).
+//! `crate::graph::colour` (the one palette definition, shared with the graph exports).
 //! Beside each chart, its data as CSV so an analyst can redraw it.
 //!
-//! Bounded cost at national scale: bar charts show the top [`TOP_N`] and one "others" bar,
+//! Bounded cost at national scale: bar charts show the top `TOP_N` and one "others" bar,
 //! the Lorenz curve is sampled at no more than `lorenz::MAX_POINTS` points, the flow chart
 //! names at most `views::MAX_INTERMEDIARIES` intermediaries, and partnership charts show at
 //! most `partnership::MAX_PARTNERSHIPS` partnerships and `partnership::MAX_MEMBERS`
-//! members each; the lens charts show at most [`TOP_N`] funders and 12 partnerships, the
+//! members each; the lens charts show at most `TOP_N` funders and 12 partnerships, the
 //! trend chart at most 6 partnership panels. A chart with nothing to show is skipped with a
 //! reason (for the report), never drawn as an empty frame.
 
-pub mod compare;
+pub(crate) mod compare;
 mod concentration;
 mod equity;
 mod flows;
-pub mod font;
+pub(crate) mod font;
 mod funding;
 mod layout;
 mod lorenz;
 mod partnership;
-pub mod payments;
-pub mod png;
-pub mod scene;
+pub(crate) mod payments;
+pub(crate) mod png;
+pub(crate) mod scene;
 mod trends;
 
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::model::Sector;
 use crate::table::Table;
-pub use layout::thousands;
 use scene::{Rgb, Scene};
 
 /// Bars shown before the rest are summed into one "others" bar.
-pub const TOP_N: usize = 15;
+pub(crate) const TOP_N: usize = 15;
 
 /// The report section a chart belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Section {
+pub(crate) enum Section {
     /// Where the money goes.
     Money,
     /// How concentrated it is.
@@ -65,35 +64,35 @@ pub struct Chart {
     /// File stem under `charts/` (ASCII letters, digits, `_` and `-`).
     pub name: String,
     /// The report section.
-    pub section: Section,
+    pub(crate) section: Section,
     /// A short name for the chart (a heading in the report).
-    pub label: String,
+    pub(crate) label: String,
     /// The title: the finding, in words.
     pub title: String,
     /// Alt text: what the chart shows, with its main figures.
-    pub alt: String,
+    pub(crate) alt: String,
     /// The laid-out chart.
     pub scene: Scene,
     /// The chart's data (written as `NAME.csv`).
-    pub data: Table,
+    pub(crate) data: Table,
     /// The columns of `data` the report shows, in order.
-    pub columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
 }
 
 /// A column of a chart's data as the report shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
+pub(crate) struct Column {
     /// Key in the flattened data row.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// Heading in the report.
-    pub heading: &'static str,
+    pub(crate) heading: &'static str,
     /// How values are written.
-    pub kind: Kind,
+    pub(crate) kind: Kind,
 }
 
 /// How a column's values are written in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// As is.
     Text,
     /// £1.2m / £35k.
@@ -112,19 +111,19 @@ pub enum Kind {
 /// source line, and the chart with its data rows).
 pub(crate) struct Spec {
     /// File stem under `charts/`.
-    pub name: String,
+    pub(crate) name: String,
     /// The report section.
-    pub section: Section,
+    pub(crate) section: Section,
     /// A short name for the chart (a heading in the report).
-    pub label: String,
+    pub(crate) label: String,
     /// The title: the finding, in words.
-    pub title: String,
+    pub(crate) title: String,
     /// What is measured and how.
-    pub subtitle: String,
+    pub(crate) subtitle: String,
     /// Alt text: what the chart shows, with its main figures.
-    pub alt: String,
+    pub(crate) alt: String,
     /// The columns of the data the report shows, in order.
-    pub columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
 }
 
 impl Spec {
@@ -168,7 +167,7 @@ pub struct SkippedChart {
     /// Which chart.
     pub name: String,
     /// The report section.
-    pub section: Section,
+    pub(crate) section: Section,
     /// Why, in words.
     pub reason: String,
 }
@@ -197,12 +196,12 @@ pub enum ChartFiles {
 
 impl ChartFiles {
     /// Writes PNG files.
-    pub fn png(self) -> bool {
+    pub(crate) fn png(self) -> bool {
         matches!(self, ChartFiles::Png | ChartFiles::All)
     }
 
     /// Writes SVG files.
-    pub fn svg(self) -> bool {
+    pub(crate) fn svg(self) -> bool {
         matches!(self, ChartFiles::Svg | ChartFiles::All)
     }
 }
@@ -261,12 +260,12 @@ pub fn charts(f: &Findings) -> Result<Charts, Error> {
 }
 
 /// The fill colour of a sector, from the one Okabe–Ito palette definition.
-pub fn sector_colour(s: Sector) -> Rgb {
+pub(crate) fn sector_colour(s: Sector) -> Rgb {
     Rgb::hex(crate::present::sector_colour(s))
 }
 
 // Sector names are words, kept in `present`; their chart paths keep working.
-pub use crate::present::{sector_name, sector_phrase};
+pub(crate) use crate::present::{sector_name, sector_phrase};
 
 /// The source line under every chart.
 pub(crate) fn source(f: &Findings) -> String {
@@ -288,7 +287,7 @@ pub(crate) fn source(f: &Findings) -> String {
 }
 
 /// A file stem from an identifier: letters, digits, `-` and `_` kept, anything else `_`.
-pub fn file_stem(s: &str) -> String {
+pub(crate) fn file_stem(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -302,7 +301,7 @@ pub fn file_stem(s: &str) -> String {
 
 /// At most this many bytes of an identifier go into a chart's file name (with `balance_`,
 /// `-`, the hash and `.png` the name stays near 110 bytes, well under the 255 allowed).
-pub const STEM_BYTES: usize = 80;
+pub(crate) const STEM_BYTES: usize = 80;
 
 /// Distinct, bounded file stems for `ids`, in their order. Each is the id's [`file_stem`];
 /// when that is longer than [`STEM_BYTES`], or another id has the same stem (`P_1` and
@@ -310,7 +309,7 @@ pub const STEM_BYTES: usize = 80;
 /// whole id (FNV-1a, 64 bits: the same on every machine and run). An id that is its own stem
 /// keeps it plain, so ids that were already safe keep their file names. Should two stems
 /// still meet (an id crafted to look like another's hashed stem), the later gets `-2`, `-3`….
-pub fn file_stems(ids: &[&str]) -> Vec<String> {
+pub(crate) fn file_stems(ids: &[&str]) -> Vec<String> {
     use std::collections::{HashMap, HashSet};
     let plain: Vec<String> = ids.iter().map(|id| file_stem(id)).collect();
     let mut count: HashMap<&str, usize> = HashMap::new();

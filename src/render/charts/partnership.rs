@@ -15,9 +15,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Partnerships shown at most (in identifier order).
-pub const MAX_PARTNERSHIPS: usize = 12;
+pub(crate) const MAX_PARTNERSHIPS: usize = 12;
 /// Members shown at most in one balance-of-power heatmap (the fundholder, then by voice).
-pub const MAX_MEMBERS: usize = 25;
+pub(crate) const MAX_MEMBERS: usize = 25;
 
 const NO_PARTNERSHIPS: &str =
     "no partnerships in the data (partnerships.csv, meetings.csv and attendance.csv are needed)";

@@ -17,7 +17,7 @@ use std::io::Write;
 const PIXELS_PER_METRE: u32 = 11_811;
 
 /// PNG bytes of an RGB buffer (`width × height × 3` bytes, rows top to bottom).
-pub fn encode(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
+pub(crate) fn encode(width: u32, height: u32, rgb: &[u8]) -> Vec<u8> {
     let row = width as usize * 3;
     let mut raw = Vec::with_capacity((row + 1) * height as usize);
     for line in rgb.chunks(row.max(1)).take(height as usize) {

@@ -19,12 +19,12 @@ use plotters::style::{Color, FontDesc, FontStyle, RGBColor, ShapeStyle};
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
+pub(crate) struct Rgb(pub(crate) u8, pub(crate) u8, pub(crate) u8);
 
 impl Rgb {
     /// `#RRGGBB` → colour; grey for anything else (the palette is a set of constants, so
     /// this never happens in practice).
-    pub fn hex(s: &str) -> Rgb {
+    pub(crate) fn hex(s: &str) -> Rgb {
         let h = s.trim_start_matches('#');
         let byte = |i: usize| {
             h.get(i..i + 2)
@@ -36,13 +36,13 @@ impl Rgb {
 
     /// This colour blended with white: `amount` 0 is the colour, 1 is white. Used instead of
     /// transparency so that the PNG and the SVG look the same.
-    pub fn lighten(self, amount: f64) -> Rgb {
+    pub(crate) fn lighten(self, amount: f64) -> Rgb {
         let f = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * amount).round() as u8;
         Rgb(f(self.0), f(self.1), f(self.2))
     }
 
     /// Relative luminance (0 dark … 1 light), to choose black or white text on a fill.
-    pub fn luminance(self) -> f64 {
+    pub(crate) fn luminance(self) -> f64 {
         (0.2126 * f64::from(self.0) + 0.7152 * f64::from(self.1) + 0.0722 * f64::from(self.2))
             / 255.0
     }
@@ -53,17 +53,17 @@ impl Rgb {
 }
 
 /// Text colour: near-black.
-pub const INK: Rgb = Rgb(0x22, 0x22, 0x22);
+pub(crate) const INK: Rgb = Rgb(0x22, 0x22, 0x22);
 /// Secondary text and axes.
-pub const MUTED: Rgb = Rgb(0x55, 0x55, 0x55);
+pub(crate) const MUTED: Rgb = Rgb(0x55, 0x55, 0x55);
 /// Grid lines.
-pub const GRID: Rgb = Rgb(0xDD, 0xDD, 0xDD);
+pub(crate) const GRID: Rgb = Rgb(0xDD, 0xDD, 0xDD);
 /// White.
-pub const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
+pub(crate) const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
 
 /// Horizontal anchor of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     /// x is the left end.
     Left,
     /// x is the middle.
@@ -77,20 +77,20 @@ pub enum Align {
 /// reads `TextStyle::new(LABEL).bold().align(Align::Right)` rather than four positional
 /// arguments.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TextStyle {
+pub(crate) struct TextStyle {
     /// Font size in pixels (raised to the print floor when drawn).
-    pub size: f64,
+    pub(crate) size: f64,
     /// Bold or regular.
-    pub bold: bool,
+    pub(crate) bold: bool,
     /// Text colour.
-    pub colour: Rgb,
+    pub(crate) colour: Rgb,
     /// Which point of the text sits at the given x.
-    pub align: Align,
+    pub(crate) align: Align,
 }
 
 impl TextStyle {
     /// Regular ink text of `size` pixels, left-aligned.
-    pub const fn new(size: f64) -> Self {
+    pub(crate) const fn new(size: f64) -> Self {
         TextStyle {
             size,
             bold: false,
@@ -100,29 +100,29 @@ impl TextStyle {
     }
 
     /// The same, bold.
-    pub const fn bold(self) -> Self {
+    pub(crate) const fn bold(self) -> Self {
         self.weight(true)
     }
 
     /// The same, bold when `bold`.
-    pub const fn weight(self, bold: bool) -> Self {
+    pub(crate) const fn weight(self, bold: bool) -> Self {
         TextStyle { bold, ..self }
     }
 
     /// The same, in `colour`.
-    pub const fn colour(self, colour: Rgb) -> Self {
+    pub(crate) const fn colour(self, colour: Rgb) -> Self {
         TextStyle { colour, ..self }
     }
 
     /// The same, aligned by `align`.
-    pub const fn align(self, align: Align) -> Self {
+    pub(crate) const fn align(self, align: Align) -> Self {
         TextStyle { align, ..self }
     }
 }
 
 /// One thing to draw.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// A filled rectangle, optionally outlined.
     Rect {
         /// Top-left corner.
@@ -175,18 +175,18 @@ pub enum Shape {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scene {
     /// Width in pixels.
-    pub width: u32,
+    pub(crate) width: u32,
     /// Height in pixels.
-    pub height: u32,
+    pub(crate) height: u32,
     /// Shapes, drawn in order.
-    pub shapes: Vec<Shape>,
+    pub(crate) shapes: Vec<Shape>,
 }
 
 /// The smallest font size, in pixels, that prints at 8 pt when a chart `width` pixels wide
 /// is printed 15 cm wide (the text width of an A4 page): a pixel is then 150 ÷ `width` mm
 /// and 8 pt is 8 ÷ 72 inch = 2.822 mm, so the size is 2.822 × `width` ÷ 150 (33.9 px on the
 /// 1800-pixel canvas).
-pub fn min_text_px(width: u32) -> f64 {
+pub(crate) fn min_text_px(width: u32) -> f64 {
     8.0 / 72.0 * 25.4 * f64::from(width) / 150.0
 }
 
@@ -194,10 +194,10 @@ pub fn min_text_px(width: u32) -> f64 {
 /// [`min_text_px`] of the 1800-pixel canvas every chart uses. A smaller size asked for is
 /// raised to it by [`Scene::text`] and [`text_width`] alike, so text is measured at the
 /// size it is drawn.
-pub const MIN_TEXT: f64 = 34.0;
+pub(crate) const MIN_TEXT: f64 = 34.0;
 
 /// Width in pixels of `text` at `size` (raised to [`MIN_TEXT`]), in the bundled font.
-pub fn text_width(text: &str, size: f64, bold: bool) -> i32 {
+pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> i32 {
     font::register();
     let size = size.max(MIN_TEXT);
     let style = if bold {
@@ -213,7 +213,7 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> i32 {
 
 /// `text` shortened with an ellipsis to fit `max` pixels. Not for names: a name goes
 /// through [`label_lines`], which wraps it to two lines first.
-pub fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
+pub(crate) fn fit(text: &str, size: f64, bold: bool, max: i32) -> String {
     fit_with(text, max, &|s: &str| text_width(s, size, bold))
 }
 
@@ -235,7 +235,7 @@ fn fit_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> String {
 
 /// Splits `text` into lines of at most `max` pixels (words are not broken; a single word
 /// longer than a line is shortened).
-pub fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
     let measure = |s: &str| text_width(s, size, bold);
     wrap_with(text, max, &measure)
         .into_iter()
@@ -270,7 +270,7 @@ fn wrap_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> Vec<String>
 /// A name as at most two lines of at most `max` pixels: wrapped at spaces, and shortened
 /// with an ellipsis only when two lines cannot hold it (then the second line is). With
 /// `max` ≥ [`two_line_width`] of the name nothing is shortened.
-pub fn label_lines(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
+pub(crate) fn label_lines(text: &str, size: f64, bold: bool, max: i32) -> Vec<String> {
     label_lines_with(text, max, &|s: &str| text_width(s, size, bold))
 }
 
@@ -290,7 +290,7 @@ fn label_lines_with(text: &str, max: i32, measure: &dyn Fn(&str) -> i32) -> Vec<
 /// The narrowest width, in pixels, at which `text` fits on at most two lines broken at
 /// spaces: the smallest, over the places it can be broken, of the wider of the two halves
 /// (and the whole text's width when it is one word).
-pub fn two_line_width(text: &str, size: f64, bold: bool) -> i32 {
+pub(crate) fn two_line_width(text: &str, size: f64, bold: bool) -> i32 {
     two_line_width_with(text, &|s: &str| text_width(s, size, bold))
 }
 
@@ -306,7 +306,7 @@ fn two_line_width_with(text: &str, measure: &dyn Fn(&str) -> i32) -> i32 {
 
 impl Scene {
     /// An empty scene.
-    pub fn new(width: u32, height: u32) -> Scene {
+    pub(crate) fn new(width: u32, height: u32) -> Scene {
         Scene {
             width,
             height,
@@ -315,7 +315,7 @@ impl Scene {
     }
 
     /// Adds a filled rectangle (corners in any order).
-    pub fn rect(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb) {
+    pub(crate) fn rect(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb) {
         self.shapes.push(Shape::Rect {
             from: (a.0.min(b.0), a.1.min(b.1)),
             to: (a.0.max(b.0), a.1.max(b.1)),
@@ -325,7 +325,7 @@ impl Scene {
     }
 
     /// Adds an outlined, filled rectangle.
-    pub fn rect_outlined(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb, stroke: Rgb) {
+    pub(crate) fn rect_outlined(&mut self, a: (i32, i32), b: (i32, i32), fill: Rgb, stroke: Rgb) {
         self.shapes.push(Shape::Rect {
             from: (a.0.min(b.0), a.1.min(b.1)),
             to: (a.0.max(b.0), a.1.max(b.1)),
@@ -335,7 +335,7 @@ impl Scene {
     }
 
     /// Adds a line.
-    pub fn line(&mut self, points: Vec<(i32, i32)>, colour: Rgb, width: u32) {
+    pub(crate) fn line(&mut self, points: Vec<(i32, i32)>, colour: Rgb, width: u32) {
         self.shapes.push(Shape::Line {
             points,
             colour,
@@ -344,7 +344,7 @@ impl Scene {
     }
 
     /// Adds a dashed straight line.
-    pub fn dashed(&mut self, a: (i32, i32), b: (i32, i32), colour: Rgb, width: u32) {
+    pub(crate) fn dashed(&mut self, a: (i32, i32), b: (i32, i32), colour: Rgb, width: u32) {
         let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
         let len = dx.hypot(dy);
         let (dash, gap) = (18.0, 12.0);
@@ -363,7 +363,7 @@ impl Scene {
     }
 
     /// Adds a filled polygon.
-    pub fn polygon(&mut self, points: Vec<(i32, i32)>, fill: Rgb) {
+    pub(crate) fn polygon(&mut self, points: Vec<(i32, i32)>, fill: Rgb) {
         self.shapes.push(Shape::Polygon {
             points,
             fill,
@@ -372,7 +372,7 @@ impl Scene {
     }
 
     /// Adds a see-through filled polygon.
-    pub fn translucent(&mut self, points: Vec<(i32, i32)>, fill: Rgb, opacity: f64) {
+    pub(crate) fn translucent(&mut self, points: Vec<(i32, i32)>, fill: Rgb, opacity: f64) {
         self.shapes.push(Shape::Polygon {
             points,
             fill,
@@ -381,7 +381,7 @@ impl Scene {
     }
 
     /// Adds a line of text at a baseline, drawn in `style`.
-    pub fn text(&mut self, x: i32, baseline: i32, text: &str, style: TextStyle) {
+    pub(crate) fn text(&mut self, x: i32, baseline: i32, text: &str, style: TextStyle) {
         let TextStyle {
             size,
             bold,
@@ -406,8 +406,10 @@ impl Scene {
         });
     }
 
-    /// The smallest font size of any text drawn, in pixels (`None` without text).
-    pub fn min_text_size(&self) -> Option<f64> {
+    /// The smallest font size of any text drawn, in pixels (`None` without text): the
+    /// tests' check that no chart text falls below the minimum.
+    #[cfg(test)]
+    pub(crate) fn min_text_size(&self) -> Option<f64> {
         self.shapes
             .iter()
             .filter_map(|s| match s {
@@ -415,17 +417,6 @@ impl Scene {
                 _ => None,
             })
             .reduce(f64::min)
-    }
-
-    /// Every text drawn, in drawing order.
-    pub fn texts(&self) -> Vec<&str> {
-        self.shapes
-            .iter()
-            .filter_map(|s| match s {
-                Shape::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The scene as PNG bytes (8-bit RGB).

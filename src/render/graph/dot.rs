@@ -26,7 +26,7 @@ fn dot_quote(s: &str) -> String {
 
 /// Graphviz DOT for Graphviz, Gephi and yEd (after conversion). Every id and label is quoted
 /// and escaped; nodes carry `kind` and `sector` attributes and an Okabe–Ito `fillcolor`;
-/// edges carry `kind`, every figure of [`Edge::figures`](crate::graph::Edge::figures), and a `penwidth` scaled to the
+/// edges carry `kind`, every figure of `Edge::figures`, and a `penwidth` scaled to the
 /// edge's weight among edges of its kind. Graphviz's own `weight` attribute is left alone: it
 /// is a layout hint that `dot` requires to be an integer.
 pub fn to_dot(g: &MoneyGraph) -> String {

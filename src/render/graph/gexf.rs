@@ -17,7 +17,7 @@ pub(crate) fn rgb(hex: &str) -> (u8, u8, u8) {
 /// GEXF 1.3 for Gephi: node attributes `kind` and `sector` declared and given per node, a
 /// `viz:color` per sector (Okabe–Ito), and edges with Gephi's own `weight` and `kind` (so
 /// Gephi keeps a grant and an attendance edge between the same pair apart) plus every figure
-/// of [`Edge::figures`](crate::graph::Edge::figures) as a declared edge attribute.
+/// of `Edge::figures` as a declared edge attribute.
 pub fn to_gexf(g: &MoneyGraph) -> String {
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

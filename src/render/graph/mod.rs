@@ -117,7 +117,7 @@ impl MoneyGraph {
     /// An edge's figures as exported: [`Edge::figures`](crate::graph::Edge::figures), with counts of attendance rows
     /// disclosure-controlled when [`MoneyGraph::public`] is set (a suppressed count is left
     /// out, as a figure that does not apply is).
-    pub fn export_figures(&self, e: &Edge) -> EdgeFigures {
+    pub(crate) fn export_figures(&self, e: &Edge) -> EdgeFigures {
         let mut f = e.figures();
         if self.public {
             f.rows = f.rows.and_then(crate::disclosure::disclose);
