@@ -245,6 +245,9 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
     // The measures are independent pure functions of the context: run them on rayon's
     // threads (work-stealing balances them); each result is the same as run alone.
     let c = &ctx;
+    // Read by the equity lenses and data quality: one pass, shared.
+    let received = timed("received", || ctx.received_in_window());
+    let r = &received;
     let (measures, (side, cliff)) = rayon::join(
         || {
             rayon::join(
@@ -269,7 +272,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                         || {
                             rayon::join(
                                 || timed("partnerships", || partnership::partnership_figures(c, p)),
-                                || timed("equity", || equity::equity(c, p)),
+                                || timed("equity", || equity::equity(c, p, r)),
                             )
                         },
                         || {
@@ -287,7 +290,7 @@ pub fn analyse(data: &Dataset, opts: &AnalyseOptions) -> Findings {
                 || {
                     rayon::join(
                         || timed("payments", || crate::measures::payments::payments(c, p)),
-                        || timed("data quality", || quality(c)),
+                        || timed("data quality", || quality(c, r)),
                     )
                 },
                 || {
@@ -750,9 +753,9 @@ fn totals(ctx: &Context, graph: &crate::graph::MoneyGraph) -> Totals {
     }
 }
 
-fn quality(ctx: &Context) -> Quality {
+/// `received` is the context's [`Context::received_in_window`].
+fn quality(ctx: &Context, received: &crate::measures::Received) -> Quality {
     let data = ctx.data;
-    let received = ctx.received_in_window();
     Quality {
         files: data.quality.files.clone(),
         notes: data.quality.notes.clone(),
@@ -847,7 +850,7 @@ mod tests {
                 .and_then(|d| d.checked_add_days(chrono::Days::new(from)));
             let ctx = Context::new(&d, None, Window { from: start, to: None });
             let by_id = crate::validate::rule_counts(&d, ctx.grants_in_window().map(|i| &d.grants[i]));
-            prop_assert_eq!(quality(&ctx).sector_inferences, by_id);
+            prop_assert_eq!(quality(&ctx, &ctx.received_in_window()).sector_inferences, by_id);
         }
     }
 }

@@ -367,17 +367,17 @@ fn vcse_org<'d>(seat: &Seat<'d>) -> Option<&'d OrgId> {
     seat.row.org.as_ref()
 }
 
-/// The partnership lenses (see the module docs).
-pub(crate) fn equity(ctx: &Context, params: &Parameters) -> Equity {
+/// The partnership lenses (see the module docs); `received` is the context's
+/// [`Context::received_in_window`], computed once by the caller and shared with data quality.
+pub(crate) fn equity(ctx: &Context, params: &Parameters, received: &Received) -> Equity {
     let data = ctx.data;
     let payments = &*ctx.payments;
     let seats = seats_in_window(ctx, payments, params);
-    let received = ctx.received_in_window();
     let has_attendance = data.sources.attendance.is_some();
     Equity {
-        usual_suspects: has_attendance.then(|| usual_suspects(data, &seats, &received)),
+        usual_suspects: has_attendance.then(|| usual_suspects(data, &seats, received)),
         covered_attendance: has_attendance.then(|| covered_attendance(data, &seats, payments)),
-        groups: groups(data, &seats, &received),
+        groups: groups(data, &seats, received),
         burden: if has_attendance {
             burden(data, &seats, payments.is_known())
         } else {
@@ -651,7 +651,8 @@ mod tests {
     }
 
     fn lenses(fx: &Builder) -> Equity {
-        equity(&ctx(fx), &Parameters::default())
+        let c = ctx(fx);
+        equity(&c, &Parameters::default(), &c.received_in_window())
     }
 
     #[test]
