@@ -21,20 +21,20 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
                 .into(),
         ));
     }
+    let more = (partnerships > MAX_PARTNERSHIPS)
+        .then(|| {
+            format!(" The first {MAX_PARTNERSHIPS} of {partnerships} partnerships; all are in compare.csv.")
+        })
+        .unwrap_or_default();
     let spec = Spec {
         name: "compare_shares".into(),
         section: Section::Trends,
         label: "Change in each share figure".into(),
         title: changes_title(c, &shares),
         subtitle: format!(
-            "Each share figure in {} (hollow dot) and {} (filled dot, at the arrow's head). Changes are in percentage points; whether a rise is good depends on the figure. A single dot: measured on one side only.{}",
+            "Each share figure in {} (hollow dot) and {} (filled dot, at the arrow's head). Changes are in percentage points; whether a rise is good depends on the figure. A single dot: measured on one side only.{more}",
             c.base.label,
             c.to.label,
-            if partnerships > MAX_PARTNERSHIPS {
-                format!(" The first {MAX_PARTNERSHIPS} of {partnerships} partnerships; all are in compare.csv.")
-            } else {
-                String::new()
-            }
         ),
         alt: format!(
             "Dot-and-arrow chart of share figures, {} to {}. {}",
