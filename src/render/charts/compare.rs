@@ -21,11 +21,13 @@ pub fn changes(c: &Comparison) -> Result<Result<Chart, String>, Error> {
                 .into(),
         ));
     }
-    let more = (partnerships > MAX_PARTNERSHIPS)
-        .then(|| {
-            format!(" The first {MAX_PARTNERSHIPS} of {partnerships} partnerships; all are in compare.csv.")
-        })
-        .unwrap_or_default();
+    let more = if partnerships > MAX_PARTNERSHIPS {
+        format!(
+            " The first {MAX_PARTNERSHIPS} of {partnerships} partnerships; all are in compare.csv."
+        )
+    } else {
+        String::new()
+    };
     let spec = Spec {
         name: "compare_shares".into(),
         section: Section::Trends,
