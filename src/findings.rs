@@ -472,6 +472,28 @@ impl Findings {
                 }
             }
         }
+        // A rate per side, each from its side's counts, marked at `at/statutory` and
+        // `at/vcse`.
+        fn side_rates(
+            marks: &mut std::collections::BTreeSet<String>,
+            rates: &mut crate::measures::participation::SideRates,
+            num: crate::measures::participation::SideCounts,
+            den: crate::measures::participation::SideCounts,
+            at: &str,
+        ) {
+            let sides = [
+                (
+                    &mut rates.statutory,
+                    num.statutory,
+                    den.statutory,
+                    "statutory",
+                ),
+                (&mut rates.vcse, num.vcse, den.vcse, "vcse"),
+            ];
+            for (x, num, den, side) in sides {
+                rate(marks, x, num, den, format!("{at}/{side}"));
+            }
+        }
         // seat_share and attendance_rate per side, from their counts: a partnership's
         // figures and each trend year's are disclosed by the same rule.
         fn seat_and_attendance(
@@ -481,29 +503,15 @@ impl Findings {
             c: &crate::measures::partnership::RateCounts,
             at: &str,
         ) {
-            let rows = [
-                (
-                    seat_share,
-                    c.fundholder_attended_rows,
-                    c.attended_rows,
-                    "seat_share",
-                ),
-                (
-                    &mut attendance.statutory,
-                    c.attended_by_side.statutory,
-                    c.rows.statutory,
-                    "attendance_rate/statutory",
-                ),
-                (
-                    &mut attendance.vcse,
-                    c.attended_by_side.vcse,
-                    c.rows.vcse,
-                    "attendance_rate/vcse",
-                ),
-            ];
-            for (x, num, den, field) in rows {
-                rate(marks, x, num, den, format!("{at}/{field}"));
-            }
+            rate(
+                marks,
+                seat_share,
+                c.fundholder_attended_rows,
+                c.attended_rows,
+                format!("{at}/seat_share"),
+            );
+            let at = format!("{at}/attendance_rate");
+            side_rates(marks, attendance, c.attended_by_side, c.rows, &at);
         }
         for (i, p) in self.partnerships.iter_mut().enumerate() {
             let c = p.counts;
@@ -515,37 +523,21 @@ impl Findings {
                 &c,
                 &format!("/partnerships/{i}"),
             );
-            rate(
+            side_rates(
                 &mut marks,
-                &mut p.out_of_hours_share.statutory,
-                c.out_of_hours_rows.statutory,
-                c.timed_rows.statutory,
-                at("out_of_hours_share/statutory"),
-            );
-            rate(
-                &mut marks,
-                &mut p.out_of_hours_share.vcse,
-                c.out_of_hours_rows.vcse,
-                c.timed_rows.vcse,
-                at("out_of_hours_share/vcse"),
+                &mut p.out_of_hours_share,
+                c.out_of_hours_rows,
+                c.timed_rows,
+                &at("out_of_hours_share"),
             );
             for (q, x) in p.attendance_by_quarter.iter_mut().enumerate() {
-                let at = |side: &str| {
-                    format!("/partnerships/{i}/attendance_by_quarter/{q}/attendance_rate/{side}")
-                };
-                rate(
+                let at = at(&format!("attendance_by_quarter/{q}/attendance_rate"));
+                side_rates(
                     &mut marks,
-                    &mut x.attendance_rate.statutory,
-                    x.attended_rows.statutory,
-                    x.attendance_rows.statutory,
-                    at("statutory"),
-                );
-                rate(
-                    &mut marks,
-                    &mut x.attendance_rate.vcse,
-                    x.attended_rows.vcse,
-                    x.attendance_rows.vcse,
-                    at("vcse"),
+                    &mut x.attendance_rate,
+                    x.attended_rows,
+                    x.attendance_rows,
+                    &at,
                 );
             }
             for (j, m) in p.balance.iter_mut().enumerate() {

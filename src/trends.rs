@@ -305,6 +305,14 @@ mod tests {
         fx.grant("GB-F", "GB-V1", 3000, "2024-04-01").months(36.0)
     }
 
+    /// The trends of [`straddle`] with more grants from F: (recipient, pounds, award date).
+    fn straddle_with(grants: &[(&str, i64, &str)]) -> Vec<TrendYear> {
+        let fx = grants.iter().fold(straddle(), |fx, (to, pounds, day)| {
+            fx.grant("GB-F", to, *pounds, day)
+        });
+        trends(&fx.data, &Parameters::default())
+    }
+
     #[test]
     fn a_31_march_grant_is_in_the_year_ending_that_day() {
         let t = trends(&straddle().data, &Parameters::default());
@@ -335,13 +343,7 @@ mod tests {
     fn the_span_is_bounded_to_the_latest_years_and_the_rest_is_named() {
         // Grants in 1900-01 and 2100-01: 201 financial years from first to last. The trends
         // keep the latest 30, 2071-72 ..= 2100-01, and say that 1900-01 to 2070-71 are out.
-        let fx = straddle().grant("GB-F", "GB-V1", 100, "1900-06-01").grant(
-            "GB-F",
-            "GB-V2",
-            100,
-            "2100-06-01",
-        );
-        let t = trends(&fx.data, &Parameters::default());
+        let t = straddle_with(&[("GB-V1", 100, "1900-06-01"), ("GB-V2", 100, "2100-06-01")]);
         assert_eq!(t.len(), MAX_TREND_YEARS as usize);
         assert_eq!(t.first().map(|y| y.fy), Some(2071));
         assert_eq!(t.last().map(|y| y.fy), Some(2100));
@@ -359,13 +361,7 @@ mod tests {
     #[test]
     fn a_multi_year_grant_is_counted_once_but_runs_in_every_year() {
         // Two more years with a grant each, so the series runs to 2026-27.
-        let fx = straddle().grant("GB-F", "GB-V2", 50, "2025-06-01").grant(
-            "GB-F",
-            "GB-V2",
-            50,
-            "2026-06-01",
-        );
-        let t = trends(&fx.data, &Parameters::default());
+        let t = straddle_with(&[("GB-V2", 50, "2025-06-01"), ("GB-V2", 50, "2026-06-01")]);
         assert_eq!(t.len(), 4);
         // Awarded: £3,000 in 2024-25 only, never again.
         assert_eq!(

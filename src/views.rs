@@ -434,9 +434,9 @@ pub(crate) fn top_decile(recipients: &[RecipientFigures]) -> Option<TopDecile> {
 mod tests {
     use super::*;
     use crate::config::Parameters;
-    use crate::measures::testkit::Builder;
+    use crate::measures::testkit::{person, Builder};
     use crate::measures::{dependency, Context, Window};
-    use crate::model::{Dataset, Payee, PaymentType, PersonKey, Status};
+    use crate::model::{Dataset, PaymentType, Status};
     use proptest::prelude::*;
 
     /// The views of a dataset, over all time, as analysis computes them.
@@ -455,15 +455,33 @@ mod tests {
         )
     }
 
-    fn hours(p: &str, sector: Sector, h: [f64; 4]) -> SectorHours {
-        SectorHours {
-            partnership: p.into(),
-            sector,
-            hours: h[0],
-            paid_hours: h[1],
-            unpaid_hours: h[2],
-            payment_unknown_hours: h[3],
-        }
+    /// Asserts partnership P's hours by sector, each as (sector, [hours, paid, unpaid,
+    /// payment unknown]).
+    fn assert_hours_of_p(data: &Dataset, want: &[(Sector, [f64; 4])]) {
+        let want: Vec<SectorHours> = want
+            .iter()
+            .map(|(sector, h)| SectorHours {
+                partnership: "P".into(),
+                sector: *sector,
+                hours: h[0],
+                paid_hours: h[1],
+                unpaid_hours: h[2],
+                payment_unknown_hours: h[3],
+            })
+            .collect();
+        assert_eq!(of(data).partnership_hours, want);
+    }
+
+    /// Partnership P of the statutory fundholder F and the charity V; at its two-hour
+    /// meeting M1, person 1 attends for F and person 2 for V.
+    fn f_and_v_at_m1() -> Builder {
+        Builder::all_files()
+            .named_org("GB-LAE-F", "F", Sector::Statutory)
+            .named_org("GB-CHC-V", "V", Sector::Vcse)
+            .partnership("P", "GB-LAE-F", None)
+            .meeting("M1", "2024-03-01", None, None)
+            .row(1, Some("GB-LAE-F"), Status::Attended)
+            .row(2, Some("GB-CHC-V"), Status::Attended)
     }
 
     #[test]
@@ -473,32 +491,21 @@ mod tests {
         // (unpaid), and person 5 of V absent. M2: person 3 of V for 1.5 hours (unpaid).
         // Statutory 2 h, all paid. VCSE: 2 + 2 + 1.5 = 5.5 h, paid 2, unpaid 3.5.
         // Individual (community): 2 h unpaid.
-        let data = Builder::all_files()
-            .named_org("GB-LAE-F", "F", Sector::Statutory)
-            .named_org("GB-CHC-V", "V", Sector::Vcse)
-            .partnership("P", "GB-LAE-F", None)
-            .meeting("M1", "2024-03-01", None, None)
-            .row(1, Some("GB-LAE-F"), Status::Attended)
-            .row(2, Some("GB-CHC-V"), Status::Attended)
+        let data = f_and_v_at_m1()
             .row(3, Some("GB-CHC-V"), Status::Attended)
             .row(4, None, Status::Attended)
             .row(5, Some("GB-CHC-V"), Status::Apologies)
             .meeting("M2", "2024-06-01", None, None)
             .row_hours(3, Some("GB-CHC-V"), Status::Attended, Some(1.5))
-            .pay(
-                Payee::Person(PersonKey(2)),
-                Some("M1"),
-                None,
-                PaymentType::Involvement,
-            )
+            .pay_meeting(person(2), "M1", PaymentType::Involvement)
             .data;
-        assert_eq!(
-            of(&data).partnership_hours,
-            vec![
-                hours("P", Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
-                hours("P", Sector::Vcse, [5.5, 2.0, 3.5, 0.0]),
-                hours("P", Sector::Individual, [2.0, 0.0, 2.0, 0.0]),
-            ]
+        assert_hours_of_p(
+            &data,
+            &[
+                (Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
+                (Sector::Vcse, [5.5, 2.0, 3.5, 0.0]),
+                (Sector::Individual, [2.0, 0.0, 2.0, 0.0]),
+            ],
         );
     }
 
@@ -506,21 +513,13 @@ mod tests {
     fn hours_without_payments_are_payment_unknown_except_salaried_statutory_time() {
         // No payments.csv: the VCSE member's 2 h cannot be split; the statutory 2 h are
         // salaried (paid).
-        let data = Builder::all_files()
-            .named_org("GB-LAE-F", "F", Sector::Statutory)
-            .named_org("GB-CHC-V", "V", Sector::Vcse)
-            .partnership("P", "GB-LAE-F", None)
-            .meeting("M1", "2024-03-01", None, None)
-            .row(1, Some("GB-LAE-F"), Status::Attended)
-            .row(2, Some("GB-CHC-V"), Status::Attended)
-            .without_payments()
-            .data;
-        assert_eq!(
-            of(&data).partnership_hours,
-            vec![
-                hours("P", Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
-                hours("P", Sector::Vcse, [2.0, 0.0, 0.0, 2.0]),
-            ]
+        let data = f_and_v_at_m1().without_payments().data;
+        assert_hours_of_p(
+            &data,
+            &[
+                (Sector::Statutory, [2.0, 2.0, 0.0, 0.0]),
+                (Sector::Vcse, [2.0, 0.0, 0.0, 2.0]),
+            ],
         );
     }
 

@@ -271,20 +271,27 @@ mod tests {
 
     #[test]
     fn thresholds_are_inclusive() {
-        let b = Bands {
+        type Rule = fn(f64, Bands) -> Option<(Severity, f64)>;
+        let high = Bands {
             medium: 0.5,
             high: 0.7,
         };
-        assert_eq!(band_high_is_worse(0.5, b), Some((Severity::Medium, 0.5)));
-        assert_eq!(band_high_is_worse(0.7, b), Some((Severity::High, 0.7)));
-        assert_eq!(band_high_is_worse(0.4999, b), None);
         let low = Bands {
             medium: 0.5,
             high: 0.25,
         };
-        assert_eq!(band_low_is_worse(0.5, low), Some((Severity::Medium, 0.5)));
-        assert_eq!(band_low_is_worse(0.25, low), Some((Severity::High, 0.25)));
-        assert_eq!(band_low_is_worse(0.51, low), None);
+        // (rule, bands, value, severity): each threshold itself is in its band.
+        let cases: [(Rule, Bands, f64, Option<Severity>); 6] = [
+            (band_high_is_worse, high, 0.5, Some(Severity::Medium)),
+            (band_high_is_worse, high, 0.7, Some(Severity::High)),
+            (band_high_is_worse, high, 0.4999, None),
+            (band_low_is_worse, low, 0.5, Some(Severity::Medium)),
+            (band_low_is_worse, low, 0.25, Some(Severity::High)),
+            (band_low_is_worse, low, 0.51, None),
+        ];
+        for (rule, bands, value, severity) in cases {
+            assert_eq!(rule(value, bands), severity.map(|s| (s, value)), "{value}");
+        }
     }
 
     #[test]
@@ -315,15 +322,21 @@ mod tests {
 
     #[test]
     fn money_reads_like_a_board_paper() {
-        assert_eq!(money(1_234_567.0), "£1.2m");
-        assert_eq!(money(20_019_000_000.0), "£20.0bn");
-        assert_eq!(money(35_400.0), "£35k");
-        assert_eq!(money(2_500.0), "£2.5k");
-        assert_eq!(money(950.0), "£950");
-        assert_eq!(percent(0.456), "46%");
-        assert_eq!(thousands(1_234_567.4), "1,234,567");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(-1_000.0), "-1,000");
+        type Format = fn(f64) -> String;
+        let cases: [(Format, f64, &str); 9] = [
+            (money, 1_234_567.0, "£1.2m"),
+            (money, 20_019_000_000.0, "£20.0bn"),
+            (money, 35_400.0, "£35k"),
+            (money, 2_500.0, "£2.5k"),
+            (money, 950.0, "£950"),
+            (percent, 0.456, "46%"),
+            (thousands, 1_234_567.4, "1,234,567"),
+            (thousands, 999.0, "999"),
+            (thousands, -1_000.0, "-1,000"),
+        ];
+        for (format, value, want) in cases {
+            assert_eq!(format(value), want, "{value}");
+        }
         assert_eq!(possessive("Age Well"), "Age Well's");
         assert_eq!(
             possessive("Eastfield Litter Pickers"),

@@ -448,30 +448,32 @@ fn partnership_files(inputs: &Inputs, skip_invalid: bool) -> Result<PartnershipF
         Some(f) => partnerships::load(f, &mut ledger)?,
         None => Vec::new(),
     };
-    let meetings = match &inputs.meetings {
-        Some(f) => {
-            if inputs.partnerships.is_none() {
-                return Err(needs(
-                    f,
-                    "partnerships.csv",
-                    "meetings name their partnership",
-                ));
-            }
-            meetings::load(f, &mut ledger, &partnerships)?
+    // A file whose rows name another file's rows is refused without that file.
+    let requires = [
+        (
+            &inputs.meetings,
+            &inputs.partnerships,
+            "partnerships.csv",
+            "meetings name their partnership",
+        ),
+        (
+            &inputs.attendance,
+            &inputs.meetings,
+            "meetings.csv",
+            "attendance rows name their meeting",
+        ),
+    ];
+    for (file, required, name, why) in requires {
+        if let (Some(f), None) = (file, required) {
+            return Err(needs(f, name, why));
         }
+    }
+    let meetings = match &inputs.meetings {
+        Some(f) => meetings::load(f, &mut ledger, &partnerships)?,
         None => Vec::new(),
     };
     let attendance = match &inputs.attendance {
-        Some(f) => {
-            if inputs.meetings.is_none() {
-                return Err(needs(
-                    f,
-                    "meetings.csv",
-                    "attendance rows name their meeting",
-                ));
-            }
-            attendance::load(f, &mut ledger, &meetings, &mut people)?
-        }
+        Some(f) => attendance::load(f, &mut ledger, &meetings, &mut people)?,
         None => Vec::new(),
     };
     let payments = match &inputs.payments {

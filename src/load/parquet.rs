@@ -192,31 +192,12 @@ impl Cells {
     fn write(&self, i: usize, out: &mut String) -> Result<(), String> {
         match self {
             Cells::Text(c) => out.push_str(c.get(i).unwrap_or("")),
-            Cells::Bool(c) => {
-                if let Some(b) = c.get(i) {
-                    out.push_str(if b { "true" } else { "false" });
-                }
-            }
-            Cells::Int(c) => {
-                if let Some(v) = c.get(i) {
-                    let _ = write!(out, "{v}");
-                }
-            }
-            Cells::UInt(c) => {
-                if let Some(v) = c.get(i) {
-                    let _ = write!(out, "{v}");
-                }
-            }
-            Cells::F32(c) => {
-                if let Some(v) = c.get(i) {
-                    let _ = write!(out, "{v}");
-                }
-            }
-            Cells::F64(c) => {
-                if let Some(v) = c.get(i) {
-                    let _ = write!(out, "{v}");
-                }
-            }
+            // `bool` displays as `true` / `false`.
+            Cells::Bool(c) => put(out, c.get(i)),
+            Cells::Int(c) => put(out, c.get(i)),
+            Cells::UInt(c) => put(out, c.get(i)),
+            Cells::F32(c) => put(out, c.get(i)),
+            Cells::F64(c) => put(out, c.get(i)),
             Cells::Date(c) => {
                 if let Some(days) = c.get(i) {
                     write_date(days, out)?;
@@ -230,6 +211,13 @@ impl Cells {
             Cells::Null => {}
         }
         Ok(())
+    }
+}
+
+/// Writes `v` as it displays (nothing for null).
+fn put(out: &mut String, v: Option<impl std::fmt::Display>) {
+    if let Some(v) = v {
+        let _ = write!(out, "{v}");
     }
 }
 

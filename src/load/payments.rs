@@ -142,26 +142,14 @@ fn period(c: &Cols, ctx: &RowCtx, rows: &mut FileLedger) -> Option<(NaiveDate, N
             rows.warn(ctx.problem(col, Reason::new("period-invalid", why)));
         }
     };
-    let start = match parse_date(start_raw) {
-        Ok(d) => d,
-        Err(r) => {
-            warn(
-                &c.period_start,
-                format!("Period Start: {}; period ignored", r.message),
-            );
-            return None;
-        }
+    // Each end as a date, or a warning naming its column.
+    let mut date = |raw: &str, col: &Option<Col>, name: &str| {
+        parse_date(raw)
+            .map_err(|r| warn(col, format!("{name}: {}; period ignored", r.message)))
+            .ok()
     };
-    let end = match parse_date(end_raw) {
-        Ok(d) => d,
-        Err(r) => {
-            warn(
-                &c.period_end,
-                format!("Period End: {}; period ignored", r.message),
-            );
-            return None;
-        }
-    };
+    let start = date(start_raw, &c.period_start, "Period Start")?;
+    let end = date(end_raw, &c.period_end, "Period End")?;
     if end < start {
         warn(
             &c.period_end,

@@ -192,13 +192,30 @@ impl<'a> Table<'a> {
         }
         let line = LineCounter::new(text).line_at(header.position().map_or(0, |p| p.byte()));
         let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
-        Ok(Table {
+        Ok(Table::with_body(
             file,
-            labels: headers.clone(),
             headers,
-            header_place: Place::Line(line),
-            body: Body::Csv(text),
-        })
+            None,
+            Place::Line(line),
+            Body::Csv(text),
+        ))
+    }
+
+    /// A table over `body`; `labels` name the columns in messages (`None`: the headers).
+    fn with_body(
+        file: &'a str,
+        headers: Vec<String>,
+        labels: Option<Vec<String>>,
+        header_place: Place,
+        body: Body<'a>,
+    ) -> Table<'a> {
+        Table {
+            file,
+            labels: labels.unwrap_or_else(|| headers.clone()),
+            headers,
+            header_place,
+            body,
+        }
     }
 
     /// A table from rows already in memory (XLSX sheets, flattened JSON). `labels` name the
@@ -211,13 +228,7 @@ impl<'a> Table<'a> {
         header_place: Place,
         rows: Vec<(Place, Result<Vec<String>, Problem>)>,
     ) -> Table<'a> {
-        Table {
-            file,
-            labels: labels.unwrap_or_else(|| headers.clone()),
-            headers,
-            header_place,
-            body: Body::Rows(rows),
-        }
+        Table::with_body(file, headers, labels, header_place, Body::Rows(rows))
     }
 
     /// A table whose rows are produced on demand by `source` (read again on every pass).
@@ -227,13 +238,7 @@ impl<'a> Table<'a> {
         header_place: Place,
         source: Box<dyn RowSource + Send + Sync + 'a>,
     ) -> Table<'a> {
-        Table {
-            file,
-            labels: headers.clone(),
-            headers,
-            header_place,
-            body: Body::Stream(source),
-        }
+        Table::with_body(file, headers, None, header_place, Body::Stream(source))
     }
 
     /// A table whose rows are formatted by number from `rows` when they are read.
@@ -243,13 +248,7 @@ impl<'a> Table<'a> {
         header_place: Place,
         rows: Box<dyn IndexedRows + Send + Sync + 'a>,
     ) -> Table<'a> {
-        Table {
-            file,
-            labels: headers.clone(),
-            headers,
-            header_place,
-            body: Body::Indexed(rows),
-        }
+        Table::with_body(file, headers, None, header_place, Body::Indexed(rows))
     }
 
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
@@ -989,20 +988,19 @@ mod tests {
             header_key(" Grant Programme:  Title"),
             "grant programme:title"
         );
-        let e = h
-            .required("x")
-            .err()
-            .map(|p| p.to_string())
-            .unwrap_or_default();
+        // The message of the problem with looking `column` up ("" if there is none).
+        let problem = |column: &str| {
+            h.required(column)
+                .err()
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+        };
+        let e = problem("x");
         assert!(
             e.starts_with("t.csv:1:x: column \"x\" appears 2 times"),
             "{e}"
         );
-        let e = h
-            .required("Award Date")
-            .err()
-            .map(|p| p.to_string())
-            .unwrap_or_default();
+        let e = problem("Award Date");
         assert!(
             e.contains("required column \"Award Date\" is missing"),
             "{e}"

@@ -444,11 +444,10 @@ pub(crate) fn member_balance(
 #[cfg(test)]
 mod tests {
     use super::band;
-    use crate::measures::testkit::{org, Builder};
-    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
+    use crate::measures::testkit::{org, person, Builder};
+    use crate::model::{PaymentType, Sector, Status};
 
-    const F: &str = "GB-LAE-F";
-    const V1: &str = "GB-CHC-1";
+    use crate::measures::testkit::{CHARITY_ONE as V1, COUNCIL as F};
     const V2: &str = "GB-CHC-2";
 
     #[test]
@@ -473,9 +472,7 @@ mod tests {
     /// payments and grants.
     fn partnership() -> Builder {
         use Status::*;
-        Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V1, "Charity One", Sector::Vcse)
+        Builder::council_and_charity()
             .named_org(V2, "Charity Two", Sector::Vcse)
             .income(V1, 10_000)
             .partnership("P1", F, Some("Fund"))
@@ -495,12 +492,7 @@ mod tests {
             .meeting("M4", "2024-04-10", Some(V1), Some(V1))
             .row(1, Some(F), Attended)
             .row(2, Some(V1), Absent)
-            .pay(
-                Payee::Person(PersonKey(2)),
-                Some("M1"),
-                None,
-                PaymentType::Involvement,
-            )
+            .pay_meeting(person(2), "M1", PaymentType::Involvement)
             // Programme: £1,000 in; £400 to V1, £100 to V2.
             .grant("GB-FUNDER", F, 1_000, "2024-03-01")
             .programme("Fund")
@@ -526,41 +518,28 @@ mod tests {
             (V1, V2, F)
         );
 
-        // Funding: total £1,000 received. F keeps 1000 − 500 = 500 → 0.5 (band 3);
-        // V1 400 → 0.4 (band 2); V2 100 → 0.1 (0.5 rounds up: band 1).
-        assert_eq!(
-            (fh.funding_share.value, fh.funding_share.band),
-            (Some(0.5), Some(3))
-        );
-        assert_eq!(
-            (v1.funding_share.value, v1.funding_share.band),
-            (Some(0.4), Some(2))
-        );
-        assert_eq!(
-            (v2.funding_share.value, v2.funding_share.band),
-            (Some(0.1), Some(1))
-        );
-
-        // Authority over 4 meetings: F hosts M1, M2 and chairs M1–M3 → 3 meetings, 0.75
-        // (3.75 → band 4); V1 hosts M3, M4 and chairs M4 → 2 meetings, 0.5 (band 3); V2 none.
-        assert_eq!(
-            (fh.authority.value, fh.authority.band),
-            (Some(0.75), Some(4))
-        );
-        assert_eq!(
-            (v1.authority.value, v1.authority.band),
-            (Some(0.5), Some(3))
-        );
-        assert_eq!(
-            (v2.authority.value, v2.authority.band),
-            (Some(0.0), Some(0))
-        );
-
-        // Voice: attended rows F 4, V1 3, V2 1, community member 2 = 10 →
-        // 0.4 (band 2), 0.3 (1.5 → band 2), 0.1 (band 1).
-        assert_eq!((fh.voice.value, fh.voice.band), (Some(0.4), Some(2)));
-        assert_eq!((v1.voice.value, v1.voice.band), (Some(0.3), Some(2)));
-        assert_eq!((v2.voice.value, v2.voice.band), (Some(0.1), Some(1)));
+        // (value, band) of each axis that is exact, member by member.
+        let cases = [
+            // Funding: total £1,000 received. F keeps 1000 − 500 = 500 → 0.5 (band 3);
+            // V1 400 → 0.4 (band 2); V2 100 → 0.1 (0.5 rounds up: band 1).
+            ("F funding", &fh.funding_share, (Some(0.5), Some(3))),
+            ("V1 funding", &v1.funding_share, (Some(0.4), Some(2))),
+            ("V2 funding", &v2.funding_share, (Some(0.1), Some(1))),
+            // Authority over 4 meetings: F hosts M1, M2 and chairs M1–M3 → 3 meetings, 0.75
+            // (3.75 → band 4); V1 hosts M3, M4 and chairs M4 → 2 meetings, 0.5 (band 3); V2
+            // none.
+            ("F authority", &fh.authority, (Some(0.75), Some(4))),
+            ("V1 authority", &v1.authority, (Some(0.5), Some(3))),
+            ("V2 authority", &v2.authority, (Some(0.0), Some(0))),
+            // Voice: attended rows F 4, V1 3, V2 1, community member 2 = 10 →
+            // 0.4 (band 2), 0.3 (1.5 → band 2), 0.1 (band 1).
+            ("F voice", &fh.voice, (Some(0.4), Some(2))),
+            ("V1 voice", &v1.voice, (Some(0.3), Some(2))),
+            ("V2 voice", &v2.voice, (Some(0.1), Some(1))),
+        ];
+        for (what, axis, want) in cases {
+            assert_eq!((axis.value, axis.band), want, "{what}");
+        }
 
         // Unpaid: F statutory, salaried → 0. V1 attended M1 (paid), M2, M3 (unpaid):
         // 4 of 6 h = 0.667 (3.33 → band 3). V2 attended M1 unpaid: 1.0 (band 5).
@@ -712,9 +691,7 @@ mod tests {
     fn passing_on_more_than_received_keeps_shares_within_one() {
         // Received £1,000 in the window, passed on £1,250 (to V1): total = £1,250, so V1
         // holds 1.0 and the fundholder kept nothing; retained_share is reported as −0.25.
-        let f = Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V1, "Charity One", Sector::Vcse)
+        let f = Builder::council_and_charity()
             .partnership("P1", F, Some("Fund"))
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(2, Some(V1), Status::Attended)

@@ -637,7 +637,7 @@ fn burden(data: &Dataset, seats: &[Seat], payments_known: bool) -> Vec<Burden> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measures::testkit::{org, Builder};
+    use crate::measures::testkit::{org, person, Builder};
     use crate::measures::Window;
     use crate::model::{Payee, PaymentType, Status};
     use proptest::prelude::*;
@@ -845,18 +845,12 @@ mod tests {
                 fx = fx.row(2, None, Status::Attended);
             }
         }
-        fx.pay(
+        fx.pay_period(
             Payee::Org(org("GB-V1")),
-            None,
-            Some(("2024-01-01", "2024-12-31")),
+            ("2024-01-01", "2024-12-31"),
             PaymentType::Honorarium,
         )
-        .pay(
-            Payee::Org(org("GB-V1")),
-            Some("M13"),
-            None,
-            PaymentType::Expenses,
-        )
+        .pay_meeting(Payee::Org(org("GB-V1")), "M13", PaymentType::Expenses)
     }
 
     #[test]
@@ -1008,10 +1002,9 @@ mod tests {
         assert_eq!(b.burden_top_decile_share, None);
         // Paying person 1 for every meeting leaves 18 h unpaid by the other nine: the top
         // 10% (one of them, 2 h) carry 2 / 18.
-        let fx = community(10, 0).pay(
-            Payee::Person(PersonKey(1)),
-            None,
-            Some(("2024-01-01", "2024-12-31")),
+        let fx = community(10, 0).pay_period(
+            person(1),
+            ("2024-01-01", "2024-12-31"),
             PaymentType::Involvement,
         );
         let b = &lenses(&fx).burden[0];

@@ -466,12 +466,11 @@ pub(crate) fn participation(
 #[cfg(test)]
 mod tests {
     use crate::config::Parameters;
-    use crate::measures::testkit::{org, Builder};
-    use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
+    use crate::measures::testkit::{org, person, Builder};
+    use crate::model::{Payee, PaymentType, Sector, Status};
     use chrono::NaiveTime;
 
-    const F: &str = "GB-LAE-F";
-    const V: &str = "GB-CHC-1";
+    use crate::measures::testkit::{CHARITY_ONE as V, COUNCIL as F};
     const S: &str = "GB-NHS-S";
 
     fn close(a: Option<f64>, b: f64) -> bool {
@@ -482,62 +481,41 @@ mod tests {
     /// person (2) is paid in three different ways.
     fn four_meetings() -> Builder {
         use Status::Attended;
-        Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V, "Charity One", Sector::Vcse)
-            .partnership("P1", F, None)
-            .meeting("M1", "2024-01-10", Some(F), None)
-            .row(1, Some(F), Attended)
-            .row(2, Some(V), Attended)
-            .meeting("M2", "2024-02-10", Some(F), None)
-            .row(1, Some(F), Attended)
-            .row(2, Some(V), Attended)
-            .meeting("M3", "2024-03-10", Some(F), None)
-            .row(1, Some(F), Attended)
-            .row(2, Some(V), Attended)
-            .meeting("M4", "2024-04-10", Some(F), None)
-            .row(1, Some(F), Attended)
-            .row(2, Some(V), Attended)
+        let meetings = [
+            ("M1", "2024-01-10"),
+            ("M2", "2024-02-10"),
+            ("M3", "2024-03-10"),
+            ("M4", "2024-04-10"),
+        ];
+        let partnership = Builder::council_and_charity().partnership("P1", F, None);
+        meetings.into_iter().fold(partnership, |b, (id, day)| {
+            b.meeting(id, day, Some(F), None)
+                .row(1, Some(F), Attended)
+                .row(2, Some(V), Attended)
+        })
     }
 
     #[test]
     fn payment_by_meeting_by_period_and_expenses() {
         let f = four_meetings()
             // M1: involvement naming the meeting, paid to the person.
-            .pay(
-                Payee::Person(PersonKey(2)),
-                Some("M1"),
-                None,
-                PaymentType::Involvement,
-            )
+            .pay_meeting(person(2), "M1", PaymentType::Involvement)
             // M2: backfill to the charity for February (2024-02-01..29 covers 02-10).
-            .pay(
+            .pay_period(
                 Payee::Org(org(V)),
-                None,
-                Some(("2024-02-01", "2024-02-29")),
+                ("2024-02-01", "2024-02-29"),
                 PaymentType::Backfill,
             )
             // M3: expenses only, which do not resource the time.
-            .pay(
-                Payee::Person(PersonKey(2)),
-                Some("M3"),
-                None,
-                PaymentType::Expenses,
-            )
+            .pay_meeting(person(2), "M3", PaymentType::Expenses)
             // M4: an honorarium whose period ends on the meeting day (inclusive).
-            .pay(
-                Payee::Person(PersonKey(2)),
-                None,
-                Some(("2024-04-01", "2024-04-10")),
+            .pay_period(
+                person(2),
+                ("2024-04-01", "2024-04-10"),
                 PaymentType::Honorarium,
             )
             // Someone else's payment for M3 does not cover person 2.
-            .pay(
-                Payee::Person(PersonKey(9)),
-                Some("M3"),
-                None,
-                PaymentType::Involvement,
-            )
+            .pay_meeting(person(9), "M3", PaymentType::Involvement)
             .one();
         // VCSE hours 4 × 2 = 8; unpaid only M3: 2 h; share 2 / 8 = 0.25; 2 × £12.21 = £24.42.
         assert_eq!(f.vcse_hours, 8.0);
@@ -549,10 +527,9 @@ mod tests {
     #[test]
     fn a_period_ending_the_day_before_does_not_cover() {
         let f = four_meetings()
-            .pay(
-                Payee::Person(PersonKey(2)),
-                None,
-                Some(("2024-03-11", "2024-04-09")),
+            .pay_period(
+                person(2),
+                ("2024-03-11", "2024-04-09"),
                 PaymentType::Honorarium,
             )
             .one();
@@ -657,9 +634,7 @@ mod tests {
     #[test]
     fn out_of_hours_share_per_side() {
         use Status::Attended;
-        let f = Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V, "Charity One", Sector::Vcse)
+        let f = Builder::council_and_charity()
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .starts("08:30")
@@ -715,9 +690,7 @@ mod tests {
         // By hand: 2024-03-10 is in 2023-24 Q4 (Jan–Mar 2024): statutory 1 of 1, VCSE 1 of
         // 2 (an absence). 2024-04-10 and 2024-06-30 are in 2024-25 Q1: statutory 2 of 2,
         // VCSE 1 of 3 (apologies, absent). A private attendee is on neither side.
-        let f = Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V, "Charity One", Sector::Vcse)
+        let f = Builder::council_and_charity()
             .named_org("GB-COH-1", "Firm Ltd", Sector::Private)
             .partnership("P1", F, None)
             .meeting("M1", "2024-03-10", Some(F), None)

@@ -421,15 +421,11 @@ mod tests {
     use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
     use proptest::prelude::*;
 
-    const F: &str = "GB-LAE-F";
-    const V1: &str = "GB-CHC-1";
+    use crate::measures::testkit::{CHARITY_ONE as V1, COUNCIL as F};
     const V2: &str = "GB-CHC-2";
 
     fn base() -> Builder {
-        Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V1, "Charity One", Sector::Vcse)
-            .named_org(V2, "Charity Two", Sector::Vcse)
+        Builder::council_and_charity().named_org(V2, "Charity Two", Sector::Vcse)
     }
 
     fn close(a: Option<f64>, b: f64) -> bool {

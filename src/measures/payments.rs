@@ -462,21 +462,18 @@ impl Payments {
 mod tests {
     use super::{payments, Paid, Payments};
     use crate::config::Parameters;
-    use crate::measures::testkit::{date, org, Builder};
+    use crate::measures::testkit::{date, org, person, Builder};
     use crate::measures::{Context, Window};
     use crate::model::{Payee, PaymentType, PersonKey, Sector, Status};
     use proptest::prelude::*;
 
-    const F: &str = "GB-LAE-F";
-    const V: &str = "GB-CHC-1";
+    use crate::measures::testkit::{CHARITY_ONE as V, COUNCIL as F};
 
     /// P1 meets on 2024-01-10 (M1), P2 on 2024-02-10 (M2), two hours each. Person 1 attends
     /// for the council F, person 2 for the charity V, person 4 as themself.
     fn two_tables() -> Builder {
         use Status::{Absent, Attended};
-        Builder::all_files()
-            .named_org(F, "Fundholder Council", Sector::Statutory)
-            .named_org(V, "Charity One", Sector::Vcse)
+        Builder::council_and_charity()
             .partnership("P1", F, None)
             .meeting("M1", "2024-01-10", Some(F), None)
             .row(1, Some(F), Attended)
@@ -497,33 +494,27 @@ mod tests {
 
     fn paid_fixture() -> Builder {
         use PaymentType::*;
-        let p = |k| Payee::Person(PersonKey(k));
         two_tables()
             // a: £25 involvement to person 4 for M1 (P1).
-            .pay(p(4), Some("M1"), None, Involvement)
+            .pay_meeting(person(4), "M1", Involvement)
             .paid(F, 2500, "2024-01-10")
             // b: £4.50 expenses to person 4 for M1 (P1): money, no time.
-            .pay(p(4), Some("M1"), None, Expenses)
+            .pay_meeting(person(4), "M1", Expenses)
             .paid(F, 450, "2024-01-10")
             // c: £30 involvement from the charity to person 2 for M2 (P2).
-            .pay(p(2), Some("M2"), None, Involvement)
+            .pay_meeting(person(2), "M2", Involvement)
             .paid(V, 3000, "2024-02-10")
             // g: £15 to person 4 for M2, which they missed (P2).
-            .pay(p(4), Some("M2"), None, Involvement)
+            .pay_meeting(person(4), "M2", Involvement)
             .paid(V, 1500, "2024-02-10")
             // d: £100 backfill to the charity for January: standing, not tied.
-            .pay(
-                Payee::Org(org(V)),
-                None,
-                Some(("2024-01-01", "2024-01-31")),
-                Backfill,
-            )
+            .pay_period(Payee::Org(org(V)), ("2024-01-01", "2024-01-31"), Backfill)
             .paid(F, 10_000, "2024-01-31")
             // f: £10 honorarium for March to person 9, who attends nothing: individual, not tied.
-            .pay(p(9), None, Some(("2024-03-01", "2024-03-31")), Honorarium)
+            .pay_period(person(9), ("2024-03-01", "2024-03-31"), Honorarium)
             .paid(F, 1000, "2024-03-31")
             // e: £20 honorarium to person 2 for M1, paid 2023-12-01: outside the window below.
-            .pay(p(2), Some("M1"), None, Honorarium)
+            .pay_meeting(person(2), "M1", Honorarium)
             .paid(F, 2000, "2023-12-01")
     }
 
@@ -618,10 +609,9 @@ mod tests {
         assert_eq!(r.by_partnership[1].pays_per_attended_meeting, Some(true));
         // Covered only by a standing payment: not per meeting.
         let fx = two_tables()
-            .pay(
-                Payee::Person(PersonKey(2)),
-                None,
-                Some(("2024-01-01", "2024-12-31")),
+            .pay_period(
+                person(2),
+                ("2024-01-01", "2024-12-31"),
                 PaymentType::Honorarium,
             )
             .paid(F, 500, "2024-01-01");
@@ -654,12 +644,7 @@ mod tests {
     #[test]
     fn a_payment_naming_an_unknown_meeting_is_not_tied() {
         let fx = two_tables()
-            .pay(
-                Payee::Person(PersonKey(2)),
-                Some("M-GONE"),
-                None,
-                PaymentType::Involvement,
-            )
+            .pay_meeting(person(2), "M-GONE", PaymentType::Involvement)
             .paid(F, 700, "2024-01-01");
         let r = run(&fx, Window::default());
         // £7 to person 2, whose rows (M1, M2) are both for V: vcse.

@@ -26,18 +26,7 @@ const FLAGS_PER_CODE: usize = 10;
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::present::escape_markup(s, "&#39;", |c, out| out.push(c))
 }
 
 /// Standard base64 (RFC 4648, with padding).

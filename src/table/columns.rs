@@ -129,11 +129,55 @@ struct Object<'a> {
     pending: Option<String>,
 }
 
+impl<'a> Object<'a> {
+    /// An object whose fields become columns named `prefix.field` (just `field` at the top).
+    fn under(cols: &'a mut Columns, prefix: String) -> Object<'a> {
+        Object {
+            cols,
+            prefix,
+            pending: None,
+        }
+    }
+
+    /// Serializes `v` as the object's field `key` (column `prefix.key`).
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), ColumnError> {
+        v.serialize(At {
+            cols: self.cols,
+            key: join(&self.prefix, key),
+        })
+    }
+}
+
 macro_rules! not_an_object {
     ($($f:ident: $t:ty),*) => {
         $(fn $f(self, _v: $t) -> Result<(), ColumnError> {
             Err(ColumnError("a row is not an object".into()))
         })*
+    };
+}
+
+/// Methods that widen their number losslessly to `$t` and serialize it with `$to`.
+macro_rules! widen {
+    ($to:ident: $t:ty; $($f:ident: $from:ty),*) => {
+        $(fn $f(self, v: $from) -> Result<(), ColumnError> {
+            self.$to(<$t>::from(v))
+        })*
+    };
+}
+
+/// `Some(v)` and a newtype struct serialize as `v` itself, as serde_json writes them.
+macro_rules! transparent_wrappers {
+    () => {
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Self::Ok, ColumnError> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<Self::Ok, ColumnError> {
+            v.serialize(self)
+        }
     };
 }
 
@@ -184,9 +228,7 @@ impl<'a> ser::Serializer for Top<'a> {
     fn serialize_none(self) -> Result<(), ColumnError> {
         Err(ColumnError("a row is not an object".into()))
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), ColumnError> {
-        v.serialize(self)
-    }
+    transparent_wrappers!();
     fn serialize_unit(self) -> Result<(), ColumnError> {
         Err(ColumnError("a row is not an object".into()))
     }
@@ -200,13 +242,6 @@ impl<'a> ser::Serializer for Top<'a> {
         _: &'static str,
     ) -> Result<(), ColumnError> {
         Err(ColumnError("a row is not an object".into()))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), ColumnError> {
-        v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -223,18 +258,10 @@ impl<'a> ser::Serializer for Top<'a> {
     }
     refuse_lists!("a row is not an object");
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, ColumnError> {
-        Ok(Object {
-            cols: self.cols,
-            prefix: String::new(),
-            pending: None,
-        })
+        Ok(Object::under(self.cols, String::new()))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a>, ColumnError> {
-        Ok(Object {
-            cols: self.cols,
-            prefix: String::new(),
-            pending: None,
-        })
+        Ok(Object::under(self.cols, String::new()))
     }
     fn serialize_struct_variant(
         self,
@@ -244,11 +271,7 @@ impl<'a> ser::Serializer for Top<'a> {
         _: usize,
     ) -> Result<Object<'a>, ColumnError> {
         // serde_json: {"variant": {fields}}.
-        Ok(Object {
-            cols: self.cols,
-            prefix: variant.to_owned(),
-            pending: None,
-        })
+        Ok(Object::under(self.cols, variant.to_owned()))
     }
 }
 
@@ -260,11 +283,7 @@ impl<'a> ser::SerializeStruct for Object<'a> {
         key: &'static str,
         v: &T,
     ) -> Result<(), ColumnError> {
-        let key = join(&self.prefix, key);
-        v.serialize(At {
-            cols: self.cols,
-            key,
-        })
+        self.field(key, v)
     }
     fn end(self) -> Result<(), ColumnError> {
         Ok(())
@@ -298,11 +317,7 @@ impl<'a> ser::SerializeMap for Object<'a> {
             .pending
             .take()
             .ok_or_else(|| ColumnError("a map value without its key".into()))?;
-        let key = join(&self.prefix, &key);
-        v.serialize(At {
-            cols: self.cols,
-            key,
-        })
+        self.field(&key, v)
     }
     fn end(self) -> Result<(), ColumnError> {
         Ok(())
@@ -356,15 +371,7 @@ impl<'a> ser::Serializer for At<'a> {
     fn serialize_bool(self, v: bool) -> Result<(), ColumnError> {
         self.set(Cell::Bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<(), ColumnError> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), ColumnError> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), ColumnError> {
-        self.serialize_i64(i64::from(v))
-    }
+    widen!(serialize_i64: i64; serialize_i8: i8, serialize_i16: i16, serialize_i32: i32);
     fn serialize_i64(self, v: i64) -> Result<(), ColumnError> {
         // serde_json keeps a non-negative integer as unsigned.
         match u64::try_from(v) {
@@ -379,15 +386,7 @@ impl<'a> ser::Serializer for At<'a> {
             _ => Err(ColumnError("number out of range".into())),
         }
     }
-    fn serialize_u8(self, v: u8) -> Result<(), ColumnError> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), ColumnError> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), ColumnError> {
-        self.serialize_u64(u64::from(v))
-    }
+    widen!(serialize_u64: u64; serialize_u8: u8, serialize_u16: u16, serialize_u32: u32);
     fn serialize_u64(self, v: u64) -> Result<(), ColumnError> {
         self.set(Cell::U64(v))
     }
@@ -396,9 +395,7 @@ impl<'a> ser::Serializer for At<'a> {
             .map_err(|_| ColumnError("number out of range".into()))
             .and_then(|u| self.set(Cell::U64(u)))
     }
-    fn serialize_f32(self, v: f32) -> Result<(), ColumnError> {
-        self.serialize_f64(f64::from(v))
-    }
+    widen!(serialize_f64: f64; serialize_f32: f32);
     fn serialize_f64(self, v: f64) -> Result<(), ColumnError> {
         self.set(if v.is_finite() {
             Cell::F64(v)
@@ -419,9 +416,7 @@ impl<'a> ser::Serializer for At<'a> {
     fn serialize_none(self) -> Result<(), ColumnError> {
         self.set(Cell::Null)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), ColumnError> {
-        v.serialize(self)
-    }
+    transparent_wrappers!();
     fn serialize_unit(self) -> Result<(), ColumnError> {
         self.set(Cell::Null)
     }
@@ -435,13 +430,6 @@ impl<'a> ser::Serializer for At<'a> {
         variant: &'static str,
     ) -> Result<(), ColumnError> {
         self.set(Cell::Str(variant.to_owned()))
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<(), ColumnError> {
-        v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -476,18 +464,10 @@ impl<'a> ser::Serializer for At<'a> {
         Ok(Skip)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, ColumnError> {
-        Ok(Object {
-            cols: self.cols,
-            prefix: self.key,
-            pending: None,
-        })
+        Ok(Object::under(self.cols, self.key))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'a>, ColumnError> {
-        Ok(Object {
-            cols: self.cols,
-            prefix: self.key,
-            pending: None,
-        })
+        Ok(Object::under(self.cols, self.key))
     }
     fn serialize_struct_variant(
         self,
@@ -496,11 +476,7 @@ impl<'a> ser::Serializer for At<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Object<'a>, ColumnError> {
-        Ok(Object {
-            cols: self.cols,
-            prefix: join(&self.key, variant),
-            pending: None,
-        })
+        Ok(Object::under(self.cols, join(&self.key, variant)))
     }
 }
 
@@ -542,9 +518,7 @@ impl ser::Serializer for KeyText {
     fn serialize_none(self) -> Result<String, ColumnError> {
         Err(ColumnError("a null map key".into()))
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<String, ColumnError> {
-        v.serialize(self)
-    }
+    transparent_wrappers!();
     fn serialize_unit(self) -> Result<String, ColumnError> {
         Err(ColumnError("a unit map key".into()))
     }
@@ -558,13 +532,6 @@ impl ser::Serializer for KeyText {
         variant: &'static str,
     ) -> Result<String, ColumnError> {
         Ok(variant.to_owned())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        v: &T,
-    ) -> Result<String, ColumnError> {
-        v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,

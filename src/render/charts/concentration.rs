@@ -2,7 +2,7 @@
 
 use super::layout::{self, Band, Bar, Bars, Format};
 use super::scene::Rgb;
-use super::{col, Kind, Spec};
+use super::{col, funders_by_money, Kind, Spec};
 use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
@@ -29,11 +29,7 @@ struct Row {
 
 pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "funder_hhi";
-    let mut funders: Vec<&crate::findings::FunderRow> = f
-        .funders
-        .iter()
-        .filter(|x| x.concentration.hhi.is_some())
-        .collect();
+    let mut funders = funders_by_money(f, |x| x.concentration.hhi.is_some());
     if funders.is_empty() {
         return Ok(skip(
             NAME,
@@ -46,12 +42,6 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
         .iter()
         .filter(|x| x.concentration.hhi.is_some_and(|h| h > HIGH))
         .count();
-    funders.sort_by(|a, b| {
-        b.concentration
-            .total
-            .total_cmp(&a.concentration.total)
-            .then(a.id.cmp(&b.id))
-    });
     funders.truncate(TOP_N);
     let rows: Vec<Row> = funders
         .iter()
@@ -112,7 +102,6 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             col("top5_share", "Top 5 share", Kind::Percent),
         ],
     };
-    let (mut scene, y) = spec.begin();
     let sectors: std::collections::BTreeSet<Sector> = rows.iter().map(|r| r.sector).collect();
     let (moderate, highly) = (Rgb(0xF6, 0xF1, 0xE1), Rgb(0xF9, 0xE6, 0xD8));
     let mut legend: Vec<(String, Rgb)> = sectors
@@ -121,7 +110,6 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
         .collect();
     legend.push(("moderately concentrated (1,000–1,800)".into(), moderate));
     legend.push(("highly concentrated (above 1,800)".into(), highly));
-    let y = layout::legend(&mut scene, y, &legend);
     let bands = [
         Band {
             from: MODERATE,
@@ -136,19 +124,10 @@ pub(super) fn funder_hhi(f: &Findings) -> Result<Built, Error> {
             label: String::new(),
         },
     ];
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            // Wide enough to show both bands, no wider than the largest HHI needs.
-            max: rows.iter().filter_map(|r| r.hhi).fold(2_000.0, f64::max),
-            format: Some(Format::Number),
-            axis: "HHI of the funder's recipients (0–10,000)",
-            bands: &bands,
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, &rows)
+    // Wide enough to show both bands, no wider than the largest HHI needs.
+    let max = rows.iter().filter_map(|r| r.hhi).fold(2_000.0, f64::max);
+    let bars = Bars::new(&bars, max, Format::Number)
+        .axis("HHI of the funder's recipients (0–10,000)")
+        .bands(&bands);
+    spec.chart(f, &legend, |s, y| layout::hbars(s, y, &bars), &rows)
 }

@@ -2,10 +2,10 @@
 //! `Led By` group, whether paying people changes who turns up, funders' funding practice,
 //! and the unpaid time carried by community members.
 
-use super::layout::{self, Band, Bar, Bars, Dot, Format, Scatter, LABEL, MARGIN, SMALL, WIDTH};
-use super::scene::{text_width, wrap, Rgb};
-use super::{col, Kind, Spec};
-use super::{sector_colour, sector_name, skip, Built, Section, TOP_N};
+use super::layout::{self, Band, Bar, Bars, Dot, Format, Group, Scatter, WIDTH};
+use super::scene::Rgb;
+use super::{col, funders_by_money, sector_legend, Kind, Spec};
+use super::{sector_colour, skip, Built, Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
 use crate::flags::{money, percent};
@@ -68,18 +68,7 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
     }
     let rows = seat_rows(us);
     let spec = seats_spec(us, &rows);
-    let (mut scene, y) = spec.begin();
-    let mut sectors: Vec<Sector> = us.organisations.iter().map(|o| o.sector).collect();
-    sectors.sort();
-    sectors.dedup();
-    let y = layout::legend(
-        &mut scene,
-        y,
-        &sectors
-            .iter()
-            .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
-            .collect::<Vec<_>>(),
-    );
+    let legend = sector_legend(us.organisations.iter().map(|o| o.sector));
     // A dot per organisation, in identifier order, the named five last (on top).
     let mut order: Vec<&SeatRow> = rows.iter().collect();
     order.sort_by_key(|r| (r.top5, r.org.id.clone()));
@@ -92,16 +81,12 @@ pub(super) fn usual_suspects(f: &Findings) -> Result<Built, Error> {
             label: r.top5.then(|| r.org.name.clone()),
         })
         .collect();
-    let y = layout::scatter(
-        &mut scene,
-        y,
-        &Scatter {
-            dots: &dots,
-            y_axis: "£ received in the window",
-            x_axis: "Seats taken: partnership meetings attended (attended rows)",
-        },
-    );
-    spec.finish(f, scene, y, &rows)
+    let scatter = Scatter {
+        dots: &dots,
+        y_axis: "£ received in the window",
+        x_axis: "Seats taken: partnership meetings attended (attended rows)",
+    };
+    spec.chart(f, &legend, |s, y| layout::scatter(s, y, &scatter), &rows)
 }
 
 /// The seat holders, most seats first (then most money, then identifier), the top five
@@ -259,7 +244,6 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             col("representation_ratio", "Ratio", Kind::Hours),
         ],
     };
-    let (mut scene, y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let bars: Vec<Bar> = shown
         .iter()
@@ -303,21 +287,11 @@ pub(super) fn groups(f: &Findings) -> Result<Built, Error> {
             label: "above even".into(),
         },
     ];
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max,
-            format: Some(Format::Number),
-            axis: "Representation ratio (share of funding ÷ share of organisations)",
-            bands: &bands,
-            bar_height: 56,
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, g)
+    let bars = Bars::new(&bars, max, Format::Number)
+        .axis("Representation ratio (share of funding ÷ share of organisations)")
+        .bands(&bands)
+        .bar_height(56);
+    spec.chart(f, &[], |s, y| layout::hbars(s, y, &bars), g)
 }
 
 #[derive(Serialize)]
@@ -428,81 +402,65 @@ pub(super) fn covered(f: &Findings) -> Result<Built, Error> {
             col("note", "Note", Kind::Text),
         ],
     };
-    let (mut scene, mut y) = spec.begin();
     let c = sector_colour(Sector::Vcse);
     let (paid, unpaid) = (c, c.lighten(0.62));
-    y = layout::legend(
-        &mut scene,
-        y,
-        &[
-            ("time paid for".into(), paid),
-            ("not paid for".into(), unpaid),
-        ],
-    );
-    let label_width = ["Paid for", "Not paid for"]
+    let legend = [
+        ("time paid for".into(), paid),
+        ("not paid for".into(), unpaid),
+    ];
+    let bar = |label: &str, rate: Option<f64>, rows_n: Option<usize>, fill: Rgb| Bar {
+        label: label.into(),
+        swatch: None,
+        segments: vec![(rate.unwrap_or(0.0), fill)],
+        value: match rate {
+            Some(r) => format!(
+                "{}{}",
+                percent(r),
+                if f.disclosure.public {
+                    String::new()
+                } else {
+                    rows_n.map_or(String::new(), |n| {
+                        format!(" of {} rows", layout::thousands(n as f64))
+                    })
+                }
+            ),
+            None => "no rate (see note)".into(),
+        },
+    };
+    let groups: Vec<Group> = rows
         .iter()
-        .map(|m| text_width(m, LABEL, false))
-        .max()
-        .unwrap_or(200);
-    for (i, r) in rows.iter().enumerate() {
-        y = layout::subheading(&mut scene, y, r.name);
-        let cov = r.coverage;
-        let bar = |label: &str, rate: Option<f64>, rows_n: Option<usize>, fill: Rgb| Bar {
-            label: label.into(),
-            swatch: None,
-            segments: vec![(rate.unwrap_or(0.0), fill)],
-            value: match rate {
-                Some(r) => format!(
-                    "{}{}",
-                    percent(r),
-                    if f.disclosure.public {
-                        String::new()
-                    } else {
-                        rows_n.map_or(String::new(), |n| {
-                            format!(" of {} rows", layout::thousands(n as f64))
-                        })
-                    }
-                ),
-                None => "no rate (see note)".into(),
-            },
-        };
-        let bars = vec![
-            bar(
-                "Paid for",
-                cov.covered_attendance_rate,
-                cov.covered_rows,
-                paid,
-            ),
-            bar(
-                "Not paid for",
-                cov.uncovered_attendance_rate,
-                cov.uncovered_rows,
-                unpaid,
-            ),
-        ];
-        let last = i + 1 == rows.len();
-        y = layout::hbars(
-            &mut scene,
-            y,
-            &Bars {
-                bars: &bars,
-                max: 1.0,
-                format: Some(Format::Percent),
-                axis: if last { "Attendance rate" } else { "" },
-                bar_height: 44,
-                label_width,
-                axis_ticks: last,
-                ..Bars::default()
-            },
-        );
-        if let Some(n) = &r.note {
-            for line in wrap(&format!("No rate: {n}."), SMALL, false, WIDTH - 2 * MARGIN) {
-                scene.text(MARGIN, y + 20, &line, layout::NOTE);
-                y += 40;
+        .map(|r| {
+            let cov = r.coverage;
+            Group {
+                heading: r.name.to_owned(),
+                bars: vec![
+                    bar(
+                        "Paid for",
+                        cov.covered_attendance_rate,
+                        cov.covered_rows,
+                        paid,
+                    ),
+                    bar(
+                        "Not paid for",
+                        cov.uncovered_attendance_rate,
+                        cov.uncovered_rows,
+                        unpaid,
+                    ),
+                ],
+                lines: Vec::new(),
+                note: r.note.as_ref().map(|n| format!("No rate: {n}.")),
             }
-        }
-    }
-    spec.finish(f, scene, y, &rows)
+        })
+        .collect();
+    let axis = Bars::new(&[], 1.0, Format::Percent)
+        .axis("Attendance rate")
+        .bar_height(44);
+    spec.chart(
+        f,
+        &legend,
+        |s, y| layout::groups(s, y, &groups, &axis),
+        &rows,
+    )
 }
 
 #[derive(Serialize)]
@@ -523,15 +481,11 @@ struct PracticeRow<'a> {
 /// Funding practice: short-term, middle and long-term shares of each funder's money.
 pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "funding_practice";
-    let mut funders: Vec<&crate::findings::FunderRow> = f
-        .funders
-        .iter()
-        .filter(|x| {
-            x.concentration.total > 0.0
-                && x.practice.short_term_share.is_some()
-                && x.practice.long_term_share.is_some()
-        })
-        .collect();
+    let mut funders = funders_by_money(f, |x| {
+        x.concentration.total > 0.0
+            && x.practice.short_term_share.is_some()
+            && x.practice.long_term_share.is_some()
+    });
     if funders.is_empty() {
         return Ok(skip(
             NAME,
@@ -539,12 +493,6 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
             "no funder awarded money in the window",
         ));
     }
-    funders.sort_by(|a, b| {
-        b.concentration
-            .total
-            .total_cmp(&a.concentration.total)
-            .then(a.id.cmp(&b.id))
-    });
     let all = funders.len();
     funders.truncate(TOP_N);
     let rows: Vec<PracticeRow> = funders
@@ -657,31 +605,16 @@ pub(super) fn practice(f: &Findings) -> Result<Built, Error> {
             col("unrestricted_share", "Unrestricted", Kind::Percent),
         ],
     };
-    let (mut scene, y) = spec.begin();
-    let y = layout::legend(
-        &mut scene,
-        y,
-        &[
-            ("12 months or less".into(), short),
-            ("13–35 months".into(), middle),
-            ("36 months or more".into(), long),
-        ],
-    );
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max: 1.0,
-            format: Some(Format::Percent),
-            axis: "Share of the funder's money",
-            bar_height: 50,
-            label_width: WIDTH * 30 / 100,
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, &rows)
+    let legend = [
+        ("12 months or less".into(), short),
+        ("13–35 months".into(), middle),
+        ("36 months or more".into(), long),
+    ];
+    let bars = Bars::new(&bars, 1.0, Format::Percent)
+        .axis("Share of the funder's money")
+        .bar_height(50)
+        .label_width(WIDTH * 30 / 100);
+    spec.chart(f, &legend, |s, y| layout::hbars(s, y, &bars), &rows)
 }
 
 /// Community burden: unpaid hours of community members per partnership.
@@ -769,20 +702,9 @@ pub(super) fn burden(f: &Findings) -> Result<Built, Error> {
             col("burden_top_decile_share", "Top 10% carry", Kind::Percent),
         ],
     };
-    let (mut scene, y) = spec.begin();
     let max = b.iter().filter_map(|x| x.unpaid_hours).fold(0.0, f64::max);
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max,
-            format: Some(Format::Number),
-            axis: "Unpaid hours of community members",
-            bar_height: 50,
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, &b)
+    let bars = Bars::new(&bars, max, Format::Number)
+        .axis("Unpaid hours of community members")
+        .bar_height(50);
+    spec.chart(f, &[], |s, y| layout::hbars(s, y, &bars), &b)
 }

@@ -4,7 +4,9 @@
 use super::layout::{self, Bar, Bars, Format, MARGIN, SMALL, WIDTH};
 use super::scene::{fit, text_width, Align, Rgb, TextStyle, MUTED};
 use super::{col, Kind, Spec};
-use super::{sector_colour, sector_name, sector_phrase, skip, Built};
+use super::{
+    funders_by_money, sector_colour, sector_legend, sector_name, sector_phrase, skip, Built,
+};
 use super::{Section, TOP_N};
 use crate::error::Error;
 use crate::findings::Findings;
@@ -120,20 +122,9 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
             col("recipients", "Recipients", Kind::Number),
         ],
     };
-    let (mut scene, y) = spec.begin();
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max: top.amount,
-            format: Some(Format::Money),
-            axis: "£ awarded",
-            bar_height: 64,
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
+    let bars = Bars::new(&bars, top.amount, Format::Money)
+        .axis("£ awarded")
+        .bar_height(64);
     let data = rows
         .iter()
         .map(|s| SectorRow {
@@ -144,7 +135,7 @@ pub(super) fn by_sector(f: &Findings) -> Result<Built, Error> {
             recipients: s.recipients,
         })
         .collect::<Vec<_>>();
-    spec.finish(f, scene, y, &data)
+    spec.chart(f, &[], |s, y| layout::hbars(s, y, &bars), &data)
 }
 
 #[derive(Serialize)]
@@ -158,14 +149,6 @@ struct FunderBarRow {
     recipients: usize,
 }
 
-/// Sector legend for the sectors present.
-fn sector_legend(sectors: impl IntoIterator<Item = Sector>) -> Vec<(String, Rgb)> {
-    let set: std::collections::BTreeSet<Sector> = sectors.into_iter().collect();
-    set.into_iter()
-        .map(|s| (sector_name(s).to_owned(), sector_colour(s)))
-        .collect()
-}
-
 /// Funding by funder: the largest [`TOP_N`], then the rest as one bar.
 pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
     const NAME: &str = "funding_by_funder";
@@ -177,13 +160,7 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             "no money was awarded in the window",
         ));
     }
-    let mut funders: Vec<&crate::findings::FunderRow> = f.funders.iter().collect();
-    funders.sort_by(|a, b| {
-        b.concentration
-            .total
-            .total_cmp(&a.concentration.total)
-            .then(a.id.cmp(&b.id))
-    });
+    let funders = funders_by_money(f, |_| true);
     let shown = &funders[..funders.len().min(TOP_N)];
     let rest = &funders[shown.len()..];
     let mut rows: Vec<FunderBarRow> = shown
@@ -260,31 +237,15 @@ pub(super) fn by_funder(f: &Findings) -> Result<Built, Error> {
             col("recipients", "Recipients", Kind::Number),
         ],
     };
-    let (mut scene, y) = spec.begin();
-    let y = layout::legend(
-        &mut scene,
-        y,
-        &sector_legend(shown.iter().map(|x| x.sector)),
-    );
+    let legend = sector_legend(shown.iter().map(|x| x.sector));
     // The axis fits the named funders; a larger "others" bar is cut with a break mark.
     let max = rows
         .iter()
         .filter(|r| r.sector.is_some())
         .map(|r| r.total)
         .fold(0.0, f64::max);
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max,
-            format: Some(Format::Money),
-            axis: "£ awarded",
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, &rows)
+    let bars = Bars::new(&bars, max, Format::Money).axis("£ awarded");
+    spec.chart(f, &legend, |s, y| layout::hbars(s, y, &bars), &rows)
 }
 
 #[derive(Serialize)]
@@ -334,29 +295,7 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
         .collect();
     let funder_of: HashMap<&str, &crate::findings::FunderRow> =
         f.funders.iter().map(|x| (x.id.as_str(), x)).collect();
-    // Colour: a categorical palette, distinct in greyscale as well as in hue, for the
-    // funders giving most to these recipients; the rest are "other funders".
-    let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
-    for m in &by_recipient {
-        for (k, v) in m {
-            *weight.entry(k).or_default() += v;
-        }
-    }
-    let mut ranked: Vec<(&str, f64)> = weight.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut colour_of: HashMap<&str, Rgb> = HashMap::new();
-    let mut legend: Vec<(String, Rgb)> = Vec::new();
-    for ((id, _), c) in ranked.iter().zip(FUNDER_PALETTE) {
-        colour_of.insert(id, c);
-        let name = funder_of
-            .get(id)
-            .map_or((*id).to_owned(), |x| x.name.clone());
-        legend.push((name, c));
-    }
-    let has_other = ranked.iter().any(|(id, _)| !colour_of.contains_key(id));
-    if has_other {
-        legend.push(("Other funders".into(), OTHER_FUNDERS));
-    }
+    let (colour_of, legend) = funder_colours(&by_recipient, &funder_of);
     let mut data = Vec::new();
     let bars: Vec<Bar> = recipients
         .iter()
@@ -431,22 +370,40 @@ pub(super) fn top_recipients(f: &Findings) -> Result<Built, Error> {
             col("amount", "Awarded", Kind::Money),
         ],
     };
-    let (mut scene, y) = spec.begin();
-    let y = layout::legend(&mut scene, y, &legend);
     let max = recipients.iter().map(|r| r.total).fold(0.0, f64::max);
-    let y = layout::hbars(
-        &mut scene,
-        y,
-        &Bars {
-            bars: &bars,
-            max,
-            format: Some(Format::Money),
-            axis: "£ awarded",
-            axis_ticks: true,
-            ..Bars::default()
-        },
-    );
-    spec.finish(f, scene, y, &data)
+    let bars = Bars::new(&bars, max, Format::Money).axis("£ awarded");
+    spec.chart(f, &legend, |s, y| layout::hbars(s, y, &bars), &data)
+}
+
+/// The colours of the funders in the stacked bars, and their legend: a categorical palette,
+/// distinct in greyscale as well as in hue, for the funders giving most to the recipients
+/// (`by_recipient`: funder → amount, per recipient); the rest are "other funders".
+fn funder_colours<'a>(
+    by_recipient: &[BTreeMap<&'a str, f64>],
+    funder_of: &HashMap<&str, &crate::findings::FunderRow>,
+) -> (HashMap<&'a str, Rgb>, Vec<(String, Rgb)>) {
+    let mut weight: BTreeMap<&str, f64> = BTreeMap::new();
+    for m in by_recipient {
+        for (k, v) in m {
+            *weight.entry(k).or_default() += v;
+        }
+    }
+    let mut ranked: Vec<(&str, f64)> = weight.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut colour_of: HashMap<&str, Rgb> = HashMap::new();
+    let mut legend: Vec<(String, Rgb)> = Vec::new();
+    for ((id, _), c) in ranked.iter().zip(FUNDER_PALETTE) {
+        colour_of.insert(id, c);
+        let name = funder_of
+            .get(id)
+            .map_or((*id).to_owned(), |x| x.name.clone());
+        legend.push((name, c));
+    }
+    let has_other = ranked.iter().any(|(id, _)| !colour_of.contains_key(id));
+    if has_other {
+        legend.push(("Other funders".into(), OTHER_FUNDERS));
+    }
+    (colour_of, legend)
 }
 
 /// The funding cliff: annual value of VCSE-side grants ending per quarter.

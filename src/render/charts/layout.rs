@@ -197,6 +197,67 @@ pub(crate) struct Bars<'a> {
     pub(crate) axis_ticks: bool,
 }
 
+impl<'a> Bars<'a> {
+    /// `bars` on an axis from 0 to `max`, ticks written in `format` and drawn; no axis title,
+    /// lines or bands, the default bar height and label column (the builder methods set them).
+    pub fn new(bars: &'a [Bar], max: f64, format: Format) -> Self {
+        Bars {
+            bars,
+            max,
+            format: Some(format),
+            axis_ticks: true,
+            ..Bars::default()
+        }
+    }
+
+    /// With the axis title `axis` under the ticks.
+    pub fn axis(self, axis: &'a str) -> Self {
+        Bars { axis, ..self }
+    }
+
+    /// With shaded bands.
+    pub fn bands(self, bands: &'a [Band]) -> Self {
+        Bars { bands, ..self }
+    }
+
+    /// With bars `bar_height` thick.
+    pub fn bar_height(self, bar_height: i32) -> Self {
+        Bars { bar_height, ..self }
+    }
+
+    /// With a label column `label_width` wide (see [`Bars::label_width`]).
+    pub fn label_width(self, label_width: i32) -> Self {
+        Bars {
+            label_width,
+            ..self
+        }
+    }
+}
+
+/// Where a block of bars is: the value axis from `x0` (0) to `x1` (`max`), the rows from
+/// `top` to `bottom`, each `row` high with a bar `bar_h` thick in its middle.
+struct BarGrid {
+    x0: i32,
+    x1: i32,
+    max: f64,
+    top: i32,
+    bottom: i32,
+    row: i32,
+    bar_h: i32,
+}
+
+impl BarGrid {
+    /// The x of value `v` (clamped to the axis).
+    fn x(&self, v: f64) -> i32 {
+        self.x0 + ((v / self.max).clamp(0.0, 1.0) * f64::from(self.x1 - self.x0)).round() as i32
+    }
+
+    /// The top of bar `i`.
+    fn bar_top(&self, i: usize) -> i32 {
+        self.top + self.row * i as i32 + (self.row - self.bar_h) / 2
+    }
+}
+
 /// Draws horizontal bars from `y`; returns the y below them (and their axis).
 pub(crate) fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
     let bar_h = if o.bar_height > 0 { o.bar_height } else { 50 };
@@ -225,129 +286,205 @@ pub(crate) fn hbars(scene: &mut Scene, y: i32, o: &Bars) -> i32 {
         .unwrap_or(0)
         + 24;
     let x0 = MARGIN + swatch_w + label_w + 24;
-    let x1 = (WIDTH - MARGIN - value_w).max(x0 + 200);
-    let format = o.format.unwrap_or(Format::Number);
     let tick_values = ticks(o.max);
-    let max = tick_values.last().copied().unwrap_or(1.0).max(1e-12);
-    let x_of = |v: f64| x0 + ((v / max).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
-
     let top = y + if o.lines.is_empty() && o.bands.iter().all(|b| b.label.is_empty()) {
         0
     } else {
         50
     };
-    let bottom = top + row * o.bars.len() as i32;
-    for b in o.bands {
-        scene.rect((x_of(b.from), top), (x_of(b.to), bottom), b.fill);
+    let g = BarGrid {
+        x0,
+        x1: (WIDTH - MARGIN - value_w).max(x0 + 200),
+        max: tick_values.last().copied().unwrap_or(1.0).max(1e-12),
+        top,
+        bottom: top + row * o.bars.len() as i32,
+        row,
+        bar_h,
+    };
+    bar_bands(scene, &g, o.bands);
+    for t in &tick_values {
+        scene.line(vec![(g.x(*t), g.top), (g.x(*t), g.bottom)], GRID, 2);
+    }
+    for (i, (bar, lines)) in o.bars.iter().zip(&labels).enumerate() {
+        bar_row(scene, &g, g.bar_top(i), bar, lines);
+    }
+    scene.line(vec![(g.x0, g.top), (g.x0, g.bottom)], MUTED, 2);
+    for l in o.lines {
+        let x = g.x(l.at);
+        scene.dashed((x, g.top - 6), (x, g.bottom), INK, 4);
+        let w = text_width(&l.label, SMALL, true);
+        let x = (x - w / 2).clamp(MARGIN, WIDTH - MARGIN - w);
+        scene.text(x, g.top - 14, &l.label, TextStyle::new(SMALL).bold());
+    }
+    let y = if o.axis_ticks {
+        bar_axis(scene, &g, &tick_values, o)
+    } else {
+        g.bottom
+    };
+    y + 16
+}
+
+/// The shaded bands behind a block of bars, each labelled above its left end.
+fn bar_bands(scene: &mut Scene, g: &BarGrid, bands: &[Band]) {
+    for b in bands {
+        scene.rect((g.x(b.from), g.top), (g.x(b.to), g.bottom), b.fill);
         if b.label.is_empty() {
             continue;
         }
+        let room = (g.x(b.to) - g.x(b.from) - 14).max(40);
         scene.text(
-            x_of(b.from) + 10,
-            top - 14,
-            &fit(
-                &b.label,
-                SMALL,
-                false,
-                (x_of(b.to) - x_of(b.from) - 14).max(40),
-            ),
+            g.x(b.from) + 10,
+            g.top - 14,
+            &fit(&b.label, SMALL, false, room),
             NOTE,
         );
     }
-    for t in &tick_values {
-        scene.line(vec![(x_of(*t), top), (x_of(*t), bottom)], GRID, 2);
-    }
-    for (i, bar) in o.bars.iter().enumerate() {
-        let by = top + row * i as i32 + (row - bar_h) / 2;
-        if let Some(c) = bar.swatch {
-            scene.rect_outlined(
-                (MARGIN, by + bar_h / 2 - 13),
-                (MARGIN + 26, by + bar_h / 2 + 13),
-                c,
-                darker(c),
-            );
-        }
-        let lines = &labels[i];
-        let first = by + bar_h / 2 + 13 - LABEL_LINE * (lines.len() as i32 - 1) / 2;
-        for (k, line) in lines.iter().enumerate() {
-            scene.text(
-                x0 - 24,
-                first + LABEL_LINE * k as i32,
-                line,
-                TextStyle::new(LABEL).align(Align::Right),
-            );
-        }
-        let mut acc = 0.0;
-        for (v, c) in &bar.segments {
-            if *v <= 0.0 {
-                continue;
-            }
-            let (a, b) = (x_of(acc), x_of(acc + v));
-            if b > a {
-                scene.rect((a, by), (b, by + bar_h), *c);
-                if c.luminance() > 0.85 {
-                    scene.rect_outlined((a, by), (b, by + bar_h), *c, darker(*c));
-                }
-                if a > x0 {
-                    scene.line(vec![(a, by), (a, by + bar_h)], WHITE, 3);
-                }
-            }
-            acc += v;
-        }
-        if acc > max {
-            // Longer than the axis (an "others" bar): cut, with a break mark, so that the
-            // named bars stay readable.
-            let xb = x1 - 40;
-            for dx in [0, 16] {
-                scene.polygon(
-                    vec![
-                        (xb + dx, by + bar_h),
-                        (xb + dx + 8, by + bar_h),
-                        (xb + dx + 18, by),
-                        (xb + dx + 10, by),
-                    ],
-                    WHITE,
-                );
-            }
-        }
-        scene.text(
-            x_of(acc) + 14,
-            by + bar_h / 2 + 13,
-            &bar.value,
-            TextStyle::new(LABEL),
+}
+
+/// One bar with its top at `by`: its swatch, its label `lines`, its segments (a bar longer
+/// than the axis cut with a break mark) and its value.
+fn bar_row(scene: &mut Scene, g: &BarGrid, by: i32, bar: &Bar, lines: &[String]) {
+    let bar_h = g.bar_h;
+    if let Some(c) = bar.swatch {
+        scene.rect_outlined(
+            (MARGIN, by + bar_h / 2 - 13),
+            (MARGIN + 26, by + bar_h / 2 + 13),
+            c,
+            darker(c),
         );
     }
-    scene.line(vec![(x0, top), (x0, bottom)], MUTED, 2);
-    for l in o.lines {
-        scene.dashed((x_of(l.at), top - 6), (x_of(l.at), bottom), INK, 4);
-        let w = text_width(&l.label, SMALL, true);
-        let x = (x_of(l.at) - w / 2).clamp(MARGIN, WIDTH - MARGIN - w);
-        scene.text(x, top - 14, &l.label, TextStyle::new(SMALL).bold());
+    let first = by + bar_h / 2 + 13 - LABEL_LINE * (lines.len() as i32 - 1) / 2;
+    for (k, line) in lines.iter().enumerate() {
+        scene.text(
+            g.x0 - 24,
+            first + LABEL_LINE * k as i32,
+            line,
+            TextStyle::new(LABEL).align(Align::Right),
+        );
     }
-    let mut y = bottom;
-    if o.axis_ticks {
-        let mut last_right = i32::MIN;
-        for t in &tick_values {
-            let s = format.show(*t);
-            let w = text_width(&s, SMALL, false);
-            let x = x_of(*t);
-            if x - w / 2 > last_right + 16 {
-                scene.text(x, y + 40, &s, NOTE.align(Align::Centre));
-                last_right = x + w / 2;
+    let mut acc = 0.0;
+    for (v, c) in &bar.segments {
+        if *v <= 0.0 {
+            continue;
+        }
+        let (a, b) = (g.x(acc), g.x(acc + v));
+        if b > a {
+            scene.rect((a, by), (b, by + bar_h), *c);
+            if c.luminance() > 0.85 {
+                scene.rect_outlined((a, by), (b, by + bar_h), *c, darker(*c));
+            }
+            if a > g.x0 {
+                scene.line(vec![(a, by), (a, by + bar_h)], WHITE, 3);
             }
         }
-        y += 40;
-        if !o.axis.is_empty() {
-            scene.text(
-                (x0 + x1) / 2,
-                y + 48,
-                o.axis,
-                TextStyle::new(SMALL).align(Align::Centre),
+        acc += v;
+    }
+    if acc > g.max {
+        // Longer than the axis (an "others" bar): cut, with a break mark, so that the
+        // named bars stay readable.
+        let xb = g.x1 - 40;
+        for dx in [0, 16] {
+            scene.polygon(
+                vec![
+                    (xb + dx, by + bar_h),
+                    (xb + dx + 8, by + bar_h),
+                    (xb + dx + 18, by),
+                    (xb + dx + 10, by),
+                ],
+                WHITE,
             );
-            y += 48;
         }
     }
-    y + 16
+    scene.text(
+        g.x(acc) + 14,
+        by + bar_h / 2 + 13,
+        &bar.value,
+        TextStyle::new(LABEL),
+    );
+}
+
+/// The tick labels under a block of bars (each clear of the one before) and its axis
+/// title; returns the y below them.
+fn bar_axis(scene: &mut Scene, g: &BarGrid, tick_values: &[f64], o: &Bars) -> i32 {
+    let format = o.format.unwrap_or(Format::Number);
+    let mut y = g.bottom;
+    let mut last_right = i32::MIN;
+    for t in tick_values {
+        let s = format.show(*t);
+        let w = text_width(&s, SMALL, false);
+        let x = g.x(*t);
+        if x - w / 2 > last_right + 16 {
+            scene.text(x, y + 40, &s, NOTE.align(Align::Centre));
+            last_right = x + w / 2;
+        }
+    }
+    y += 40;
+    if !o.axis.is_empty() {
+        scene.text(
+            (g.x0 + g.x1) / 2,
+            y + 48,
+            o.axis,
+            TextStyle::new(SMALL).align(Align::Centre),
+        );
+        y += 48;
+    }
+    y
+}
+
+/// One block of a [`groups`] chart: a sub-heading, its bars and reference lines, and a
+/// note under them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Group {
+    /// The sub-heading (a partnership's name).
+    pub heading: String,
+    /// The bars, top to bottom.
+    pub bars: Vec<Bar>,
+    /// Reference lines across this block's bars.
+    pub lines: Vec<RefLine>,
+    /// A note under the bars (muted, wrapped), if any.
+    pub note: Option<String>,
+}
+
+/// Small multiples of bar blocks from `y`, each under its sub-heading, all on one axis;
+/// returns the y below them. `o` gives what the blocks share: the axis maximum, format and
+/// title, the bar height and the label column (0: the widest label of any block, so that
+/// the blocks line up); its `bars` and `lines` are each group's. The tick labels and the
+/// axis title are drawn under the last block only.
+pub fn groups(scene: &mut Scene, y: i32, groups: &[Group], o: &Bars) -> i32 {
+    let label_width = if o.label_width > 0 {
+        o.label_width
+    } else {
+        groups
+            .iter()
+            .flat_map(|g| &g.bars)
+            .map(|b| text_width(&b.label, LABEL, false))
+            .max()
+            .unwrap_or(0)
+    };
+    let mut y = y;
+    for (i, g) in groups.iter().enumerate() {
+        let last = i + 1 == groups.len();
+        y = subheading(scene, y, &g.heading);
+        y = hbars(
+            scene,
+            y,
+            &Bars {
+                bars: &g.bars,
+                lines: &g.lines,
+                axis: if last { o.axis } else { "" },
+                axis_ticks: last,
+                label_width,
+                ..o.clone()
+            },
+        );
+        if let Some(note) = &g.note {
+            for line in wrap(note, SMALL, false, WIDTH - 2 * MARGIN) {
+                scene.text(MARGIN, y + 20, &line, NOTE);
+                y += 40;
+            }
+        }
+    }
+    y
 }
 
 /// Distance between the baselines of a two-line label.
@@ -635,21 +772,12 @@ fn stacked_columns(scene: &mut Scene, plot: &Plot, p: &Panel) {
 /// little data" where every line misses a slot.
 fn lines(scene: &mut Scene, plot: &Plot, p: &Panel, slots: &[Slot]) {
     for s in &p.lines {
-        let mut run: Vec<(i32, i32)> = Vec::new();
-        for (i, v) in s.values.iter().enumerate() {
-            match v {
-                Some(v) => run.push((plot.x(i), plot.y(*v))),
-                None => {
-                    if run.len() > 1 {
-                        scene.line(std::mem::take(&mut run), s.colour, 5);
-                    }
-                    run.clear();
-                }
-            }
-        }
-        if run.len() > 1 {
-            scene.line(run, s.colour, 5);
-        }
+        let points = s.values.iter().enumerate();
+        broken_line(
+            scene,
+            points.map(|(i, v)| v.map(|v| (plot.x(i), plot.y(v)))),
+            s.colour,
+        );
         for (i, v) in s.values.iter().enumerate() {
             if let Some(v) = v {
                 let (x, yy) = (plot.x(i), plot.y(*v));
@@ -673,6 +801,30 @@ fn lines(scene: &mut Scene, plot: &Plot, p: &Panel, slots: &[Slot]) {
                 );
             }
         }
+    }
+}
+
+/// A line 5 px wide through `points`, broken where a point is missing (`None`); a lone
+/// point between gaps draws no line (its marker shows it).
+pub fn broken_line(
+    scene: &mut Scene,
+    points: impl IntoIterator<Item = Option<(i32, i32)>>,
+    colour: Rgb,
+) {
+    let mut run: Vec<(i32, i32)> = Vec::new();
+    for p in points {
+        match p {
+            Some(p) => run.push(p),
+            None => {
+                if run.len() > 1 {
+                    scene.line(std::mem::take(&mut run), colour, 5);
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() > 1 {
+        scene.line(run, colour, 5);
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) mod scene;
 mod trends;
 
 use crate::error::Error;
-use crate::findings::Findings;
+use crate::findings::{Findings, FunderRow};
 use crate::model::Sector;
 use crate::table::Table;
 use scene::{Rgb, Scene};
@@ -134,25 +134,47 @@ impl Spec {
         (scene, y)
     }
 
+    /// The whole chart: title and subtitle, the `legend` (none when empty), the drawing
+    /// `body` draws from the y it is given (returning the y below it), the source line, and
+    /// `rows` as its data.
+    pub(crate) fn chart<T: serde::Serialize>(
+        self,
+        f: &Findings,
+        legend: &[(String, Rgb)],
+        body: impl FnOnce(&mut Scene, i32) -> i32,
+        rows: &[T],
+    ) -> Result<Built, Error> {
+        let (mut scene, y) = self.begin();
+        let y = layout::legend(&mut scene, y, legend);
+        let y = body(&mut scene, y);
+        self.finish(f, scene, y, rows)
+    }
+
     /// The source line at `y` under the drawing, and the chart with `rows` as its data.
     pub(crate) fn finish<T: serde::Serialize>(
         self,
         f: &Findings,
-        mut scene: Scene,
+        scene: Scene,
         y: i32,
         rows: &[T],
     ) -> Result<Built, Error> {
-        layout::footer(&mut scene, y, &source(f));
-        Ok(Built::Chart(Chart {
+        let data = table(f, rows)?;
+        Ok(Built::Chart(self.into_chart(scene, y, &source(f), data)))
+    }
+
+    /// The `source` line at `y` under the drawing, and the chart with `data`.
+    pub(crate) fn into_chart(self, mut scene: Scene, y: i32, source: &str, data: Table) -> Chart {
+        layout::footer(&mut scene, y, source);
+        Chart {
             name: self.name,
             section: self.section,
             label: self.label,
             title: self.title,
             alt: self.alt,
             scene,
-            data: table(f, rows)?,
+            data,
             columns: self.columns,
-        }))
+        }
     }
 }
 
@@ -257,6 +279,26 @@ pub fn charts(f: &Findings) -> Result<Charts, Error> {
         }
     }
     Ok(out)
+}
+
+/// A legend of the sectors in `sectors`, each once, in sector order.
+pub(crate) fn sector_legend(sectors: impl IntoIterator<Item = Sector>) -> Vec<(String, Rgb)> {
+    let set: std::collections::BTreeSet<Sector> = sectors.into_iter().collect();
+    set.into_iter()
+        .map(|s| (sector_name(s).to_owned(), sector_colour(s)))
+        .collect()
+}
+
+/// The funders that `keep` keeps, most money first (then by identifier).
+pub(crate) fn funders_by_money(f: &Findings, keep: impl Fn(&FunderRow) -> bool) -> Vec<&FunderRow> {
+    let mut funders: Vec<&FunderRow> = f.funders.iter().filter(|x| keep(x)).collect();
+    funders.sort_by(|a, b| {
+        b.concentration
+            .total
+            .total_cmp(&a.concentration.total)
+            .then(a.id.cmp(&b.id))
+    });
+    funders
 }
 
 /// The fill colour of a sector, from the one Okabe–Ito palette definition.

@@ -1,9 +1,9 @@
 //! Partnership charts: fundholder defaulting, paid and unpaid hours, attendance by quarter,
 //! and the balance of power (one heatmap per partnership).
 
-use super::layout::{self, Bar, Bars, Format, RefLine, LABEL, MARGIN, SMALL, WIDTH};
+use super::layout::{self, Bar, Bars, Format, Group, RefLine, LABEL, MARGIN, SMALL, WIDTH};
 use super::scene::{fit, text_width, Align, Rgb, Scene, TextStyle, GRID, INK, MUTED, WHITE};
-use super::{col, Kind, Spec};
+use super::{col, sector_legend, Kind, Spec};
 use super::{file_stems, sector_colour, sector_name, skip, Built, Section};
 use crate::error::Error;
 use crate::findings::Findings;
@@ -148,23 +148,13 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
             col("fair_share", "Fair share", Kind::Percent),
         ],
     };
-    let (mut scene, mut y) = spec.begin();
     let mut rows = Vec::new();
-    let label_width = measures
-        .iter()
-        .map(|(m, _)| text_width(m, LABEL, false))
-        .max()
-        .unwrap_or(300);
-    for (i, p) in ps.iter().enumerate() {
+    let mut groups = Vec::new();
+    for p in &ps {
         let sector = sector_of
             .get(p.fundholder.as_str())
             .copied()
             .unwrap_or(Sector::Unknown);
-        y = layout::subheading(
-            &mut scene,
-            y,
-            &format!("{} · fundholder {}", p.name, p.fundholder_name),
-        );
         let bars: Vec<Bar> = measures
             .iter()
             .map(|(m, get)| {
@@ -186,35 +176,24 @@ pub(super) fn defaulting(f: &Findings) -> Result<Built, Error> {
                 }
             })
             .collect();
-        let lines: Vec<RefLine> = p
-            .fair_share
-            .map(|s| RefLine {
-                at: s,
-                label: format!("fair share {}", percent(s)),
-            })
-            .into_iter()
-            .collect();
-        y = layout::hbars(
-            &mut scene,
-            y,
-            &Bars {
-                bars: &bars,
-                max: 1.0,
-                format: Some(Format::Percent),
-                axis: if i + 1 == ps.len() {
-                    "Share held by the fundholder"
-                } else {
-                    ""
-                },
-                lines: &lines,
-                bar_height: 44,
-                label_width,
-                axis_ticks: i + 1 == ps.len(),
-                ..Bars::default()
-            },
-        );
+        groups.push(Group {
+            heading: format!("{} · fundholder {}", p.name, p.fundholder_name),
+            bars,
+            lines: p
+                .fair_share
+                .map(|s| RefLine {
+                    at: s,
+                    label: format!("fair share {}", percent(s)),
+                })
+                .into_iter()
+                .collect(),
+            note: None,
+        });
     }
-    spec.finish(f, scene, y, &rows)
+    let axis = Bars::new(&[], 1.0, Format::Percent)
+        .axis("Share held by the fundholder")
+        .bar_height(44);
+    spec.chart(f, &[], |s, y| layout::groups(s, y, &groups, &axis), &rows)
 }
 
 /// A column head whose words each fit `max` pixels (bold, at the heads' size): a longer word
@@ -363,83 +342,75 @@ pub(super) fn hours(f: &Findings) -> Result<Built, Error> {
             col("payment_unknown_hours", "Payment unknown", Kind::Hours),
         ],
     };
-    let (mut scene, mut y) = spec.begin();
-    let sectors_present: std::collections::BTreeSet<Sector> = per.keys().map(|(_, s)| *s).collect();
-    let mut legend: Vec<(String, Rgb)> = sectors_present
-        .iter()
-        .map(|s| (sector_name(*s).to_owned(), sector_colour(*s)))
-        .collect();
+    let mut legend = sector_legend(per.keys().map(|(_, s)| *s));
     let g = Rgb(0x55, 0x55, 0x55);
     legend.push(("paid or salaried".into(), g));
     legend.push(("unpaid".into(), g.lighten(0.62)));
     if per.values().any(|r| r.payment_unknown_hours > 0.0) {
         legend.push(("payment unknown".into(), g.lighten(0.9)));
     }
-    y = layout::legend(&mut scene, y, &legend);
     let max = per.values().map(|r| r.hours).fold(0.0, f64::max);
-    let groups: Vec<usize> = per
-        .keys()
-        .map(|(i, _)| *i)
-        .collect::<std::collections::BTreeSet<_>>()
+    let shown: std::collections::BTreeSet<usize> = per.keys().map(|(i, _)| *i).collect();
+    let groups: Vec<Group> = shown
         .into_iter()
+        .map(|i| {
+            hours_group(
+                &ps[i],
+                per.range((i, Sector::Statutory)..=(i, Sector::Unknown)),
+            )
+        })
         .collect();
-    let label_width = sectors_present
-        .iter()
-        .map(|s| text_width(sector_name(*s), LABEL, false))
-        .max()
-        .unwrap_or(200);
-    for (gi, i) in groups.iter().enumerate() {
-        let p = &ps[*i];
-        let worth = match p.unpaid_value {
-            Some(v) if p.vcse_hours > 0.0 => format!(" · VCSE-side unpaid time worth {}", money(v)),
-            None if p.vcse_hours > 0.0 => " · payment not recorded".into(),
-            _ => String::new(),
-        };
-        y = layout::subheading(&mut scene, y, &format!("{}{worth}", p.name));
-        let bars: Vec<Bar> = per
-            .range((*i, Sector::Statutory)..=(*i, Sector::Unknown))
-            .map(|((_, s), r)| {
-                let c = sector_colour(*s);
-                let value = if r.payment_unknown_hours > 0.0 && r.paid_hours + r.unpaid_hours == 0.0
-                {
-                    format!("{} · payment unknown", hours_text(r.hours))
-                } else {
-                    format!(
-                        "{} · {} unpaid",
-                        hours_text(r.hours),
-                        hours_text(r.unpaid_hours)
-                    )
-                };
-                Bar {
-                    label: sector_name(*s).to_owned(),
-                    swatch: None,
-                    segments: vec![
-                        (r.paid_hours, c),
-                        (r.unpaid_hours, c.lighten(0.62)),
-                        (r.payment_unknown_hours, c.lighten(0.9)),
-                    ],
-                    value,
-                }
-            })
-            .collect();
-        let last = gi + 1 == groups.len();
-        y = layout::hbars(
-            &mut scene,
-            y,
-            &Bars {
-                bars: &bars,
-                max,
-                format: Some(Format::Number),
-                axis: if last { "Hours attended" } else { "" },
-                bar_height: 44,
-                label_width,
-                axis_ticks: last,
-                ..Bars::default()
-            },
-        );
-    }
+    let axis = Bars::new(&[], max, Format::Number)
+        .axis("Hours attended")
+        .bar_height(44);
     let rows: Vec<HoursRow> = per.into_values().collect();
-    spec.finish(f, scene, y, &rows)
+    spec.chart(
+        f,
+        &legend,
+        |s, y| layout::groups(s, y, &groups, &axis),
+        &rows,
+    )
+}
+
+/// One partnership's block of the hours chart: a bar per sector, paid then unpaid hours.
+fn hours_group<'a>(
+    p: &PartnershipFigures,
+    sectors: impl Iterator<Item = (&'a (usize, Sector), &'a HoursRow)>,
+) -> Group {
+    let worth = match p.unpaid_value {
+        Some(v) if p.vcse_hours > 0.0 => format!(" · VCSE-side unpaid time worth {}", money(v)),
+        None if p.vcse_hours > 0.0 => " · payment not recorded".into(),
+        _ => String::new(),
+    };
+    let bars = sectors
+        .map(|((_, s), r)| {
+            let c = sector_colour(*s);
+            let value = if r.payment_unknown_hours > 0.0 && r.paid_hours + r.unpaid_hours == 0.0 {
+                format!("{} · payment unknown", hours_text(r.hours))
+            } else {
+                format!(
+                    "{} · {} unpaid",
+                    hours_text(r.hours),
+                    hours_text(r.unpaid_hours)
+                )
+            };
+            Bar {
+                label: sector_name(*s).to_owned(),
+                swatch: None,
+                segments: vec![
+                    (r.paid_hours, c),
+                    (r.unpaid_hours, c.lighten(0.62)),
+                    (r.payment_unknown_hours, c.lighten(0.9)),
+                ],
+                value,
+            }
+        })
+        .collect();
+    Group {
+        heading: format!("{}{worth}", p.name),
+        bars,
+        ..Group::default()
+    }
 }
 
 #[derive(Serialize)]
@@ -560,21 +531,12 @@ pub(super) fn attendance(f: &Findings) -> Result<Built, Error> {
             (Sector::Vcse, |r: &QuarterAttendance| r.attendance_rate.vcse),
         ] {
             let c = sector_colour(side);
-            let mut run: Vec<(i32, i32)> = Vec::new();
-            for (i, r) in q.iter().enumerate() {
-                match get(r) {
-                    Some(v) => run.push((xq(i), yv(v))),
-                    None => {
-                        if run.len() > 1 {
-                            scene.line(std::mem::take(&mut run), c, 5);
-                        }
-                        run.clear();
-                    }
-                }
-            }
-            if run.len() > 1 {
-                scene.line(run, c, 5);
-            }
+            let points = q.iter().enumerate();
+            layout::broken_line(
+                &mut scene,
+                points.map(|(i, r)| get(r).map(|v| (xq(i), yv(v)))),
+                c,
+            );
             // Statutory markers larger, so that equal rates show both.
             let m = if side == Sector::Statutory { 11 } else { 7 };
             for (i, r) in q.iter().enumerate() {

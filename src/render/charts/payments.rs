@@ -3,7 +3,7 @@
 //! partnership. Drawn from findings.json's `payments` and each partnership's
 //! `unpaid_value` only.
 
-use super::layout::{self, Bar, Bars, Format, LABEL};
+use super::layout::{self, Bar, Bars, Format, Group, LABEL};
 use super::partnership::MAX_PARTNERSHIPS;
 use super::scene::text_width;
 use super::scene::Rgb;
@@ -151,56 +151,30 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
             col("unpaid_value", "Unpaid time, valued", Kind::Money),
         ],
     };
-    let (mut scene, mut y) = spec.begin();
     let mut legend: Vec<(String, Rgb)> = TYPES
         .iter()
         .map(|(t, c)| ((*t).to_owned(), Rgb::hex(c)))
         .collect();
     legend.push(("unpaid time, valued".into(), UNPAID));
-    y = layout::legend(&mut scene, y, &legend);
-
     let max = groups
         .iter()
         .map(|(_, p, u)| p.paid.unwrap_or(0.0).max(u.unwrap_or(0.0)))
         .fold(0.0, f64::max)
         .max(1.0);
-    let n = groups.len();
-    for (gi, (name, paid, unpaid)) in groups.iter().enumerate() {
-        y = layout::subheading(&mut scene, y, name);
-        let mut bars = vec![Bar {
-            label: "Paid".into(),
-            swatch: None,
-            segments: by_type(paid)
-                .iter()
-                .zip(TYPES)
-                .map(|(v, (_, c))| (*v, Rgb::hex(c)))
-                .collect(),
-            value: money(paid.paid.unwrap_or(0.0)),
-        }];
-        if gi < shown.len() {
-            bars.push(Bar {
-                label: "Unpaid time".into(),
-                swatch: None,
-                segments: vec![(unpaid.unwrap_or(0.0), UNPAID)],
-                value: unpaid.map_or("not known".into(), money),
-            });
-        }
-        let last = gi + 1 == n;
-        y = layout::hbars(
-            &mut scene,
-            y,
-            &Bars {
-                bars: &bars,
-                max,
-                format: Some(Format::Money),
-                axis: if last { "Pounds" } else { "" },
-                bar_height: 40,
-                label_width: text_width("Unpaid time", LABEL, false),
-                axis_ticks: last,
-                ..Bars::default()
-            },
-        );
-    }
+    let blocks: Vec<Group> = groups
+        .iter()
+        .enumerate()
+        .map(|(gi, (name, paid, unpaid))| Group {
+            heading: name.clone(),
+            bars: paid_bars(paid, (gi < shown.len()).then_some(*unpaid)),
+            ..Group::default()
+        })
+        .collect();
+    // Every block's labels as wide as "Unpaid time", though the last may lack that bar.
+    let axis = Bars::new(&[], max, Format::Money)
+        .axis("Pounds")
+        .bar_height(40)
+        .label_width(text_width("Unpaid time", LABEL, false));
 
     let mut rows: Vec<Row> = shown
         .iter()
@@ -212,5 +186,34 @@ pub(super) fn payments(f: &Findings) -> Result<Built, Error> {
         &f.payments.not_tied,
         None,
     ));
-    spec.finish(f, scene, y, &rows)
+    spec.chart(
+        f,
+        &legend,
+        |s, y| layout::groups(s, y, &blocks, &axis),
+        &rows,
+    )
+}
+
+/// A block's bars: money paid, stacked by type, and (for a partnership, `unpaid` is
+/// `Some`) the value of the unpaid time beside it.
+fn paid_bars(paid: &Paid, unpaid: Option<Option<f64>>) -> Vec<Bar> {
+    let mut bars = vec![Bar {
+        label: "Paid".into(),
+        swatch: None,
+        segments: by_type(paid)
+            .iter()
+            .zip(TYPES)
+            .map(|(v, (_, c))| (*v, Rgb::hex(c)))
+            .collect(),
+        value: money(paid.paid.unwrap_or(0.0)),
+    }];
+    if let Some(unpaid) = unpaid {
+        bars.push(Bar {
+            label: "Unpaid time".into(),
+            swatch: None,
+            segments: vec![(unpaid.unwrap_or(0.0), UNPAID)],
+            value: unpaid.map_or("not known".into(), money),
+        });
+    }
+    bars
 }

@@ -1,6 +1,6 @@
 //! GEXF 1.3.
 
-use super::{xml_escape, Num, NumType, EDGE_FIELDS};
+use super::{xml_escape, Num, EDGE_FIELDS};
 use crate::graph::{round2, MoneyGraph};
 use std::fmt::Write as _;
 
@@ -41,10 +41,7 @@ pub fn to_gexf(g: &MoneyGraph) -> String {
     s.push_str("    </attributes>\n");
     s.push_str("    <attributes class=\"edge\">\n");
     for (name, ty) in EDGE_FIELDS {
-        let ty = match ty {
-            NumType::Int => "long",
-            NumType::Real => "double",
-        };
+        let ty = ty.xml_type();
         let _ = writeln!(
             s,
             "      <attribute id=\"{name}\" title=\"{name}\" type=\"{ty}\"/>"

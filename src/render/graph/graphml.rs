@@ -1,6 +1,6 @@
 //! GraphML.
 
-use super::{xml_escape, Num, NumType, EDGE_FIELDS};
+use super::{xml_escape, Num, EDGE_FIELDS};
 use crate::graph::{round2, MoneyGraph};
 use petgraph::visit::EdgeRef;
 use std::fmt::Write as _;
@@ -33,10 +33,7 @@ pub fn to_graphml(g: &MoneyGraph) -> String {
     s.push_str("  <key id=\"e_kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n");
     s.push_str("  <key id=\"e_weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
     for (name, ty) in EDGE_FIELDS {
-        let ty = match ty {
-            NumType::Int => "long",
-            NumType::Real => "double",
-        };
+        let ty = ty.xml_type();
         let _ = writeln!(
             s,
             "  <key id=\"e_{name}\" for=\"edge\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"

@@ -42,6 +42,16 @@ pub(crate) enum NumType {
     Real,
 }
 
+impl NumType {
+    /// The attribute type GraphML and GEXF both declare it as.
+    pub(crate) fn xml_type(self) -> &'static str {
+        match self {
+            NumType::Int => "long",
+            NumType::Real => "double",
+        }
+    }
+}
+
 /// Edge figures in export order, with their types; [`EdgeFigures::fields`] follows it.
 pub(crate) const EDGE_FIELDS: [(&str, NumType); 10] = [
     ("amount", NumType::Real),
@@ -80,23 +90,14 @@ impl EdgeFigures {
 /// tab/newline/CR as character references (so attribute values keep them), and characters
 /// XML 1.0 forbids even as references (other C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD.
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            // The characters XML 1.0 allows: one rule with the SVG charts' (present.rs).
-            c if crate::present::xml_allows(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
+    crate::present::escape_markup(s, "&apos;", |c, out| match c {
+        '\t' => out.push_str("&#9;"),
+        '\n' => out.push_str("&#10;"),
+        '\r' => out.push_str("&#13;"),
+        // The characters XML 1.0 allows: one rule with the SVG charts' (present.rs).
+        c if crate::present::xml_allows(c) => out.push(c),
+        _ => out.push('\u{FFFD}'),
+    })
 }
 
 impl MoneyGraph {
