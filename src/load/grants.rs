@@ -1093,9 +1093,9 @@ mod tests {
 
     #[test]
     fn a_parquet_file_is_read_in_parts_of_row_groups() {
-        // 40 valid rows (identifiers G-2..G-41, £100 each) in row groups of 3: 40 / 3 →
-        // 14 groups (13 of 3, the last of 1). Row i = 25 has the amount "abc": record 25
-        // is row 25 + 2 = 27 (the header is row 1), in group 25 / 3 = 8 (rows 24-26).
+        // 40 valid rows (identifiers G-2..G-41, £100 each) in row groups of 3 (polars
+        // writes 12 of 3 and a last of 4). Row i = 25 has the amount "abc": record 25 is
+        // row 25 + 2 = 27 (the header is row 1), in group 25 / 3 = 8 (rows 24-26).
         let rows: Vec<[u8; 12]> = (0..40u8)
             .map(|i| {
                 let amount = if i == 25 { 3 } else { 0 };
@@ -1104,8 +1104,8 @@ mod tests {
             .collect();
         let (_, bytes) = flat_grants(&rows, 3);
         let mut table = crate::load::parquet::table("g.parquet", &bytes).expect("a table");
-        let parts = table.parts(8, 1).expect("parts");
-        assert_eq!(parts.len(), 14, "one part per row group: {parts:?}");
+        let parts = table.parts(1000, 1).expect("parts");
+        assert_eq!(parts.len(), 13, "one part per row group: {parts:?}");
         let mut ledger = Ledger::new(true);
         let mut facts = OrgFacts::default();
         let read = load_in_parts(&mut table, &mut ledger, &mut facts, 1).expect("no error");
