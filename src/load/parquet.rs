@@ -24,7 +24,8 @@ use super::table::{FlatRow, RowRuns, RunRows, Table};
 use crate::error::{Place, Problem, Reason};
 use polars::prelude::{
     BooleanChunked, DataFrame, DataType, FileMetadataRef, Float32Chunked, Float64Chunked,
-    Int32Chunked, Int64Chunked, ParquetReader, SerReader, StringChunked, TimeUnit, UInt64Chunked,
+    Int32Chunked, Int64Chunked, ParallelStrategy, ParquetReader, SerReader, StringChunked,
+    TimeUnit, UInt64Chunked,
 };
 use std::fmt::Write as _;
 use std::io::Cursor;
@@ -115,7 +116,12 @@ fn read(
             None => reader.get_metadata()?.clone(),
         };
         reader.set_metadata(metadata.clone());
+        // Decoded on the calling thread (one of rayon's, reading one part), not on polars'
+        // own pool: the parts already keep every core busy, and memory freed by a thread
+        // of another pool stays in that thread's malloc arena, out of reach of the
+        // analysis that follows (national analyse peaked at 1.2 GB instead of 0.9 GB).
         let df = reader
+            .read_parallel(ParallelStrategy::None)
             .with_projection(projection.map(<[usize]>::to_vec))
             .with_slice(slice)
             .set_rechunk(true)
