@@ -379,6 +379,16 @@ mod tests {
     use crate::load::table::Row;
     use polars::prelude::{Column, IntoColumn, NamedFrom, ParquetWriter, Series};
 
+    /// `df` written as Parquet, in row groups of `group_rows` (polars' default when `None`).
+    fn written(mut df: DataFrame, group_rows: Option<usize>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .with_row_group_size(group_rows)
+            .finish(&mut df)
+            .expect("written");
+        bytes
+    }
+
     /// The text of one value of a one-column frame.
     fn text(s: Series) -> Result<String, String> {
         let cells = Cells::of("t.parquet", "c", &s).map_err(|p| p.to_string())?;
@@ -481,15 +491,12 @@ mod tests {
 
     #[test]
     fn a_file_reads_back_with_its_header_as_row_one() {
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("Identifier".into(), &["a", "b"]),
             Series::new("Amount".into(), &[Some(5.5f64), None]).into_column(),
         ])
         .expect("a frame");
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .finish(&mut df)
-            .expect("written");
+        let bytes = written(df, None);
         let t = table("g.parquet", &bytes).expect("a table");
         assert_eq!(t.headers, ["Identifier", "Amount"]);
         let mut seen = Vec::new();
@@ -506,13 +513,9 @@ mod tests {
     fn rows_are_read_across_row_groups_in_order() {
         // 7 rows in groups of 3: rows 0-2, 3-5, 6; each read once, in order.
         let ids: Vec<String> = (0..7).map(|i| format!("g{i}")).collect();
-        let mut df = DataFrame::new_infer_height(vec![Column::new("Identifier".into(), &ids)])
+        let df = DataFrame::new_infer_height(vec![Column::new("Identifier".into(), &ids)])
             .expect("a frame");
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .with_row_group_size(Some(3))
-            .finish(&mut df)
-            .expect("written");
+        let bytes = written(df, Some(3));
         let t = table("g.parquet", &bytes).expect("a table");
         assert_eq!(t.rows_hint(), 7);
         let mut seen = Vec::new();
@@ -559,7 +562,7 @@ mod tests {
         let days: Vec<i32> = (0..7)
             .map(|i| if i == 4 { i32::MAX } else { 18_718 })
             .collect();
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("Identifier".into(), &ids),
             Series::new("Award Date".into(), &days)
                 .cast(&DataType::Date)
@@ -567,12 +570,7 @@ mod tests {
                 .into_column(),
         ])
         .expect("a frame");
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .with_row_group_size(Some(3))
-            .finish(&mut df)
-            .expect("written");
-        bytes
+        written(df, Some(3))
     }
 
     #[test]
@@ -603,15 +601,12 @@ mod tests {
         assert_eq!(read, records(&t, false));
         // A nested (or binary) column is still refused, used or not: its type is known
         // from the footer, before any row is read.
-        let mut df = DataFrame::new_infer_height(vec![
+        let df = DataFrame::new_infer_height(vec![
             Column::new("Identifier".into(), &["a"]),
             Column::new("Extra".into(), &[b"ab".as_slice()]),
         ])
         .expect("a frame");
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .finish(&mut df)
-            .expect("written");
+        let bytes = written(df, None);
         let Err(e) = table("g.parquet", &bytes) else {
             panic!("refused")
         };
