@@ -81,7 +81,7 @@ fn loading(c: &mut Criterion) {
     };
     let count_in_parts = |t: &Table| {
         let parts = t
-            .csv_parts(rayon::current_num_threads() * 4, 1 << 20)
+            .parts(rayon::current_num_threads() * 4, 1 << 20)
             .unwrap_or_default();
         parts
             .par_iter()

@@ -34,34 +34,36 @@ pub(crate) fn load(
 ) -> Result<Vec<Attendance>, Error> {
     let known: FastSet<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
     let mut text = None;
-    let table = super::open_table(file, &mut text)?;
-    if let Some(rows) = load_in_parts(&table, ledger, &known, people, super::part_bytes())? {
+    let mut table = super::open_table(file, &mut text)?;
+    if let Some(rows) = load_in_parts(&mut table, ledger, &known, people, super::part_bytes())? {
         return Ok(rows);
     }
     let mut orgs = OrgIds::default();
-    read_rows(&table, ledger, resolve, |c, ctx, rows| {
+    read_rows(&mut table, ledger, resolve, |c, ctx, rows| {
         parse_row(c, ctx, rows, &known, people, &mut orgs)
     })
 }
 
-/// Reads attendance.csv on several threads, a run of whole records each, as the grants
-/// are read (see `grants::load_csv_in_parts`): each part keys the people it names in the
-/// order it first names them, and the parts, put together in file order, key them in the
-/// order the file first names them. `None` (nothing touched) for a file too small to split
-/// or a part the `csv` crate cannot read: the file is then read on one thread.
+/// Reads attendance.csv (or .parquet) on several threads, a run of whole records (or row
+/// groups) each, as the grants are read (see `grants::load_in_parts`): each part keys the
+/// people it names in the order it first names them, and the parts, put together in file
+/// order, key them in the order the file first names them. `None` (nothing touched) for a
+/// file too small to split or a part that cannot be read: the file is then read on one
+/// thread.
 fn load_in_parts(
-    table: &Table,
+    table: &mut Table,
     ledger: &mut Ledger,
     known: &FastSet<&str>,
     people: &mut Interner,
     part_bytes: usize,
 ) -> Result<Option<Vec<Attendance>>, Error> {
     use rayon::prelude::*;
-    let parts = match table.csv_parts(rayon::current_num_threads() * 4, part_bytes) {
+    let parts = match table.parts(rayon::current_num_threads() * 4, part_bytes) {
         Some(parts) if parts.len() > 1 => parts,
         _ => return Ok(None),
     };
-    let cols = resolve(&Headers::new(table))?;
+    let cols = table.columns(resolve)?;
+    let table = &*table;
     let skip_invalid = ledger.skip_invalid;
     let read: Option<Vec<(Vec<Attendance>, Ledger, Interner)>> = parts
         .par_iter()

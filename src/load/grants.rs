@@ -101,14 +101,10 @@ pub(crate) fn load(
 ) -> Result<Vec<Grant>, Error> {
     let text;
     let mut json_warnings = JsonWarnings::new();
-    let table = match format {
+    let mut table = match format {
         GrantsFormat::Csv => {
             text = super::decoded(file)?;
-            let table = Table::csv(&file.name, &text)?;
-            if let Some(grants) = load_csv_in_parts(&table, ledger, facts, super::part_bytes())? {
-                return Ok(grants);
-            }
-            table
+            Table::csv(&file.name, &text)?
         }
         GrantsFormat::Json => {
             text = super::decoded(file)?;
@@ -119,12 +115,17 @@ pub(crate) fn load(
         GrantsFormat::Xlsx => super::xlsx::first_sheet(&file.name, &file.bytes)?,
         GrantsFormat::Parquet => super::parquet::table(&file.name, &file.bytes)?,
     };
+    // CSV text and Parquet row groups are read in parts on every thread; the rest (and a
+    // file a check sends back) in one pass.
+    if let Some(grants) = load_in_parts(&mut table, ledger, facts, super::part_bytes())? {
+        return Ok(grants);
+    }
     let mut unique = Unique::default();
     let mut individuals = Interner::default();
     let mut orgs = OrgIds::default();
     let mut seq: u64 = 0;
     let mut total = MoneyTotal::new("grant amounts");
-    let grants = read_rows(&table, ledger, Cols::resolve, |cols, ctx, rows| {
+    let grants = read_rows(&mut table, ledger, Cols::resolve, |cols, ctx, rows| {
         seq += 1;
         for p in json_warnings.remove(ctx.place).unwrap_or_default() {
             rows.warn(p);
@@ -139,7 +140,7 @@ pub(crate) fn load(
     Ok(grants)
 }
 
-/// What one part of a grants CSV gives, read on its own thread (see [`load_csv_in_parts`]).
+/// What one part of a grants file gives, read on its own thread (see [`load_in_parts`]).
 struct PartRead {
     grants: Vec<Grant>,
     ledger: Ledger,
@@ -153,29 +154,33 @@ struct PartRead {
     total: Option<i64>,
 }
 
-/// Reads a grants CSV on several threads, a run of whole records each (from 1 MiB of text
-/// up), with the row parser of [`load`]; then puts the parts together in file order so
-/// the grants, the row accounting (counts, examples, listed problems), the organisation
-/// facts and the numbering of individuals are those of one pass over the file.
+/// Reads a grants file on several threads, a part each: a run of whole records of a CSV
+/// (from 1 MiB of text up), or of whole row groups of a Parquet file (from 1 MiB of their
+/// columns up, so a thread decodes one row group at a time), with the row parser of
+/// [`load`]; then puts the parts together in file order so the grants, the row accounting
+/// (counts, examples, listed problems), the organisation facts and the numbering of
+/// individuals are those of one pass over the file.
 ///
 /// Two checks need the whole file: identifiers are unique, and the amounts' total fits.
 /// Both are checked after the parts are read (identifiers by sorting, which the load does
-/// anyway); when either fails, or the `csv` crate cannot read a part, this gives `None`
-/// without touching `ledger` or `facts`, and the file is read again on one thread, which
-/// places every problem as ever. `None` too for a file too small to split.
-fn load_csv_in_parts(
-    table: &Table,
+/// anyway); when either fails, or a part cannot be read (the `csv` crate fails, a row
+/// group does not decode), this gives `None` without touching `ledger` or `facts`, and the
+/// file is read again on one thread, which places every problem as ever. `None` too for a
+/// file too small to split, or a table that cannot be (JSON, XLSX).
+fn load_in_parts(
+    table: &mut Table,
     ledger: &mut Ledger,
     facts: &mut OrgFacts,
     part_bytes: usize,
 ) -> Result<Option<Vec<Grant>>, Error> {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads();
-    let parts = match table.csv_parts(threads * 4, part_bytes) {
+    let parts = match table.parts(threads * 4, part_bytes) {
         Some(parts) if parts.len() > 1 => parts,
         _ => return Ok(None),
     };
-    let cols = Cols::resolve(&Headers::new(table))?;
+    let cols = table.columns(Cols::resolve)?;
+    let table = &*table;
     let skip_invalid = ledger.skip_invalid;
     let read: Option<Vec<PartRead>> = parts
         .par_iter()
@@ -862,24 +867,36 @@ mod tests {
         );
     }
 
-    /// Everything a grants CSV gives the dataset, read on one thread (`None`) or in parts of
-    /// at least `part_bytes`, as text to compare: the grants (sorted by identifier, as the
+    /// Everything a grants file gives the dataset, read on one thread (`None`) or in parts
+    /// of at least `part_bytes`, as text to compare: the grants (sorted by identifier, as the
     /// load sorts them), the error, the row accounting and the organisations.
-    fn read_csv(text: &str, skip_invalid: bool, part_bytes: Option<usize>) -> String {
+    fn read_grants(
+        name: &str,
+        bytes: &[u8],
+        format: GrantsFormat,
+        skip_invalid: bool,
+        part_bytes: Option<usize>,
+    ) -> String {
         let file = InputFile {
-            name: "g.csv".into(),
-            bytes: std::borrow::Cow::Owned(text.as_bytes().to_vec()),
+            name: name.into(),
+            bytes: std::borrow::Cow::Owned(bytes.to_vec()),
         };
+        let text = String::from_utf8_lossy(bytes);
         let mut ledger = Ledger::new(skip_invalid);
         let mut facts = OrgFacts::default();
         let mut in_parts = None;
-        if let (Some(bytes), Ok(table)) = (part_bytes, Table::csv(&file.name, text)) {
-            in_parts = load_csv_in_parts(&table, &mut ledger, &mut facts, bytes).transpose();
+        let table = match format {
+            GrantsFormat::Csv => Table::csv(name, &text).ok(),
+            GrantsFormat::Parquet => super::super::parquet::table(name, bytes).ok(),
+            GrantsFormat::Json | GrantsFormat::Xlsx => None,
+        };
+        if let (Some(bytes), Some(mut table)) = (part_bytes, table) {
+            in_parts = load_in_parts(&mut table, &mut ledger, &mut facts, bytes).transpose();
         }
         let grants = match in_parts {
             Some(grants) => grants,
             // Not split (too small, or a check failed): read on one thread.
-            None => load(&file, GrantsFormat::Csv, &mut ledger, &mut facts),
+            None => load(&file, format, &mut ledger, &mut facts),
         };
         let grants = grants
             .map(|mut g| {
@@ -896,55 +913,86 @@ mod tests {
         )
     }
 
-    /// A grants CSV of `rows`, each cell chosen from values that are fine, odd (warnings) or
-    /// wrong (rejected rows), with quoted line breaks, CRLF line ends and ragged rows.
-    fn grants_csv(rows: &[[u8; 12]], crlf: bool) -> String {
+    fn read_csv(text: &str, skip_invalid: bool, part_bytes: Option<usize>) -> String {
+        read_grants(
+            "g.csv",
+            text.as_bytes(),
+            GrantsFormat::Csv,
+            skip_invalid,
+            part_bytes,
+        )
+    }
+
+    /// The header of [`grant_cells`].
+    const GRANT_COLUMNS: [&str; 12] = [
+        "Identifier",
+        "Title",
+        "Amount Awarded",
+        "Award Date",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Recipient Org:Org Type",
+        "Recipient Ind:Identifier",
+        "Planned Dates:End Date",
+        "Recipient Org:Charity Number",
+    ];
+
+    /// The cells of row `i` (0-based), each chosen by `r` from values that are fine, odd
+    /// (warnings) or wrong (rejected rows); titles with quoted line breaks, as CSV text.
+    fn grant_cells(i: usize, r: &[u8; 12]) -> [String; 12] {
         let pick = |options: &[&str], k: u8| options[k as usize % options.len()].to_owned();
+        // Mostly unique identifiers; now and then one repeated, or none.
+        let id = match r[0] {
+            0 => "G-1".to_owned(),
+            1..=8 => String::new(),
+            _ => format!("G-{}", i + 2),
+        };
+        [
+            id,
+            pick(
+                &[
+                    "Project",
+                    "",
+                    "\"two\nlines\"",
+                    "\"a, \"\"quoted\"\" one\r\nmore\"",
+                ],
+                r[1],
+            ),
+            pick(&["100", "0", "12.50", "abc", "", "£1,000"], r[2]),
+            pick(
+                &[
+                    "2024-01-02",
+                    "2023-05-06",
+                    "2024-01-02T00:00:00+00:00",
+                    "02/13/2024",
+                    "",
+                ],
+                r[3],
+            ),
+            pick(&["GB-GOR-1", "GB-GOR-2", "GB-CHC-1", ""], r[4]),
+            pick(&["Funder", "", "Other Funder"], r[5]),
+            pick(
+                &["GB-CHC-1", "GB-CHC-2", "GB-COH-3", " gb-chc-1 ", ""],
+                r[6],
+            ),
+            pick(&["Recipient", "", "Another Name"], r[7]),
+            pick(&["", "Individual", "Registered Charity", "Company"], r[8]),
+            pick(&["", "", "", "IND-1", "IND-2"], r[9]),
+            pick(&["", "2030-01-01", "2000-01-01", "soon"], r[10]),
+            pick(&["", "1", "2"], r[11]),
+        ]
+    }
+
+    /// A grants CSV of `rows` ([`grant_cells`]), with quoted line breaks, CRLF line ends,
+    /// blank lines and ragged rows (a `£1,000` left unquoted is one of them).
+    fn grants_csv(rows: &[[u8; 12]], crlf: bool) -> String {
         let eol = if crlf { "\r\n" } else { "\n" };
-        let mut text = "Identifier,Title,Amount Awarded,Award Date,Funding Org:Identifier,Funding Org:Name,Recipient Org:Identifier,Recipient Org:Name,Recipient Org:Org Type,Recipient Ind:Identifier,Planned Dates:End Date,Recipient Org:Charity Number".to_owned();
+        let mut text = GRANT_COLUMNS.join(",");
         text.push_str(eol);
         for (i, r) in rows.iter().enumerate() {
-            // Mostly unique identifiers; now and then one repeated, or none.
-            let id = match r[0] {
-                0 => "G-1".to_owned(),
-                1..=8 => String::new(),
-                _ => format!("G-{}", i + 2),
-            };
-            let cells = [
-                id,
-                pick(
-                    &[
-                        "Project",
-                        "",
-                        "\"two\nlines\"",
-                        "\"a, \"\"quoted\"\" one\r\nmore\"",
-                    ],
-                    r[1],
-                ),
-                pick(&["100", "0", "12.50", "abc", "", "£1,000"], r[2]),
-                pick(
-                    &[
-                        "2024-01-02",
-                        "2023-05-06",
-                        "2024-01-02T00:00:00+00:00",
-                        "02/13/2024",
-                        "",
-                    ],
-                    r[3],
-                ),
-                pick(&["GB-GOR-1", "GB-GOR-2", "GB-CHC-1", ""], r[4]),
-                pick(&["Funder", "", "Other Funder"], r[5]),
-                pick(
-                    &["GB-CHC-1", "GB-CHC-2", "GB-COH-3", " gb-chc-1 ", ""],
-                    r[6],
-                ),
-                pick(&["Recipient", "", "Another Name"], r[7]),
-                pick(&["", "Individual", "Registered Charity", "Company"], r[8]),
-                pick(&["", "", "", "IND-1", "IND-2"], r[9]),
-                pick(&["", "2030-01-01", "2000-01-01", "soon"], r[10]),
-                pick(&["", "1", "2"], r[11]),
-            ];
-            text.push_str(&cells.join(","));
+            text.push_str(&grant_cells(i, r).join(","));
             match r[0] % 23 {
                 13 => text.push_str(",extra"),
                 14 => text.push_str(",,"),
@@ -956,6 +1004,55 @@ mod tests {
             }
         }
         text
+    }
+
+    /// The rows of [`grant_cells`] as a CSV with one record per line (no quoted line break,
+    /// blank line or ragged row, `£1,000` quoted) and as a Parquet file of text columns
+    /// (an empty cell null, as `synth --parquet` writes them) in row groups of
+    /// `group_rows`: the same cells, and each record on the same line or row number.
+    fn flat_grants(rows: &[[u8; 12]], group_rows: usize) -> (String, Vec<u8>) {
+        use polars::prelude::{Column, DataFrame, ParquetWriter};
+        let cells: Vec<[String; 12]> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut r = *r;
+                // Titles "Project" or "" only: the others hold line breaks.
+                r[1] %= 2;
+                grant_cells(i, &r)
+            })
+            .collect();
+        let mut text = GRANT_COLUMNS.join(",");
+        text.push('\n');
+        for row in &cells {
+            let quoted: Vec<String> = row
+                .iter()
+                .map(|c| match c.contains(',') {
+                    true => format!("\"{c}\""),
+                    false => c.clone(),
+                })
+                .collect();
+            text.push_str(&quoted.join(","));
+            text.push('\n');
+        }
+        let columns = GRANT_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let values: Vec<Option<&str>> = cells
+                    .iter()
+                    .map(|row| Some(row[c].as_str()).filter(|v| !v.is_empty()))
+                    .collect();
+                Column::new((*name).into(), values)
+            })
+            .collect();
+        let mut df = DataFrame::new_infer_height(columns).expect("a frame");
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .with_row_group_size(Some(group_rows))
+            .finish(&mut df)
+            .expect("written");
+        (text, bytes)
     }
 
     proptest::proptest! {
@@ -975,23 +1072,78 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+        #[test]
+        fn parquet_row_groups_in_parts_give_what_the_csv_gives_in_one_pass(
+            rows in proptest::collection::vec(proptest::array::uniform12(0u8..=255), 0..60),
+            skip_invalid: bool,
+            group_rows in 1usize..8,
+        ) {
+            let (text, bytes) = flat_grants(&rows, group_rows);
+            let csv = read_csv(&text, skip_invalid, None).replace("g.csv", "g.parquet");
+            let read = |part_bytes| {
+                read_grants("g.parquet", &bytes, GrantsFormat::Parquet, skip_invalid, part_bytes)
+            };
+            // Every row group a part (at least 1 byte each), and one pass.
+            proptest::prop_assert_eq!(&read(Some(1)), &csv);
+            proptest::prop_assert_eq!(&read(None), &csv);
+        }
+    }
+
+    #[test]
+    fn a_parquet_file_is_read_in_parts_of_row_groups() {
+        // 40 valid rows (identifiers G-2..G-41, £100 each) in row groups of 3 (polars
+        // writes 12 of 3 and a last of 4). Row i = 25 has the amount "abc": record 25 is
+        // row 25 + 2 = 27 (the header is row 1), in group 25 / 3 = 8 (rows 24-26).
+        let rows: Vec<[u8; 12]> = (0..40u8)
+            .map(|i| {
+                let amount = if i == 25 { 3 } else { 0 };
+                [9 + i % 13, 0, amount, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+            })
+            .collect();
+        let (_, bytes) = flat_grants(&rows, 3);
+        let mut table = crate::load::parquet::table("g.parquet", &bytes).expect("a table");
+        let parts = table.parts(1000, 1).expect("parts");
+        assert_eq!(parts.len(), 13, "one part per row group: {parts:?}");
+        let mut ledger = Ledger::new(true);
+        let mut facts = OrgFacts::default();
+        let read = load_in_parts(&mut table, &mut ledger, &mut facts, 1).expect("no error");
+        let read = read.expect("read in parts");
+        // 40 read, 39 used; the one rejected placed at row 27.
+        assert_eq!(read.len(), 39);
+        let q = &ledger.files[0];
+        assert_eq!((q.rows_read, q.rows_used), (40, 39));
+        let examples: Vec<(&str, usize, &[String])> = q
+            .rejected
+            .iter()
+            .map(|(code, r)| (code.as_str(), r.count, r.examples.as_slice()))
+            .collect();
+        assert_eq!(examples.len(), 1, "{examples:?}");
+        assert_eq!(examples[0].1, 1);
+        assert!(
+            examples[0].2[0].starts_with("g.parquet:27:Amount Awarded: \"abc\""),
+            "{examples:?}"
+        );
+    }
+
     #[test]
     fn a_file_in_parts_is_read_in_parts_unless_a_check_needs_one_pass() {
         let rows: Vec<[u8; 12]> = (0..40u8)
             .map(|i| [9 + i % 13, i, 0, 0, 0, 0, 0, 0, 0, 0, i, i])
             .collect();
         let text = grants_csv(&rows, false);
-        let table = Table::csv("g.csv", &text).expect("a table");
-        let parts = table.csv_parts(8, 1).expect("CSV parts");
+        let mut table = Table::csv("g.csv", &text).expect("a table");
+        let parts = table.parts(8, 1).expect("CSV parts");
         assert!(parts.len() > 1, "{parts:?}");
         let mut ledger = Ledger::new(true);
         let mut facts = OrgFacts::default();
-        let read = load_csv_in_parts(&table, &mut ledger, &mut facts, 1).expect("no error");
+        let read = load_in_parts(&mut table, &mut ledger, &mut facts, 1).expect("no error");
         assert!(read.is_some(), "read in parts");
         // The same file with its last identifier repeated on the first row: one pass.
         let text = text.replacen("G-2,", "G-41,", 1);
-        let table = Table::csv("g.csv", &text).expect("a table");
-        let read = load_csv_in_parts(&table, &mut ledger, &mut facts, 1).expect("no error");
+        let mut table = Table::csv("g.csv", &text).expect("a table");
+        let read = load_in_parts(&mut table, &mut ledger, &mut facts, 1).expect("no error");
         assert!(
             read.is_none(),
             "a repeated identifier is placed by one pass"

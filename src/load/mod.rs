@@ -493,12 +493,12 @@ fn partnership_files(inputs: &Inputs, skip_invalid: bool) -> Result<PartnershipF
 /// Reads every row of a table, accounting for each in the ledger: `parse` turns a row into a
 /// value or the problem that rejects it (and may record warnings on the file ledger).
 pub(crate) fn read_rows<C, T>(
-    table: &table::Table,
+    table: &mut table::Table,
     ledger: &mut Ledger,
     resolve: impl FnOnce(&table::Headers) -> Result<C, Problem>,
     mut parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
 ) -> Result<Vec<T>, Error> {
-    let cols = resolve(&table::Headers::new(table))?;
+    let cols = table.columns(resolve)?;
     let mut rows = ledger.start(table.file);
     // Sized once: growing a national grants vector by doubling briefly holds two copies.
     let mut out = Vec::with_capacity(table.rows_hint());
@@ -511,13 +511,14 @@ pub(crate) fn read_rows<C, T>(
     Ok(out)
 }
 
-/// [`read_rows`] over one part of a CSV table (see [`table::Table::csv_parts`]), with the
-/// columns already resolved, accounting in `ledger` (a ledger of the part's own, merged
-/// afterwards with [`Ledger::absorb_part`]). `Err` when the `csv` crate cannot read the part:
-/// the caller then reads the whole file through [`read_rows`], which places that problem.
+/// [`read_rows`] over one part of a table (see [`table::Table::parts`]), with the columns
+/// already resolved ([`table::Table::columns`]), accounting in `ledger` (a ledger of the
+/// part's own, merged afterwards with [`Ledger::absorb_part`]). `Err` when the part cannot
+/// be read (the `csv` crate fails on it, a row group does not decode): the caller then
+/// reads the whole file through [`read_rows`], which places that problem.
 pub(crate) fn read_part<C, T>(
     table: &table::Table,
-    part: &table::CsvPart,
+    part: &table::Part,
     ledger: &mut Ledger,
     cols: &C,
     mut parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
@@ -558,9 +559,10 @@ fn take_row<C, T>(
     }
 }
 
-/// How many bytes of CSV a part read on one thread holds at least: a file shorter than two
-/// parts is read on one thread. `FUNDFLOW_PART_BYTES` overrides it, so the tests can read
-/// small files in many parts and check them against the one-thread reading.
+/// How many bytes a part read on one thread holds at least (of CSV text, or of a Parquet
+/// file's row groups, uncompressed): a file smaller than two parts is read on one thread.
+/// `FUNDFLOW_PART_BYTES` overrides it, so the tests can read small files in many parts
+/// and check them against the one-thread reading.
 pub(crate) fn part_bytes() -> usize {
     static BYTES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *BYTES.get_or_init(|| {
@@ -578,13 +580,9 @@ pub(crate) fn read_csv<C, T>(
     resolve: impl FnOnce(&table::Headers) -> Result<C, Problem>,
     parse: impl FnMut(&C, &table::RowCtx, &mut FileLedger) -> Result<T, Problem>,
 ) -> Result<Vec<T>, Error> {
-    if parquet::is_parquet(&file.name) {
-        let table = parquet::table(&file.name, &file.bytes)?;
-        return read_rows(&table, ledger, resolve, parse);
-    }
-    let text = decoded(file)?;
-    let table = table::Table::csv(&file.name, &text)?;
-    read_rows(&table, ledger, resolve, parse)
+    let mut text = None;
+    let mut table = open_table(file, &mut text)?;
+    read_rows(&mut table, ledger, resolve, parse)
 }
 
 /// A table over a CSV input, or over a Parquet one (by its name); `text` keeps a CSV's

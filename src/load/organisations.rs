@@ -115,8 +115,8 @@ pub(crate) fn load(
     mentioned: Option<&dyn Fn(&OrgId) -> bool>,
 ) -> Result<Vec<OrgRow>, Error> {
     let mut text = None;
-    let table = super::open_table(file, &mut text)?;
-    let cols = resolve(&Headers::new(&table), mapping)?;
+    let mut table = super::open_table(file, &mut text)?;
+    let cols = table.columns(|h| resolve(h, mapping))?;
     let plain = OrganisationsMapping::default();
     let reading = Reading {
         cols,

@@ -132,17 +132,29 @@ impl Row for FlatRow {
     }
 }
 
-/// Rows that can be produced by number, in any order (a Parquet file's columns held in
-/// memory), each formatted into a [`FlatRow`] when it is read.
-pub(crate) trait IndexedRows {
-    /// How many records there are.
-    fn len(&self) -> usize;
-    /// The place of record `i` (0-based) in messages.
+/// Records read in runs (a Parquet file's row groups): a run's columns are decoded when its
+/// first record is wanted and let go after its last, so a reader holds one run at a time,
+/// and different runs can be read on different threads at once ([`Table::parts`]). Each
+/// record is formatted into a [`FlatRow`] when it is read.
+pub(crate) trait RowRuns {
+    /// Each run's number of records and its size in bytes (what splitting into parts
+    /// weighs), in file order.
+    fn runs(&self) -> &[(usize, usize)];
+    /// The place of record `i` (0-based, counted over the whole file) in messages.
     fn place(&self, i: usize) -> Place;
-    /// Writes record `i`'s cells into `row` (cleared first), one per header column, or
-    /// gives the problem that makes the record unreadable (inner `Err`) or the whole file
-    /// unreadable (outer `Err`: reading stops).
-    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<Result<(), Problem>, Problem>;
+    /// From now on, decodes only the columns `used` (header indices, increasing); the others
+    /// read as empty cells.
+    fn project(&mut self, used: &[usize]);
+    /// Decodes run `r`, whose first record is record `first` of the file; `Err` is a problem
+    /// with the whole file (reading stops).
+    fn read(&self, r: usize, first: usize) -> Result<Box<dyn RunRows + '_>, Problem>;
+}
+
+/// The records of one decoded run of a [`RowRuns`].
+pub(crate) trait RunRows {
+    /// Writes record `i` (0-based within the run) into `row` (cleared), one cell per header
+    /// column, or gives the problem that makes the record unreadable.
+    fn fill(&self, i: usize, row: &mut FlatRow) -> Result<(), Problem>;
 }
 
 /// Where a table's rows come from.
@@ -150,7 +162,7 @@ enum Body<'a> {
     Csv(&'a str),
     Rows(Vec<(Place, Result<Vec<String>, Problem>)>),
     Stream(Box<dyn RowSource + Send + Sync + 'a>),
-    Indexed(Box<dyn IndexedRows + Send + Sync + 'a>),
+    Runs(Box<dyn RowRuns + Send + Sync + 'a>),
 }
 
 /// A header row and a body of records.
@@ -241,14 +253,30 @@ impl<'a> Table<'a> {
         Table::with_body(file, headers, None, header_place, Body::Stream(source))
     }
 
-    /// A table whose rows are formatted by number from `rows` when they are read.
-    pub(crate) fn indexed(
+    /// A table whose records are decoded run by run from `runs` and formatted when read.
+    pub(crate) fn runs(
         file: &'a str,
         headers: Vec<String>,
         header_place: Place,
-        rows: Box<dyn IndexedRows + Send + Sync + 'a>,
+        runs: Box<dyn RowRuns + Send + Sync + 'a>,
     ) -> Table<'a> {
-        Table::with_body(file, headers, None, header_place, Body::Indexed(rows))
+        Table::with_body(file, headers, None, header_place, Body::Runs(runs))
+    }
+
+    /// Resolves the columns a loader reads with `resolve`, then reads only the columns it
+    /// looked up: a Parquet file's other columns are never decoded. (CSV text is read
+    /// whole whatever is used.)
+    pub fn columns<C>(
+        &mut self,
+        resolve: impl FnOnce(&Headers) -> Result<C, Problem>,
+    ) -> Result<C, Problem> {
+        let headers = Headers::new(self);
+        let cols = resolve(&headers)?;
+        let used = headers.into_used();
+        if let Body::Runs(runs) = &mut self.body {
+            runs.project(&used);
+        }
+        Ok(cols)
     }
 
     /// About how many records there are (an upper bound for CSV: its line breaks), to size
@@ -257,7 +285,7 @@ impl<'a> Table<'a> {
         match &self.body {
             Body::Csv(text) => text.as_bytes().iter().filter(|&&b| b == b'\n').count(),
             Body::Rows(rows) => rows.len(),
-            Body::Indexed(rows) => rows.len(),
+            Body::Runs(runs) => runs.runs().iter().map(|r| r.0).sum(),
             // Unknown until read; the vector grows as rows come.
             Body::Stream(_) => 0,
         }
@@ -318,92 +346,103 @@ impl<'a> Table<'a> {
                     return Err(e);
                 }
             }
-            Body::Indexed(rows) => {
-                let mut row = FlatRow::default();
-                for i in 0..rows.len() {
-                    let place = rows.place(i);
-                    row.clear();
-                    let filled = rows.fill(i, &mut row)?.and_then(|()| {
-                        match row
-                            .lengths()
-                            .enumerate()
-                            .find(|&(_, n)| n > MAX_FIELD_BYTES)
-                        {
-                            Some((c, n)) => Err(field_too_large(self, &place, c, n)),
-                            None => Ok(()),
-                        }
-                    });
-                    match filled {
-                        Ok(()) => f(place, Ok(&row as &dyn Row))?,
-                        Err(p) => f(place, Err(p))?,
+            Body::Runs(runs) => {
+                self.run_records(runs.as_ref(), 0..runs.runs().len(), 0, &mut f)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the records of the runs `range` of `runs`, the first being record `first` of
+    /// the file: one run decoded at a time, let go before the next is read.
+    fn run_records<E>(
+        &self,
+        runs: &dyn RowRuns,
+        range: std::ops::Range<usize>,
+        first: usize,
+        f: &mut impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<Problem>,
+    {
+        let mut row = FlatRow::default();
+        let mut first = first;
+        for r in range {
+            let len = runs.runs().get(r).map_or(0, |run| run.0);
+            let run = runs.read(r, first)?;
+            for k in 0..len {
+                let place = runs.place(first + k);
+                row.clear();
+                let filled = run.fill(k, &mut row).and_then(|()| {
+                    match row
+                        .lengths()
+                        .enumerate()
+                        .find(|&(_, n)| n > MAX_FIELD_BYTES)
+                    {
+                        Some((c, n)) => Err(field_too_large(self, &place, c, n)),
+                        None => Ok(()),
                     }
+                });
+                match filled {
+                    Ok(()) => f(place, Ok(&row as &dyn Row))?,
+                    Err(p) => f(place, Err(p))?,
                 }
             }
+            first += len;
         }
         Ok(())
     }
 }
 
 impl<'a> Table<'a> {
-    /// Splits a CSV table's text into about `parts` runs of whole records, each at least
-    /// `min_bytes` long (the last may be shorter), for reading on several threads with
-    /// [`Table::for_each_in`]. A run ends just after a line break that is outside every
-    /// quoted field, so each one starts a record, and a run knows the line it starts on.
-    /// `None` for a table that is not CSV text.
-    pub fn csv_parts(&self, parts: usize, min_bytes: usize) -> Option<Vec<CsvPart>> {
-        let Body::Csv(text) = &self.body else {
-            return None;
-        };
-        let b = text.as_bytes();
-        let step = (b.len() / parts.max(1)).max(min_bytes.max(1));
-        let targets: Vec<usize> = (1..)
-            .map(|k| k * step)
-            .take_while(|&t| t < b.len())
-            .collect();
-        let mut starts = vec![0];
-        starts.extend(record_starts(b, &targets));
-        starts.push(b.len());
-        starts.dedup();
-        use rayon::prelude::*;
-        let newlines: Vec<u64> = starts
-            .par_windows(2)
-            .map(|w| memchr::memchr_iter(b'\n', &b[w[0]..w[1]]).count() as u64)
-            .collect();
-        let mut first_line = 1;
-        Some(
-            starts
-                .windows(2)
-                .zip(newlines)
-                .map(|(w, lines)| {
-                    let part = CsvPart {
-                        start: w[0],
-                        end: w[1],
-                        first_line,
-                        line_breaks: lines,
-                    };
-                    first_line += lines;
-                    part
-                })
-                .collect(),
-        )
+    /// Splits a table into about `parts` parts of whole records, each at least `min_bytes`
+    /// long (the last may be shorter), for reading on several threads with
+    /// [`Table::for_each_in`]. `None` for a table that cannot be split (rows already in
+    /// memory, a streamed sheet).
+    ///
+    /// CSV text is cut just after a line break that is outside every quoted field, so each
+    /// part starts a record, and a part knows the line it starts on. Runs (a Parquet file's
+    /// row groups) are never cut: a part is one or more whole runs, weighed by their size.
+    pub fn parts(&self, parts: usize, min_bytes: usize) -> Option<Vec<Part>> {
+        match &self.body {
+            Body::Csv(text) => Some(text_parts(text, parts, min_bytes)),
+            Body::Runs(runs) => Some(run_parts(runs.runs(), parts, min_bytes)),
+            Body::Rows(_) | Body::Stream(_) => None,
+        }
     }
 
-    /// [`Table::for_each`] over one part of a CSV table's records (from
-    /// [`Table::csv_parts`]), with the same places, cells and problems. The first part
-    /// holds the header, which is skipped. Does nothing for a table that is not CSV text.
+    /// [`Table::for_each`] over one part of a table's records (from [`Table::parts`]), with
+    /// the same places, cells and problems. The first part of CSV text holds the header,
+    /// which is skipped. Does nothing for a part of another kind of table.
     pub fn for_each_in<E>(
         &self,
-        part: &CsvPart,
-        f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
+        part: &Part,
+        mut f: impl FnMut(Place, Result<&dyn Row, Problem>) -> Result<(), E>,
     ) -> Result<(), E>
     where
         E: From<Problem>,
     {
-        let Body::Csv(text) = &self.body else {
-            return Ok(());
-        };
-        let slice = text.get(part.start..part.end).unwrap_or("");
-        self.csv_records(slice, part.first_line, part.start == 0, f)
+        match (&self.body, &part.0) {
+            (
+                Body::Csv(text),
+                Span::Text {
+                    start,
+                    end,
+                    first_line,
+                    ..
+                },
+            ) => {
+                let slice = text.get(*start..*end).unwrap_or("");
+                self.csv_records(slice, *first_line, *start == 0, f)
+            }
+            (
+                Body::Runs(runs),
+                Span::Runs {
+                    runs: range, first, ..
+                },
+            ) => self.run_records(runs.as_ref(), range.clone(), *first, &mut f),
+            _ => Ok(()),
+        }
     }
 
     /// Reads the CSV records of `text`, which starts a record on line `first_line`
@@ -447,21 +486,95 @@ impl<'a> Table<'a> {
     }
 }
 
-/// A run of whole records of a CSV table: its bytes and the line it starts on.
+/// A run of whole records of a table (see [`Table::parts`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvPart {
-    start: usize,
-    end: usize,
-    first_line: u64,
-    line_breaks: u64,
+pub struct Part(Span);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Span {
+    /// Bytes of CSV text and the line they start on.
+    Text {
+        start: usize,
+        end: usize,
+        first_line: u64,
+        line_breaks: u64,
+    },
+    /// Whole runs of a [`RowRuns`], the first being record `first` of the file.
+    Runs {
+        runs: std::ops::Range<usize>,
+        first: usize,
+        records: usize,
+    },
 }
 
-impl CsvPart {
-    /// At most how many records the part holds (its line breaks, plus one for a last line
-    /// without one), to size the vector that collects them.
+impl Part {
+    /// At most how many records the part holds (for CSV text its line breaks, plus one for
+    /// a last line without one), to size the vector that collects them.
     pub(crate) fn rows_hint(&self) -> usize {
-        usize::try_from(self.line_breaks).map_or(0, |n| n.saturating_add(1))
+        match &self.0 {
+            Span::Text { line_breaks, .. } => {
+                usize::try_from(*line_breaks).map_or(0, |n| n.saturating_add(1))
+            }
+            Span::Runs { records, .. } => *records,
+        }
     }
+}
+
+/// CSV text in about `parts` parts of at least `min_bytes` (see [`Table::parts`]).
+fn text_parts(text: &str, parts: usize, min_bytes: usize) -> Vec<Part> {
+    let b = text.as_bytes();
+    let step = (b.len() / parts.max(1)).max(min_bytes.max(1));
+    let targets: Vec<usize> = (1..)
+        .map(|k| k * step)
+        .take_while(|&t| t < b.len())
+        .collect();
+    let mut starts = vec![0];
+    starts.extend(record_starts(b, &targets));
+    starts.push(b.len());
+    starts.dedup();
+    use rayon::prelude::*;
+    let newlines: Vec<u64> = starts
+        .par_windows(2)
+        .map(|w| memchr::memchr_iter(b'\n', &b[w[0]..w[1]]).count() as u64)
+        .collect();
+    let mut first_line = 1;
+    starts
+        .windows(2)
+        .zip(newlines)
+        .map(|(w, lines)| {
+            let part = Part(Span::Text {
+                start: w[0],
+                end: w[1],
+                first_line,
+                line_breaks: lines,
+            });
+            first_line += lines;
+            part
+        })
+        .collect()
+}
+
+/// Runs of `(records, bytes)` in about `parts` parts of whole runs, each of at least
+/// `min_bytes` (the last may be smaller): a part ends with the run that takes it to its
+/// share of the bytes. Every run is in exactly one part, in order; no part is empty.
+fn run_parts(runs: &[(usize, usize)], parts: usize, min_bytes: usize) -> Vec<Part> {
+    let total: usize = runs.iter().map(|r| r.1).fold(0, usize::saturating_add);
+    let step = (total / parts.max(1)).max(min_bytes.max(1));
+    let mut out = Vec::new();
+    let (mut start, mut first, mut records, mut bytes) = (0, 0, 0, 0usize);
+    for (r, &(n, size)) in runs.iter().enumerate() {
+        records += n;
+        bytes = bytes.saturating_add(size);
+        if bytes >= step || r + 1 == runs.len() {
+            out.push(Part(Span::Runs {
+                runs: start..r + 1,
+                first,
+                records,
+            }));
+            (start, first, records, bytes) = (r + 1, first + records, 0, 0);
+        }
+    }
+    out
 }
 
 /// For each offset in `targets` (increasing), the start of the first record that begins
@@ -683,6 +796,8 @@ pub(crate) struct Headers<'t> {
     labels: &'t [String],
     header_place: Place,
     index: HashMap<String, Vec<usize>>,
+    /// The columns found so far, by index: what the loader reads.
+    used: std::cell::RefCell<Vec<usize>>,
 }
 
 impl<'t> Headers<'t> {
@@ -697,7 +812,16 @@ impl<'t> Headers<'t> {
             labels: &t.labels,
             header_place: t.header_place.clone(),
             index,
+            used: std::cell::RefCell::default(),
         }
+    }
+
+    /// The columns looked up and found, by index, increasing.
+    pub fn into_used(self) -> Vec<usize> {
+        let mut used = self.used.into_inner();
+        used.sort_unstable();
+        used.dedup();
+        used
     }
 
     /// The column named `name`, if present; a duplicated header we read is an error, because
@@ -705,10 +829,13 @@ impl<'t> Headers<'t> {
     pub(crate) fn optional(&self, name: &str) -> Result<Option<Col>, Problem> {
         match self.index.get(&header_key(name)).map(Vec::as_slice) {
             None => Ok(None),
-            Some([i]) => Ok(Some(Col {
-                index: *i,
-                name: self.labels[*i].clone(),
-            })),
+            Some([i]) => {
+                self.used.borrow_mut().push(*i);
+                Ok(Some(Col {
+                    index: *i,
+                    name: self.labels[*i].clone(),
+                }))
+            }
             Some(many) => Err(Problem::at(
                 self.table_file,
                 self.header_place.clone(),
@@ -902,7 +1029,7 @@ mod tests {
     }
 
     /// Every record of `t` as its place and cells or problem, read in one pass or in the
-    /// parts `csv_parts(parts, 1)` gives.
+    /// parts `parts(parts, 1)` gives.
     fn records(t: &Table, parts: Option<usize>) -> Vec<String> {
         let mut out = vec![];
         let mut each = |place: Place, row: Result<&dyn Row, Problem>| -> Result<(), Problem> {
@@ -915,7 +1042,7 @@ mod tests {
             });
             Ok(())
         };
-        let read = match parts.and_then(|n| t.csv_parts(n, 1)) {
+        let read = match parts.and_then(|n| t.parts(n, 1)) {
             Some(parts) => parts.iter().try_for_each(|p| t.for_each_in(p, &mut each)),
             None => t.for_each(&mut each),
         };
@@ -943,11 +1070,50 @@ mod tests {
         // Records on lines 2, 3-4 (a quoted line break) and 5.
         let text = "h\nab\n\"c\nd\"\ne\n";
         let t = Table::csv("t.csv", text).expect("table");
-        let parts = t.csv_parts(text.len(), 1).expect("CSV parts");
+        let parts = t.parts(text.len(), 1).expect("CSV parts");
         // Targets at every byte; the line break inside the quotes (byte 7) starts no part.
-        let starts: Vec<(usize, u64)> = parts.iter().map(|p| (p.start, p.first_line)).collect();
+        let starts: Vec<(usize, u64)> = parts
+            .iter()
+            .filter_map(|p| match p.0 {
+                Span::Text {
+                    start, first_line, ..
+                } => Some((start, first_line)),
+                Span::Runs { .. } => None,
+            })
+            .collect();
         assert_eq!(starts, vec![(0, 1), (2, 2), (5, 3), (11, 5)]);
         assert_eq!(records(&t, Some(text.len())), records(&t, None));
+    }
+
+    #[test]
+    fn runs_are_split_into_parts_of_whole_runs_by_size() {
+        // Runs of 3, 3 and 1 records, of 10, 10 and 5 bytes (25 in all).
+        let runs = [(3, 10), (3, 10), (1, 5)];
+        let spans = |parts: Vec<Part>| -> Vec<(std::ops::Range<usize>, usize, usize)> {
+            parts
+                .into_iter()
+                .filter_map(|p| match p.0 {
+                    Span::Runs {
+                        runs,
+                        first,
+                        records,
+                    } => Some((runs, first, records)),
+                    Span::Text { .. } => None,
+                })
+                .collect()
+        };
+        // 8 parts of at least 1 byte: a step of 25 / 8 = 3 bytes, so every run is a part,
+        // starting at records 0, 3 and 3 + 3 = 6.
+        assert_eq!(
+            spans(run_parts(&runs, 8, 1)),
+            [(0..1, 0, 3), (1..2, 3, 3), (2..3, 6, 1)]
+        );
+        // At least 15 bytes: 10 < 15, 10 + 10 = 20 >= 15 ends the first part (6 records);
+        // the last run is the last part, smaller.
+        assert_eq!(spans(run_parts(&runs, 8, 15)), [(0..2, 0, 6), (2..3, 6, 1)]);
+        // At least the whole file: one part; no runs: no parts.
+        assert_eq!(spans(run_parts(&runs, 2, 100)), [(0..3, 0, 7)]);
+        assert!(run_parts(&[], 4, 1).is_empty());
     }
 
     #[test]

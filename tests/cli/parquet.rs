@@ -275,3 +275,71 @@ fn synth_parquet_analyses_as_synth_csv() {
     assert!(a.replace(arg(&csv), "DATA") == b.replace(arg(&pq), "DATA"));
     assert!(ta == tb, "tables differ");
 }
+
+/// Seven grants, G1..G7, each £1,000 but G5 ("lots"), as CSV text.
+fn seven_grants_csv() -> String {
+    let mut text = GRANTS.lines().next().expect("a header").to_owned();
+    for i in 1..=7 {
+        let amount = if i == 5 { "lots" } else { "1000" };
+        text.push_str(&format!(
+            "\nG{i},{amount},2023-04-01,GB-LAE-NBR,Northbridge Council,GB-CHC-110000{i},Good Cause {i}"
+        ));
+    }
+    text.push('\n');
+    text
+}
+
+/// `fundflow ARGS` with every file read in parts of at least `part_bytes` (so each row
+/// group of a Parquet file is a part of its own, read on rayon's threads).
+fn run_in_parts(part_bytes: &str, args: &[&str]) -> (i32, String, String) {
+    let out = super::support::fundflow()
+        .env("FUNDFLOW_PART_BYTES", part_bytes)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_bad_row_in_a_later_row_group_is_placed_as_in_the_csv() {
+    let text = seven_grants_csv();
+    let csv = dataset(&[("grants.csv", text.as_bytes())]);
+    let pq = tempfile::tempdir().expect("tmp");
+    let mut df = csv_frame(&csv.path().join("grants.csv"));
+    // Rows in groups of 3: G1-G3, G4-G6, G7; G5 is in the second group.
+    let f = std::fs::File::create(pq.path().join("grants.parquet")).expect("create");
+    ParquetWriter::new(f)
+        .with_row_group_size(Some(3))
+        .finish(&mut df)
+        .expect("write parquet");
+    let same = |dir: &Path, s: &str| s.replace(arg(dir), "DATA").replace(".parquet", ".csv");
+    for part_bytes in ["1", "1048576"] {
+        // Strict: the load fails, naming G5's place: record 5 is line (and row) 5 + 1 = 6.
+        let (code, _, err) = run_in_parts(part_bytes, &["validate", arg(pq.path())]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("grants.parquet:6:Amount Awarded: \"lots\""),
+            "{err}"
+        );
+        let (_, _, csv_err) = run_in_parts(part_bytes, &["validate", arg(csv.path())]);
+        assert_eq!(same(pq.path(), &err), same(csv.path(), &csv_err));
+        // With --skip-invalid: 7 read, 6 used (6 × £1,000 = £6,000), 1 rejected, as the CSV.
+        let json = |dir: &Path| {
+            let (code, out, err) = run_in_parts(
+                part_bytes,
+                &["validate", "--json", "--skip-invalid", arg(dir)],
+            );
+            assert_eq!(code, 0, "{err}");
+            same(dir, &out)
+        };
+        let pq_json = json(pq.path());
+        assert_eq!(pq_json, json(csv.path()));
+        let v: serde_json::Value = serde_json::from_str(&pq_json).expect("json");
+        assert_eq!(v["totals"]["grants"], 6);
+        assert_eq!(v["totals"]["amount"], 6_000.0);
+    }
+}
