@@ -266,7 +266,7 @@ impl<'a> Table<'a> {
     /// Resolves the columns a loader reads with `resolve`, then reads only the columns it
     /// looked up: a Parquet file's other columns are never decoded. (CSV text is read
     /// whole whatever is used.)
-    pub fn columns<C>(
+    pub(crate) fn columns<C>(
         &mut self,
         resolve: impl FnOnce(&Headers) -> Result<C, Problem>,
     ) -> Result<C, Problem> {
@@ -817,7 +817,7 @@ impl<'t> Headers<'t> {
     }
 
     /// The columns looked up and found, by index, increasing.
-    pub fn into_used(self) -> Vec<usize> {
+    pub(crate) fn into_used(self) -> Vec<usize> {
         let mut used = self.used.into_inner();
         used.sort_unstable();
         used.dedup();

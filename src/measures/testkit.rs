@@ -25,12 +25,12 @@ pub(crate) fn org(id: &str) -> OrgId {
 }
 
 /// The fundholder of the partnership fixtures: a statutory council, "Fundholder Council".
-pub const COUNCIL: &str = "GB-LAE-F";
+pub(crate) const COUNCIL: &str = "GB-LAE-F";
 /// The partnership fixtures' first VCSE charity, "Charity One".
-pub const CHARITY_ONE: &str = "GB-CHC-1";
+pub(crate) const CHARITY_ONE: &str = "GB-CHC-1";
 
 /// Person `k` as a payee (tests only).
-pub fn person(k: u32) -> Payee {
+pub(crate) fn person(k: u32) -> Payee {
     Payee::Person(PersonKey(k))
 }
 
@@ -338,20 +338,25 @@ impl Builder {
 
     /// [`Builder::all_files`] with the partnership fixtures' two organisations: the
     /// statutory [`COUNCIL`], then the VCSE [`CHARITY_ONE`].
-    pub fn council_and_charity() -> Builder {
+    pub(crate) fn council_and_charity() -> Builder {
         Builder::all_files()
             .named_org(COUNCIL, "Fundholder Council", Sector::Statutory)
             .named_org(CHARITY_ONE, "Charity One", Sector::Vcse)
     }
 
     /// [`Builder::pay`] for a payment naming `meeting` (it covers that meeting).
-    pub fn pay_meeting(self, payee: Payee, meeting: &str, kind: PaymentType) -> Builder {
+    pub(crate) fn pay_meeting(self, payee: Payee, meeting: &str, kind: PaymentType) -> Builder {
         self.pay(payee, Some(meeting), None, kind)
     }
 
     /// [`Builder::pay`] for a standing payment for `from..=to` (it covers the meetings in
     /// that period).
-    pub fn pay_period(self, payee: Payee, (from, to): (&str, &str), kind: PaymentType) -> Builder {
+    pub(crate) fn pay_period(
+        self,
+        payee: Payee,
+        (from, to): (&str, &str),
+        kind: PaymentType,
+    ) -> Builder {
         self.pay(payee, None, Some((from, to)), kind)
     }
 

@@ -200,7 +200,7 @@ pub(crate) struct Bars<'a> {
 impl<'a> Bars<'a> {
     /// `bars` on an axis from 0 to `max`, ticks written in `format` and drawn; no axis title,
     /// lines or bands, the default bar height and label column (the builder methods set them).
-    pub fn new(bars: &'a [Bar], max: f64, format: Format) -> Self {
+    pub(crate) fn new(bars: &'a [Bar], max: f64, format: Format) -> Self {
         Bars {
             bars,
             max,
@@ -211,22 +211,22 @@ impl<'a> Bars<'a> {
     }
 
     /// With the axis title `axis` under the ticks.
-    pub fn axis(self, axis: &'a str) -> Self {
+    pub(crate) fn axis(self, axis: &'a str) -> Self {
         Bars { axis, ..self }
     }
 
     /// With shaded bands.
-    pub fn bands(self, bands: &'a [Band]) -> Self {
+    pub(crate) fn bands(self, bands: &'a [Band]) -> Self {
         Bars { bands, ..self }
     }
 
     /// With bars `bar_height` thick.
-    pub fn bar_height(self, bar_height: i32) -> Self {
+    pub(crate) fn bar_height(self, bar_height: i32) -> Self {
         Bars { bar_height, ..self }
     }
 
     /// With a label column `label_width` wide (see [`Bars::label_width`]).
-    pub fn label_width(self, label_width: i32) -> Self {
+    pub(crate) fn label_width(self, label_width: i32) -> Self {
         Bars {
             label_width,
             ..self
@@ -434,15 +434,15 @@ fn bar_axis(scene: &mut Scene, g: &BarGrid, tick_values: &[f64], o: &Bars) -> i3
 /// One block of a [`groups`] chart: a sub-heading, its bars and reference lines, and a
 /// note under them.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Group {
+pub(crate) struct Group {
     /// The sub-heading (a partnership's name).
-    pub heading: String,
+    pub(crate) heading: String,
     /// The bars, top to bottom.
-    pub bars: Vec<Bar>,
+    pub(crate) bars: Vec<Bar>,
     /// Reference lines across this block's bars.
-    pub lines: Vec<RefLine>,
+    pub(crate) lines: Vec<RefLine>,
     /// A note under the bars (muted, wrapped), if any.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Small multiples of bar blocks from `y`, each under its sub-heading, all on one axis;
@@ -450,7 +450,7 @@ pub struct Group {
 /// title, the bar height and the label column (0: the widest label of any block, so that
 /// the blocks line up); its `bars` and `lines` are each group's. The tick labels and the
 /// axis title are drawn under the last block only.
-pub fn groups(scene: &mut Scene, y: i32, groups: &[Group], o: &Bars) -> i32 {
+pub(crate) fn groups(scene: &mut Scene, y: i32, groups: &[Group], o: &Bars) -> i32 {
     let label_width = if o.label_width > 0 {
         o.label_width
     } else {
@@ -806,7 +806,7 @@ fn lines(scene: &mut Scene, plot: &Plot, p: &Panel, slots: &[Slot]) {
 
 /// A line 5 px wide through `points`, broken where a point is missing (`None`); a lone
 /// point between gaps draws no line (its marker shows it).
-pub fn broken_line(
+pub(crate) fn broken_line(
     scene: &mut Scene,
     points: impl IntoIterator<Item = Option<(i32, i32)>>,
     colour: Rgb,
